@@ -1,0 +1,284 @@
+//! The error type of every operation.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+
+use super::response::request_id_header;
+use super::retry;
+
+/// At most this many bytes of an unexpected body are kept, for messages and debugging.
+const SNIPPET_LIMIT: usize = 512;
+
+fn snippet(body: &[u8]) -> String {
+    let end = body.len().min(SNIPPET_LIMIT);
+    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
+    if body.len() > SNIPPET_LIMIT {
+        text.push('…');
+    }
+    text
+}
+
+/// Everything that can go wrong when calling the API.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status. The body is typed when it matches the API
+    /// description's error schema.
+    Api(Box<ApiError>),
+    /// No complete response arrived within the timeout (after any retries).
+    Timeout(TransportError),
+    /// The connection could not be made, or broke (after any retries).
+    Connection(TransportError),
+    /// The API answered, but its body does not match the API description.
+    Decode(Box<DecodeError>),
+    /// The request was refused before anything was sent, because a parameter would change
+    /// its meaning (`..` in a path, a line break in a header, ...).
+    InvalidRequest(InvalidRequest),
+    /// The client is configured wrongly (a bad base URL, missing credentials, ...).
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The request id that the API gave the failed request, from the error body or the headers.
+    /// Quote it when asking the API provider for help.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id(),
+            Error::Decode(e) => e.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the request ran out of time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
+    /// Whether trying the same request again later may succeed: timeouts, connection failures
+    /// and the statuses 408, 429, 500, 502, 503 and 504. The client has already retried as
+    /// its retry policy allows before returning such an error.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => retry::is_retryable_status(e.status),
+            Error::Timeout(_) | Error::Connection(_) => true,
+            _ => false,
+        }
+    }
+
+    /// The API error, when the API answered with an error status.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => e.fmt(f),
+            Error::Timeout(e) => write!(
+                f,
+                "the request timed out after {} attempt(s); raise the timeout on the client or \
+                 the request if the API needs longer",
+                e.attempts
+            ),
+            Error::Connection(e) => write!(
+                f,
+                "could not reach the API after {} attempt(s): {}; check the base URL and the network",
+                e.attempts, e.source
+            ),
+            Error::Decode(e) => e.fmt(f),
+            Error::InvalidRequest(e) => e.fmt(f),
+            Error::Config(message) => write!(f, "invalid client configuration: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Timeout(e) | Error::Connection(e) => Some(&e.source),
+            _ => None,
+        }
+    }
+}
+
+/// An error status from the API, with the body typed where it matches the error schema.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub(crate) status: u16,
+    request_id: Option<String>,
+    body: Option<crate::ErrorBody>,
+    snippet: String,
+    retry_after: Option<Duration>,
+    attempts: u32,
+}
+
+impl ApiError {
+    pub(crate) fn new(
+        status: u16,
+        headers: &HeaderMap,
+        body: Option<crate::ErrorBody>,
+        raw: &[u8],
+        attempts: u32,
+    ) -> Self {
+        let request_id = body
+            .as_ref()
+            .and_then(|b| b.request_id())
+            .map(str::to_owned)
+            .or_else(|| request_id_header(headers));
+        let retry_after = headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| retry::parse_retry_after(v, std::time::SystemTime::now()));
+        ApiError { status, request_id, body, snippet: snippet(raw), retry_after, attempts }
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The request id, from the body if the error schema has one, else from the headers.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The typed error body, when the body matched the API description's error schema.
+    pub fn body(&self) -> Option<&crate::ErrorBody> {
+        self.body.as_ref()
+    }
+
+    /// The start of the raw body (at most 512 bytes), for bodies that are not typed.
+    pub fn snippet(&self) -> &str {
+        &self.snippet
+    }
+
+    /// The wait the server asked for with `Retry-After`, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// How many attempts were made before giving up.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the API answered with status {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        match self.body.as_ref().and_then(|b| b.message()) {
+            Some(message) => write!(f, ": {message}"),
+            None if self.snippet.is_empty() => Ok(()),
+            None => write!(f, ": {}", self.snippet),
+        }
+    }
+}
+
+/// A failure below HTTP: connecting, sending, or reading the response.
+#[derive(Debug)]
+pub struct TransportError {
+    source: reqwest::Error,
+    attempts: u32,
+}
+
+impl TransportError {
+    pub(crate) fn new(source: reqwest::Error, attempts: u32) -> Self {
+        TransportError { source, attempts }
+    }
+
+    pub(crate) fn is_timeout(&self) -> bool {
+        self.source.is_timeout()
+    }
+
+    /// How many attempts were made.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The underlying HTTP client error.
+    pub fn inner(&self) -> &reqwest::Error {
+        &self.source
+    }
+}
+
+/// A response body that does not match the API description.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    status: u16,
+    request_id: Option<String>,
+    snippet: String,
+    message: String,
+}
+
+impl DecodeError {
+    pub(crate) fn new(status: u16, request_id: Option<String>, body: &[u8], message: String) -> Self {
+        DecodeError { status, request_id, snippet: snippet(body), message }
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The start of the body (at most 512 bytes).
+    pub fn snippet(&self) -> &str {
+        &self.snippet
+    }
+
+    /// What did not match.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not decode the API's response (status {}): {}; the API description may be out \
+             of date with the API (body starts with: {:?})",
+            self.status, self.message, self.snippet
+        )
+    }
+}
+
+/// A request refused before sending.
+#[derive(Debug, Clone)]
+pub struct InvalidRequest {
+    message: String,
+}
+
+impl InvalidRequest {
+    pub(crate) fn new(message: String) -> Self {
+        InvalidRequest { message }
+    }
+
+    /// What was refused and why.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "refused to send the request: {}", self.message)
+    }
+}

@@ -1,0 +1,401 @@
+//! Building one request safely: path segments, query, headers, credentials and body.
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Method;
+
+use super::client::{Credential, KeyLocation};
+use super::error::{Error, InvalidRequest};
+
+/// A request as the generated operation code describes it, before credentials are added.
+pub(crate) struct Request {
+    pub(crate) method: Method,
+    /// The path template from the API description, used in logs and messages.
+    pub(crate) template: &'static str,
+    /// Alternatives of security scheme sets; empty means no authentication.
+    pub(crate) security: &'static [&'static [&'static str]],
+    path: String,
+    query: Vec<(String, String)>,
+    cookies: Vec<(String, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) content_type: Option<HeaderValue>,
+    pub(crate) body: Option<Vec<u8>>,
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved characters.
+/// Everything else, `/`, `?`, `#` and `%` included, is percent-encoded, so a value
+/// always stays inside its one segment.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+fn refused(message: String) -> Error {
+    Error::InvalidRequest(InvalidRequest::new(message))
+}
+
+/// Checks a header value before it is sent: CR, LF, NUL and other control bytes would let a
+/// value add headers of its own or split the request, so they are refused.
+pub(crate) fn check_header_value(
+    name: &str,
+    value: &str,
+    sensitive: bool,
+) -> Result<HeaderValue, Error> {
+    if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+        return Err(refused(format!(
+            "header `{name}` contains a control character (CR, LF or similar), \
+             which could change the request's meaning"
+        )));
+    }
+    let mut header = HeaderValue::from_str(value).map_err(|_| {
+        refused(format!(
+            "header `{name}` contains bytes that are not allowed in HTTP header values"
+        ))
+    })?;
+    header.set_sensitive(sensitive);
+    Ok(header)
+}
+
+impl Request {
+    pub(crate) fn new(
+        method: Method,
+        template: &'static str,
+        security: &'static [&'static [&'static str]],
+    ) -> Self {
+        Request {
+            method,
+            template,
+            security,
+            path: String::with_capacity(template.len() + 32),
+            query: Vec::new(),
+            cookies: Vec::new(),
+            headers: HeaderMap::new(),
+            content_type: None,
+            body: None,
+        }
+    }
+
+    /// Appends a literal part of the path template, as written in the API description.
+    pub(crate) fn literal(&mut self, text: &str) {
+        self.path.push_str(text);
+    }
+
+    /// Appends a path parameter, percent-encoded so that it stays one segment.
+    /// Empty values, `.` and `..` are refused: they would change which resource is addressed.
+    pub(crate) fn path_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        if value.is_empty() {
+            return Err(refused(format!("path parameter `{name}` is empty")));
+        }
+        if value == "." || value == ".." {
+            return Err(refused(format!(
+                "path parameter `{name}` is `{value}`, which would change the request's path"
+            )));
+        }
+        for &b in value.as_bytes() {
+            if is_unreserved(b) {
+                self.path.push(b as char);
+            } else {
+                self.path.push('%');
+                self.path.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
+                self.path.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds one query pair; the value is encoded when the URL is built.
+    pub(crate) fn query(&mut self, name: &str, value: String) {
+        self.query.push((name.to_owned(), value));
+    }
+
+    /// Adds a query array: repeated pairs when `explode`, one comma-separated pair otherwise.
+    pub(crate) fn query_array<T: ParamValue>(&mut self, name: &str, values: &[T], explode: bool) {
+        if explode {
+            for value in values {
+                self.query(name, value.to_param());
+            }
+        } else if !values.is_empty() {
+            let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
+            self.query(name, joined.join(","));
+        }
+    }
+
+    /// Adds the members of an object as `name[key]=value` pairs (OpenAPI `deepObject` style)
+    /// or, with `deep == false`, as plain `key=value` pairs (`form` style with explode).
+    pub(crate) fn query_object(&mut self, name: &str, value: &serde_json::Value, deep: bool) {
+        if let serde_json::Value::Object(members) = value {
+            for (key, member) in members {
+                let text = match member {
+                    serde_json::Value::Null => continue,
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                if deep {
+                    self.query(&format!("{name}[{key}]"), text);
+                } else {
+                    self.query(key, text);
+                }
+            }
+        }
+    }
+
+    /// Adds a header parameter after checking its value.
+    pub(crate) fn header(&mut self, name: &'static str, value: &str, sensitive: bool) -> Result<(), Error> {
+        let value = check_header_value(name, value, sensitive)?;
+        self.headers.append(HeaderName::from_static(name), value);
+        Ok(())
+    }
+
+    /// Adds a cookie parameter; `;` and control characters are refused.
+    pub(crate) fn cookie(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        if value.bytes().any(|b| b < 0x20 || b == 0x7f || b == b';') {
+            return Err(refused(format!(
+                "cookie `{name}` contains `;` or a control character, which could change the request's meaning"
+            )));
+        }
+        self.cookies.push((name.to_owned(), value.to_owned()));
+        Ok(())
+    }
+
+    /// Sets the body and its media type.
+    pub(crate) fn body(&mut self, content_type: &'static str, body: Vec<u8>) {
+        self.content_type = Some(HeaderValue::from_static(content_type));
+        self.body = Some(body);
+    }
+
+    /// Sets a JSON body.
+    pub(crate) fn json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(value)
+            .map_err(|e| refused(format!("the request body cannot be encoded as JSON: {e}")))?;
+        self.body(content_type, bytes);
+        Ok(())
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from the top-level members of `value`.
+    /// Arrays become repeated pairs; nested objects are sent as JSON text.
+    pub(crate) fn form<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| refused(format!("the request body cannot be encoded: {e}")))?;
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        if let serde_json::Value::Object(members) = &value {
+            for (key, member) in members {
+                let items: Vec<&serde_json::Value> = match member {
+                    serde_json::Value::Array(items) => items.iter().collect(),
+                    other => vec![other],
+                };
+                for item in items {
+                    match item {
+                        serde_json::Value::Null => {}
+                        serde_json::Value::String(s) => {
+                            form.append_pair(key, s);
+                        }
+                        other => {
+                            form.append_pair(key, &other.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        self.body("application/x-www-form-urlencoded", form.finish().into_bytes());
+        Ok(())
+    }
+
+    /// Sets a `multipart/form-data` body: text parts from the top-level members of `fields`
+    /// and one binary part per file.
+    pub(crate) fn multipart<T: serde::Serialize + ?Sized>(
+        &mut self,
+        fields: &T,
+        files: &[(&str, &[u8])],
+    ) -> Result<(), Error> {
+        let value = serde_json::to_value(fields)
+            .map_err(|e| refused(format!("the request body cannot be encoded: {e}")))?;
+        let boundary = format!("clientgen-{:016x}", super::retry::random_u64());
+        let mut body = Vec::new();
+        let mut part = |name: &str, filename: Option<&str>, content_type: Option<&str>, data: &[u8]| {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let name = name.replace(['"', '\r', '\n'], "_");
+            match filename {
+                Some(f) => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\n").as_bytes(),
+                ),
+                None => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n").as_bytes(),
+                ),
+            }
+            if let Some(ct) = content_type {
+                body.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
+            }
+            body.extend_from_slice(b"\r\n");
+            body.extend_from_slice(data);
+            body.extend_from_slice(b"\r\n");
+        };
+        if let serde_json::Value::Object(members) = &value {
+            for (key, member) in members {
+                match member {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::String(s) => part(key, None, None, s.as_bytes()),
+                    other => part(key, None, None, other.to_string().as_bytes()),
+                }
+            }
+        }
+        for (name, data) in files {
+            part(name, Some(name), Some("application/octet-stream"), data);
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.content_type = Some(HeaderValue::from_str(&content_type).map_err(|_| refused("bad boundary".into()))?);
+        self.body = Some(body);
+        Ok(())
+    }
+
+    /// Adds one credential to the request.
+    pub(crate) fn authenticate(&mut self, credential: &Credential) -> Result<(), Error> {
+        match credential {
+            Credential::Basic { username, password } => {
+                let encoded = base64(format!("{username}:{}", password.expose()).as_bytes());
+                let value = check_header_value("authorization", &format!("Basic {encoded}"), true)?;
+                self.headers.insert(reqwest::header::AUTHORIZATION, value);
+            }
+            Credential::Bearer(token) => {
+                let value =
+                    check_header_value("authorization", &format!("Bearer {}", token.expose()), true)?;
+                self.headers.insert(reqwest::header::AUTHORIZATION, value);
+            }
+            Credential::ApiKey { location, name, value } => match location {
+                KeyLocation::Header => {
+                    let header = HeaderName::from_bytes(name.as_bytes())
+                        .map_err(|_| refused(format!("API key header name `{name}` is invalid")))?;
+                    let value = check_header_value(name, value.expose(), true)?;
+                    self.headers.insert(header, value);
+                }
+                KeyLocation::Query => self.query(name, value.expose().to_owned()),
+                KeyLocation::Cookie => self.cookie(name, value.expose())?,
+            },
+        }
+        Ok(())
+    }
+
+    /// The full URL: the base URL's path, then this request's path and query.
+    pub(crate) fn url(&mut self, base: &url::Url) -> Result<url::Url, Error> {
+        let mut url = base.clone();
+        let path = format!("{}{}", base.path(), self.path);
+        url.set_path(&path);
+        if !self.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &self.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        if !self.cookies.is_empty() {
+            let joined: Vec<String> =
+                self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            let value = check_header_value("cookie", &joined.join("; "), true)?;
+            self.headers.insert(reqwest::header::COOKIE, value);
+        }
+        Ok(url)
+    }
+}
+
+/// Standard base64 with padding, for the Basic authorization header. Small enough that a
+/// dependency would cost consumers more than these lines.
+fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// How a parameter value is written in a path, query or header.
+pub(crate) trait ParamValue {
+    fn to_param(&self) -> String;
+}
+
+impl ParamValue for String {
+    fn to_param(&self) -> String {
+        self.clone()
+    }
+}
+
+impl ParamValue for &str {
+    fn to_param(&self) -> String {
+        (*self).to_owned()
+    }
+}
+
+macro_rules! display_param {
+    ($($t:ty),*) => {
+        $(impl ParamValue for $t {
+            fn to_param(&self) -> String {
+                self.to_string()
+            }
+        })*
+    };
+}
+display_param!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+impl ParamValue for serde_json::Value {
+    fn to_param(&self) -> String {
+        match self {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl ParamValue for super::secret::Secret {
+    fn to_param(&self) -> String {
+        self.expose().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in cases {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+    }
+
+    #[test]
+    fn path_params_stay_one_segment() {
+        let mut r = Request::new(Method::GET, "/a/{id}", &[]);
+        r.literal("/a/");
+        r.path_param("id", "a/b c?d#%").unwrap();
+        assert_eq!(r.path, "/a/a%2Fb%20c%3Fd%23%25");
+        for bad in ["", ".", ".."] {
+            assert!(matches!(r.path_param("id", bad), Err(Error::InvalidRequest(_))));
+        }
+    }
+
+    #[test]
+    fn header_values_with_line_breaks_are_refused() {
+        for bad in ["a\r\nX-Evil: 1", "a\nb", "a\rb", "a\0b"] {
+            assert!(check_header_value("x", bad, false).is_err(), "{bad:?}");
+        }
+        assert!(check_header_value("x", "token value\twith tab", false).is_ok());
+    }
+}

@@ -1,0 +1,184 @@
+//! When to retry, and how long to wait first.
+//!
+//! - Connection failures (nothing reached the server): every method.
+//! - 429 Too Many Requests, and 503 with `Retry-After`: every method, because the server says
+//!   it did not act on the request.
+//! - Timeouts, other transport errors, 408, 500, 502, 503 and 504: idempotent methods only
+//!   (GET, HEAD, OPTIONS, TRACE, PUT, DELETE), since a POST or PATCH may already have acted.
+//! - Any other status is final.
+//!
+//! The wait is `Retry-After` when the server sends one (seconds or an HTTP date) and it is at
+//! most [`MAX_RETRY_AFTER`]; a longer `Retry-After` ends the retries, so the caller sees the
+//! error at once instead of a hidden long sleep. Otherwise it is exponential backoff with
+//! jitter: a random time between half and all of `0.5 s × 2^(attempt-1)`, capped at 8 s.
+
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::HeaderMap;
+use reqwest::Method;
+
+const BASE_DELAY: Duration = Duration::from_millis(500);
+const MAX_DELAY: Duration = Duration::from_secs(8);
+/// The longest `Retry-After` that is waited for.
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+pub(crate) fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE | Method::PUT | Method::DELETE
+    )
+}
+
+/// Whether a status is worth retrying at all (used by `Error::is_retryable`).
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// The wait before retrying a response with this status, or `None` when it is final.
+pub(crate) fn delay_after_status(
+    status: u16,
+    headers: &HeaderMap,
+    idempotent: bool,
+    attempt: u32,
+) -> Option<Duration> {
+    let retry_after = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+    let allowed = match status {
+        429 => true,
+        503 if retry_after.is_some() => true,
+        _ => is_retryable_status(status) && idempotent,
+    };
+    if !allowed {
+        return None;
+    }
+    match retry_after {
+        Some(wait) if wait > MAX_RETRY_AFTER => None,
+        Some(wait) => Some(wait),
+        None => Some(backoff(attempt)),
+    }
+}
+
+/// The wait before retrying after a transport error, or `None` when it is final.
+pub(crate) fn delay_after_error(error: &reqwest::Error, idempotent: bool, attempt: u32) -> Option<Duration> {
+    if error.is_connect() || idempotent {
+        Some(backoff(attempt))
+    } else {
+        None
+    }
+}
+
+/// Exponential backoff with jitter for the given attempt (1 for the first retry's wait).
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    let exp = BASE_DELAY.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+    let ceiling = exp.min(MAX_DELAY);
+    // A random point in [ceiling / 2, ceiling]: spreads clients that failed together.
+    let half = ceiling / 2;
+    let jitter = (random_u64() % 1_000) as u32;
+    half + half.mul_f64(f64::from(jitter) / 1_000.0)
+}
+
+/// A random number from the standard library's per-process random hasher keys, so that
+/// jitter needs no random-number dependency.
+pub(crate) fn random_u64() -> u64 {
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    hasher.finish()
+}
+
+/// Parses `Retry-After`: delay seconds, or an HTTP date (IMF-fixdate, as RFC 9110 requires
+/// senders to use) measured from `now`. A date in the past means no wait.
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse::<u64>().ok().map(Duration::from_secs);
+    }
+    let at = parse_http_date(value)?;
+    let now = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` → seconds since the Unix epoch.
+fn parse_http_date(value: &str) -> Option<u64> {
+    let rest = value.split_once(", ")?.1;
+    let mut parts = rest.split(' ');
+    let day: u64 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut clock = parts.next()?.split(':');
+    let hour: u64 = clock.next()?.parse().ok()?;
+    let minute: u64 = clock.next()?.parse().ok()?;
+    let second: u64 = clock.next()?.parse().ok()?;
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = month as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let days = u64::try_from(days).ok()?;
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(parse_retry_after("5", now), Some(Duration::from_secs(5)));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_and_a_cap() {
+        for attempt in 1..=10 {
+            let ceiling = (BASE_DELAY * (1 << (attempt - 1).min(16))).min(MAX_DELAY);
+            let d = backoff(attempt);
+            assert!(d >= ceiling / 2 && d <= ceiling, "attempt {attempt}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn posts_are_retried_only_when_the_server_did_not_act() {
+        let empty = HeaderMap::new();
+        let mut after = HeaderMap::new();
+        after.insert(reqwest::header::RETRY_AFTER, "1".parse().unwrap());
+        assert!(delay_after_status(429, &empty, false, 1).is_some());
+        assert!(delay_after_status(503, &after, false, 1).is_some());
+        assert!(delay_after_status(503, &empty, false, 1).is_none());
+        assert!(delay_after_status(500, &empty, false, 1).is_none());
+        assert!(delay_after_status(500, &empty, true, 1).is_some());
+        assert!(delay_after_status(404, &empty, true, 1).is_none());
+        let mut long = HeaderMap::new();
+        long.insert(reqwest::header::RETRY_AFTER, "3600".parse().unwrap());
+        assert!(delay_after_status(429, &long, true, 1).is_none());
+    }
+}

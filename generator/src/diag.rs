@@ -1,0 +1,101 @@
+//! Problems found in a spec, each with the JSON pointer of where it is.
+
+use std::fmt;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Generation went on with a documented fallback.
+    Warning,
+    /// Generation cannot produce a correct crate.
+    Error,
+}
+
+/// One problem in the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Warning or error.
+    pub severity: Severity,
+    /// JSON pointer into the spec (`#/paths/~1pets/get`).
+    pub pointer: String,
+    /// What is wrong, lowercase, no trailing period.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{level}: {} at {}", self.message, self.pointer)
+    }
+}
+
+/// Every error found, reported together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Errors(pub Vec<Diagnostic>);
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Errors {}
+
+/// Collects diagnostics while a stage runs.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records an error.
+    pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push(Severity::Error, pointer, message.into());
+    }
+
+    /// Records a warning.
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push(Severity::Warning, pointer, message.into());
+    }
+
+    fn push(&mut self, severity: Severity, pointer: &str, message: String) {
+        let d = Diagnostic {
+            severity,
+            pointer: pointer.to_owned(),
+            message,
+        };
+        // The same schema can be reached from many places; say each thing once.
+        if !self.items.contains(&d) {
+            self.items.push(d);
+        }
+    }
+
+    /// Whether an error was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// All diagnostics in the order found.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+/// Escapes one JSON pointer token (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends a token to a pointer.
+pub fn join(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", escape_token(token))
+}

@@ -1,0 +1,183 @@
+//! clientgen turns an OpenAPI 3.0 or 3.1 description into a self-contained async Rust client
+//! crate: parse → lower (IR) → emit → render → write.
+#![deny(missing_docs)]
+
+pub mod diag;
+pub mod emit;
+pub mod lower;
+pub mod model;
+pub mod naming;
+pub mod parse;
+pub mod render;
+pub mod write;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub use diag::{Diagnostic, Errors, Severity};
+
+/// The runtime copied verbatim into every generated crate, as (path, contents).
+pub const RUNTIME: &[(&str, &str)] = &[
+    ("src/runtime/mod.rs", include_str!("../runtime/mod.rs")),
+    (
+        "src/runtime/client.rs",
+        include_str!("../runtime/client.rs"),
+    ),
+    ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
+    (
+        "src/runtime/request.rs",
+        include_str!("../runtime/request.rs"),
+    ),
+    (
+        "src/runtime/response.rs",
+        include_str!("../runtime/response.rs"),
+    ),
+    ("src/runtime/retry.rs", include_str!("../runtime/retry.rs")),
+    (
+        "src/runtime/secret.rs",
+        include_str!("../runtime/secret.rs"),
+    ),
+];
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The package name of the generated crate (`stytch-b2b`).
+    pub crate_name: String,
+    /// How the spec is named in each file's header (`spec/stytch-b2b.yaml`).
+    pub spec_label: String,
+}
+
+/// One generated file, relative to the crate directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutFile {
+    /// Path relative to the crate root.
+    pub path: PathBuf,
+    /// Full contents.
+    pub contents: String,
+}
+
+/// Generated files, the warnings met on the way, and how long each stage took.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The crate's files, sorted by path.
+    pub files: Vec<OutFile>,
+    /// Warnings: constructs generated with a documented fallback.
+    pub warnings: Vec<Diagnostic>,
+    /// Operations generated.
+    pub operations: usize,
+    /// Named types generated.
+    pub types: usize,
+    /// Stage timings in microseconds: parse, lower, emit, render.
+    pub timings_us: [u128; 4],
+}
+
+/// Checks that a crate name is a valid Cargo package name.
+fn check_crate_name(name: &str) -> Result<(), Errors> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Errors(vec![Diagnostic {
+            severity: Severity::Error,
+            pointer: "--name".into(),
+            message: format!(
+                "`{name}` is not a valid crate name (ASCII letters, digits, `-` and `_`, starting with a letter)"
+            ),
+        }]))
+    }
+}
+
+/// Parses only, for benchmarks and the parse stage's tests.
+pub fn parse_stage(spec_text: &str) -> Result<parse::Parsed, Errors> {
+    let mut diags = diag::Diagnostics::default();
+    match parse::parse(spec_text, &mut diags) {
+        Some(p) if !diags.has_errors() => Ok(p),
+        _ => Err(Errors(
+            diags
+                .into_vec()
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect(),
+        )),
+    }
+}
+
+/// Generates a client crate from spec text (YAML or JSON). Every spec problem is reported
+/// together in `Errors`, each with its JSON pointer; nothing in the spec makes this panic.
+pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
+    check_crate_name(&options.crate_name)?;
+    let mut diags = diag::Diagnostics::default();
+    let t0 = Instant::now();
+    let parsed = parse::parse(spec_text, &mut diags);
+    let t1 = Instant::now();
+    let fail = |diags: diag::Diagnostics| {
+        Errors(
+            diags
+                .into_vec()
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect(),
+        )
+    };
+    let Some(parsed) = parsed else {
+        return Err(fail(diags));
+    };
+    let api = lower::lower(&parsed.spec, &parsed.raw, &mut diags);
+    let t2 = Instant::now();
+    if diags.has_errors() {
+        return Err(fail(diags));
+    }
+    let label = options.spec_label.replace(['\n', '\r'], " ");
+    let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
+    let streams = [
+        ("src/lib.rs", emit::emit_lib(&api, &options.crate_name)),
+        ("src/client.rs", emit::emit_client(&api)),
+        ("src/types.rs", emit::emit_types(&api)),
+        ("src/operations.rs", emit::emit_operations(&api)),
+    ];
+    let t3 = Instant::now();
+    let mut files = Vec::new();
+    for (path, tokens) in streams {
+        let contents = render::render(tokens, &header).map_err(|message| {
+            Errors(vec![Diagnostic {
+                severity: Severity::Error,
+                pointer: "#".into(),
+                message: format!("{path}: {message}"),
+            }])
+        })?;
+        files.push(OutFile {
+            path: path.into(),
+            contents,
+        });
+    }
+    for (path, text) in RUNTIME {
+        files.push(OutFile {
+            path: (*path).into(),
+            contents: format!("{header}\n{text}"),
+        });
+    }
+    files.push(OutFile {
+        path: "Cargo.toml".into(),
+        contents: emit::emit_manifest(&api, &options.crate_name, &header.replacen("//", "#", 1)),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let t4 = Instant::now();
+    Ok(Output {
+        files,
+        warnings: diags.into_vec(),
+        operations: api.operations.len(),
+        types: api.types.len(),
+        timings_us: [
+            (t1 - t0).as_micros(),
+            (t2 - t1).as_micros(),
+            (t3 - t2).as_micros(),
+            (t4 - t3).as_micros(),
+        ],
+    })
+}

@@ -1,0 +1,157 @@
+//! The clientgen command line: `clientgen generate [--spec FILE --out DIR --name CRATE] [--check]`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str =
+    "usage: clientgen generate [--spec FILE] [--out DIR] [--name CRATE] [--check] [--quiet]
+
+Generates a Rust client crate from an OpenAPI 3.0 or 3.1 description (YAML or JSON).
+With no options: spec/stytch-b2b.yaml -> generated-client/ (crate stytch-b2b).
+
+  --spec FILE   the OpenAPI description
+  --out DIR     the crate directory to write
+  --name CRATE  the generated package name (default: the --out directory's name)
+  --check       write nothing; exit 0 if DIR matches, 1 listing stale, missing and extra files
+  --quiet       do not print warnings
+
+Exit codes: 0 success, 1 --check found differences, 2 bad arguments or a bad spec.";
+
+struct Args {
+    spec: PathBuf,
+    out: PathBuf,
+    name: String,
+    check: bool,
+    quiet: bool,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
+    match args.next().as_deref() {
+        Some("generate") => {}
+        Some("-h" | "--help") | None => return Err(String::new()),
+        Some(other) => return Err(format!("unknown command `{other}`")),
+    }
+    let (mut spec, mut out, mut name, mut check, mut quiet) = (None, None, None, false, false);
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match arg.as_str() {
+            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--name" => name = Some(value("--name")?),
+            "--check" => check = true,
+            "--quiet" => quiet = true,
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    let defaults = spec.is_none() && out.is_none();
+    let spec = spec.unwrap_or_else(|| PathBuf::from("spec/stytch-b2b.yaml"));
+    let out = match out {
+        Some(o) => o,
+        None if defaults => PathBuf::from("generated-client"),
+        None => return Err("--out is needed with --spec".into()),
+    };
+    let name = match name {
+        Some(n) => n,
+        None if defaults => "stytch-b2b".to_owned(),
+        None => out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| "--name is needed when --out has no final component".to_owned())?,
+    };
+    Ok(Args {
+        spec,
+        out,
+        name,
+        check,
+        quiet,
+    })
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(message) if message.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = match std::fs::read_to_string(&args.spec) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", args.spec.display());
+            return ExitCode::from(2);
+        }
+    };
+    let options = clientgen::Options {
+        crate_name: args.name.clone(),
+        spec_label: args.spec.display().to_string().replace('\\', "/"),
+    };
+    let output = match clientgen::generate(&text, &options) {
+        Ok(o) => o,
+        Err(errors) => {
+            eprintln!(
+                "{}: {} error(s)\n{errors}",
+                args.spec.display(),
+                errors.0.len()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    if !args.quiet {
+        for w in &output.warnings {
+            eprintln!("{}: {w}", args.spec.display());
+        }
+    }
+    let result = if args.check {
+        clientgen::write::check(&args.out, &output.files)
+    } else {
+        clientgen::write::write(&args.out, &output.files)
+    };
+    let drift = match result {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.out.display());
+            return ExitCode::from(2);
+        }
+    };
+    let list = |label: &str, paths: &[PathBuf]| {
+        for p in paths {
+            println!("{label} {}", args.out.join(p).display());
+        }
+    };
+    if args.check {
+        if drift.is_empty() {
+            println!(
+                "{} is up to date with {}",
+                args.out.display(),
+                args.spec.display()
+            );
+            return ExitCode::SUCCESS;
+        }
+        list("stale:  ", &drift.stale);
+        list("missing:", &drift.missing);
+        list("extra:  ", &drift.extra);
+        println!(
+            "{} is out of date; run `cargo run -p clientgen -- generate` and commit the result",
+            args.out.display()
+        );
+        return ExitCode::from(1);
+    }
+    list("wrote:  ", &drift.stale);
+    list("created:", &drift.missing);
+    list("removed:", &drift.extra);
+    println!(
+        "{}: {} operations, {} types, {} files ({} changed)",
+        args.out.display(),
+        output.operations,
+        output.types,
+        output.files.len(),
+        drift.stale.len() + drift.missing.len() + drift.extra.len()
+    );
+    ExitCode::SUCCESS
+}

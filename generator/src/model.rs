@@ -1,0 +1,386 @@
+//! The intermediate representation: plain data between lowering and emitting. It holds
+//! nothing from openapiv3 or quote, so another front end or back end changes one stage only.
+
+/// A whole API, ready to emit.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.version`.
+    pub version: String,
+    /// Servers in spec order, with variables replaced by their defaults.
+    pub servers: Vec<Server>,
+    /// Security schemes the client can hold credentials for.
+    pub schemes: Vec<SecurityScheme>,
+    /// The scheme whose credentials are the arguments of `Client::new` and `Client::builder`:
+    /// the one scheme that every operation needs, if there is one.
+    pub constructor_scheme: Option<usize>,
+    /// Named types, in a deterministic order.
+    pub types: Vec<TypeDef>,
+    /// Operations, in spec order.
+    pub operations: Vec<Operation>,
+    /// The root of the resource namespace tree (the client itself).
+    pub root: Namespace,
+    /// Types that error responses carry: the variants of the generated `ErrorBody`.
+    pub error_variants: Vec<ErrorVariant>,
+    /// Distinct mappings from status to error variant; operations point into this list.
+    pub error_decoders: Vec<Vec<(StatusMatch, Option<usize>)>>,
+}
+
+/// One server.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// The URL with variables replaced by their defaults.
+    pub url: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// `x-clientgen-select`: use this server when the credential starts with the prefix.
+    pub select: Option<ServerSelect>,
+}
+
+/// `x-clientgen-select` on a server.
+#[derive(Debug, Clone)]
+pub struct ServerSelect {
+    /// Name of a constructor credential argument.
+    pub credential: String,
+    /// The prefix that selects this server.
+    pub prefix: String,
+}
+
+/// A security scheme.
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// The key in `components.securitySchemes`.
+    pub key: String,
+    /// snake_case name for builder setters.
+    pub rust_name: String,
+    /// How credentials are sent.
+    pub kind: SchemeKind,
+    /// Names of the credential arguments (two for basic, one otherwise).
+    pub credentials: Vec<String>,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// How a security scheme sends its credential.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemeKind {
+    /// HTTP basic.
+    Basic,
+    /// HTTP bearer; also oauth2 and openIdConnect, whose tokens are sent the same way.
+    Bearer,
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where the key goes.
+        location: ParamLocation,
+        /// The header, query or cookie name.
+        name: String,
+    },
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// PascalCase Rust name, unique in the crate.
+    pub name: String,
+    /// Doc text.
+    pub description: Option<String>,
+    /// What kind of type.
+    pub kind: TypeKind,
+    /// JSON pointer of the schema it came from.
+    pub pointer: String,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// Properties in spec order.
+        fields: Vec<Field>,
+        /// Type of extra properties (`additionalProperties`), flattened into a map.
+        additional: Option<TypeRef>,
+    },
+    /// A string enum; unknown values decode into a fallback variant.
+    Enum {
+        /// Known values.
+        variants: Vec<EnumVariant>,
+    },
+    /// `oneOf`/`anyOf`.
+    Union {
+        /// Alternatives.
+        variants: Vec<UnionVariant>,
+        /// The discriminator property, for a tagged union.
+        tag: Option<String>,
+    },
+    /// Another name for a type.
+    Alias(TypeRef),
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// The Rust field name.
+    pub rust_name: String,
+    /// The value type (without the Option that optional or nullable adds).
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Breaks a cycle of types, so it is boxed.
+    pub boxed: bool,
+    /// Doc text.
+    pub description: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// A string enum value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// PascalCase variant name.
+    pub rust_name: String,
+    /// The value on the wire.
+    pub wire: String,
+}
+
+/// A union alternative.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// PascalCase variant name.
+    pub rust_name: String,
+    /// The alternative's type.
+    pub ty: TypeRef,
+    /// For a tagged union: the tag value.
+    pub tag_value: Option<String>,
+    /// Breaks a cycle of types, so it is boxed.
+    pub boxed: bool,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A named type, by index into `Api::types`.
+    Named(usize),
+    /// `string` (also date-time, uuid, byte and other string formats).
+    String,
+    /// `boolean`.
+    Bool,
+    /// `integer` int32.
+    I32,
+    /// `integer` int64 or no format.
+    I64,
+    /// `number` float.
+    F32,
+    /// `number` double or no format.
+    F64,
+    /// Any JSON value (untyped schemas and unsupported constructs).
+    Json,
+    /// `array`.
+    Array(Box<TypeRef>),
+    /// `object` with only `additionalProperties`.
+    Map(Box<TypeRef>),
+}
+
+/// HTTP methods OpenAPI knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// The method as written in HTTP.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The operationId, or a name made from method and path.
+    pub id: String,
+    /// snake_case method name in its namespace.
+    pub method_name: String,
+    /// PascalCase name of its request builder.
+    pub builder_name: String,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template.
+    pub path: String,
+    /// The template split into literal text and parameter indexes.
+    pub path_parts: Vec<PathPart>,
+    /// Parameters, required ones first in path order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// What success returns.
+    pub success: Vec<(StatusMatch, ResponseKind)>,
+    /// Index into `Api::error_decoders`.
+    pub error_decoder: usize,
+    /// Alternatives of scheme sets (indexes into `Api::schemes`); empty: no authentication.
+    pub security: Vec<Vec<usize>>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Doc text.
+    pub summary: Option<String>,
+    /// Doc text.
+    pub description: Option<String>,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    /// Text as written.
+    Literal(String),
+    /// A parameter, by index into `Operation::params`.
+    Param(usize),
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The Rust name (argument or setter).
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Required parameters are method arguments; others are setters.
+    pub required: bool,
+    /// The value type.
+    pub ty: TypeRef,
+    /// A secret: kept as `Secret` and redacted from Debug.
+    pub sensitive: bool,
+    /// Arrays: repeat the name (`form`, explode) or join with commas.
+    pub explode: bool,
+    /// Objects: `deepObject` style.
+    pub deep_object: bool,
+    /// Doc text.
+    pub description: Option<String>,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// The media type sent.
+    pub content_type: String,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// The Rust type the caller passes.
+    pub ty: TypeRef,
+    /// A required body is an argument unless it can be defaulted.
+    pub required: bool,
+    /// The type has a `Default` (an object with no required properties): the body is then
+    /// optional to the caller and sent as its default.
+    pub defaultable: bool,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON (`application/json` and `+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data` (fields as text parts).
+    Multipart,
+    /// Raw bytes (octet-stream and any other media type).
+    Binary,
+    /// `text/plain`.
+    Text,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusMatch {
+    /// One status.
+    Code(u16),
+    /// `1XX` .. `5XX`: the first digit.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// What a response body becomes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ResponseKind {
+    /// A JSON body of this type.
+    Json(TypeRef),
+    /// No body.
+    Empty,
+    /// Raw bytes.
+    Bytes,
+    /// Text.
+    Text,
+}
+
+/// One variant of the generated `ErrorBody`.
+#[derive(Debug, Clone)]
+pub struct ErrorVariant {
+    /// Variant name.
+    pub rust_name: String,
+    /// The body type.
+    pub ty: TypeRef,
+    /// A string field holding the request id: (field name, required).
+    pub request_id_field: Option<(String, bool)>,
+    /// A string field holding a human-readable message: (field name, required).
+    pub message_field: Option<(String, bool)>,
+}
+
+/// A resource namespace: `client.organizations().members()`.
+#[derive(Debug, Clone, Default)]
+pub struct Namespace {
+    /// snake_case accessor name (empty for the root).
+    pub rust_name: String,
+    /// PascalCase struct name (empty for the root).
+    pub type_name: String,
+    /// Nested namespaces.
+    pub children: Vec<Namespace>,
+    /// Operations, by index into `Api::operations`.
+    pub operations: Vec<usize>,
+}

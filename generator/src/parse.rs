@@ -1,0 +1,429 @@
+//! Text to `openapiv3::OpenAPI`: YAML or JSON without silent losses (duplicate keys are
+//! errors, `<<` merge keys are applied, integers beyond 64 bits are kept as floats), a version
+//! check, and normalisation of OpenAPI 3.1 and `$ref` siblings to the 3.0 model.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+use crate::diag::{Diagnostics, escape_token};
+
+/// The parsed document and what parsing noticed.
+pub struct Parsed {
+    /// The typed document.
+    pub spec: openapiv3::OpenAPI,
+    /// The normalised JSON tree it came from (for extensions openapiv3 does not keep).
+    pub raw: Value,
+}
+
+/// Parses spec text (YAML or JSON). Problems are added to `diags`; `None` when the text
+/// cannot become a document at all.
+pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
+    let mut raw = match parse_value(text) {
+        Ok(v) => v,
+        Err(message) => {
+            diags.error("#", message);
+            return None;
+        }
+    };
+    let version = raw
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let is_31 = if version.starts_with("3.0.") || version == "3.0" {
+        false
+    } else if version.starts_with("3.1.") || version == "3.1" {
+        true
+    } else {
+        let found = if version.is_empty() {
+            match raw.get("swagger") {
+                Some(_) => "swagger 2.0 (convert it to OpenAPI 3 first)".to_owned(),
+                None => "no `openapi` field".to_owned(),
+            }
+        } else {
+            format!("`{version}`")
+        };
+        diags.error(
+            "#/openapi",
+            format!("unsupported OpenAPI version {found}; expected 3.0.x or 3.1.x"),
+        );
+        return None;
+    };
+    if !raw.is_object() {
+        diags.error("#", "the document is not an object");
+        return None;
+    }
+    normalise(&mut raw, is_31, "#", None, diags);
+    if let Some(obj) = raw.as_object_mut() {
+        // 3.1 allows documents with only webhooks or components.
+        obj.entry("paths")
+            .or_insert_with(|| Value::Object(Map::new()));
+        obj.insert("openapi".into(), Value::String("3.0.3".into()));
+    }
+    let spec = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
+        Ok(spec) => spec,
+        Err(e) => {
+            let pointer = path_to_pointer(e.path());
+            diags.error(
+                &pointer,
+                format!("not a valid OpenAPI document: {}", e.inner()),
+            );
+            return None;
+        }
+    };
+    Some(Parsed { spec, raw })
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            serde_path_to_error::Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&escape_token(key));
+            }
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Parses YAML or JSON into a JSON tree, strictly.
+pub fn parse_value(text: &str) -> Result<Value, String> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('{') {
+        let mut de = serde_json::Deserializer::from_str(trimmed);
+        let v = Strict::deserialize(&mut de).map_err(|e| format!("invalid JSON: {e}"))?;
+        de.end().map_err(|e| format!("invalid JSON: {e}"))?;
+        Ok(v.0)
+    } else {
+        let de = serde_yaml::Deserializer::from_str(trimmed);
+        let v = Strict::deserialize(de).map_err(|e| format!("invalid YAML: {e}"))?;
+        Ok(v.0)
+    }
+}
+
+/// A JSON value deserialised without silent losses.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+fn float(f: f64) -> Value {
+    Number::from_f64(f).map_or(Value::Null, Value::Number)
+}
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML or JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    // Real specs carry values such as `minimum: -9223372036854776000` (an i64 bound written
+    // through a float). They are kept as the nearest float rather than failing the parse.
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v)
+            .map(|i| Value::Number(i.into()))
+            .unwrap_or_else(|_| float(v as f64)))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v)
+            .map(|i| Value::Number(i.into()))
+            .unwrap_or_else(|_| float(v as f64)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Strict::deserialize(d).map(|s| s.0)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(Strict(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        let mut merged: Vec<Map<String, Value>> = Vec::new();
+        while let Some(Strict(key)) = map.next_key()? {
+            let key = match key {
+                Value::String(s) => s,
+                // YAML allows non-string keys (`200:` is an integer); OpenAPI means the text.
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Null => "null".to_owned(),
+                other => {
+                    return Err(de::Error::custom(format!(
+                        "unsupported mapping key {other}"
+                    )));
+                }
+            };
+            let Strict(value) = map.next_value()?;
+            if key == "<<" {
+                // YAML merge key: explicit keys win over merged ones, earlier merges over later.
+                match value {
+                    Value::Object(m) => merged.push(m),
+                    Value::Array(items) => {
+                        for item in items {
+                            match item {
+                                Value::Object(m) => merged.push(m),
+                                _ => {
+                                    return Err(de::Error::custom("`<<` merge key needs mappings"));
+                                }
+                            }
+                        }
+                    }
+                    _ => return Err(de::Error::custom("`<<` merge key needs a mapping")),
+                }
+                continue;
+            }
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            out.insert(key, value);
+        }
+        for m in merged {
+            for (k, v) in m {
+                out.entry(k).or_insert(v);
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// Keys whose values are maps from names to schemas (so a key there is a name, not a keyword).
+const NAME_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "schemas",
+    "$defs",
+    "definitions",
+];
+
+/// Rewrites 3.1 constructs into their 3.0 form and makes `$ref` siblings explicit.
+fn normalise(
+    v: &mut Value,
+    is_31: bool,
+    pointer: &str,
+    parent_key: Option<&str>,
+    diags: &mut Diagnostics,
+) {
+    match v {
+        Value::Object(obj) => {
+            let in_name_map = parent_key.is_some_and(|k| NAME_MAPS.contains(&k));
+            if !in_name_map {
+                normalise_schema_keywords(obj, is_31, pointer, diags);
+            }
+            let keys: Vec<String> = obj.keys().cloned().collect();
+            for key in keys {
+                // Examples and extension values are data, not schemas.
+                if !in_name_map
+                    && (key == "example"
+                        || key == "examples"
+                        || key.starts_with("x-")
+                        || key == "enum"
+                        || key == "default")
+                {
+                    continue;
+                }
+                let child = format!("{pointer}/{}", escape_token(&key));
+                if let Some(value) = obj.get_mut(&key) {
+                    normalise(value, is_31, &child, Some(&key), diags);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                normalise(item, is_31, &format!("{pointer}/{i}"), None, diags);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn normalise_schema_keywords(
+    obj: &mut Map<String, Value>,
+    is_31: bool,
+    pointer: &str,
+    diags: &mut Diagnostics,
+) {
+    // `$ref` with siblings: OpenAPI 3.0 ignores the siblings, but specs put `nullable`,
+    // `description` or `readOnly` there meaning them. Schema references keep their
+    // constraints through an `allOf` wrapper; descriptions and examples are dropped on purpose
+    // since they change nothing in the generated code's shape.
+    if let Some(Value::String(r)) = obj.get("$ref") {
+        let r = r.clone();
+        let meaningful: Vec<String> = obj
+            .keys()
+            .filter(|k| {
+                !matches!(
+                    k.as_str(),
+                    "$ref" | "description" | "summary" | "example" | "examples" | "title"
+                ) && !k.starts_with("x-")
+            })
+            .cloned()
+            .collect();
+        if !meaningful.is_empty() && r.starts_with("#/components/schemas/") {
+            let mut wrapper = Map::new();
+            for k in meaningful {
+                if let Some(v) = obj.remove(&k) {
+                    wrapper.insert(k, v);
+                }
+            }
+            let mut inner = Map::new();
+            inner.insert("$ref".into(), Value::String(r));
+            wrapper.insert("allOf".into(), Value::Array(vec![Value::Object(inner)]));
+            obj.clear();
+            obj.extend(wrapper);
+        }
+        return;
+    }
+    // `type: [T, "null"]` (3.1) is `type: T` with `nullable: true` (3.0).
+    if let Some(Value::Array(types)) = obj.get("type") {
+        let mut names: Vec<String> = types
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_owned))
+            .collect();
+        let nullable = names.iter().any(|t| t == "null");
+        names.retain(|t| t != "null");
+        if nullable {
+            obj.insert("nullable".into(), Value::Bool(true));
+        }
+        match names.len() {
+            0 => {
+                obj.remove("type");
+            }
+            1 => {
+                obj.insert("type".into(), Value::String(names.remove(0)));
+            }
+            _ => {
+                // Several types: an untyped value is the honest 3.0 form.
+                diags.warn(
+                    pointer,
+                    format!("several types {names:?}: generated as an untyped JSON value"),
+                );
+                obj.remove("type");
+            }
+        }
+    } else if obj.get("type").and_then(Value::as_str) == Some("null") {
+        obj.remove("type");
+        obj.insert("nullable".into(), Value::Bool(true));
+    }
+    // Numeric exclusive bounds (3.1) become the 3.0 boolean form.
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(n) = obj.get(exclusive).filter(|v| v.is_number()).cloned() {
+            obj.insert(bound.into(), n);
+            obj.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+    if let Some(c) = obj.remove("const") {
+        if !obj.contains_key("enum") {
+            obj.insert("enum".into(), Value::Array(vec![c]));
+        }
+    }
+    if is_31 {
+        // 3.1 `examples` in a schema is an array; 3.0 has no such schema keyword.
+        if obj.get("examples").is_some_and(Value::is_array) && obj.contains_key("type") {
+            obj.remove("examples");
+        }
+    }
+    // openapiv3 wants booleans or schemas here; `additionalProperties: {}` and friends are fine,
+    // but 3.1 allows `items: false` and similar, which mean "no items".
+    if obj.get("items").is_some_and(Value::is_boolean) {
+        obj.remove("items");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_keys_are_errors_in_yaml_and_json() {
+        assert!(
+            parse_value("a: 1\na: 2\n")
+                .unwrap_err()
+                .contains("duplicate key `a`")
+        );
+        assert!(
+            parse_value("{\"a\": 1, \"a\": 2}")
+                .unwrap_err()
+                .contains("duplicate key `a`")
+        );
+    }
+
+    #[test]
+    fn merge_keys_are_applied_and_explicit_keys_win() {
+        let v = parse_value("base: &b {x: 1, y: 2}\nderived:\n  <<: *b\n  y: 3\n").unwrap();
+        assert_eq!(v["derived"], serde_json::json!({"x": 1, "y": 3}));
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_are_kept_as_floats() {
+        let v = parse_value("minimum: -9223372036854776000\nmax: 18446744073709551616\n").unwrap();
+        assert_eq!(v["minimum"].as_f64(), Some(-9223372036854776000.0));
+        assert!(v["max"].as_f64().is_some());
+    }
+
+    #[test]
+    fn version_is_checked() {
+        let mut d = Diagnostics::default();
+        assert!(parse("swagger: '2.0'\n", &mut d).is_none());
+        assert!(format!("{:?}", d.into_vec()).contains("swagger 2.0"));
+    }
+
+    #[test]
+    fn openapi_31_is_normalised() {
+        let text = r##"{"openapi":"3.1.0","info":{"title":"t","version":"1"},
+            "components":{"schemas":{"A":{"type":["string","null"],"const":"x"},
+            "B":{"type":"integer","exclusiveMinimum":1},
+            "C":{"$ref":"#/components/schemas/A","nullable":true}}}}"##;
+        let mut d = Diagnostics::default();
+        let parsed = parse(text, &mut d).expect("parses");
+        let a = &parsed.raw["components"]["schemas"]["A"];
+        assert_eq!(a["type"], "string");
+        assert_eq!(a["nullable"], true);
+        assert_eq!(a["enum"], serde_json::json!(["x"]));
+        assert_eq!(parsed.raw["components"]["schemas"]["B"]["minimum"], 1);
+        assert_eq!(
+            parsed.raw["components"]["schemas"]["C"]["allOf"][0]["$ref"],
+            "#/components/schemas/A"
+        );
+        assert!(parsed.spec.paths.paths.is_empty());
+    }
+}
