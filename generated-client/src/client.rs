@@ -3,13 +3,19 @@
 use crate::runtime::{Client, ClientBuilder, Credential, Error, KeyLocation, Secret};
 impl Client {
     /// Creates a client with the default settings (see [`Client::builder`]).
-    pub fn new(project_id: impl Into<String>, secret: impl Into<Secret>) -> Result<Client, Error> {
+    pub fn new(
+        project_id: impl Into<String>,
+        secret: impl Into<Secret>,
+    ) -> Result<Client, Error> {
         Self::builder(project_id, secret).build()
     }
     /// Starts configuring a client: base URL, timeouts, retries, HTTP client.
     ///
     /// The server is `https://api.stytch.com` when `project_id` starts with `project-live-`, and `https://test.stytch.com` otherwise; change it with [`ClientBuilder::base_url`].
-    pub fn builder(project_id: impl Into<String>, secret: impl Into<Secret>) -> ClientBuilder {
+    pub fn builder(
+        project_id: impl Into<String>,
+        secret: impl Into<Secret>,
+    ) -> ClientBuilder {
         let project_id: String = project_id.into();
         let credential = Credential::Basic {
             username: project_id.clone(),

@@ -14,15 +14,25 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+#[rustfmt::skip]
 mod client;
+#[rustfmt::skip]
 mod operations;
+#[rustfmt::skip]
 mod runtime;
+#[rustfmt::skip]
 pub mod types;
 pub use operations::*;
 /// The HTTP client library, re-exported for [`ClientBuilder::http_client`] and headers.
 pub use reqwest;
-pub use runtime::{
-    ApiError, Client, ClientBuilder, DecodeError, Error, InvalidRequest, RequestOptions, Response,
-    Secret, TransportError,
-};
+pub use runtime::ApiError;
+pub use runtime::Client;
+pub use runtime::ClientBuilder;
+pub use runtime::DecodeError;
+pub use runtime::Error;
+pub use runtime::InvalidRequest;
+pub use runtime::RequestOptions;
+pub use runtime::Response;
+pub use runtime::Secret;
+pub use runtime::TransportError;
 pub use types::*;

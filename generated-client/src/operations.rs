@@ -2,9 +2,9 @@
 //! Resource namespaces and one request builder per operation.
 #![allow(clippy::too_many_arguments, clippy::needless_lifetimes)]
 use crate::runtime::{ParamValue, Request, RequestOptions, Secret};
+use crate::{Client, Error, Response};
 #[allow(unused_imports)]
 use crate::types::*;
-use crate::{Client, Error, Response};
 impl Client {
     /// Operations under `organizations`.
     pub fn organizations(&self) -> Organizations<'_> {
@@ -28,7 +28,10 @@ impl<'a> Organizations<'a> {
     /// Returns the Connected Apps that at least one Member of the Organization has installed, meaning the Member finished an authorization flow with the app and has not since revoked it. Changing the Organization's first-party or third-party Connected App policy (`first_party_connected_apps_allowed_type`, `third_party_connected_apps_allowed_type`) can cause apps to be uninstalled and so disappear from this list.
     ///
     /// `GET /v1/b2b/organizations/{organization_id}/connected_apps`
-    pub fn connected_apps(&self, organization_id: impl Into<String>) -> ConnectedAppsBuilder<'a> {
+    pub fn connected_apps(
+        &self,
+        organization_id: impl Into<String>,
+    ) -> ConnectedAppsBuilder<'a> {
         ConnectedAppsBuilder {
             client: self.client,
             organization_id: organization_id.into(),
@@ -150,7 +153,9 @@ impl<'a> GetConnectedAppsBuilder<'a> {
         self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<GetConnectedAppsResponse>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<GetConnectedAppsResponse>, Error> {
         let mut request = Request::new(
             reqwest::Method::GET,
             "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps",
@@ -213,7 +218,9 @@ impl<'a> RevokeBuilder<'a> {
         self.send_with_response().await.map(Response::into_body)
     }
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<RevokeConnectedAppResponse>, Error> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<RevokeConnectedAppResponse>, Error> {
         let mut request = Request::new(
             reqwest::Method::POST,
             "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke",

@@ -140,7 +140,5 @@ impl ErrorBody {
 }
 /// Types an error body by its status, as the operation's responses say.
 pub(crate) fn decode_error_0(_status: u16, body: &[u8]) -> Option<ErrorBody> {
-    serde_json::from_slice(body)
-        .ok()
-        .map(ErrorBody::StytchError)
+    serde_json::from_slice(body).ok().map(ErrorBody::StytchError)
 }

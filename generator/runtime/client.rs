@@ -24,9 +24,16 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VE
 /// A credential for one security scheme of the API.
 #[derive(Clone)]
 pub(crate) enum Credential {
-    Basic { username: String, password: Secret },
+    Basic {
+        username: String,
+        password: Secret,
+    },
     Bearer(Secret),
-    ApiKey { location: KeyLocation, name: &'static str, value: Secret },
+    ApiKey {
+        location: KeyLocation,
+        name: &'static str,
+        value: Secret,
+    },
 }
 
 /// Where an API key travels.
@@ -267,7 +274,10 @@ impl Client {
         self.apply_credentials(&mut request)?;
         let url = request.url(&config.base_url)?;
         let mut headers = std::mem::take(&mut request.headers);
-        headers.insert(reqwest::header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+        headers.insert(
+            reqwest::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT),
+        );
         if let Some(content_type) = &request.content_type {
             headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
         }
@@ -295,12 +305,9 @@ impl Client {
                 Ok(raw) => {
                     log_attempt(&request, attempt, Some(raw.status), started);
                     if retries_left && !raw.is_success() {
-                        if let Some(delay) = retry::delay_after_status(
-                            raw.status,
-                            &raw.headers,
-                            idempotent,
-                            attempt,
-                        ) {
+                        if let Some(delay) =
+                            retry::delay_after_status(raw.status, &raw.headers, idempotent, attempt)
+                        {
                             tokio::time::sleep(delay).await;
                             continue;
                         }

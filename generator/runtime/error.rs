@@ -144,7 +144,14 @@ impl ApiError {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| retry::parse_retry_after(v, std::time::SystemTime::now()));
-        ApiError { status, request_id, body, snippet: snippet(raw), retry_after, attempts }
+        ApiError {
+            status,
+            request_id,
+            body,
+            snippet: snippet(raw),
+            retry_after,
+            attempts,
+        }
     }
 
     /// The HTTP status code.
@@ -229,8 +236,18 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    pub(crate) fn new(status: u16, request_id: Option<String>, body: &[u8], message: String) -> Self {
-        DecodeError { status, request_id, snippet: snippet(body), message }
+    pub(crate) fn new(
+        status: u16,
+        request_id: Option<String>,
+        body: &[u8],
+        message: String,
+    ) -> Self {
+        DecodeError {
+            status,
+            request_id,
+            snippet: snippet(body),
+            message,
+        }
     }
 
     /// The HTTP status of the response.

@@ -94,8 +94,10 @@ impl Request {
                 self.path.push(b as char);
             } else {
                 self.path.push('%');
-                self.path.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
-                self.path.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
+                self.path
+                    .push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
+                self.path
+                    .push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
             }
         }
         Ok(())
@@ -138,7 +140,12 @@ impl Request {
     }
 
     /// Adds a header parameter after checking its value.
-    pub(crate) fn header(&mut self, name: &'static str, value: &str, sensitive: bool) -> Result<(), Error> {
+    pub(crate) fn header(
+        &mut self,
+        name: &'static str,
+        value: &str,
+        sensitive: bool,
+    ) -> Result<(), Error> {
         let value = check_header_value(name, value, sensitive)?;
         self.headers.append(HeaderName::from_static(name), value);
         Ok(())
@@ -198,7 +205,10 @@ impl Request {
                 }
             }
         }
-        self.body("application/x-www-form-urlencoded", form.finish().into_bytes());
+        self.body(
+            "application/x-www-form-urlencoded",
+            form.finish().into_bytes(),
+        );
         Ok(())
     }
 
@@ -213,24 +223,28 @@ impl Request {
             .map_err(|e| refused(format!("the request body cannot be encoded: {e}")))?;
         let boundary = format!("clientgen-{:016x}", super::retry::random_u64());
         let mut body = Vec::new();
-        let mut part = |name: &str, filename: Option<&str>, content_type: Option<&str>, data: &[u8]| {
-            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            let name = name.replace(['"', '\r', '\n'], "_");
-            match filename {
-                Some(f) => body.extend_from_slice(
-                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\n").as_bytes(),
-                ),
-                None => body.extend_from_slice(
-                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n").as_bytes(),
-                ),
-            }
-            if let Some(ct) = content_type {
-                body.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
-            }
-            body.extend_from_slice(b"\r\n");
-            body.extend_from_slice(data);
-            body.extend_from_slice(b"\r\n");
-        };
+        let mut part =
+            |name: &str, filename: Option<&str>, content_type: Option<&str>, data: &[u8]| {
+                body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+                let name = name.replace(['"', '\r', '\n'], "_");
+                match filename {
+                    Some(f) => body.extend_from_slice(
+                        format!(
+                            "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\n"
+                        )
+                        .as_bytes(),
+                    ),
+                    None => body.extend_from_slice(
+                        format!("Content-Disposition: form-data; name=\"{name}\"\r\n").as_bytes(),
+                    ),
+                }
+                if let Some(ct) = content_type {
+                    body.extend_from_slice(format!("Content-Type: {ct}\r\n").as_bytes());
+                }
+                body.extend_from_slice(b"\r\n");
+                body.extend_from_slice(data);
+                body.extend_from_slice(b"\r\n");
+            };
         if let serde_json::Value::Object(members) = &value {
             for (key, member) in members {
                 match member {
@@ -245,7 +259,8 @@ impl Request {
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let content_type = format!("multipart/form-data; boundary={boundary}");
-        self.content_type = Some(HeaderValue::from_str(&content_type).map_err(|_| refused("bad boundary".into()))?);
+        self.content_type =
+            Some(HeaderValue::from_str(&content_type).map_err(|_| refused("bad boundary".into()))?);
         self.body = Some(body);
         Ok(())
     }
@@ -259,11 +274,18 @@ impl Request {
                 self.headers.insert(reqwest::header::AUTHORIZATION, value);
             }
             Credential::Bearer(token) => {
-                let value =
-                    check_header_value("authorization", &format!("Bearer {}", token.expose()), true)?;
+                let value = check_header_value(
+                    "authorization",
+                    &format!("Bearer {}", token.expose()),
+                    true,
+                )?;
                 self.headers.insert(reqwest::header::AUTHORIZATION, value);
             }
-            Credential::ApiKey { location, name, value } => match location {
+            Credential::ApiKey {
+                location,
+                name,
+                value,
+            } => match location {
                 KeyLocation::Header => {
                     let header = HeaderName::from_bytes(name.as_bytes())
                         .map_err(|_| refused(format!("API key header name `{name}` is invalid")))?;
@@ -289,8 +311,11 @@ impl Request {
             }
         }
         if !self.cookies.is_empty() {
-            let joined: Vec<String> =
-                self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            let joined: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
             let value = check_header_value("cookie", &joined.join("; "), true)?;
             self.headers.insert(reqwest::header::COOKIE, value);
         }
@@ -304,7 +329,11 @@ fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -387,7 +416,10 @@ mod tests {
         r.path_param("id", "a/b c?d#%").unwrap();
         assert_eq!(r.path, "/a/a%2Fb%20c%3Fd%23%25");
         for bad in ["", ".", ".."] {
-            assert!(matches!(r.path_param("id", bad), Err(Error::InvalidRequest(_))));
+            assert!(matches!(
+                r.path_param("id", bad),
+                Err(Error::InvalidRequest(_))
+            ));
         }
     }
 

@@ -5,7 +5,13 @@ use reqwest::header::HeaderMap;
 use super::error::{ApiError, DecodeError, Error};
 
 /// Header names that APIs commonly use for the request id, in the order they are tried.
-const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-amzn-requestid", "x-github-request-id", "x-correlation-id"];
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-github-request-id",
+    "x-correlation-id",
+];
 
 /// Finds the request id among the response headers.
 pub(crate) fn request_id_header(headers: &HeaderMap) -> Option<String> {
@@ -62,7 +68,12 @@ pub(crate) struct RawResponse {
 
 impl RawResponse {
     pub(crate) fn new(status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
-        RawResponse { status, headers, body, attempts: 1 }
+        RawResponse {
+            status,
+            headers,
+            body,
+            attempts: 1,
+        }
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
@@ -75,7 +86,11 @@ impl RawResponse {
     }
 
     fn typed<T>(self, body: T) -> Response<T> {
-        Response { status: self.status, headers: self.headers, body }
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
     }
 
     /// Decodes a JSON body. An empty body decodes as JSON `null`, so that an optional or

@@ -62,7 +62,11 @@ pub(crate) fn delay_after_status(
 }
 
 /// The wait before retrying after a transport error, or `None` when it is final.
-pub(crate) fn delay_after_error(error: &reqwest::Error, idempotent: bool, attempt: u32) -> Option<Duration> {
+pub(crate) fn delay_after_error(
+    error: &reqwest::Error,
+    idempotent: bool,
+    attempt: u32,
+) -> Option<Duration> {
     if error.is_connect() || idempotent {
         Some(backoff(attempt))
     } else {
@@ -84,7 +88,12 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
 /// jitter needs no random-number dependency.
 pub(crate) fn random_u64() -> u64 {
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    hasher.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
     hasher.finish()
 }
 
@@ -125,7 +134,8 @@ fn parse_http_date(value: &str) -> Option<u64> {
     let hour: u64 = clock.next()?.parse().ok()?;
     let minute: u64 = clock.next()?.parse().ok()?;
     let second: u64 = clock.next()?.parse().ok()?;
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
+    {
         return None;
     }
     // Days from the civil date (Howard Hinnant's algorithm).
@@ -152,7 +162,10 @@ mod tests {
             parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now),
             Some(Duration::from_secs(10))
         );
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-1", now), None);
     }

@@ -1091,16 +1091,33 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
         #(#crate_docs)*
         #![forbid(unsafe_code)]
 
+        // Generated code is formatted by clientgen itself; rustfmt must not reformat it, or
+        // `cargo fmt` and `clientgen generate --check` would disagree.
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         mod operations;
+        #[rustfmt::skip]
         mod runtime;
+        #[rustfmt::skip]
         pub mod types;
 
+        // One item per `use`, in the order rustfmt sorts them, so that `cargo fmt` leaves
+        // this file as generated.
         pub use operations::*;
-        pub use runtime::{ApiError, Client, ClientBuilder, DecodeError, Error, InvalidRequest, RequestOptions, Response, Secret, TransportError};
-        pub use types::*;
         /// The HTTP client library, re-exported for [`ClientBuilder::http_client`] and headers.
         pub use reqwest;
+        pub use runtime::ApiError;
+        pub use runtime::Client;
+        pub use runtime::ClientBuilder;
+        pub use runtime::DecodeError;
+        pub use runtime::Error;
+        pub use runtime::InvalidRequest;
+        pub use runtime::RequestOptions;
+        pub use runtime::Response;
+        pub use runtime::Secret;
+        pub use runtime::TransportError;
+        pub use types::*;
     }
 }
 
