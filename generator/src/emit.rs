@@ -121,6 +121,7 @@ pub fn emit_types(api: &Api) -> TokenStream {
     quote! {
         //! Types of the API's requests and responses.
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+        #[allow(unused_imports)]
         use serde::{Deserialize, Serialize};
         #(#items)*
         #error_body
@@ -512,6 +513,7 @@ pub fn emit_operations(api: &Api) -> TokenStream {
     quote! {
         //! Resource namespaces and one request builder per operation.
         #![allow(clippy::too_many_arguments, clippy::needless_lifetimes)]
+        #[allow(unused_imports)]
         use crate::runtime::{ParamValue, Request, RequestOptions, Secret};
         use crate::{Client, Error, Response};
         #[allow(unused_imports)]
@@ -987,6 +989,7 @@ pub fn emit_client(api: &Api) -> TokenStream {
     });
     quote! {
         //! Creating a client: servers and credentials.
+        #[allow(unused_imports)]
         use crate::runtime::{Client, ClientBuilder, Credential, Error, KeyLocation, Secret};
 
         impl Client {
@@ -1008,9 +1011,6 @@ pub fn emit_client(api: &Api) -> TokenStream {
         impl ClientBuilder {
             #(#setters)*
         }
-
-        #[allow(unused_imports)]
-        use KeyLocation as _;
     }
 }
 

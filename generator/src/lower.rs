@@ -787,7 +787,9 @@ impl Lowerer<'_> {
                 let pointer = join(&path_pointer, key);
                 let id = match &op.operation_id {
                     Some(id) if !id.trim().is_empty() => id.clone(),
-                    _ => format!("{key} {path}"),
+                    // No id: a name from method and path, without `/`, so it never reads as
+                    // a namespace (`GET /users/{id}` -> `get_users_id`).
+                    _ => format!("{key}_{path}").replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
                 };
                 if let Some(first) = seen_ids.insert(id.clone(), pointer.clone()) {
                     self.diags.warn(&pointer, format!("operationId `{id}` is also used at {first}; this one gets a numbered name"));

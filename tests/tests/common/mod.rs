@@ -1,0 +1,72 @@
+//! Shared by the tests that generate crates and compile them.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// `../shared` beside the checkout, if it is there.
+pub fn shared() -> Option<PathBuf> {
+    let dir = root().join("../shared");
+    dir.join("corpus.tar.xz").exists().then_some(dir)
+}
+
+/// Whether this run is in CI, where snapshots and drift only fail and never write.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Writes generated crates into `dir` as members of one workspace (one lock file, one
+/// resolution) and returns the members' names.
+pub fn write_workspace(dir: &Path, crates: &[(String, Vec<clientgen::OutFile>)]) -> Vec<String> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).expect("create the scratch workspace");
+    let mut members = Vec::new();
+    for (name, files) in crates {
+        for f in files {
+            let path = dir.join(name).join(&f.path);
+            std::fs::create_dir_all(path.parent().expect("files have parents")).expect("create dirs");
+            std::fs::write(&path, &f.contents).expect("write a generated file");
+        }
+        members.push(name.clone());
+    }
+    let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", list.join(", ")),
+    )
+    .expect("write the workspace manifest");
+    // The project's lock file pins the same dependency versions the project is tested with.
+    let _ = std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"));
+    members
+}
+
+/// Runs `cargo check` with `-D warnings` over the scratch workspace, in a target directory of
+/// its own (the outer `cargo test` holds the main one) shared by every such check.
+/// Returns, per member, `None` when it compiled or the first error lines otherwise.
+pub fn cargo_check(dir: &Path, members: &[String]) -> Vec<(String, Option<String>)> {
+    let target = root().join("target/generated-check");
+    let output = Command::new(env!("CARGO"))
+        .args(["check", "--workspace", "--keep-going", "--message-format", "short", "--quiet"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", "-D warnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo check");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    members
+        .iter()
+        .map(|m| {
+            let prefix = format!("{m}/");
+            let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with(&prefix)).take(5).collect();
+            let failed = !errors.is_empty() || stderr.contains(&format!("could not compile `{m}`"));
+            let message = if errors.is_empty() { stderr.lines().take(5).collect::<Vec<_>>().join("\n") } else { errors.join("\n") };
+            (m.clone(), failed.then_some(message))
+        })
+        .collect()
+}

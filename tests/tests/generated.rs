@@ -1,0 +1,108 @@
+//! The generator's output: the committed crate matches it (drift), snapshots of the generated
+//! code for our spec and for one-construct fixtures, and every fixture's crate compiles.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{in_ci, root};
+
+fn generate(spec: &str, crate_name: &str) -> clientgen::Output {
+    let text = std::fs::read_to_string(root().join(spec)).expect("read the spec");
+    let options = clientgen::Options { crate_name: crate_name.into(), spec_label: spec.into() };
+    clientgen::generate(&text, &options).unwrap_or_else(|e| panic!("{spec} does not generate:\n{e}"))
+}
+
+/// The generated files minus the runtime, which is copied verbatim and reviewed as source.
+fn snapshot_text(output: &clientgen::Output) -> String {
+    let mut text = String::new();
+    for f in &output.files {
+        if f.path.starts_with("src/runtime") {
+            continue;
+        }
+        text.push_str(&format!("==== {} ====\n{}\n", f.path.display(), f.contents));
+    }
+    for w in &output.warnings {
+        text.push_str(&format!("==== warning ====\n{w}\n"));
+    }
+    text
+}
+
+#[test]
+fn committed_client_matches_the_generator() {
+    let output = generate("spec/stytch-b2b.yaml", "stytch-b2b");
+    let dir = root().join("generated-client");
+    let drift = clientgen::write::check(&dir, &output.files).expect("read generated-client/");
+    if drift.is_empty() {
+        return;
+    }
+    let summary = format!("stale {:?}, missing {:?}, extra {:?}", drift.stale, drift.missing, drift.extra);
+    if in_ci() {
+        panic!("generated-client/ is out of date ({summary}); run `cargo run -p clientgen -- generate` and commit");
+    }
+    clientgen::write::write(&dir, &output.files).expect("rewrite generated-client/");
+    panic!("generated-client/ was out of date ({summary}); it has been regenerated: review and commit it");
+}
+
+#[test]
+fn stytch_spec_snapshot() {
+    let output = generate("spec/stytch-b2b.yaml", "stytch-b2b");
+    assert!(output.warnings.is_empty(), "our own spec should generate without warnings: {:?}", output.warnings);
+    insta::assert_snapshot!("stytch-b2b", snapshot_text(&output));
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut list: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures"))
+        .expect("tests/fixtures exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    list.sort();
+    list
+}
+
+fn fixture_crate_name(path: &std::path::Path) -> String {
+    format!("fixture-{}", path.file_stem().expect("file name").to_string_lossy().replace('_', "-"))
+}
+
+#[test]
+fn fixture_snapshots() {
+    let list = fixtures();
+    assert!(list.len() >= 10, "fixtures are missing");
+    for path in list {
+        let rel = path.strip_prefix(root()).expect("inside the workspace").to_string_lossy().into_owned();
+        let output = generate(&rel, &fixture_crate_name(&path));
+        let name = path.file_stem().expect("file name").to_string_lossy().into_owned();
+        insta::assert_snapshot!(name, snapshot_text(&output));
+    }
+}
+
+#[test]
+fn fixture_crates_compile_without_warnings() {
+    let crates: Vec<(String, Vec<clientgen::OutFile>)> = fixtures()
+        .iter()
+        .map(|path| {
+            let rel = path.strip_prefix(root()).expect("inside the workspace").to_string_lossy().into_owned();
+            let name = fixture_crate_name(path);
+            let output = generate(&rel, &name);
+            (name, output.files)
+        })
+        .collect();
+    let dir = root().join("target/fixture-crates");
+    let members = common::write_workspace(&dir, &crates);
+    let results = common::cargo_check(&dir, &members);
+    let failures: Vec<String> =
+        results.iter().filter_map(|(m, e)| e.as_ref().map(|e| format!("{m}:\n{e}"))).collect();
+    assert!(failures.is_empty(), "fixture crates that do not compile:\n{}", failures.join("\n\n"));
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let a = generate("spec/stytch-b2b.yaml", "stytch-b2b");
+    let b = generate("spec/stytch-b2b.yaml", "stytch-b2b");
+    assert_eq!(a.files, b.files);
+    for path in fixtures() {
+        let rel = path.strip_prefix(root()).expect("inside the workspace").to_string_lossy().into_owned();
+        assert_eq!(generate(&rel, "x").files, generate(&rel, "x").files, "{rel}");
+    }
+}
