@@ -9,8 +9,12 @@ use common::{in_ci, root};
 
 fn generate(spec: &str, crate_name: &str) -> clientgen::Output {
     let text = std::fs::read_to_string(root().join(spec)).expect("read the spec");
-    let options = clientgen::Options { crate_name: crate_name.into(), spec_label: spec.into() };
-    clientgen::generate(&text, &options).unwrap_or_else(|e| panic!("{spec} does not generate:\n{e}"))
+    let options = clientgen::Options {
+        crate_name: crate_name.into(),
+        spec_label: spec.into(),
+    };
+    clientgen::generate(&text, &options)
+        .unwrap_or_else(|e| panic!("{spec} does not generate:\n{e}"))
 }
 
 /// The generated files minus the runtime, which is copied verbatim and reviewed as source.
@@ -36,18 +40,29 @@ fn committed_client_matches_the_generator() {
     if drift.is_empty() {
         return;
     }
-    let summary = format!("stale {:?}, missing {:?}, extra {:?}", drift.stale, drift.missing, drift.extra);
+    let summary = format!(
+        "stale {:?}, missing {:?}, extra {:?}",
+        drift.stale, drift.missing, drift.extra
+    );
     if in_ci() {
-        panic!("generated-client/ is out of date ({summary}); run `cargo run -p clientgen -- generate` and commit");
+        panic!(
+            "generated-client/ is out of date ({summary}); run `cargo run -p clientgen -- generate` and commit"
+        );
     }
     clientgen::write::write(&dir, &output.files).expect("rewrite generated-client/");
-    panic!("generated-client/ was out of date ({summary}); it has been regenerated: review and commit it");
+    panic!(
+        "generated-client/ was out of date ({summary}); it has been regenerated: review and commit it"
+    );
 }
 
 #[test]
 fn stytch_spec_snapshot() {
     let output = generate("spec/stytch-b2b.yaml", "stytch-b2b");
-    assert!(output.warnings.is_empty(), "our own spec should generate without warnings: {:?}", output.warnings);
+    assert!(
+        output.warnings.is_empty(),
+        "our own spec should generate without warnings: {:?}",
+        output.warnings
+    );
     insta::assert_snapshot!("stytch-b2b", snapshot_text(&output));
 }
 
@@ -62,7 +77,13 @@ fn fixtures() -> Vec<PathBuf> {
 }
 
 fn fixture_crate_name(path: &std::path::Path) -> String {
-    format!("fixture-{}", path.file_stem().expect("file name").to_string_lossy().replace('_', "-"))
+    format!(
+        "fixture-{}",
+        path.file_stem()
+            .expect("file name")
+            .to_string_lossy()
+            .replace('_', "-")
+    )
 }
 
 #[test]
@@ -70,9 +91,17 @@ fn fixture_snapshots() {
     let list = fixtures();
     assert!(list.len() >= 10, "fixtures are missing");
     for path in list {
-        let rel = path.strip_prefix(root()).expect("inside the workspace").to_string_lossy().into_owned();
+        let rel = path
+            .strip_prefix(root())
+            .expect("inside the workspace")
+            .to_string_lossy()
+            .into_owned();
         let output = generate(&rel, &fixture_crate_name(&path));
-        let name = path.file_stem().expect("file name").to_string_lossy().into_owned();
+        let name = path
+            .file_stem()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
         insta::assert_snapshot!(name, snapshot_text(&output));
     }
 }
@@ -82,7 +111,11 @@ fn fixture_crates_compile_without_warnings() {
     let crates: Vec<(String, Vec<clientgen::OutFile>)> = fixtures()
         .iter()
         .map(|path| {
-            let rel = path.strip_prefix(root()).expect("inside the workspace").to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(root())
+                .expect("inside the workspace")
+                .to_string_lossy()
+                .into_owned();
             let name = fixture_crate_name(path);
             let output = generate(&rel, &name);
             (name, output.files)
@@ -91,9 +124,15 @@ fn fixture_crates_compile_without_warnings() {
     let dir = root().join("target/fixture-crates");
     let members = common::write_workspace(&dir, &crates);
     let results = common::cargo_check(&dir, &members);
-    let failures: Vec<String> =
-        results.iter().filter_map(|(m, e)| e.as_ref().map(|e| format!("{m}:\n{e}"))).collect();
-    assert!(failures.is_empty(), "fixture crates that do not compile:\n{}", failures.join("\n\n"));
+    let failures: Vec<String> = results
+        .iter()
+        .filter_map(|(m, e)| e.as_ref().map(|e| format!("{m}:\n{e}")))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "fixture crates that do not compile:\n{}",
+        failures.join("\n\n")
+    );
 }
 
 #[test]
@@ -102,7 +141,15 @@ fn generation_is_deterministic() {
     let b = generate("spec/stytch-b2b.yaml", "stytch-b2b");
     assert_eq!(a.files, b.files);
     for path in fixtures() {
-        let rel = path.strip_prefix(root()).expect("inside the workspace").to_string_lossy().into_owned();
-        assert_eq!(generate(&rel, "x").files, generate(&rel, "x").files, "{rel}");
+        let rel = path
+            .strip_prefix(root())
+            .expect("inside the workspace")
+            .to_string_lossy()
+            .into_owned();
+        assert_eq!(
+            generate(&rel, "x").files,
+            generate(&rel, "x").files,
+            "{rel}"
+        );
     }
 }

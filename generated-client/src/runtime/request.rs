@@ -303,7 +303,8 @@ impl Request {
     /// The full URL: the base URL's path, then this request's path and query.
     pub(crate) fn url(&mut self, base: &url::Url) -> Result<url::Url, Error> {
         let mut url = base.clone();
-        let path = format!("{}{}", base.path(), self.path);
+        // A base without a path still has `/` as its path; operation paths bring their own.
+        let path = format!("{}{}", base.path().trim_end_matches('/'), self.path);
         url.set_path(&path);
         if !self.query.is_empty() {
             let mut pairs = url.query_pairs_mut();

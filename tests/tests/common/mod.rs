@@ -6,7 +6,10 @@ use std::process::Command;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 /// `../shared` beside the checkout, if it is there.
@@ -29,7 +32,8 @@ pub fn write_workspace(dir: &Path, crates: &[(String, Vec<clientgen::OutFile>)])
     for (name, files) in crates {
         for f in files {
             let path = dir.join(name).join(&f.path);
-            std::fs::create_dir_all(path.parent().expect("files have parents")).expect("create dirs");
+            std::fs::create_dir_all(path.parent().expect("files have parents"))
+                .expect("create dirs");
             std::fs::write(&path, &f.contents).expect("write a generated file");
         }
         members.push(name.clone());
@@ -37,7 +41,10 @@ pub fn write_workspace(dir: &Path, crates: &[(String, Vec<clientgen::OutFile>)])
     let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
     std::fs::write(
         dir.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", list.join(", ")),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            list.join(", ")
+        ),
     )
     .expect("write the workspace manifest");
     // The project's lock file pins the same dependency versions the project is tested with.
@@ -51,7 +58,14 @@ pub fn write_workspace(dir: &Path, crates: &[(String, Vec<clientgen::OutFile>)])
 pub fn cargo_check(dir: &Path, members: &[String]) -> Vec<(String, Option<String>)> {
     let target = root().join("target/generated-check");
     let output = Command::new(env!("CARGO"))
-        .args(["check", "--workspace", "--keep-going", "--message-format", "short", "--quiet"])
+        .args([
+            "check",
+            "--workspace",
+            "--keep-going",
+            "--message-format",
+            "short",
+            "--quiet",
+        ])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", &target)
         .env("RUSTFLAGS", "-D warnings")
@@ -63,9 +77,17 @@ pub fn cargo_check(dir: &Path, members: &[String]) -> Vec<(String, Option<String
         .iter()
         .map(|m| {
             let prefix = format!("{m}/");
-            let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with(&prefix)).take(5).collect();
+            let errors: Vec<&str> = stderr
+                .lines()
+                .filter(|l| l.starts_with(&prefix))
+                .take(5)
+                .collect();
             let failed = !errors.is_empty() || stderr.contains(&format!("could not compile `{m}`"));
-            let message = if errors.is_empty() { stderr.lines().take(5).collect::<Vec<_>>().join("\n") } else { errors.join("\n") };
+            let message = if errors.is_empty() {
+                stderr.lines().take(5).collect::<Vec<_>>().join("\n")
+            } else {
+                errors.join("\n")
+            };
             (m.clone(), failed.then_some(message))
         })
         .collect()
