@@ -3,6 +3,7 @@
 #![allow(clippy::too_many_arguments, clippy::needless_lifetimes)]
 #[allow(unused_imports)]
 use crate::runtime::{ParamValue, Request, RequestOptions, Secret};
+#[allow(unused_imports)]
 use crate::{Client, Error, Response};
 #[allow(unused_imports)]
 use crate::types::*;

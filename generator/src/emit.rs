@@ -515,6 +515,7 @@ pub fn emit_operations(api: &Api) -> TokenStream {
         #![allow(clippy::too_many_arguments, clippy::needless_lifetimes)]
         #[allow(unused_imports)]
         use crate::runtime::{ParamValue, Request, RequestOptions, Secret};
+        #[allow(unused_imports)]
         use crate::{Client, Error, Response};
         #[allow(unused_imports)]
         use crate::types::*;
@@ -775,6 +776,16 @@ fn is_scalar(api: &Api, t: &TypeRef) -> bool {
     }
 }
 
+/// The text of a path, header or cookie value: scalars directly, anything else (a union, an
+/// object) through its JSON form, whose strings are sent bare.
+fn param_text(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    if is_scalar(api, ty) {
+        quote! { #value.to_param() }
+    } else {
+        quote! { serde_json::to_value(&#value).unwrap_or_default().to_param() }
+    }
+}
+
 /// The statements that build `request`.
 fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     let method = ident(op.method.as_str());
@@ -793,7 +804,8 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
                 let p = &op.params[*i];
                 let name = ident(&p.rust_name);
                 let wire = &p.wire_name;
-                stmts.push(quote! { request.path_param(#wire, &self.#name.to_param())?; });
+                let text = param_text(api, &p.ty, quote! { self.#name });
+                stmts.push(quote! { request.path_param(#wire, &#text)?; });
             }
         }
     }
@@ -822,12 +834,16 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
             (ParamLocation::Query, _) => quote! { request.query(#wire, value.to_param()); },
-            (ParamLocation::Header, _) => {
+            (ParamLocation::Header, t) => {
                 let lower = p.wire_name.to_ascii_lowercase();
                 let sensitive = p.sensitive;
-                quote! { request.header(#lower, &value.to_param(), #sensitive)?; }
+                let text = param_text(api, t, quote! { value });
+                quote! { request.header(#lower, &#text, #sensitive)?; }
             }
-            (ParamLocation::Cookie, _) => quote! { request.cookie(#wire, &value.to_param())?; },
+            (ParamLocation::Cookie, t) => {
+                let text = param_text(api, t, quote! { value });
+                quote! { request.cookie(#wire, &#text)?; }
+            }
             (ParamLocation::Path, _) => unreachable_path(),
         };
         stmts.push(if p.required {
@@ -1087,6 +1103,12 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
         };
         quote! { #![doc = #l] }
     });
+    // An API with no operations (a webhooks-only document) exports only types.
+    let no_ops_allow = if api.operations.is_empty() {
+        quote! { #[allow(unused_imports)] }
+    } else {
+        quote! {}
+    };
     quote! {
         #(#crate_docs)*
         #![forbid(unsafe_code)]
@@ -1104,6 +1126,7 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
 
         // One item per `use`, in the order rustfmt sorts them, so that `cargo fmt` leaves
         // this file as generated.
+        #no_ops_allow
         pub use operations::*;
         /// The HTTP client library, re-exported for [`ClientBuilder::http_client`] and headers.
         pub use reqwest;

@@ -44,6 +44,7 @@ pub(crate) mod nullable {
 }
 
 /// The methods every request builder has: per-request timeout, retries and extra headers.
+#[allow(unused_macros)]
 macro_rules! request_options_methods {
     () => {
         /// Overrides the client's timeout for this request.
@@ -66,4 +67,5 @@ macro_rules! request_options_methods {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use request_options_methods;

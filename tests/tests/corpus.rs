@@ -1,0 +1,178 @@
+//! The corpus runner: every public spec in `../shared/corpus.tar.xz` and Stytch's official
+//! description generate, and every generated crate passes `cargo check` with `-D warnings`.
+//! The table is printed and written to `target/corpus-report.txt`. Skips, saying so, where
+//! `../shared` is absent.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use common::root;
+
+struct Row {
+    spec: String,
+    operations: usize,
+    types: usize,
+    lines: usize,
+    millis: u128,
+    result: String,
+}
+
+fn spec_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for sub in ["openapi-3.0", "openapi-3.1"] {
+        if let Ok(entries) = std::fs::read_dir(dir.join(sub)) {
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.extension()
+                    .is_some_and(|x| x == "json" || x == "yaml" || x == "yml")
+                {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn crate_name(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let cleaned: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("corpus-{cleaned}")
+}
+
+#[test]
+fn corpus_generates_and_compiles() {
+    let Some(shared) = common::shared() else {
+        eprintln!(
+            "skipping the corpus runner: ../shared/corpus.tar.xz is not beside this checkout"
+        );
+        return;
+    };
+    let unpacked = root().join("target/corpus");
+    let status = Command::new("sh")
+        .arg(shared.join("unpack-corpus"))
+        .arg(&unpacked)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run unpack-corpus");
+    assert!(status.success(), "unpack-corpus failed");
+    let mut specs = spec_files(&unpacked);
+    assert!(
+        specs.len() >= 29,
+        "the corpus should hold 29 specs, found {}",
+        specs.len()
+    );
+    specs.push(shared.join("specs/stytch/openapi.yml"));
+
+    let mut rows = Vec::new();
+    let mut crates = Vec::new();
+    for path in &specs {
+        let text = std::fs::read_to_string(path).expect("read a corpus spec");
+        let name = if path.ends_with("stytch/openapi.yml") {
+            "corpus-stytch-official".to_owned()
+        } else {
+            crate_name(path)
+        };
+        let label = path
+            .strip_prefix(&unpacked)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let options = clientgen::Options {
+            crate_name: name.clone(),
+            spec_label: label.clone(),
+        };
+        let started = Instant::now();
+        let outcome = std::panic::catch_unwind(|| clientgen::generate(&text, &options));
+        let millis = started.elapsed().as_millis();
+        let row = match outcome {
+            Ok(Ok(output)) => {
+                let lines = output
+                    .files
+                    .iter()
+                    .map(|f| f.contents.lines().count())
+                    .sum();
+                let row = Row {
+                    spec: label,
+                    operations: output.operations,
+                    types: output.types,
+                    lines,
+                    millis,
+                    result: String::new(),
+                };
+                crates.push((name, output.files));
+                row
+            }
+            Ok(Err(errors)) => Row {
+                spec: label,
+                operations: 0,
+                types: 0,
+                lines: 0,
+                millis,
+                result: format!("spec error: {errors}"),
+            },
+            Err(_) => Row {
+                spec: label,
+                operations: 0,
+                types: 0,
+                lines: 0,
+                millis,
+                result: "PANIC".into(),
+            },
+        };
+        rows.push((name, row));
+    }
+
+    let dir = root().join("target/corpus-crates");
+    let members = common::write_workspace(&dir, &crates);
+    let check_started = Instant::now();
+    let results = common::cargo_check(&dir, &members);
+    let check_secs = check_started.elapsed().as_secs();
+    for (name, row) in rows.iter_mut() {
+        if row.result.is_empty() {
+            row.result = match results.iter().find(|(m, _)| m == name) {
+                Some((_, None)) => "ok".into(),
+                Some((_, Some(e))) => {
+                    format!("cargo check failed: {}", e.lines().next().unwrap_or(""))
+                }
+                None => "not checked".into(),
+            };
+        }
+    }
+
+    let mut table = String::from(
+        "| spec | operations | types | generated lines | generation ms | result |\n|---|---:|---:|---:|---:|---|\n",
+    );
+    for (_, r) in &rows {
+        table.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            r.spec, r.operations, r.types, r.lines, r.millis, r.result
+        ));
+    }
+    table.push_str(&format!(
+        "\ncargo check of all generated crates (debug, shared target dir): {check_secs} s\n"
+    ));
+    println!("{table}");
+    let _ = std::fs::write(root().join("target/corpus-report.txt"), &table);
+    let failed: Vec<&Row> = rows
+        .iter()
+        .map(|(_, r)| r)
+        .filter(|r| r.result != "ok")
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} specs failed:\n{table}",
+        failed.len(),
+        rows.len()
+    );
+}
