@@ -217,7 +217,7 @@ impl Request {
     pub(crate) fn multipart<T: serde::Serialize + ?Sized>(
         &mut self,
         fields: &T,
-        files: &[(&str, &[u8])],
+        files: &[(&str, &str, &[u8])],
     ) -> Result<(), Error> {
         let value = serde_json::to_value(fields)
             .map_err(|e| refused(format!("the request body cannot be encoded: {e}")))?;
@@ -226,8 +226,9 @@ impl Request {
         let mut part =
             |name: &str, filename: Option<&str>, content_type: Option<&str>, data: &[u8]| {
                 body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+                // Quotes and line breaks would end the header early: they are replaced.
                 let name = name.replace(['"', '\r', '\n'], "_");
-                match filename {
+                match filename.map(|f| f.replace(['"', '\r', '\n'], "_")) {
                     Some(f) => body.extend_from_slice(
                         format!(
                             "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\n"
@@ -254,8 +255,8 @@ impl Request {
                 }
             }
         }
-        for (name, data) in files {
-            part(name, Some(name), Some("application/octet-stream"), data);
+        for (name, file_name, data) in files {
+            part(name, Some(file_name), Some("application/octet-stream"), data);
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let content_type = format!("multipart/form-data; boundary={boundary}");

@@ -52,6 +52,11 @@ impl<T> Response<T> {
         self.body
     }
 
+    /// The same response with its body transformed.
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response { status: self.status, headers: self.headers, body: f(self.body) }
+    }
+
     /// The request id from the response headers, when the API sends one there.
     pub fn request_id(&self) -> Option<String> {
         request_id_header(&self.headers)

@@ -461,48 +461,112 @@ fn emit_error_decoder(
     }
 }
 
-/// What `send()` returns and how each success status is decoded.
-fn success_shape(
-    api: &Api,
-    op: &Operation,
-) -> (TokenStream, Vec<(StatusMatch, TokenStream)>, TokenStream) {
-    let kinds: Vec<&ResponseKind> = op.success.iter().map(|(_, k)| k).collect();
-    let json_types: Vec<&TypeRef> = {
-        let mut v: Vec<&TypeRef> = kinds
-            .iter()
-            .filter_map(|k| {
-                if let ResponseKind::Json(t) = k {
-                    Some(t)
-                } else {
-                    None
+/// The decoding call for one kind of response body.
+fn decode_call(kind: &ResponseKind) -> TokenStream {
+    match kind {
+        ResponseKind::Json(_) => quote! { response.json() },
+        ResponseKind::Empty => quote! { response.empty() },
+        ResponseKind::Bytes => quote! { response.bytes() },
+        ResponseKind::Text => quote! { response.text() },
+    }
+}
+
+fn kind_type(api: &Api, kind: &ResponseKind) -> Option<TokenStream> {
+    match kind {
+        ResponseKind::Json(t) => Some(type_tokens(api, t)),
+        ResponseKind::Empty => None,
+        ResponseKind::Bytes => Some(quote! { Vec<u8> }),
+        ResponseKind::Text => Some(quote! { String }),
+    }
+}
+
+fn status_label(s: StatusMatch) -> String {
+    match s {
+        StatusMatch::Code(c) => format!("Status{c}"),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
+
+/// What `send()` returns, the match arms that decode successes, and the success enum when
+/// there is one.
+fn success_shape(api: &Api, op: &Operation) -> (TokenStream, Vec<TokenStream>, TokenStream) {
+    if let Some(enum_name) = &op.success_enum {
+        let name = ident(enum_name);
+        let mut variants = Vec::new();
+        let mut arms = Vec::new();
+        let mut ordered: Vec<&(StatusMatch, ResponseKind)> = op.success.iter().collect();
+        ordered.sort_by_key(|(s, _)| match s {
+            StatusMatch::Code(c) => (0, *c),
+            StatusMatch::Range(r) => (1, *r),
+            StatusMatch::Default => (2, 0),
+        });
+        for (status, kind) in ordered {
+            let variant = ident(&status_label(*status));
+            let pattern = match status {
+                StatusMatch::Default => quote! { 200..=299 },
+                other => status_pattern(*other),
+            };
+            let call = decode_call(kind);
+            let doc = format!(
+                " The `{}` response.",
+                status_label(*status).trim_start_matches("Status")
+            );
+            match kind_type(api, kind) {
+                Some(t) => {
+                    variants.push(quote! { #[doc = #doc] #variant(#t), });
+                    arms.push(quote! { #pattern => #call.map(|r| r.map(#name::#variant)), });
                 }
-            })
-            .collect();
-        v.dedup();
-        v
-    };
-    let has = |f: fn(&ResponseKind) -> bool| kinds.iter().any(|k| f(k));
-    let has_empty = has(|k| *k == ResponseKind::Empty);
-    let (ret, primary) = if has(|k| matches!(k, ResponseKind::Bytes))
-        || (has(|k| matches!(k, ResponseKind::Text)) && !json_types.is_empty())
-    {
-        (quote! { Vec<u8> }, quote! { response.bytes() })
-    } else if has(|k| matches!(k, ResponseKind::Text)) {
-        (quote! { String }, quote! { response.text() })
-    } else if json_types.len() == 1 {
-        let t = type_tokens(api, json_types[0]);
-        if has_empty {
-            (quote! { Option<#t> }, quote! { response.json() })
-        } else {
-            (t, quote! { response.json() })
+                None => {
+                    variants.push(quote! { #[doc = #doc] #variant, });
+                    arms.push(quote! { #pattern => #call.map(|r| r.map(|()| #name::#variant)), });
+                }
+            }
         }
-    } else if json_types.len() > 1 {
-        (quote! { serde_json::Value }, quote! { response.json() })
-    } else {
-        (quote! { () }, quote! { response.empty() })
+        let covers_all = op
+            .success
+            .iter()
+            .any(|(s, _)| matches!(s, StatusMatch::Range(2) | StatusMatch::Default));
+        if !covers_all {
+            arms.push(quote! { 200..=299 => response.bytes().map(|r| { let status = r.status(); r.map(|body| #name::Other(status, body)) }), });
+        }
+        let doc = format!(
+            " The successful responses of `{} {}`, one variant per documented status.",
+            op.method.as_str(),
+            op.path
+        );
+        let item = quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variants)*
+                /// A success status the API description does not list, with the raw body.
+                Other(u16, Vec<u8>),
+            }
+        };
+        return (quote! { #name }, arms, item);
+    }
+    let kinds: Vec<&ResponseKind> = op.success.iter().map(|(_, k)| k).collect();
+    let json = kinds.iter().find_map(|k| {
+        if let ResponseKind::Json(t) = k {
+            Some(t)
+        } else {
+            None
+        }
+    });
+    let (ret, call) = match (json, kinds.first()) {
+        (Some(t), _) if kinds.contains(&&ResponseKind::Empty) => {
+            let t = type_tokens(api, t);
+            (quote! { Option<#t> }, quote! { response.json() })
+        }
+        (_, Some(kind)) => (
+            kind_type(api, kind).unwrap_or(quote! { () }),
+            decode_call(kind),
+        ),
+        (_, None) => (quote! { () }, quote! { response.empty() }),
     };
-    let _ = &op.success;
-    (ret, Vec::new(), primary)
+    (ret, vec![quote! { 200..=299 => #call, }], quote! {})
 }
 
 /// `src/operations.rs`: namespaces, the client's accessors and one builder per operation.
@@ -634,6 +698,10 @@ fn emit_operation_method(
         } else {
             inits.push(quote! { body: None });
         }
+        for f in &b.files {
+            let name = ident(&f.rust_name);
+            inits.push(quote! { #name: None });
+        }
     }
     let doc = docs(
         join_docs(&[
@@ -708,7 +776,25 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
             });
         }
     }
-    let (ret, _, primary) = success_shape(api, op);
+    for f in op.body.iter().flat_map(|b| &b.files) {
+        let name = ident(&f.rust_name);
+        fields.push(quote! { #name: Option<(String, Vec<u8>)> });
+        let doc = docs(
+            join_docs(&[
+                f.description.as_deref(),
+                Some(&format!("Sent as the `{}` file part.", f.wire_name)),
+            ])
+            .as_deref(),
+        );
+        setters.push(quote! {
+            #doc
+            pub fn #name(mut self, file_name: impl Into<String>, contents: impl Into<Vec<u8>>) -> Self {
+                self.#name = Some((file_name.into(), contents.into()));
+                self
+            }
+        });
+    }
+    let (ret, success_arms, success_enum) = success_shape(api, op);
     let send_body = emit_send(api, op);
     let decoder = format_ident!("decode_error_{}", op.error_decoder);
     let doc = format!(
@@ -741,11 +827,13 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
                 #send_body
                 let response = self.client.execute(request, self.options).await?;
                 match response.status {
-                    200..=299 => #primary,
+                    #(#success_arms)*
                     _ => Err(response.into_error(crate::types::#decoder)),
                 }
             }
         }
+
+        #success_enum
     }
 }
 
@@ -857,7 +945,19 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         let send = match b.encoding {
             BodyEncoding::Json => quote! { request.json(#content_type, body)?; },
             BodyEncoding::Form => quote! { request.form(body)?; },
-            BodyEncoding::Multipart => quote! { request.multipart(body, &[])?; },
+            BodyEncoding::Multipart => {
+                let pushes = b.files.iter().map(|f| {
+                    let name = ident(&f.rust_name);
+                    let wire = &f.wire_name;
+                    quote! { if let Some((file_name, data)) = &self.#name { files.push((#wire, file_name.as_str(), data.as_slice())); } }
+                });
+                quote! {
+                    #[allow(unused_mut)]
+                    let mut files: Vec<(&str, &str, &[u8])> = Vec::new();
+                    #(#pushes)*
+                    request.multipart(body, &files)?;
+                }
+            }
             BodyEncoding::Binary => quote! { request.body(#content_type, body.clone()); },
             BodyEncoding::Text => {
                 quote! { request.body(#content_type, body.clone().into_bytes()); }

@@ -32,6 +32,9 @@ struct Lowerer<'a> {
     types: Vec<Option<TypeDef>>,
     type_names: Scope,
     component_index: BTreeMap<String, usize>,
+    /// Inline schemas owned by a component (a shared response, parameter or body) are lowered
+    /// once, however many operations refer to them.
+    shared: BTreeMap<String, (TypeRef, bool)>,
 }
 
 /// Lowers a parsed document. Problems go to `diags`; the result is always usable when
@@ -44,6 +47,7 @@ pub fn lower(spec: &OpenAPI, raw: &Value, diags: &mut Diagnostics) -> Api {
         types: Vec::new(),
         type_names: Scope::with_reserved(RESERVED_TYPE_NAMES),
         component_index: BTreeMap::new(),
+        shared: BTreeMap::new(),
     };
     // Component schemas are named first, so that their names win over inline types.
     let components: Vec<(String, ReferenceOr<Schema>)> = spec
@@ -185,6 +189,30 @@ impl Lowerer<'_> {
         None
     }
 
+    /// Like `deref`, also telling where the item really lives: the referenced component's
+    /// pointer and name, or `pointer` itself for an inline item.
+    fn deref_home<T: serde::de::DeserializeOwned + Clone>(
+        &mut self,
+        item: &ReferenceOr<T>,
+        pointer: &str,
+    ) -> Option<(T, String, Option<String>)> {
+        let mut home = pointer.to_owned();
+        let mut name = None;
+        if let ReferenceOr::Reference { reference } = item {
+            if reference.starts_with("#/") {
+                home = reference.clone();
+                if reference.starts_with("#/components/") {
+                    name = reference
+                        .rsplit('/')
+                        .next()
+                        .map(|n| n.replace("~1", "/").replace("~0", "~"));
+                }
+            }
+        }
+        let value = self.deref(item, pointer)?;
+        Some((value, home, name))
+    }
+
     fn lower_ref(&mut self, reference: &str, hint: &str, pointer: &str) -> TypeRef {
         if let Some(key) = reference.strip_prefix("#/components/schemas/") {
             let key = key.replace("~1", "/").replace("~0", "~");
@@ -242,6 +270,23 @@ impl Lowerer<'_> {
     }
 
     fn lower_schema(&mut self, schema: &Schema, hint: &str, pointer: &str) -> (TypeRef, bool) {
+        if pointer.starts_with("#/components/") {
+            if let Some(done) = self.shared.get(pointer) {
+                return done.clone();
+            }
+            let done = self.lower_schema_uncached(schema, hint, pointer);
+            self.shared.insert(pointer.to_owned(), done.clone());
+            return done;
+        }
+        self.lower_schema_uncached(schema, hint, pointer)
+    }
+
+    fn lower_schema_uncached(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        pointer: &str,
+    ) -> (TypeRef, bool) {
         let nullable = schema.schema_data.nullable;
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
@@ -824,7 +869,7 @@ impl Lowerer<'_> {
                 }
                 // Errors: one ErrorBody variant per distinct error type.
                 let mut decoder = Vec::new();
-                for (status, kind) in self.error_responses(op, &operation.id, &pointer) {
+                for (status, kind) in operation.errors.clone() {
                     let variant = match kind {
                         ResponseKind::Json(ty) => {
                             Some(match error_variants.iter().position(|v| v.ty == ty) {
@@ -901,11 +946,13 @@ impl Lowerer<'_> {
         hint: &str,
         pointer: &str,
     ) -> Option<ResponseKind> {
-        let response = self.deref(response, pointer)?;
+        let (response, home, name) = self.deref_home(response, pointer)?;
+        let hint = name.map(|n| pascal(&n)).unwrap_or_else(|| hint.to_owned());
+        let hint = hint.as_str();
         let Some((media, content)) = pick_media(&response.content) else {
             return Some(ResponseKind::Empty);
         };
-        let media_pointer = join(&join(pointer, "content"), &media);
+        let media_pointer = join(&join(&home, "content"), &media);
         Some(if is_json_media(&media) {
             match &content.schema {
                 Some(s) => ResponseKind::Json(
@@ -934,13 +981,21 @@ impl Lowerer<'_> {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
+        // With several successes, each inline body is named by its status, leaving
+        // `{Op}Response` to the enum of them all.
+        let successes = responses
+            .iter()
+            .filter(|(c, _)| matches!(c, StatusCode::Code(200..=299) | StatusCode::Range(2)))
+            .count();
         for (code, response) in responses {
             let (status, label) = match code {
                 StatusCode::Code(c) => (StatusMatch::Code(c), c.to_string()),
                 StatusCode::Range(r) => (StatusMatch::Range(r), format!("{r}XX")),
             };
             let rp = join(&join(pointer, "responses"), &label);
-            let hint = if is_success(status) {
+            let hint = if is_success(status) && successes > 1 {
+                format!("{}Response{label}", pascal(id))
+            } else if is_success(status) {
                 format!("{}Response", pascal(id))
             } else {
                 format!("{}Error{label}", pascal(id))
@@ -959,27 +1014,6 @@ impl Lowerer<'_> {
         out
     }
 
-    fn error_responses(
-        &mut self,
-        op: &openapiv3::Operation,
-        id: &str,
-        pointer: &str,
-    ) -> Vec<(StatusMatch, ResponseKind)> {
-        let all = self.responses(op, id, pointer);
-        let has_success = all.iter().any(|(s, _)| is_success(*s));
-        let mut errors: Vec<(StatusMatch, ResponseKind)> = all
-            .into_iter()
-            .filter(|(s, _)| !is_success(*s) && (has_success || *s != StatusMatch::Default))
-            .collect();
-        // Codes before ranges before default, as the spec's precedence says.
-        errors.sort_by_key(|(s, _)| match s {
-            StatusMatch::Code(c) => (0, *c),
-            StatusMatch::Range(r) => (1, *r),
-            StatusMatch::Default => (2, 0),
-        });
-        errors
-    }
-
     fn lower_operation(
         &mut self,
         method: Method,
@@ -989,31 +1023,35 @@ impl Lowerer<'_> {
         id: &str,
         pointer: &str,
     ) -> Option<Operation> {
-        let op_name = pascal(id.rsplit(['.', '/']).next().unwrap_or(id));
+        let op_name = pascal(&split_operation_id(id).1);
         // Path-level parameters, overridden by operation parameters with the same name and place.
-        let mut params: Vec<(Parameter, String)> = Vec::new();
+        let mut params: Vec<(Parameter, String, Option<String>)> = Vec::new();
         for (i, p) in path_params.iter().enumerate() {
             let pp = format!(
                 "{}/parameters/{i}",
                 pointer.rsplit_once('/').map_or(pointer, |(a, _)| a)
             );
-            if let Some(p) = self.deref(p, &pp) {
-                params.push((p, pp));
+            if let Some(found) = self.deref_home(p, &pp) {
+                params.push(found);
             }
         }
         for (i, p) in op.parameters.iter().enumerate() {
             let pp = format!("{pointer}/parameters/{i}");
-            if let Some(p) = self.deref(p, &pp) {
-                let key = (p.parameter_data_ref().name.clone(), location_of(&p));
-                params
-                    .retain(|(q, _)| (q.parameter_data_ref().name.clone(), location_of(q)) != key);
-                params.push((p, pp));
+            if let Some(found) = self.deref_home(p, &pp) {
+                let key = (
+                    found.0.parameter_data_ref().name.clone(),
+                    location_of(&found.0),
+                );
+                params.retain(|(q, _, _)| {
+                    (q.parameter_data_ref().name.clone(), location_of(q)) != key
+                });
+                params.push(found);
             }
         }
         let template = parse_template(path);
         let mut scope = Scope::with_reserved(BUILDER_RESERVED);
         let mut lowered: Vec<Param> = Vec::new();
-        for (p, pp) in &params {
+        for (p, pp, component) in &params {
             let data = p.parameter_data_ref();
             let location = location_of(p);
             if location == ParamLocation::Header
@@ -1045,7 +1083,10 @@ impl Lowerer<'_> {
                 ParameterSchemaOrContent::Schema(s) => {
                     self.lower_schema_ref(
                         s,
-                        &format!("{op_name}{}", pascal(&data.name)),
+                        &match component {
+                            Some(c) => pascal(c),
+                            None => format!("{op_name}{}", pascal(&data.name)),
+                        },
                         &join(pp, "schema"),
                     )
                     .0
@@ -1156,16 +1197,21 @@ impl Lowerer<'_> {
             })
             .collect();
         let body = match &op.request_body {
-            Some(b) => self.lower_body(b, &op_name, &join(pointer, "requestBody")),
+            Some(b) => self.lower_body(b, &op_name, &join(pointer, "requestBody"), &mut scope),
             None => None,
         };
-        let success: Vec<(StatusMatch, ResponseKind)> = {
-            let all = self.responses(op, id, pointer);
-            let has_success = all.iter().any(|(s, _)| is_success(*s));
-            all.into_iter()
-                .filter(|(s, _)| is_success(*s) || (!has_success && *s == StatusMatch::Default))
-                .collect()
-        };
+        // `default` is an error when a success is documented, else the success itself.
+        let all = self.responses(op, id, pointer);
+        let has_success = all.iter().any(|(s, _)| is_success(*s));
+        let (success, mut errors): (Vec<_>, Vec<_>) = all
+            .into_iter()
+            .partition(|(s, _)| is_success(*s) || (!has_success && *s == StatusMatch::Default));
+        // Codes before ranges before default, as OpenAPI's precedence says.
+        errors.sort_by_key(|(s, _)| match s {
+            StatusMatch::Code(c) => (0, *c),
+            StatusMatch::Range(r) => (1, *r),
+            StatusMatch::Default => (2, 0),
+        });
         Some(Operation {
             id: id.to_owned(),
             method_name: String::new(),
@@ -1176,6 +1222,8 @@ impl Lowerer<'_> {
             params: lowered,
             body,
             success,
+            errors,
+            success_enum: None,
             error_decoder: 0,
             security: Vec::new(),
             deprecated: op.deprecated,
@@ -1190,8 +1238,13 @@ impl Lowerer<'_> {
         body: &ReferenceOr<openapiv3::RequestBody>,
         op_name: &str,
         pointer: &str,
+        names: &mut Scope,
     ) -> Option<Body> {
-        let body = self.deref(body, pointer)?;
+        let (body, home, component) = self.deref_home(body, pointer)?;
+        let pointer = home.as_str();
+        let body_hint = component
+            .map(|c| pascal(&c))
+            .unwrap_or_else(|| format!("{op_name}Body"));
         let (media, content) = pick_media(&body.content)?;
         let essence = media
             .split(';')
@@ -1211,16 +1264,50 @@ impl Lowerer<'_> {
             BodyEncoding::Binary
         };
         let schema_pointer = join(&join(&join(pointer, "content"), &media), "schema");
+        // Multipart: binary properties are file parts with builder methods of their own; the
+        // other properties form the body type, sent as text parts.
+        let mut files = Vec::new();
+        let mut content = content;
+        if encoding == BodyEncoding::Multipart {
+            if let Some(mut schema) = content
+                .schema
+                .as_ref()
+                .and_then(|s| self.deref(s, &schema_pointer))
+            {
+                let properties = match &mut schema.schema_kind {
+                    SchemaKind::Type(Type::Object(o)) => Some(&mut o.properties),
+                    SchemaKind::Any(a) => Some(&mut a.properties),
+                    _ => None,
+                };
+                if let Some(properties) = properties {
+                    let binary: Vec<String> = properties
+                        .iter()
+                        .filter(|(_, p)| is_binary(p))
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    for wire in binary {
+                        let description = match properties.shift_remove(&wire) {
+                            Some(ReferenceOr::Item(s)) => s.schema_data.description.clone(),
+                            _ => None,
+                        };
+                        files.push(FilePart {
+                            rust_name: names.claim(snake(&wire)),
+                            wire_name: wire,
+                            description,
+                        });
+                    }
+                }
+                if !files.is_empty() {
+                    content.schema = Some(ReferenceOr::Item(schema));
+                }
+            }
+        }
         let ty = match (&content.schema, encoding) {
             (Some(s), BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => {
-                self.lower_schema_ref(s, &format!("{op_name}Body"), &schema_pointer)
-                    .0
+                self.lower_schema_ref(s, &body_hint, &schema_pointer).0
             }
             _ => TypeRef::Json,
         };
-        if encoding == BodyEncoding::Multipart {
-            self.diags.warn(pointer, "multipart body: fields are sent as text parts; file parts are sent as their JSON text");
-        }
         let defaultable = match &ty {
             TypeRef::Named(i) => matches!(
                 self.types.get(*i).and_then(Option::as_ref).map(|t| &t.kind),
@@ -1235,8 +1322,42 @@ impl Lowerer<'_> {
             ty,
             required: body.required,
             defaultable,
+            files,
         })
     }
+}
+
+/// `type: string, format: binary` (or an array of them, sent as the first file).
+fn is_binary(p: &ReferenceOr<Box<Schema>>) -> bool {
+    match p {
+        ReferenceOr::Item(s) => match &s.schema_kind {
+            SchemaKind::Type(Type::String(t)) => {
+                matches!(
+                    t.format,
+                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                )
+            }
+            _ => false,
+        },
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// Whether the successes carry different kinds of body, so that `send()` returns an enum with
+/// a variant per status. One JSON type plus empty responses is `Option<T>` instead.
+fn needs_success_enum(success: &[(StatusMatch, ResponseKind)]) -> bool {
+    let mut kinds: Vec<&ResponseKind> = success.iter().map(|(_, k)| k).collect();
+    kinds.sort_by_key(|k| format!("{k:?}"));
+    kinds.dedup();
+    let json = kinds
+        .iter()
+        .filter(|k| matches!(k, ResponseKind::Json(_)))
+        .count();
+    let empty = kinds
+        .iter()
+        .filter(|k| matches!(k, ResponseKind::Empty))
+        .count();
+    kinds.len() > 1 && !(json == 1 && empty == 1 && kinds.len() == 2)
 }
 
 fn is_success(s: StatusMatch) -> bool {
@@ -1465,19 +1586,59 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
     comp
 }
 
-/// Builds the namespace tree from operation ids: `a.b.c` and `a/b/c` put `c` under `a().b()`.
-/// Other operations sit on the client itself.
+/// Splits an operationId into namespaces and a method name. Two shapes name namespaces:
+///
+/// - separators: `a.b.c` and `a/b/c` put `c` under `a().b()`;
+/// - a versioned snake path ending in a PascalCase verb, as Stytch's official description has
+///   (`api_organization_v1_organizations_members_GetConnectedApps`): the words after the last
+///   `v<N>` word are the namespaces (`organizations().members()`), or, when there are none, the
+///   words between the first word and the version (`api_organization_v1_Update` →
+///   `organization().update()`).
+///
+/// Any other id is a method on the client itself.
+fn split_operation_id(id: &str) -> (Vec<String>, String) {
+    let parts: Vec<&str> = id.split(['.', '/']).filter(|s| !s.is_empty()).collect();
+    if parts.len() > 1 {
+        let (last, rest) = parts.split_last().expect("more than one part");
+        return (
+            rest.iter().map(|s| (*s).to_owned()).collect(),
+            (*last).to_owned(),
+        );
+    }
+    let words: Vec<&str> = id.split('_').collect();
+    let is_version =
+        |w: &&str| w.len() > 1 && w.starts_with('v') && w[1..].bytes().all(|b| b.is_ascii_digit());
+    let verb_ok = words
+        .last()
+        .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_uppercase()));
+    let snake_ok = words[..words.len().saturating_sub(1)].iter().all(|w| {
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    if let Some(version) = words.iter().rposition(is_version) {
+        if verb_ok && snake_ok && words.len() >= 3 {
+            let verb = words[words.len() - 1].to_owned();
+            let after = &words[version + 1..words.len() - 1];
+            let namespaces = if after.is_empty() {
+                &words[1.min(version)..version]
+            } else {
+                after
+            };
+            return (namespaces.iter().map(|s| (*s).to_owned()).collect(), verb);
+        }
+    }
+    (Vec::new(), id.to_owned())
+}
+
+/// Builds the namespace tree from operation ids (see [`split_operation_id`]).
 fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) -> Namespace {
     let mut root = Namespace::default();
     let mut paths: Vec<Vec<String>> = Vec::new();
+    let mut methods: Vec<String> = Vec::new();
     for op in ops.iter() {
-        let mut segments: Vec<String> = op
-            .id
-            .split(['.', '/'])
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
-        segments.pop();
+        let (segments, method) = split_operation_id(&op.id);
+        methods.push(method);
         paths.push(segments);
     }
     // Child namespaces first, so that their accessor names are claimed before methods.
@@ -1537,12 +1698,7 @@ fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) -> Namespace 
             let names: Vec<&str> = ns.children.iter().map(|c| c.rust_name.as_str()).collect();
             Scope::with_reserved(&names)
         });
-        let last = op
-            .id
-            .rsplit(['.', '/'])
-            .find(|s| !s.is_empty())
-            .unwrap_or(&op.id)
-            .to_owned();
+        let last = methods[i].clone();
         op.method_name = scope.claim(snake(&last));
         let base = format!("{}Builder", pascal(&op.method_name));
         op.builder_name = if type_names.is_taken(&base) {
@@ -1551,6 +1707,15 @@ fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) -> Namespace 
         } else {
             type_names.claim(base)
         };
+        if needs_success_enum(&op.success) {
+            let base = format!("{}Response", pascal(&op.method_name));
+            op.success_enum = Some(if type_names.is_taken(&base) {
+                let prefixed: String = path.iter().map(|s| pascal(s)).collect::<String>() + &base;
+                type_names.claim(prefixed)
+            } else {
+                type_names.claim(base)
+            });
+        }
         ns.operations.push(i);
     }
     root
@@ -1559,6 +1724,36 @@ fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) -> Namespace 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operation_ids_name_namespaces() {
+        let split = |id: &str| split_operation_id(id);
+        assert_eq!(
+            split("organizations.members.getConnectedApps"),
+            (
+                vec!["organizations".into(), "members".into()],
+                "getConnectedApps".into()
+            )
+        );
+        assert_eq!(
+            split("repos/get-content"),
+            (vec!["repos".into()], "get-content".into())
+        );
+        assert_eq!(
+            split("api_organization_v1_organizations_members_GetConnectedApps"),
+            (
+                vec!["organizations".into(), "members".into()],
+                "GetConnectedApps".into()
+            )
+        );
+        assert_eq!(
+            split("api_organization_v1_Update"),
+            (vec!["organization".into()], "Update".into())
+        );
+        assert_eq!(split("listPets"), (vec![], "listPets".into()));
+        assert_eq!(split("get_users_v2"), (vec![], "get_users_v2".into()));
+        assert_eq!(split("get_users_id"), (vec![], "get_users_id".into()));
+    }
 
     #[test]
     fn templates_split_once() {

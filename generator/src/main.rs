@@ -14,6 +14,7 @@ With no options: spec/stytch-b2b.yaml -> generated-client/ (crate stytch-b2b).
   --name CRATE  the generated package name (default: the --out directory's name)
   --check       write nothing; exit 0 if DIR matches, 1 listing stale, missing and extra files
   --quiet       do not print warnings
+  --timings     print how long each stage took (parse, lower, emit, render)
 
 Exit codes: 0 success, 1 --check found differences, 2 bad arguments or a bad spec.";
 
@@ -23,6 +24,7 @@ struct Args {
     name: String,
     check: bool,
     quiet: bool,
+    timings: bool,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -31,7 +33,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         Some("-h" | "--help") | None => return Err(String::new()),
         Some(other) => return Err(format!("unknown command `{other}`")),
     }
-    let (mut spec, mut out, mut name, mut check, mut quiet) = (None, None, None, false, false);
+    let (mut spec, mut out, mut name, mut check, mut quiet, mut timings) =
+        (None, None, None, false, false, false);
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value"));
         match arg.as_str() {
@@ -40,6 +43,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--name" => name = Some(value("--name")?),
             "--check" => check = true,
             "--quiet" => quiet = true,
+            "--timings" => timings = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option `{other}`")),
         }
@@ -65,6 +69,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         name,
         check,
         quiet,
+        timings,
     })
 }
 
@@ -102,6 +107,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.timings {
+        let [parse, lower, emit, render] = output.timings_us.map(|us| us as f64 / 1000.0);
+        eprintln!(
+            "timings: parse {parse:.1} ms, lower {lower:.1} ms, emit {emit:.1} ms, render {render:.1} ms"
+        );
+    }
     if !args.quiet {
         for w in &output.warnings {
             eprintln!("{}: {w}", args.spec.display());

@@ -258,6 +258,10 @@ pub struct Operation {
     pub body: Option<Body>,
     /// What success returns.
     pub success: Vec<(StatusMatch, ResponseKind)>,
+    /// Error responses (codes, ranges, `default` when a success is documented).
+    pub errors: Vec<(StatusMatch, ResponseKind)>,
+    /// When successes carry different kinds of body: the name of the enum `send()` returns.
+    pub success_enum: Option<String>,
     /// Index into `Api::error_decoders`.
     pub error_decoder: usize,
     /// Alternatives of scheme sets (indexes into `Api::schemes`); empty: no authentication.
@@ -318,6 +322,19 @@ pub struct Body {
     /// The type has a `Default` (an object with no required properties): the body is then
     /// optional to the caller and sent as its default.
     pub defaultable: bool,
+    /// Multipart file parts (binary properties), set with builder methods of their own.
+    pub files: Vec<FilePart>,
+}
+
+/// One file part of a multipart body.
+#[derive(Debug, Clone)]
+pub struct FilePart {
+    /// The part name on the wire.
+    pub wire_name: String,
+    /// The builder method's name.
+    pub rust_name: String,
+    /// Doc text.
+    pub description: Option<String>,
 }
 
 /// How a body is encoded.
