@@ -11,8 +11,8 @@ const PROJECT_ID: &str = "project-test-123";
 const SECRET: &str = "secret-xyz";
 /// `base64("project-test-123:secret-xyz")`, the secret as it travels in the Basic header.
 const SECRET_BASE64: &str = "cHJvamVjdC10ZXN0LTEyMzpzZWNyZXQteHl6";
-/// The path prefix of the base URL. A base URL without a path currently makes the client send
-/// `//v1/...` (see `bare_host_base_url_sends_exact_operation_paths` in `wire.rs`).
+/// A path prefix in the base URL, so that every test also checks that the prefix is kept
+/// (a base URL without a path is covered by `bare_host_base_url_sends_exact_operation_paths`).
 const PREFIX: &str = "/stytch";
 
 const MEMBER_APPS_PATH: &str = "/stytch/v1/b2b/organizations/org-1/members/mem-1/connected_apps";

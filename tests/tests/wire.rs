@@ -17,12 +17,9 @@ const REVOKE_PATH: &str = "/v1/b2b/organizations/org-1/members/mem-1/connected_a
 const ORG_APPS_PATH: &str = "/v1/b2b/organizations/org-1/connected_apps";
 const ORG_APP_PATH: &str = "/v1/b2b/organizations/org-1/connected_apps/app-1";
 
-/// The path prefix of the base URL most tests use.
-///
-/// A base URL without a path (`http://127.0.0.1:<port>`, like the default
-/// `https://test.stytch.com`) currently makes the client send `//v1/...`; see
-/// `bare_host_base_url_sends_exact_operation_paths`. The other tests use a base URL with a
-/// path so that they keep checking everything else while that bug is open.
+/// The path prefix of the base URL most tests use, so that they also check that a prefix is
+/// kept; `bare_host_base_url_sends_exact_operation_paths` covers a base URL without a path
+/// (like the default `https://test.stytch.com`, which once produced `//v1/...`).
 const PREFIX: &str = "/stytch";
 
 /// The exact request target for an operation path under [`PREFIX`].

@@ -1,0 +1,81 @@
+//! Each generator stage on its own: parse, lower, emit and render, for our Stytch spec and,
+//! where `../shared` is present, oxide-nexus (193 operations) and the 13 MB GitHub spec.
+//!
+//! `cargo bench -p clientgen --bench stages` (unpack the corpus first:
+//! `../shared/unpack-corpus target/corpus`).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clientgen::{diag::Diagnostics, emit, lower, parse, render};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+
+fn specs() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf();
+    let mut out = vec![("stytch-b2b".to_owned(), root.join("spec/stytch-b2b.yaml"))];
+    let corpus = root.join("target/corpus/openapi-3.0");
+    for (name, file) in [
+        ("nexus", "oxide-nexus.json"),
+        ("github", "github-api.github.com-octokit.json"),
+    ] {
+        let path: PathBuf = corpus.join(file);
+        if path.exists() {
+            out.push((name.to_owned(), path));
+        } else {
+            eprintln!(
+                "skipping {name}: {} is missing (run ../shared/unpack-corpus target/corpus)",
+                path.display()
+            );
+        }
+    }
+    out.into_iter()
+        .map(|(n, p)| (n, std::fs::read_to_string(p).expect("read the spec")))
+        .collect()
+}
+
+fn stages(c: &mut Criterion) {
+    for (name, text) in specs() {
+        let mut group = c.benchmark_group(&name);
+        if text.len() > 1_000_000 {
+            group
+                .sample_size(10)
+                .measurement_time(Duration::from_secs(20));
+        }
+        group.bench_function("parse", |b| {
+            b.iter(|| parse::parse(&text, &mut Diagnostics::default()).expect("parses"))
+        });
+        let parsed = parse::parse(&text, &mut Diagnostics::default()).expect("parses");
+        group.bench_function("lower", |b| {
+            b.iter(|| lower::lower(&parsed.spec, &parsed.raw, &mut Diagnostics::default()))
+        });
+        let api = lower::lower(&parsed.spec, &parsed.raw, &mut Diagnostics::default());
+        group.bench_function("emit", |b| {
+            b.iter(|| {
+                (
+                    emit::emit_types(&api),
+                    emit::emit_operations(&api),
+                    emit::emit_client(&api),
+                )
+            })
+        });
+        group.bench_function("render", |b| {
+            b.iter_batched(
+                || (emit::emit_types(&api), emit::emit_operations(&api)),
+                |(types, ops)| {
+                    (
+                        render::render(types, "//").expect("renders"),
+                        render::render(ops, "//").expect("renders"),
+                    )
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
