@@ -77,7 +77,7 @@ pub fn type_tokens(api: &Api, t: &TypeRef) -> TokenStream {
 }
 
 /// Types that requests carry: callers build these, so they stay exhaustive.
-fn request_types(api: &Api) -> Vec<bool> {
+pub fn request_types(api: &Api) -> Vec<bool> {
     let mut used = vec![false; api.types.len()];
     let mut stack: Vec<TypeRef> = Vec::new();
     for op in &api.operations {
@@ -111,18 +111,35 @@ fn request_types(api: &Api) -> Vec<bool> {
 
 /// `src/types.rs`: every named type and `ErrorBody`.
 pub fn emit_types(api: &Api) -> TokenStream {
-    let request = request_types(api);
-    let items = api
-        .types
+    emit_types_part(api, &request_types(api), 0..api.types.len())
+}
+
+/// The part of `src/types.rs` with the types in `range`. The part that starts at 0 also has
+/// the file's prelude, and the part that ends at the last type has `ErrorBody` and the error
+/// decoders, so that the parts rendered one after another make the whole file.
+pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize>) -> TokenStream {
+    let prelude = if range.start == 0 {
+        quote! {
+            //! Types of the API's requests and responses.
+            #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+            #[allow(unused_imports)]
+            use serde::{Deserialize, Serialize};
+        }
+    } else {
+        quote! {}
+    };
+    let last = range.end >= api.types.len();
+    let items = api.types[range.clone()]
         .iter()
-        .enumerate()
-        .map(|(i, t)| emit_type(api, t, request[i]));
-    let error_body = emit_error_body(api);
+        .zip(range)
+        .map(|(t, i)| emit_type(api, t, request[i]));
+    let error_body = if last {
+        emit_error_body(api)
+    } else {
+        quote! {}
+    };
     quote! {
-        //! Types of the API's requests and responses.
-        #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
-        #[allow(unused_imports)]
-        use serde::{Deserialize, Serialize};
+        #prelude
         #(#items)*
         #error_body
     }
@@ -571,19 +588,32 @@ fn success_shape(api: &Api, op: &Operation) -> (TokenStream, Vec<TokenStream>, T
 
 /// `src/operations.rs`: namespaces, the client's accessors and one builder per operation.
 pub fn emit_operations(api: &Api) -> TokenStream {
-    let mut items = Vec::new();
-    emit_namespace(api, &api.root, true, &mut items);
-    let builders = api.operations.iter().map(|op| emit_builder(api, op));
+    emit_operations_part(api, 0..api.operations.len())
+}
+
+/// The part of `src/operations.rs` with the builders of the operations in `range`; the part
+/// that starts at 0 also has the file's prelude and the namespaces.
+pub fn emit_operations_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+    let prelude = if range.start == 0 {
+        let mut items = Vec::new();
+        emit_namespace(api, &api.root, true, &mut items);
+        quote! {
+            //! Resource namespaces and one request builder per operation.
+            #![allow(clippy::too_many_arguments, clippy::needless_lifetimes)]
+            #[allow(unused_imports)]
+            use crate::runtime::{ParamValue, Request, RequestOptions, Secret};
+            #[allow(unused_imports)]
+            use crate::{Client, Error, Response};
+            #[allow(unused_imports)]
+            use crate::types::*;
+            #(#items)*
+        }
+    } else {
+        quote! {}
+    };
+    let builders = api.operations[range].iter().map(|op| emit_builder(api, op));
     quote! {
-        //! Resource namespaces and one request builder per operation.
-        #![allow(clippy::too_many_arguments, clippy::needless_lifetimes)]
-        #[allow(unused_imports)]
-        use crate::runtime::{ParamValue, Request, RequestOptions, Secret};
-        #[allow(unused_imports)]
-        use crate::{Client, Error, Response};
-        #[allow(unused_imports)]
-        use crate::types::*;
-        #(#items)*
+        #prelude
         #(#builders)*
     }
 }

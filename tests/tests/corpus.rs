@@ -94,6 +94,7 @@ fn corpus_generates_and_compiles() {
         let options = clientgen::Options {
             crate_name: name.clone(),
             spec_label: label.clone(),
+            jobs: 0,
         };
         let started = Instant::now();
         let outcome = std::panic::catch_unwind(|| clientgen::generate(&text, &options));

@@ -147,6 +147,7 @@ fn damaged_specs_never_panic() {
     let options = clientgen::Options {
         crate_name: "mutant".into(),
         spec_label: "mutant".into(),
+        jobs: 1,
     };
     let runs = 2_400;
     let (mut ok, mut err) = (0, 0);
