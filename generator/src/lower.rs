@@ -1,5 +1,6 @@
 //! OpenAPI to IR. Every naming and type decision happens here; emitting only prints.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use openapiv3::{
@@ -50,15 +51,10 @@ pub fn lower(spec: &OpenAPI, raw: &Value, diags: &mut Diagnostics) -> Api {
         shared: BTreeMap::new(),
     };
     // Component schemas are named first, so that their names win over inline types.
-    let components: Vec<(String, ReferenceOr<Schema>)> = spec
+    let components: Vec<(&String, &ReferenceOr<Schema>)> = spec
         .components
         .as_ref()
-        .map(|c| {
-            c.schemas
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        })
+        .map(|c| c.schemas.iter().collect())
         .unwrap_or_default();
     for (key, _) in &components {
         let mut name = pascal(key);
@@ -66,7 +62,7 @@ pub fn lower(spec: &OpenAPI, raw: &Value, diags: &mut Diagnostics) -> Api {
             name.push_str("Model");
         }
         let name = l.type_names.claim(name);
-        l.component_index.insert(key.clone(), l.types.len());
+        l.component_index.insert((*key).clone(), l.types.len());
         l.types.push(Some(TypeDef {
             name,
             description: None,
@@ -75,7 +71,7 @@ pub fn lower(spec: &OpenAPI, raw: &Value, diags: &mut Diagnostics) -> Api {
         }));
     }
     for (key, schema) in &components {
-        let idx = l.component_index[key];
+        let idx = l.component_index[key.as_str()];
         let pointer = join("#/components/schemas", key);
         let name = l.types[idx]
             .as_ref()
@@ -169,16 +165,22 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Follows references until an item, with a bound against reference cycles.
-    fn deref<T: serde::de::DeserializeOwned + Clone>(
+    /// Follows references until an item, with a bound against reference cycles. An inline
+    /// item is borrowed, not copied: large specs have thousands of them.
+    fn deref<'s, T: serde::de::DeserializeOwned + Clone>(
         &mut self,
-        item: &ReferenceOr<T>,
+        item: &'s ReferenceOr<T>,
         pointer: &str,
-    ) -> Option<T> {
-        let mut current = item.clone();
+    ) -> Option<Cow<'s, T>> {
+        let mut current = match item {
+            ReferenceOr::Item(t) => return Some(Cow::Borrowed(t)),
+            ReferenceOr::Reference { reference } => {
+                self.resolve::<ReferenceOr<T>>(reference, pointer)?
+            }
+        };
         for _ in 0..32 {
             match current {
-                ReferenceOr::Item(t) => return Some(t),
+                ReferenceOr::Item(t) => return Some(Cow::Owned(t)),
                 ReferenceOr::Reference { reference } => {
                     current = self.resolve::<ReferenceOr<T>>(&reference, pointer)?;
                 }
@@ -191,11 +193,11 @@ impl Lowerer<'_> {
 
     /// Like `deref`, also telling where the item really lives: the referenced component's
     /// pointer and name, or `pointer` itself for an inline item.
-    fn deref_home<T: serde::de::DeserializeOwned + Clone>(
+    fn deref_home<'s, T: serde::de::DeserializeOwned + Clone>(
         &mut self,
-        item: &ReferenceOr<T>,
+        item: &'s ReferenceOr<T>,
         pointer: &str,
-    ) -> Option<(T, String, Option<String>)> {
+    ) -> Option<(Cow<'s, T>, String, Option<String>)> {
         let mut home = pointer.to_owned();
         let mut name = None;
         if let ReferenceOr::Reference { reference } = item {
@@ -700,7 +702,7 @@ impl Lowerer<'_> {
                 continue;
             };
             use openapiv3::SecurityScheme as S;
-            let (kind, description, ext) = match &scheme {
+            let (kind, description, ext) = match &*scheme {
                 S::HTTP {
                     scheme: s,
                     description,
@@ -805,14 +807,8 @@ impl Lowerer<'_> {
         let mut error_variants: Vec<ErrorVariant> = Vec::new();
         let mut decoders: Vec<Vec<(StatusMatch, Option<usize>)>> = Vec::new();
         let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
-        let paths: Vec<(String, ReferenceOr<openapiv3::PathItem>)> = self
-            .spec
-            .paths
-            .paths
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        for (path, item) in &paths {
+        let spec = self.spec;
+        for (path, item) in &spec.paths.paths {
             let path_pointer = join("#/paths", path);
             let Some(item) = self.deref(item, &path_pointer) else {
                 continue;
@@ -975,12 +971,7 @@ impl Lowerer<'_> {
         pointer: &str,
     ) -> Vec<(StatusMatch, ResponseKind)> {
         let mut out = Vec::new();
-        let responses: Vec<(StatusCode, ReferenceOr<openapiv3::Response>)> = op
-            .responses
-            .responses
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let responses = &op.responses.responses;
         // With several successes, each inline body is named by its status, leaving
         // `{Op}Response` to the enum of them all.
         let successes = responses
@@ -989,8 +980,8 @@ impl Lowerer<'_> {
             .count();
         for (code, response) in responses {
             let (status, label) = match code {
-                StatusCode::Code(c) => (StatusMatch::Code(c), c.to_string()),
-                StatusCode::Range(r) => (StatusMatch::Range(r), format!("{r}XX")),
+                StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+                StatusCode::Range(r) => (StatusMatch::Range(*r), format!("{r}XX")),
             };
             let rp = join(&join(pointer, "responses"), &label);
             let hint = if is_success(status) && successes > 1 {
@@ -1025,7 +1016,7 @@ impl Lowerer<'_> {
     ) -> Option<Operation> {
         let op_name = pascal(&split_operation_id(id).1);
         // Path-level parameters, overridden by operation parameters with the same name and place.
-        let mut params: Vec<(Parameter, String, Option<String>)> = Vec::new();
+        let mut params: Vec<(Cow<Parameter>, String, Option<String>)> = Vec::new();
         for (i, p) in path_params.iter().enumerate() {
             let pp = format!(
                 "{}/parameters/{i}",
@@ -1129,7 +1120,7 @@ impl Lowerer<'_> {
                     ]
                     .iter()
                     .any(|w| lower_name.contains(w)));
-            let (explode, deep_object) = match p {
+            let (explode, deep_object) = match &**p {
                 Parameter::Query { style, .. } => (
                     data.explode.unwrap_or(*style == QueryStyle::Form),
                     *style == QueryStyle::DeepObject,
@@ -1273,6 +1264,7 @@ impl Lowerer<'_> {
                 .schema
                 .as_ref()
                 .and_then(|s| self.deref(s, &schema_pointer))
+                .map(Cow::into_owned)
             {
                 let properties = match &mut schema.schema_kind {
                     SchemaKind::Type(Type::Object(o)) => Some(&mut o.properties),

@@ -55,12 +55,17 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
         diags.error("#", "the document is not an object");
         return None;
     }
-    normalise(&mut raw, is_31, "#", None, diags);
+    normalise(&mut raw, is_31, &mut String::from("#"), None, diags);
     if let Some(obj) = raw.as_object_mut() {
         // 3.1 allows documents with only webhooks or components.
         obj.entry("paths")
             .or_insert_with(|| Value::Object(Map::new()));
         obj.insert("openapi".into(), Value::String("3.0.3".into()));
+    }
+    // The plain deserialiser first; only a document that fails is read again with path
+    // tracking, which costs a good part of the parse on large specs.
+    if let Ok(spec) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw) {
+        return Some(Parsed { spec, raw });
     }
     let spec = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
         Ok(spec) => spec,
@@ -233,10 +238,12 @@ const NAME_MAPS: &[&str] = &[
 ];
 
 /// Rewrites 3.1 constructs into their 3.0 form and makes `$ref` siblings explicit.
+/// Walks the document; `pointer` is a buffer holding the current node's JSON pointer, grown
+/// and cut back in place rather than allocated per node (the GitHub spec has millions).
 fn normalise(
     v: &mut Value,
     is_31: bool,
-    pointer: &str,
+    pointer: &mut String,
     parent_key: Option<&str>,
     diags: &mut Diagnostics,
 ) {
@@ -246,8 +253,7 @@ fn normalise(
             if !in_name_map {
                 normalise_schema_keywords(obj, is_31, pointer, diags);
             }
-            let keys: Vec<String> = obj.keys().cloned().collect();
-            for key in keys {
+            for (key, value) in obj.iter_mut() {
                 // Examples and extension values are data, not schemas.
                 if !in_name_map
                     && (key == "example"
@@ -258,15 +264,26 @@ fn normalise(
                 {
                     continue;
                 }
-                let child = format!("{pointer}/{}", escape_token(&key));
-                if let Some(value) = obj.get_mut(&key) {
-                    normalise(value, is_31, &child, Some(&key), diags);
+                if !matches!(value, Value::Object(_) | Value::Array(_)) {
+                    continue;
                 }
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&escape_token(key));
+                normalise(value, is_31, pointer, Some(key), diags);
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                normalise(item, is_31, &format!("{pointer}/{i}"), None, diags);
+                if !matches!(item, Value::Object(_) | Value::Array(_)) {
+                    continue;
+                }
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                normalise(item, is_31, pointer, None, diags);
+                pointer.truncate(len);
             }
         }
         _ => {}
