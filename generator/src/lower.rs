@@ -991,7 +991,7 @@ impl Lowerer<'_> {
             } else {
                 format!("{}Error{label}", pascal(id))
             };
-            if let Some(kind) = self.response_kind(&response, &hint, &rp) {
+            if let Some(kind) = self.response_kind(response, &hint, &rp) {
                 out.push((status, kind));
             }
         }
