@@ -9,7 +9,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::diag::{Diagnostics, join};
+use crate::diag::{Diagnostics, escape_token, join};
 use crate::model::*;
 use crate::naming::{RESERVED_TYPE_NAMES, Scope, pascal, snake};
 
@@ -36,6 +36,9 @@ struct Lowerer<'a> {
     /// Inline schemas owned by a component (a shared response, parameter or body) are lowered
     /// once, however many operations refer to them.
     shared: BTreeMap<String, (TypeRef, bool)>,
+    /// Component schemas that allow null themselves (`nullable: true`, or a `null` alternative):
+    /// every reference to them is an `Option`.
+    nullable_components: std::collections::BTreeSet<String>,
 }
 
 /// Lowers a parsed document. Problems go to `diags`; the result is always usable when
@@ -49,6 +52,7 @@ pub fn lower(spec: &OpenAPI, raw: &Value, diags: &mut Diagnostics) -> Api {
         type_names: Scope::with_reserved(RESERVED_TYPE_NAMES),
         component_index: BTreeMap::new(),
         shared: BTreeMap::new(),
+        nullable_components: std::collections::BTreeSet::new(),
     };
     // Component schemas are named first, so that their names win over inline types.
     let components: Vec<(&String, &ReferenceOr<Schema>)> = spec
@@ -56,6 +60,20 @@ pub fn lower(spec: &OpenAPI, raw: &Value, diags: &mut Diagnostics) -> Api {
         .as_ref()
         .map(|c| c.schemas.iter().collect())
         .unwrap_or_default();
+    for (key, schema) in &components {
+        if let ReferenceOr::Item(schema) = schema {
+            let null_alternative = match &schema.schema_kind {
+                SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
+                    alts.iter().any(is_null_schema)
+                }
+                _ => false,
+            };
+            if schema.schema_data.nullable || null_alternative {
+                l.nullable_components
+                    .insert(format!("#/components/schemas/{}", escape_token(key)));
+            }
+        }
+    }
     for (key, _) in &components {
         let mut name = pascal(key);
         if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
@@ -244,9 +262,10 @@ impl Lowerer<'_> {
         pointer: &str,
     ) -> (TypeRef, bool) {
         match schema {
-            ReferenceOr::Reference { reference } => {
-                (self.lower_ref(reference, hint, pointer), false)
-            }
+            ReferenceOr::Reference { reference } => (
+                self.lower_ref(reference, hint, pointer),
+                self.nullable_components.contains(reference),
+            ),
             ReferenceOr::Item(s) => self.lower_schema(s, hint, pointer),
         }
     }
@@ -258,9 +277,10 @@ impl Lowerer<'_> {
         pointer: &str,
     ) -> (TypeRef, bool) {
         match schema {
-            ReferenceOr::Reference { reference } => {
-                (self.lower_ref(reference, hint, pointer), false)
-            }
+            ReferenceOr::Reference { reference } => (
+                self.lower_ref(reference, hint, pointer),
+                self.nullable_components.contains(reference),
+            ),
             ReferenceOr::Item(s) => self.lower_schema(s, hint, pointer),
         }
     }

@@ -247,6 +247,11 @@ impl Server {
     pub fn count(&self) -> usize {
         lock(&self.shared.requests).len()
     }
+
+    /// Forgets the requests received so far (benchmarks send many thousands).
+    pub fn clear(&self) {
+        lock(&self.shared.requests).clear();
+    }
 }
 
 impl Drop for Server {
@@ -470,3 +475,8 @@ async fn write_reply(stream: &mut TcpStream, reply: &Reply) -> std::io::Result<(
     stream.write_all(&bytes).await?;
     stream.flush().await
 }
+
+/// The README's Rust example, compiled as a doctest so that it cannot rot.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeExample;
