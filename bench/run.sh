@@ -58,7 +58,7 @@ declare -A row
 printf '\n| spec | tool | ops | gen s (median of %s) | peak MiB | lines | lines/op | crate-only build s |\n|---|---|---:|---:|---:|---:|---:|---:|\n' "$runs" > "$out/results.md"
 for spec in "$@"; do
   name=$(basename "$spec" | sed 's/\.[a-z]*$//' | tr 'A-Z_.' 'a-z--')
-  ops=$("$ours" generate --spec "$spec" --out "$out/count" --name count --quiet | sed -E 's/.*: ([0-9]+) operations.*/\1/')
+  ops=$("$ours" generate --spec "$spec" --out "$out/count" --name count --quiet | tail -1 | sed -E 's/.*: ([0-9]+) operations.*/\1/')
   for tool in ours prog; do
     [ "$tool" = prog ] && [ -z "$progenitor" ] && continue
     : > "$out/$tool-$name.times"
