@@ -254,10 +254,11 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Lowers a schema in a position that wants a type; returns the type and whether null is allowed.
-    fn lower_schema_ref(
+    /// Lowers a schema in a position that wants a type; returns the type and whether null is
+    /// allowed. Takes `Schema` and `Box<Schema>` items alike (openapiv3 boxes properties).
+    fn lower_schema_ref<S: std::borrow::Borrow<Schema>>(
         &mut self,
-        schema: &ReferenceOr<Schema>,
+        schema: &ReferenceOr<S>,
         hint: &str,
         pointer: &str,
     ) -> (TypeRef, bool) {
@@ -266,22 +267,7 @@ impl Lowerer<'_> {
                 self.lower_ref(reference, hint, pointer),
                 self.nullable_components.contains(reference),
             ),
-            ReferenceOr::Item(s) => self.lower_schema(s, hint, pointer),
-        }
-    }
-
-    fn lower_boxed_ref(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        hint: &str,
-        pointer: &str,
-    ) -> (TypeRef, bool) {
-        match schema {
-            ReferenceOr::Reference { reference } => (
-                self.lower_ref(reference, hint, pointer),
-                self.nullable_components.contains(reference),
-            ),
-            ReferenceOr::Item(s) => self.lower_schema(s, hint, pointer),
+            ReferenceOr::Item(s) => self.lower_schema(s.borrow(), hint, pointer),
         }
     }
 
@@ -332,7 +318,7 @@ impl Lowerer<'_> {
             },
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => {
-                    let (item, _) = self.lower_boxed_ref(
+                    let (item, _) = self.lower_schema_ref(
                         items,
                         &format!("{hint}Item"),
                         &join(pointer, "items"),
@@ -367,7 +353,7 @@ impl Lowerer<'_> {
                     Some("boolean") => TypeRef::Bool,
                     Some("array") => match &a.items {
                         Some(items) => {
-                            let (item, _) = self.lower_boxed_ref(
+                            let (item, _) = self.lower_schema_ref(
                                 items,
                                 &format!("{hint}Item"),
                                 &join(pointer, "items"),
@@ -506,7 +492,7 @@ impl Lowerer<'_> {
         for (wire, prop) in properties {
             let prop_pointer = join(&join(pointer, "properties"), wire);
             let (ty, nullable) =
-                self.lower_boxed_ref(prop, &format!("{name}{}", pascal(wire)), &prop_pointer);
+                self.lower_schema_ref(prop, &format!("{name}{}", pascal(wire)), &prop_pointer);
             let (description, deprecated) = match prop {
                 ReferenceOr::Item(s) => {
                     (s.schema_data.description.clone(), s.schema_data.deprecated)
