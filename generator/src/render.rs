@@ -21,3 +21,25 @@ pub fn render_part(tokens: TokenStream) -> Result<String, String> {
         .map_err(|e| format!("generated code does not parse (a clientgen bug): {e}"))?;
     Ok(prettyplease::unparse(&file))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn pieces_concatenate_to_the_whole_file() {
+        let a = quote! { #![allow(dead_code)] /// A.
+        pub struct A { x: i32 } };
+        let b = quote! { pub fn b() -> u8 { 1 } pub enum C { D } };
+        let whole = render_part(quote! { #a #b }).expect("renders");
+        let pieces = render_part(a).expect("renders") + &render_part(b).expect("renders");
+        assert_eq!(whole, pieces);
+    }
+
+    #[test]
+    fn tokens_that_are_not_rust_are_an_error_not_a_panic() {
+        let err = render(quote! { pub struct ; }, "// header").expect_err("not an item");
+        assert!(err.contains("clientgen bug"), "{err}");
+    }
+}

@@ -94,3 +94,49 @@ pub fn write(dir: &Path, files: &[OutFile]) -> io::Result<Drift> {
     }
     Ok(drift)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> OutFile {
+        OutFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
+    }
+
+    #[test]
+    fn check_write_and_owned_files() {
+        let dir = std::env::temp_dir().join(format!("clientgen-write-test-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let header = format!("// {MARKER} from test. DO NOT EDIT.\n");
+        let files = vec![
+            file("src/lib.rs", &format!("{header}pub fn a() {{}}\n")),
+            file("Cargo.toml", "# x\n"),
+        ];
+
+        let drift = check(&dir, &files).expect("check an absent dir");
+        assert_eq!(drift.missing.len(), 2);
+        write(&dir, &files).expect("write");
+        assert!(check(&dir, &files).expect("check").is_empty());
+
+        // A generated file that is no longer generated is extra and removed; a hand-written
+        // file without the marker is never touched.
+        fs::write(
+            dir.join("src/old.rs"),
+            format!("{header}pub fn old() {{}}\n"),
+        )
+        .expect("write old");
+        fs::write(dir.join("src/custom.rs"), "pub fn mine() {}\n").expect("write custom");
+        fs::write(dir.join("src/lib.rs"), "changed").expect("change lib");
+        let drift = check(&dir, &files).expect("check");
+        assert_eq!(drift.stale, vec![PathBuf::from("src/lib.rs")]);
+        assert_eq!(drift.extra, vec![PathBuf::from("src/old.rs")]);
+        write(&dir, &files).expect("write again");
+        assert!(check(&dir, &files).expect("check").is_empty());
+        assert!(!dir.join("src/old.rs").exists());
+        assert!(dir.join("src/custom.rs").exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
+}
