@@ -513,11 +513,7 @@ fn success_shape(api: &Api, op: &Operation) -> (TokenStream, Vec<TokenStream>, T
         let mut variants = Vec::new();
         let mut arms = Vec::new();
         let mut ordered: Vec<&(StatusMatch, ResponseKind)> = op.success.iter().collect();
-        ordered.sort_by_key(|(s, _)| match s {
-            StatusMatch::Code(c) => (0, *c),
-            StatusMatch::Range(r) => (1, *r),
-            StatusMatch::Default => (2, 0),
-        });
+        ordered.sort_by_key(|(s, _)| s.precedence());
         for (status, kind) in ordered {
             let variant = ident(&status_label(*status));
             let pattern = match status {
@@ -962,7 +958,8 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
                 let text = param_text(api, t, quote! { value });
                 quote! { request.cookie(#wire, &#text)?; }
             }
-            (ParamLocation::Path, _) => unreachable_path(),
+            // Path parameters were sent with the path parts above.
+            (ParamLocation::Path, _) => continue,
         };
         stmts.push(if p.required {
             quote! { { #value #send } }
@@ -1000,11 +997,6 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         });
     }
     quote! { #(#stmts)* }
-}
-
-fn unreachable_path() -> TokenStream {
-    // Path parameters are sent with the path parts above; nothing to do here.
-    quote! {}
 }
 
 /// A media type that is safe as a static header value; wildcards become concrete types.

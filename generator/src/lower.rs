@@ -1204,11 +1204,7 @@ impl Lowerer<'_> {
             .into_iter()
             .partition(|(s, _)| is_success(*s) || (!has_success && *s == StatusMatch::Default));
         // Codes before ranges before default, as OpenAPI's precedence says.
-        errors.sort_by_key(|(s, _)| match s {
-            StatusMatch::Code(c) => (0, *c),
-            StatusMatch::Range(r) => (1, *r),
-            StatusMatch::Default => (2, 0),
-        });
+        errors.sort_by_key(|(s, _)| s.precedence());
         Some(Operation {
             id: id.to_owned(),
             method_name: String::new(),
@@ -1629,6 +1625,17 @@ fn split_operation_id(id: &str) -> (Vec<String>, String) {
     (Vec::new(), id.to_owned())
 }
 
+/// Claims an operation's type name (`GetBuilder`), prefixed with its namespace path
+/// (`UsersGetBuilder`) when another operation already has the short one.
+fn claim_in_namespace(type_names: &mut Scope, path: &[String], base: String) -> String {
+    if type_names.is_taken(&base) {
+        let prefixed: String = path.iter().map(|s| pascal(s)).collect::<String>() + &base;
+        type_names.claim(prefixed)
+    } else {
+        type_names.claim(base)
+    }
+}
+
 /// Builds the namespace tree from operation ids (see [`split_operation_id`]).
 fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) -> Namespace {
     let mut root = Namespace::default();
@@ -1699,20 +1706,10 @@ fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) -> Namespace 
         let last = methods[i].clone();
         op.method_name = scope.claim(snake(&last));
         let base = format!("{}Builder", pascal(&op.method_name));
-        op.builder_name = if type_names.is_taken(&base) {
-            let prefixed: String = path.iter().map(|s| pascal(s)).collect::<String>() + &base;
-            type_names.claim(prefixed)
-        } else {
-            type_names.claim(base)
-        };
+        op.builder_name = claim_in_namespace(type_names, path, base);
         if needs_success_enum(&op.success) {
             let base = format!("{}Response", pascal(&op.method_name));
-            op.success_enum = Some(if type_names.is_taken(&base) {
-                let prefixed: String = path.iter().map(|s| pascal(s)).collect::<String>() + &base;
-                type_names.claim(prefixed)
-            } else {
-                type_names.claim(base)
-            });
+            op.success_enum = Some(claim_in_namespace(type_names, path, base));
         }
         ns.operations.push(i);
     }

@@ -363,6 +363,17 @@ pub enum StatusMatch {
     Default,
 }
 
+impl StatusMatch {
+    /// Sort key for OpenAPI's precedence: exact codes before ranges before `default`.
+    pub fn precedence(self) -> (u8, u16) {
+        match self {
+            StatusMatch::Code(c) => (0, c),
+            StatusMatch::Range(r) => (1, r),
+            StatusMatch::Default => (2, 0),
+        }
+    }
+}
+
 /// What a response body becomes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ResponseKind {
