@@ -167,3 +167,63 @@ fn generation_is_deterministic_whatever_the_thread_count() {
         }
     }
 }
+
+/// A spec large enough to be emitted and rendered in many pieces (hundreds of types and
+/// operations, with inline types), so that piece boundaries are crossed.
+fn many_items_spec(types: usize, operations: usize) -> String {
+    let mut s = String::from(
+        "openapi: 3.0.3\ninfo: {title: Many, version: '1'}\nservers: [{url: 'https://api.example.com'}]\npaths:\n",
+    );
+    for i in 0..operations {
+        s.push_str(&format!(
+            "  /things{i}/{{id}}:\n    post:\n      operationId: things{i}.update\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: limit, in: query, schema: {{type: integer}}}}\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                note: {{type: string}}\n                kind: {{type: string, enum: [a{i}, b{i}]}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Thing{}'}}\n        '4{:02}':\n          description: failed\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Thing{}'}}\n",
+            i % types,
+            i % 30,
+            (i + 1) % types,
+        ));
+    }
+    s.push_str("components:\n  schemas:\n");
+    for i in 0..types {
+        s.push_str(&format!(
+            "    Thing{i}:\n      description: Thing number {i}.\n      type: object\n      required: [id]\n      properties:\n        id: {{type: string}}\n        next: {{$ref: '#/components/schemas/Thing{}'}}\n        tags: {{type: array, items: {{type: string}}}}\n        state: {{type: string, enum: [on, off]}}\n",
+            (i + 1) % types
+        ));
+    }
+    s
+}
+
+#[test]
+fn output_split_into_many_pieces_is_the_same_on_any_thread_count() {
+    let spec = many_items_spec(300, 90);
+    let run = |jobs| {
+        let options = clientgen::Options {
+            crate_name: "many".into(),
+            spec_label: "many.yaml".into(),
+            jobs,
+        };
+        clientgen::generate(&spec, &options).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let one = run(1);
+    // 300 components, one inline body type and one enum per operation, one enum per component.
+    assert!(one.types > 600, "{} types", one.types);
+    assert_eq!(one.operations, 90);
+    let types_rs = one
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("types.rs"))
+        .expect("types.rs");
+    for name in [
+        "pub struct Thing0 ",
+        "pub struct Thing299 ",
+        "pub enum Thing150State",
+    ] {
+        assert_eq!(
+            types_rs.contents.matches(name).count(),
+            1,
+            "`{name}` once in types.rs"
+        );
+    }
+    for jobs in [2, 3, 8] {
+        assert_eq!(one.files, run(jobs).files, "{jobs} threads differ from 1");
+    }
+}
