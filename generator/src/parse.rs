@@ -64,7 +64,7 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
     }
     // The plain deserialiser first; only a document that fails is read again with path
     // tracking, which costs a good part of the parse on large specs.
-    if let Ok(spec) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw) {
+    if let Some(spec) = deserialize_in_two_halves(&mut raw) {
         return Some(Parsed { spec, raw });
     }
     let spec = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
@@ -79,6 +79,44 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
         }
     };
     Some(Parsed { spec, raw })
+}
+
+/// Deserialises the typed document with `components` on a second thread and the rest (paths,
+/// mostly) on this one: on large specs the two are of similar size. The top-level values are
+/// moved out of `raw` for the duration and put back, so nothing is copied and the key order
+/// of `raw` is kept. `None` when either half fails; the caller then reports the pointer.
+fn deserialize_in_two_halves(raw: &mut Value) -> Option<openapiv3::OpenAPI> {
+    let obj = raw.as_object_mut()?;
+    let mut rest = Map::new();
+    for (key, value) in obj.iter_mut() {
+        if key != "components" {
+            rest.insert(key.clone(), std::mem::take(value));
+        }
+    }
+    let rest = Value::Object(rest);
+    let components = obj.get("components");
+    let (spec, components) = std::thread::scope(|scope| {
+        let components = components.map(|c| {
+            scope.spawn(move || <openapiv3::Components as serde::Deserialize>::deserialize(c))
+        });
+        let spec = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&rest);
+        let components = components.map(|h| h.join());
+        (spec, components)
+    });
+    if let Value::Object(mut rest) = rest {
+        for (key, value) in obj.iter_mut() {
+            if let Some(moved) = rest.remove(key) {
+                *value = moved;
+            }
+        }
+    }
+    let mut spec = spec.ok()?;
+    spec.components = match components {
+        None => None,
+        Some(Ok(Ok(c))) => Some(c),
+        Some(_) => return None,
+    };
+    Some(spec)
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
@@ -389,6 +427,51 @@ fn normalise_schema_keywords(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const TWO_HALVES: &str = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+x-top: {a: 1}
+paths:
+  /p:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}
+components:
+  schemas:
+    A: {type: object, properties: {b: {type: string}}}
+  parameters:
+    P: {name: p, in: query, schema: {type: integer}}
+tags: [{name: t}]
+"#;
+
+    #[test]
+    fn the_two_halves_give_the_whole_document_and_leave_the_tree_as_it_was() {
+        let mut raw = parse_value(TWO_HALVES).unwrap();
+        let before = raw.clone();
+        let whole = <openapiv3::OpenAPI as Deserialize>::deserialize(&before).unwrap();
+        let halves = deserialize_in_two_halves(&mut raw).expect("valid");
+        assert_eq!(halves, whole);
+        assert_eq!(raw, before);
+        let keys: Vec<&String> = raw.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            ["openapi", "info", "x-top", "paths", "components", "tags"]
+        );
+    }
+
+    #[test]
+    fn a_failing_half_gives_none_and_the_pointer_comes_from_the_whole_document() {
+        let broken = TWO_HALVES.replace("in: query", "in: 7");
+        let mut raw = parse_value(&broken).unwrap();
+        let before = raw.clone();
+        assert!(deserialize_in_two_halves(&mut raw).is_none());
+        assert_eq!(raw, before);
+        let mut diags = Diagnostics::default();
+        assert!(parse(&broken, &mut diags).is_none());
+        let text = format!("{:?}", diags.into_vec());
+        assert!(text.contains("#/components/parameters/P"), "{text}");
+    }
 
     #[test]
     fn duplicate_keys_are_errors_in_yaml_and_json() {
