@@ -29,7 +29,7 @@ pub struct MemberConnectedApp {
     /// Scopes the Member granted to the app in their most recent authorization flow, as a single string.
     pub scopes_granted: String,
     /// URL of the app's logo, when one has been set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
 }
 /// Request body for revoking a Connected App. It carries no fields; send an empty JSON object.
@@ -68,7 +68,7 @@ pub struct OrganizationConnectedApp {
     /// Kind of Connected App, for example `first_party` or `third_party` (with `_public` variants for public clients).
     pub client_type: String,
     /// URL of the app's logo, when one has been set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
 }
 /// One Connected App as seen by an Organization, with the Members who have it installed.
@@ -88,7 +88,7 @@ pub struct GetOrganizationConnectedAppResponse {
     /// The HTTP status, repeated in the body.
     pub status_code: i32,
     /// URL of the app's logo, when one has been set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
 }
 /// A Member who has a given Connected App installed.
@@ -115,7 +115,7 @@ pub struct StytchError {
     /// Link to Stytch's documentation page for this error type.
     pub error_url: String,
     /// Extra machine-readable context about the error, when Stytch sends it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_details: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 /// The typed body of an error response, one variant per error schema of the API.

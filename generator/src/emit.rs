@@ -217,7 +217,7 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
         (true, false) => (quote! {}, ty),
         (true, true) => (quote! {}, quote! { Option<#ty> }),
         (false, false) => (
-            quote! { #[serde(default, skip_serializing_if = "Option::is_none")] },
+            quote! { #[serde(skip_serializing_if = "Option::is_none")] },
             quote! { Option<#ty> },
         ),
         // Absent and null are different answers here: None and Some(None).
@@ -264,30 +264,7 @@ fn emit_enum(name: &Ident, doc: TokenStream, variants: &[EnumVariant]) -> TokenS
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
-            }
-        }
-
-        impl crate::runtime::ParamValue for #name {
-            fn to_param(&self) -> String {
-                self.as_str().to_owned()
-            }
-        }
+        crate::runtime::string_enum!(#name);
     }
 }
 

@@ -43,6 +43,41 @@ pub(crate) mod nullable {
     }
 }
 
+/// The impls every string enum shares, written once here rather than in each enum: `Display`,
+/// serde (a value the client does not know is kept as `Unknown`), and use as a parameter. The
+/// enum itself, its `as_str` and its `From<&str>` carry the values and are generated in full.
+#[allow(unused_macros)]
+macro_rules! string_enum {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+
+        impl $crate::runtime::ParamValue for $name {
+            fn to_param(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use string_enum;
+
 /// The methods every request builder has: per-request timeout, retries and extra headers.
 #[allow(unused_macros)]
 macro_rules! request_options_methods {
@@ -69,3 +104,47 @@ macro_rules! request_options_methods {
 }
 #[allow(unused_imports)]
 pub(crate) use request_options_methods;
+
+#[cfg(test)]
+mod tests {
+    /// An enum written the way the generator writes them.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum Size {
+        Small,
+        Unknown(String),
+    }
+
+    impl Size {
+        fn as_str(&self) -> &str {
+            match self {
+                Self::Small => "small",
+                Self::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for Size {
+        fn from(value: &str) -> Self {
+            match value {
+                "small" => Self::Small,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    crate::runtime::string_enum!(Size);
+
+    #[test]
+    fn string_enums_keep_unknown_values_both_ways() {
+        use crate::runtime::ParamValue;
+        let known: Size = serde_json::from_str("\"small\"").unwrap();
+        assert_eq!(known, Size::Small);
+        let unknown: Size = serde_json::from_str("\"huge\"").unwrap();
+        assert_eq!(unknown, Size::Unknown("huge".into()));
+        assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"huge\"");
+        assert_eq!(serde_json::to_string(&Size::Small).unwrap(), "\"small\"");
+        assert_eq!(Size::Small.to_string(), "small");
+        assert_eq!(unknown.to_param(), "huge");
+        assert!(serde_json::from_str::<Size>("3").is_err());
+    }
+}
