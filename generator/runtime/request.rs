@@ -223,12 +223,13 @@ impl Request {
             .map_err(|e| refused(format!("the request body cannot be encoded: {e}")))?;
         let boundary = format!("clientgen-{:016x}", super::retry::random_u64());
         let mut body = Vec::new();
+        // Quotes and line breaks would end the header early: they are replaced.
+        let header_safe = |s: &str| s.replace(['"', '\r', '\n'], "_");
         let mut part =
             |name: &str, filename: Option<&str>, content_type: Option<&str>, data: &[u8]| {
                 body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-                // Quotes and line breaks would end the header early: they are replaced.
-                let name = name.replace(['"', '\r', '\n'], "_");
-                match filename.map(|f| f.replace(['"', '\r', '\n'], "_")) {
+                let name = header_safe(name);
+                match filename.map(header_safe) {
                     Some(f) => body.extend_from_slice(
                         format!(
                             "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\n"

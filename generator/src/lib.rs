@@ -108,48 +108,30 @@ fn render_files(
         };
         render::render_part(tokens)
     };
-    let threads = jobs.min(pieces.len());
-    let rendered: Vec<Result<String, String>> = if threads <= 1 {
-        pieces.iter().map(render_piece).collect()
-    } else {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let worker = || {
-            let mut done = Vec::new();
-            loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(piece) = pieces.get(i) else {
-                    return done;
-                };
-                done.push((i, render_piece(piece)));
-            }
-        };
-        let mut all: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
-            // This thread is one of the workers; a panic in any of them becomes an error.
-            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
-            let mine = std::panic::catch_unwind(std::panic::AssertUnwindSafe(worker));
-            std::iter::once(mine)
-                .chain(handles.into_iter().map(|h| h.join()))
-                .flat_map(|done| {
-                    done.unwrap_or_else(|_| {
-                        // Its finished pieces are lost with it; this error stands for them.
-                        vec![(
-                            usize::MAX,
-                            Err("a rendering thread panicked (a clientgen bug)".into()),
-                        )]
-                    })
-                })
-                .collect()
-        });
-        all.sort_by_key(|(i, _)| *i);
-        if let Some((_, Err(message))) = all.iter().find(|(i, _)| *i == usize::MAX) {
-            return Err(Errors(vec![Diagnostic {
-                severity: Severity::Error,
-                pointer: "#".into(),
-                message: message.clone(),
-            }]));
+    // Workers take the next piece from a shared counter; the calling thread is one of them.
+    // A piece whose worker panicked stays `None` and becomes an error below.
+    let threads = jobs.clamp(1, pieces.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(piece) = pieces.get(i) else {
+                return done;
+            };
+            done.push((i, render_piece(piece)));
         }
-        all.into_iter().map(|(_, r)| r).collect()
     };
+    let mut rendered: Vec<Option<Result<String, String>>> = vec![None; pieces.len()];
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+        let mine = std::panic::catch_unwind(std::panic::AssertUnwindSafe(worker));
+        for done in std::iter::once(mine).chain(handles.into_iter().map(|h| h.join())) {
+            for (i, text) in done.unwrap_or_default() {
+                rendered[i] = Some(text);
+            }
+        }
+    });
     let mut texts: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
     for (piece, text) in pieces.iter().zip(rendered) {
         let path = match piece {
@@ -158,13 +140,15 @@ fn render_files(
             Piece::Types(_) => "src/types.rs",
             Piece::Operations(_) => "src/operations.rs",
         };
-        let text = text.map_err(|message| {
-            Errors(vec![Diagnostic {
-                severity: Severity::Error,
-                pointer: "#".into(),
-                message: format!("{path}: {message}"),
-            }])
-        })?;
+        let text = text
+            .unwrap_or_else(|| Err("a rendering thread panicked (a clientgen bug)".into()))
+            .map_err(|message| {
+                Errors(vec![Diagnostic {
+                    severity: Severity::Error,
+                    pointer: "#".into(),
+                    message: format!("{path}: {message}"),
+                }])
+            })?;
         texts
             .entry(path)
             .or_insert_with(|| format!("{header}\n"))

@@ -2,7 +2,7 @@
 //! errors, `<<` merge keys are applied, integers beyond 64 bits are kept as floats), a version
 //! check, and normalisation of OpenAPI 3.1 and `$ref` siblings to the 3.0 model.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
@@ -64,11 +64,12 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
     }
     // The plain deserialiser first; only a document that fails is read again with path
     // tracking, which costs a good part of the parse on large specs.
-    if text.len() >= TWO_HALVES_FROM {
-        if let Some(spec) = deserialize_in_two_halves(&mut raw) {
-            return Some(Parsed { spec, raw });
-        }
-    } else if let Ok(spec) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw) {
+    let plain = if text.len() >= TWO_HALVES_FROM {
+        deserialize_in_two_halves(&mut raw)
+    } else {
+        <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw).ok()
+    };
+    if let Some(spec) = plain {
         return Some(Parsed { spec, raw });
     }
     let spec = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
@@ -327,8 +328,8 @@ fn normalise(
                     continue;
                 }
                 let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
+                // Writing to a String cannot fail.
+                let _ = write!(pointer, "/{i}");
                 normalise(item, is_31, pointer, None, diags);
                 pointer.truncate(len);
             }

@@ -13,13 +13,18 @@ fn generate(spec: &str, crate_name: &str) -> clientgen::Output {
 
 fn generate_with_jobs(spec: &str, crate_name: &str, jobs: usize) -> clientgen::Output {
     let text = std::fs::read_to_string(root().join(spec)).expect("read the spec");
+    generate_text(&text, spec, crate_name, jobs)
+}
+
+/// Generates from spec text; `label` names the spec in the header and in a failure.
+fn generate_text(text: &str, label: &str, crate_name: &str, jobs: usize) -> clientgen::Output {
     let options = clientgen::Options {
         crate_name: crate_name.into(),
-        spec_label: spec.into(),
+        spec_label: label.into(),
         jobs,
     };
-    clientgen::generate(&text, &options)
-        .unwrap_or_else(|e| panic!("{spec} does not generate:\n{e}"))
+    clientgen::generate(text, &options)
+        .unwrap_or_else(|e| panic!("{label} does not generate:\n{e}"))
 }
 
 /// The generated files minus the runtime, which is copied verbatim and reviewed as source.
@@ -195,14 +200,7 @@ fn many_items_spec(types: usize, operations: usize) -> String {
 #[test]
 fn output_split_into_many_pieces_is_the_same_on_any_thread_count() {
     let spec = many_items_spec(300, 90);
-    let run = |jobs| {
-        let options = clientgen::Options {
-            crate_name: "many".into(),
-            spec_label: "many.yaml".into(),
-            jobs,
-        };
-        clientgen::generate(&spec, &options).unwrap_or_else(|e| panic!("{e}"))
-    };
+    let run = |jobs| generate_text(&spec, "many.yaml", "many", jobs);
     let one = run(1);
     // 300 components, one inline body type and one enum per operation, one enum per component.
     assert!(one.types > 600, "{} types", one.types);
