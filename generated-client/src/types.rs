@@ -33,8 +33,10 @@ pub struct MemberConnectedApp {
     pub logo_url: Option<String>,
 }
 /// Request body for revoking a Connected App. It carries no fields; send an empty JSON object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct RevokeConnectedAppRequest {}
+pub type RevokeConnectedAppRequest = std::collections::BTreeMap<
+    String,
+    serde_json::Value,
+>;
 /// Result of revoking a Connected App's access for a Member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -62,6 +62,7 @@ pub fn type_tokens(api: &Api, t: &TypeRef) -> TokenStream {
         TypeRef::Bool => quote! { bool },
         TypeRef::I32 => quote! { i32 },
         TypeRef::I64 => quote! { i64 },
+        TypeRef::U64 => quote! { u64 },
         TypeRef::F32 => quote! { f32 },
         TypeRef::F64 => quote! { f64 },
         TypeRef::Json => quote! { serde_json::Value },
@@ -855,6 +856,7 @@ fn is_scalar(api: &Api, t: &TypeRef) -> bool {
         | TypeRef::Bool
         | TypeRef::I32
         | TypeRef::I64
+        | TypeRef::U64
         | TypeRef::F32
         | TypeRef::F64
         | TypeRef::Json => true,

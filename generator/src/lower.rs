@@ -140,6 +140,157 @@ fn ext_str<'v>(ext: &'v indexmap::IndexMap<String, Value>, key: &str) -> Option<
     ext.get(key).and_then(Value::as_str)
 }
 
+/// Object keywords of one schema (or of several, merged), each property with the JSON pointer
+/// where it is written, so that names, warnings and the lowering cache follow the document.
+#[derive(Clone, Default)]
+struct ObjectParts {
+    properties: indexmap::IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
+    required: Vec<String>,
+    additional: Option<(AdditionalProperties, String)>,
+}
+
+impl ObjectParts {
+    fn of(
+        pointer: &str,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+    ) -> ObjectParts {
+        let props = join(pointer, "properties");
+        ObjectParts {
+            properties: properties
+                .iter()
+                .map(|(k, v)| (k.clone(), (v.clone(), join(&props, k))))
+                .collect(),
+            required: required.to_vec(),
+            additional: additional.map(|a| (a.clone(), join(pointer, "additionalProperties"))),
+        }
+    }
+}
+
+/// A `oneOf`/`anyOf` found in a combination.
+struct UnionPart {
+    /// The part as written (a `$ref`, or the union schema itself).
+    origin: ReferenceOr<Schema>,
+    /// Where `origin` is.
+    pointer: String,
+    alts: Vec<ReferenceOr<Schema>>,
+    /// Pointer of the `oneOf`/`anyOf` array.
+    alts_pointer: String,
+    discriminator: Option<openapiv3::Discriminator>,
+}
+
+/// An object part of a combination, with the `$ref` it came through, if any.
+type ObjectPart = (Option<(ReferenceOr<Schema>, String)>, ObjectParts);
+
+/// The parts of a combination, sorted by what they describe.
+#[derive(Default)]
+struct Parts {
+    /// Object parts; with the `$ref` they came through, if any.
+    objects: Vec<ObjectPart>,
+    unions: Vec<UnionPart>,
+    /// Parts of any other kind (scalars, enums, arrays, `not`), as written.
+    values: Vec<(ReferenceOr<Schema>, String)>,
+    /// `type` keywords that carry no other shape.
+    types: Vec<(String, String)>,
+}
+
+/// What a combination comes to.
+enum Combined {
+    /// One part carries the whole shape.
+    Single(Box<ReferenceOr<Schema>>, String),
+    /// Objects, merged.
+    Object(ObjectParts),
+    /// Objects merged into every alternative of a union.
+    Distributed(ObjectParts, Box<UnionPart>),
+    /// No Rust type holds it (a warning says why).
+    Json,
+}
+
+impl Combined {
+    fn single(part: ReferenceOr<Schema>, pointer: String) -> Combined {
+        Combined::Single(Box::new(part), pointer)
+    }
+}
+
+/// Merges object parts in order: properties keep their first position, and a later part's
+/// schema for the same property replaces the earlier one; `required` lists add up.
+fn merge_objects(objects: Vec<ObjectPart>) -> ObjectParts {
+    let mut out = ObjectParts::default();
+    for (_, part) in objects {
+        for (k, v) in part.properties {
+            out.properties.insert(k, v);
+        }
+        for r in part.required {
+            if !out.required.contains(&r) {
+                out.required.push(r);
+            }
+        }
+        if out.additional.is_none() {
+            out.additional = part.additional;
+        }
+    }
+    out
+}
+
+/// An inline schema that only constrains an object (`required`, property counts) and adds no
+/// property or type of its own.
+fn is_constraint_only(s: &ReferenceOr<Schema>) -> bool {
+    match s {
+        ReferenceOr::Item(s) => match &s.schema_kind {
+            SchemaKind::Any(a) => {
+                matches!(a.typ.as_deref(), None | Some("object"))
+                    && a.properties.is_empty()
+                    && a.additional_properties.is_none()
+                    && a.items.is_none()
+                    && a.enumeration.is_empty()
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty()
+                    && a.all_of.is_empty()
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                o.properties.is_empty() && o.additional_properties.is_none()
+            }
+            SchemaKind::Not { .. } => true,
+            _ => false,
+        },
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// The doc text of a schema: its description, else its title.
+fn doc_of(schema: &Schema) -> Option<String> {
+    schema
+        .schema_data
+        .description
+        .clone()
+        .or_else(|| schema.schema_data.title.clone())
+}
+
+/// A typed schema with nothing beyond its `type` that shapes a Rust type (no enum values, no
+/// items, no properties).
+fn is_bare_type(t: &Type) -> bool {
+    match t {
+        Type::String(s) => s.enumeration.is_empty(),
+        Type::Number(n) => n.enumeration.is_empty(),
+        Type::Integer(i) => i.enumeration.is_empty() && i.format.is_empty(),
+        Type::Boolean(b) => b.enumeration.is_empty(),
+        Type::Array(a) => a.items.is_none(),
+        Type::Object(o) => o.properties.is_empty() && o.additional_properties.is_none(),
+    }
+}
+
+fn type_name(t: &Type) -> &'static str {
+    match t {
+        Type::String(_) => "string",
+        Type::Number(_) => "number",
+        Type::Integer(_) => "integer",
+        Type::Boolean(_) => "boolean",
+        Type::Array(_) => "array",
+        Type::Object(_) => "object",
+    }
+}
+
 fn is_json_media(media: &str) -> bool {
     let essence = media
         .split(';')
@@ -296,6 +447,28 @@ impl Lowerer<'_> {
         pointer: &str,
     ) -> (TypeRef, bool) {
         let nullable = schema.schema_data.nullable;
+        // `allOf`, or object keywords beside `oneOf`/`anyOf`: one part may carry the whole
+        // shape (a `$ref` with constraints beside it), or no Rust type holds it (JSON).
+        if let Some(combined) = self.combine(schema, pointer) {
+            match combined {
+                Combined::Single(part, part_pointer) => {
+                    let (t, n) = self.lower_schema_ref(&*part, hint, &part_pointer);
+                    return (t, n || nullable);
+                }
+                Combined::Json => return (TypeRef::Json, nullable),
+                combined => {
+                    let name = self.type_names.claim(pascal(hint));
+                    let kind = self.combined_kind(&name, combined);
+                    let def = TypeDef {
+                        name,
+                        description: doc_of(schema),
+                        kind,
+                        pointer: pointer.to_owned(),
+                    };
+                    return (self.add_type(def), nullable);
+                }
+            }
+        }
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 let name = self.type_names.claim(pascal(hint));
@@ -304,12 +477,25 @@ impl Lowerer<'_> {
             }
             SchemaKind::Type(Type::String(_)) => TypeRef::String,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
-            SchemaKind::Type(Type::Integer(i)) => match &i.format {
-                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
-                    TypeRef::I32
-                }
-                _ => TypeRef::I64,
-            },
+            SchemaKind::Type(Type::Integer(i)) => {
+                let format = match &i.format {
+                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
+                        Some("int32")
+                    }
+                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64) => {
+                        Some("int64")
+                    }
+                    openapiv3::VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
+                    openapiv3::VariantOrUnknownOrEmpty::Empty => None,
+                };
+                self.integer_type(
+                    format,
+                    i.minimum.map(|m| m as f64),
+                    i.maximum.map(|m| m as f64),
+                    schema,
+                    pointer,
+                )
+            }
             SchemaKind::Type(Type::Number(n)) => match &n.format {
                 openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => {
                     TypeRef::F32
@@ -328,27 +514,20 @@ impl Lowerer<'_> {
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
             },
             SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
-                match &o.additional_properties {
-                    Some(AdditionalProperties::Schema(s)) => {
-                        let (v, _) = self.lower_schema_ref(
-                            s,
-                            &format!("{hint}Value"),
-                            &join(pointer, "additionalProperties"),
-                        );
-                        TypeRef::Map(Box::new(v))
-                    }
-                    _ => TypeRef::Map(Box::new(TypeRef::Json)),
-                }
+                self.map_type(o.additional_properties.as_ref(), hint, pointer)
             }
             SchemaKind::Any(a)
-                if a.properties.is_empty()
-                    && a.all_of.is_empty()
-                    && a.one_of.is_empty()
-                    && a.any_of.is_empty() =>
+                if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() =>
             {
                 match a.typ.as_deref() {
                     Some("string") => TypeRef::String,
-                    Some("integer") => TypeRef::I64,
+                    Some("integer") => self.integer_type(
+                        a.format.as_deref(),
+                        a.minimum,
+                        a.maximum,
+                        schema,
+                        pointer,
+                    ),
                     Some("number") => TypeRef::F64,
                     Some("boolean") => TypeRef::Bool,
                     Some("array") => match &a.items {
@@ -362,6 +541,13 @@ impl Lowerer<'_> {
                         }
                         None => TypeRef::Array(Box::new(TypeRef::Json)),
                     },
+                    Some("object") => {
+                        self.map_type(a.additional_properties.as_ref(), hint, pointer)
+                    }
+                    // No type, but `additionalProperties` says it is a map.
+                    None if a.additional_properties.is_some() => {
+                        self.map_type(a.additional_properties.as_ref(), hint, pointer)
+                    }
                     _ => TypeRef::Json,
                 }
             }
@@ -371,12 +557,6 @@ impl Lowerer<'_> {
                     "`not` schemas are generated as untyped JSON values",
                 );
                 TypeRef::Json
-            }
-            SchemaKind::AllOf { all_of }
-                if all_of.len() == 1 && schema.schema_data.discriminator.is_none() =>
-            {
-                let (t, n) = self.lower_schema_ref(&all_of[0], hint, &join(pointer, "allOf/0"));
-                return (t, n || nullable);
             }
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
                 // `anyOf: [X, {type: null}]` is how many specs (and 3.1) write a nullable X.
@@ -403,67 +583,162 @@ impl Lowerer<'_> {
         (ty, nullable)
     }
 
+    /// `{type: object}` without properties: a map of `additionalProperties` (any JSON value
+    /// when they are not given). An empty struct would drop every property it is sent.
+    fn map_type(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(s)) => {
+                let (v, _) = self.lower_schema_ref(
+                    s,
+                    &format!("{hint}Value"),
+                    &join(pointer, "additionalProperties"),
+                );
+                TypeRef::Map(Box::new(v))
+            }
+            _ => TypeRef::Map(Box::new(TypeRef::Json)),
+        }
+    }
+
+    /// The Rust integer for an `integer` schema: `i32` for int32, `u64` when the bounds, the
+    /// format or the examples go past `i64::MAX` (a uint64 setting), `i64` otherwise.
+    fn integer_type(
+        &mut self,
+        format: Option<&str>,
+        minimum: Option<f64>,
+        maximum: Option<f64>,
+        schema: &Schema,
+        pointer: &str,
+    ) -> TypeRef {
+        // 2^63 and 2^64 are exact in f64; the bounds compare against them.
+        const I64_END: f64 = 9_223_372_036_854_775_808.0;
+        const U64_END: f64 = 18_446_744_073_709_551_616.0;
+        let samples = [
+            schema.schema_data.example.as_ref(),
+            schema.schema_data.default.as_ref(),
+        ];
+        let sample_beyond_i64 = samples.iter().flatten().any(|v| {
+            v.as_u64().is_some_and(|u| u > i64::MAX as u64)
+                || v.as_f64()
+                    .is_some_and(|f| f >= I64_END && v.as_u64().is_none())
+        });
+        let unsigned_format = matches!(format, Some("uint64" | "uint" | "u64"));
+        // `i64::MAX` written as a double is 2^63, so only a bound past 2^63 is past i64.
+        let beyond_i64 = maximum.is_some_and(|m| m > I64_END) || sample_beyond_i64;
+        let negative = minimum.is_some_and(|m| m < 0.0);
+        if maximum.is_some_and(|m| m > U64_END) || minimum.is_some_and(|m| m < -I64_END) {
+            self.diags.warn(
+                pointer,
+                "integer bounds beyond 64 bits: generated as f64, which rounds values past 2^53",
+            );
+            return TypeRef::F64;
+        }
+        match format {
+            Some("int32") if !beyond_i64 => TypeRef::I32,
+            _ if (unsigned_format || beyond_i64) && !negative => TypeRef::U64,
+            _ if beyond_i64 => {
+                self.diags.warn(
+                    pointer,
+                    "integer range spans both negative values and values past i64::MAX: generated as f64",
+                );
+                TypeRef::F64
+            }
+            _ => TypeRef::I64,
+        }
+    }
+
     /// Lowers a schema that gets its own named type.
     fn lower_named(&mut self, schema: &Schema, name: String, pointer: &str) -> TypeDef {
-        let description = schema
-            .schema_data
-            .description
-            .clone()
-            .or_else(|| schema.schema_data.title.clone());
+        let description = doc_of(schema);
+        if let Some(combined) = self.combine(schema, pointer) {
+            let kind = match combined {
+                // An inline part (a `oneOf` written beside `type: object`) is this type
+                // itself, not an alias of a second one.
+                Combined::Single(part, part_pointer) => match *part {
+                    ReferenceOr::Item(item) => {
+                        self.lower_named(&item, name.clone(), &part_pointer).kind
+                    }
+                    reference => {
+                        TypeKind::Alias(self.lower_schema_ref(&reference, &name, &part_pointer).0)
+                    }
+                },
+                Combined::Json => TypeKind::Alias(TypeRef::Json),
+                combined => self.combined_kind(&name, combined),
+            };
+            return TypeDef {
+                name,
+                description,
+                kind,
+                pointer: pointer.to_owned(),
+            };
+        }
         let kind = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 let mut scope = Scope::with_reserved(&["Unknown"]);
-                let variants = s
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .map(|wire| EnumVariant {
+                let mut variants: Vec<EnumVariant> = Vec::new();
+                for wire in s.enumeration.iter().flatten() {
+                    if variants.iter().any(|v| &v.wire == wire) {
+                        self.diags.warn(
+                            &join(pointer, "enum"),
+                            format!("enum value `{wire}` is listed twice: one variant"),
+                        );
+                        continue;
+                    }
+                    variants.push(EnumVariant {
                         rust_name: scope.claim(pascal(wire)),
                         wire: wire.clone(),
-                    })
-                    .collect();
+                    });
+                }
                 TypeKind::Enum { variants }
             }
-            SchemaKind::Type(Type::Object(o)) => self.struct_kind(
-                &name,
-                pointer,
-                &o.properties,
-                &o.required,
-                o.additional_properties.as_ref(),
-            ),
-            SchemaKind::Any(a)
-                if !a.properties.is_empty() || a.typ.as_deref() == Some("object") =>
-            {
-                self.struct_kind(
-                    &name,
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+                let parts = ObjectParts::of(
+                    pointer,
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                );
+                self.struct_kind(&name, &parts)
+            }
+            SchemaKind::Any(a) if !a.properties.is_empty() => {
+                let parts = ObjectParts::of(
                     pointer,
                     &a.properties,
                     &a.required,
                     a.additional_properties.as_ref(),
-                )
+                );
+                self.struct_kind(&name, &parts)
             }
-            SchemaKind::AllOf { all_of } => self.merge_all_of(&name, pointer, all_of),
-            SchemaKind::Any(a) if !a.all_of.is_empty() => {
-                self.merge_all_of(&name, pointer, &a.all_of)
-            }
-            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => self
-                .union_kind(
-                    &name,
-                    pointer,
-                    alts,
-                    schema.schema_data.discriminator.as_ref(),
-                ),
-            SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty() => {
-                let alts = if a.one_of.is_empty() {
-                    &a.any_of
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
                 } else {
-                    &a.one_of
+                    "anyOf"
                 };
                 self.union_kind(
                     &name,
-                    pointer,
+                    &join(pointer, key),
                     alts,
                     schema.schema_data.discriminator.as_ref(),
+                    None,
+                )
+            }
+            SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty() => {
+                let (alts, key) = if a.one_of.is_empty() {
+                    (&a.any_of, "anyOf")
+                } else {
+                    (&a.one_of, "oneOf")
+                };
+                self.union_kind(
+                    &name,
+                    &join(pointer, key),
+                    alts,
+                    schema.schema_data.discriminator.as_ref(),
+                    None,
                 )
             }
             _ => {
@@ -479,20 +754,22 @@ impl Lowerer<'_> {
         }
     }
 
-    fn struct_kind(
-        &mut self,
-        name: &str,
-        pointer: &str,
-        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &[String],
-        additional: Option<&AdditionalProperties>,
-    ) -> TypeKind {
+    /// A struct of the given properties; without properties, a map (see `map_type`).
+    fn struct_kind(&mut self, name: &str, parts: &ObjectParts) -> TypeKind {
+        if parts.properties.is_empty() {
+            let additional = parts.additional.as_ref().map(|(a, _)| a);
+            let pointer = parts
+                .additional
+                .as_ref()
+                .map(|(_, p)| p.trim_end_matches("/additionalProperties").to_owned())
+                .unwrap_or_default();
+            return TypeKind::Alias(self.map_type(additional, name, &pointer));
+        }
         let mut scope = Scope::default();
         let mut fields = Vec::new();
-        for (wire, prop) in properties {
-            let prop_pointer = join(&join(pointer, "properties"), wire);
+        for (wire, (prop, prop_pointer)) in &parts.properties {
             let (ty, nullable) =
-                self.lower_schema_ref(prop, &format!("{name}{}", pascal(wire)), &prop_pointer);
+                self.lower_schema_ref(prop, &format!("{name}{}", pascal(wire)), prop_pointer);
             let (description, deprecated) = match prop {
                 ReferenceOr::Item(s) => {
                     (s.schema_data.description.clone(), s.schema_data.deprecated)
@@ -503,101 +780,366 @@ impl Lowerer<'_> {
                 wire_name: wire.clone(),
                 rust_name: scope.claim(snake(wire)),
                 ty,
-                required: required.contains(wire),
+                required: parts.required.contains(wire),
                 nullable,
                 boxed: false,
                 description,
                 deprecated,
             });
         }
-        let additional = match additional {
-            Some(AdditionalProperties::Schema(s)) if !fields.is_empty() => Some(
-                self.lower_schema_ref(
-                    s,
-                    &format!("{name}Extra"),
-                    &join(pointer, "additionalProperties"),
-                )
-                .0,
-            ),
-            Some(AdditionalProperties::Any(true)) if !fields.is_empty() => Some(TypeRef::Json),
+        let additional = match &parts.additional {
+            Some((AdditionalProperties::Schema(s), p)) => {
+                Some(self.lower_schema_ref(s, &format!("{name}Extra"), p).0)
+            }
+            Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
             _ => None,
         };
         TypeKind::Struct { fields, additional }
     }
 
-    /// `allOf`: the properties and required lists of every part, merged into one struct.
-    fn merge_all_of(
-        &mut self,
-        name: &str,
-        pointer: &str,
-        parts: &[ReferenceOr<Schema>],
-    ) -> TypeKind {
-        let mut properties = indexmap::IndexMap::new();
-        let mut required = Vec::new();
-        let mut additional = None;
-        let mut pending: Vec<(ReferenceOr<Schema>, String)> = parts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.clone(), join(&join(pointer, "allOf"), &i.to_string())))
-            .collect();
-        let mut seen = 0;
-        while let Some((part, part_pointer)) = pending.pop() {
-            seen += 1;
-            if seen > 256 {
-                self.diags
-                    .error(pointer, "allOf nests too deeply (a cycle?)");
-                break;
+    /// Sorts a combination into what it holds: `None` when the schema is no combination
+    /// (no `allOf`, and no object keywords beside `oneOf`/`anyOf`).
+    ///
+    /// Unlike a plain merge of object parts, every part is accounted for: annotation-only
+    /// parts (`description`, `example`, constraints) and a `type` that agrees with the rest
+    /// change no Rust type; a lone non-object part (a `$ref` to an enum with `type: string`
+    /// beside it, an array with an example) is that part's type; objects merge; one `oneOf`
+    /// beside objects distributes over them. What no Rust type can hold is JSON, with a
+    /// warning, never an empty struct.
+    fn combine(&mut self, schema: &Schema, pointer: &str) -> Option<Combined> {
+        let is_combination = match &schema.schema_kind {
+            SchemaKind::AllOf { .. } => true,
+            SchemaKind::Any(a) => {
+                !a.all_of.is_empty()
+                    || ((!a.one_of.is_empty() || !a.any_of.is_empty())
+                        && (!a.properties.is_empty()
+                            || !a.required.is_empty()
+                            || a.typ.as_deref() == Some("object")))
             }
-            let Some(schema) = self.deref(&part, &part_pointer) else {
-                continue;
-            };
-            match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => {
-                    for (k, v) in o.properties.iter().rev() {
-                        properties.entry(k.clone()).or_insert_with(|| v.clone());
-                    }
-                    required.extend(o.required.iter().cloned());
-                    additional = additional.or(o.additional_properties.clone());
-                }
-                SchemaKind::Any(a) => {
-                    for (k, v) in a.properties.iter().rev() {
-                        properties.entry(k.clone()).or_insert_with(|| v.clone());
-                    }
-                    required.extend(a.required.iter().cloned());
-                    for (i, p) in a.all_of.iter().enumerate() {
-                        pending.push((
-                            p.clone(),
-                            join(&join(&part_pointer, "allOf"), &i.to_string()),
-                        ));
-                    }
-                    if !a.one_of.is_empty() || !a.any_of.is_empty() {
-                        self.diags.warn(
-                            &part_pointer,
-                            "oneOf/anyOf inside allOf: only the shared properties are typed",
-                        );
-                    }
-                }
-                SchemaKind::AllOf { all_of } => {
-                    for (i, p) in all_of.iter().enumerate() {
-                        pending.push((
-                            p.clone(),
-                            join(&join(&part_pointer, "allOf"), &i.to_string()),
-                        ));
-                    }
-                }
-                _ => {
-                    self.diags.warn(
-                        &part_pointer,
-                        "allOf part that is not an object: its constraints are not typed",
-                    );
-                }
+            _ => false,
+        };
+        if !is_combination {
+            return None;
+        }
+        // The common `{nullable: true, allOf: [$ref]}` (and any single part with nothing but
+        // annotations beside it) is that part.
+        if let SchemaKind::AllOf { all_of } = &schema.schema_kind {
+            if all_of.len() == 1 && schema.schema_data.discriminator.is_none() {
+                return Some(Combined::single(
+                    all_of[0].clone(),
+                    join(pointer, "allOf/0"),
+                ));
             }
         }
-        // Parts were popped last-first with reversed properties; restore spec order.
-        let mut ordered: Vec<(String, ReferenceOr<Box<Schema>>)> = properties.into_iter().collect();
-        ordered.reverse();
-        let properties: indexmap::IndexMap<_, _> = ordered.into_iter().collect();
-        self.struct_kind(name, pointer, &properties, &required, additional.as_ref())
+        let mut parts = Parts::default();
+        let mut visiting = Vec::new();
+        self.collect_own(schema, pointer, true, &mut parts, &mut visiting);
+        Some(self.decide(parts, pointer, schema.schema_data.discriminator.is_some()))
+    }
+
+    /// Adds the keywords of `schema` (and its `allOf` parts, in order) to `parts`. `origin`
+    /// says whether this is the combination itself rather than one of its parts.
+    fn collect_own(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        top: bool,
+        parts: &mut Parts,
+        visiting: &mut Vec<String>,
+    ) {
+        match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => {
+                for (i, p) in all_of.iter().enumerate() {
+                    let part_pointer = join(&join(pointer, "allOf"), &i.to_string());
+                    self.collect_part(p, &part_pointer, parts, visiting);
+                }
+            }
+            SchemaKind::Any(a) => {
+                if let Some(t) = a.typ.as_deref() {
+                    parts.types.push((t.to_owned(), join(pointer, "type")));
+                }
+                if !a.properties.is_empty()
+                    || !a.required.is_empty()
+                    || a.additional_properties.is_some()
+                {
+                    parts.objects.push((
+                        None,
+                        ObjectParts::of(
+                            pointer,
+                            &a.properties,
+                            &a.required,
+                            a.additional_properties.as_ref(),
+                        ),
+                    ));
+                }
+                for (key, alts) in [("oneOf", &a.one_of), ("anyOf", &a.any_of)] {
+                    // `anyOf: [{required: [a]}, {required: [b]}]` beside properties only says
+                    // which of them must be present: the properties already hold every value.
+                    if !alts.is_empty() && !alts.iter().all(is_constraint_only) {
+                        let own = Schema {
+                            schema_data: openapiv3::SchemaData {
+                                discriminator: schema.schema_data.discriminator.clone(),
+                                ..Default::default()
+                            },
+                            schema_kind: if key == "oneOf" {
+                                SchemaKind::OneOf {
+                                    one_of: alts.clone(),
+                                }
+                            } else {
+                                SchemaKind::AnyOf {
+                                    any_of: alts.clone(),
+                                }
+                            },
+                        };
+                        parts.unions.push(UnionPart {
+                            origin: ReferenceOr::Item(own),
+                            pointer: pointer.to_owned(),
+                            alts: alts.clone(),
+                            alts_pointer: join(pointer, key),
+                            discriminator: schema.schema_data.discriminator.clone(),
+                        });
+                    }
+                }
+                // `not` only narrows what is valid; every valid value still fits.
+                if a.items.is_some() || !a.enumeration.is_empty() {
+                    let mut own = schema.clone();
+                    if let SchemaKind::Any(a) = &mut own.schema_kind {
+                        a.all_of.clear();
+                        a.one_of.clear();
+                        a.any_of.clear();
+                        a.properties.clear();
+                        a.required.clear();
+                        a.additional_properties = None;
+                    }
+                    parts
+                        .values
+                        .push((ReferenceOr::Item(own), pointer.to_owned()));
+                }
+                for (i, p) in a.all_of.iter().enumerate() {
+                    let part_pointer = join(&join(pointer, "allOf"), &i.to_string());
+                    self.collect_part(p, &part_pointer, parts, visiting);
+                }
+            }
+            _ if top => {}
+            // A part that is itself no combination: sorted by `collect_part`.
+            _ => {}
+        }
+    }
+
+    /// Sorts one `allOf` part.
+    fn collect_part(
+        &mut self,
+        part: &ReferenceOr<Schema>,
+        pointer: &str,
+        parts: &mut Parts,
+        visiting: &mut Vec<String>,
+    ) {
+        if let ReferenceOr::Reference { reference } = part {
+            if visiting.contains(reference) || visiting.len() > 64 {
+                self.diags.warn(
+                    pointer,
+                    format!(
+                        "allOf includes `{reference}` inside itself: the repeated part is skipped"
+                    ),
+                );
+                return;
+            }
+        }
+        let Some((schema, home, _)) = self.deref_home(part, pointer) else {
+            return;
+        };
+        let schema = schema.into_owned();
+        let is_ref = matches!(part, ReferenceOr::Reference { .. });
+        match &schema.schema_kind {
+            SchemaKind::AllOf { .. } => {
+                visiting.push(home.clone());
+                self.collect_own(&schema, &home, false, parts, visiting);
+                visiting.pop();
+            }
+            SchemaKind::Any(a)
+                if !a.all_of.is_empty()
+                    || ((!a.one_of.is_empty() || !a.any_of.is_empty())
+                        && (!a.properties.is_empty() || !a.required.is_empty())) =>
+            {
+                visiting.push(home.clone());
+                self.collect_own(&schema, &home, false, parts, visiting);
+                visiting.pop();
+            }
+            SchemaKind::Type(Type::Object(o)) => parts.objects.push((
+                is_ref.then(|| (part.clone(), pointer.to_owned())),
+                ObjectParts::of(
+                    &home,
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                ),
+            )),
+            SchemaKind::Any(a)
+                if !a.properties.is_empty()
+                    || !a.required.is_empty()
+                    || a.additional_properties.is_some()
+                    || (a.typ.as_deref() == Some("object")
+                        && a.one_of.is_empty()
+                        && a.any_of.is_empty()) =>
+            {
+                parts.objects.push((
+                    is_ref.then(|| (part.clone(), pointer.to_owned())),
+                    ObjectParts::of(
+                        &home,
+                        &a.properties,
+                        &a.required,
+                        a.additional_properties.as_ref(),
+                    ),
+                ))
+            }
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
+                parts.unions.push(UnionPart {
+                    origin: part.clone(),
+                    pointer: pointer.to_owned(),
+                    alts: alts.clone(),
+                    alts_pointer: join(&home, key),
+                    discriminator: schema.schema_data.discriminator.clone(),
+                })
+            }
+            SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty() => {
+                let (alts, key) = if a.one_of.is_empty() {
+                    (&a.any_of, "anyOf")
+                } else {
+                    (&a.one_of, "oneOf")
+                };
+                parts.unions.push(UnionPart {
+                    origin: part.clone(),
+                    pointer: pointer.to_owned(),
+                    alts: alts.clone(),
+                    alts_pointer: join(&home, key),
+                    discriminator: schema.schema_data.discriminator.clone(),
+                })
+            }
+            SchemaKind::Any(a)
+                if a.items.is_none() && a.enumeration.is_empty() && a.not.is_none() =>
+            {
+                // Annotations and constraints only; or a bare `type`, which must agree.
+                if let Some(t) = a.typ.as_deref() {
+                    parts.types.push((t.to_owned(), pointer.to_owned()));
+                }
+            }
+            SchemaKind::Type(t) if !is_ref && is_bare_type(t) => {
+                parts
+                    .types
+                    .push((type_name(t).to_owned(), pointer.to_owned()));
+            }
+            _ => parts.values.push((part.clone(), pointer.to_owned())),
+        }
+    }
+
+    /// What the sorted parts of a combination come to.
+    fn decide(&mut self, parts: Parts, pointer: &str, discriminated: bool) -> Combined {
+        let Parts {
+            objects,
+            unions,
+            values,
+            types,
+        } = parts;
+        // Every `type` keyword must agree with the parts that carry the shape.
+        let shape_type = if !objects.is_empty() || !unions.is_empty() {
+            Some("object")
+        } else {
+            None
+        };
+        let mut named: Vec<&str> = types.iter().map(|(t, _)| t.as_str()).collect();
+        named.sort_unstable();
+        named.dedup();
+        let contradiction =
+            named.len() > 1 || (shape_type.is_some() && named.iter().any(|t| *t != "object"));
+        let kinds = |o: usize, u: usize, v: usize| {
+            let mut k = Vec::new();
+            if o > 0 {
+                k.push(format!("{o} object"));
+            }
+            if u > 0 {
+                k.push(format!("{u} oneOf/anyOf"));
+            }
+            if v > 0 {
+                k.push(format!("{v} non-object"));
+            }
+            k.join(", ")
+        };
+        if contradiction || (!values.is_empty() && (values.len() > 1 || shape_type.is_some())) {
+            self.diags.warn(
+                pointer,
+                format!(
+                    "allOf combines parts that no one Rust type can hold ({}{}): generated as an untyped JSON value",
+                    kinds(objects.len(), unions.len(), values.len()),
+                    if named.is_empty() { String::new() } else { format!("; types {}", named.join(", ")) }
+                ),
+            );
+            return Combined::Json;
+        }
+        if let Some((value, value_pointer)) = values.into_iter().next() {
+            return Combined::single(value, value_pointer);
+        }
+        if unions.len() > 1 {
+            self.diags.warn(
+                pointer,
+                format!(
+                    "allOf of {} oneOf/anyOf parts: generated as an untyped JSON value",
+                    unions.len()
+                ),
+            );
+            return Combined::Json;
+        }
+        let mut unions = unions;
+        match (objects.len(), unions.pop()) {
+            (0, None) => match named.first() {
+                // `allOf: [{type: string}, {maxLength: 9}]`: the type alone.
+                Some(t) => Combined::single(
+                    ReferenceOr::Item(Schema {
+                        schema_data: Default::default(),
+                        schema_kind: SchemaKind::Any(openapiv3::AnySchema {
+                            typ: Some((*t).to_owned()),
+                            ..Default::default()
+                        }),
+                    }),
+                    types[0].1.clone(),
+                ),
+                None => Combined::Json,
+            },
+            (0, Some(u)) => Combined::single(u.origin, u.pointer),
+            // One referenced object with annotations beside it keeps its name.
+            (1, None) if !discriminated && objects[0].0.is_some() => {
+                match objects.into_iter().next().and_then(|(origin, _)| origin) {
+                    Some((origin, origin_pointer)) => Combined::single(origin, origin_pointer),
+                    None => Combined::Json,
+                }
+            }
+            (_, None) => Combined::Object(merge_objects(objects)),
+            (_, Some(u)) => Combined::Distributed(merge_objects(objects), Box::new(u)),
+        }
+    }
+
+    /// The type a merged combination becomes.
+    fn combined_kind(&mut self, name: &str, combined: Combined) -> TypeKind {
+        match combined {
+            Combined::Object(parts) => self.struct_kind(name, &parts),
+            // `allOf: [oneOf: [A, B], C]` is `oneOf: [A + C, B + C]`: every alternative gets
+            // the shared properties, so no part of either is lost.
+            Combined::Distributed(common, union) => self.union_kind(
+                name,
+                &union.alts_pointer,
+                &union.alts,
+                union.discriminator.as_ref(),
+                Some(&common),
+            ),
+            Combined::Single(part, part_pointer) => {
+                TypeKind::Alias(self.lower_schema_ref(&*part, name, &part_pointer).0)
+            }
+            Combined::Json => TypeKind::Alias(TypeRef::Json),
+        }
     }
 
     fn union_kind(
@@ -606,6 +1148,7 @@ impl Lowerer<'_> {
         pointer: &str,
         alts: &[ReferenceOr<Schema>],
         discriminator: Option<&openapiv3::Discriminator>,
+        common: Option<&ObjectParts>,
     ) -> TypeKind {
         let mut scope = Scope::with_reserved(&["Unknown"]);
         let mut variants = Vec::new();
@@ -614,7 +1157,10 @@ impl Lowerer<'_> {
                 continue;
             }
             let alt_pointer = join(pointer, &i.to_string());
-            let (ty, _) = self.lower_schema_ref(alt, &format!("{name}Variant{i}"), &alt_pointer);
+            let (ty, _) = match common {
+                None => self.lower_schema_ref(alt, &format!("{name}Variant{i}"), &alt_pointer),
+                Some(common) => self.merged_variant(name, i, alt, &alt_pointer, common),
+            };
             let (base, ref_key) = match alt {
                 ReferenceOr::Reference { reference } => {
                     let key = reference.rsplit('/').next().unwrap_or("").to_owned();
@@ -650,6 +1196,52 @@ impl Lowerer<'_> {
             );
         }
         TypeKind::Union { variants, tag }
+    }
+
+    /// One alternative of a distributed combination: the alternative with the shared object
+    /// properties merged in, as a struct of its own.
+    fn merged_variant(
+        &mut self,
+        name: &str,
+        i: usize,
+        alt: &ReferenceOr<Schema>,
+        alt_pointer: &str,
+        common: &ObjectParts,
+    ) -> (TypeRef, bool) {
+        let hint = match alt {
+            ReferenceOr::Reference { reference } => {
+                format!(
+                    "{name}{}",
+                    pascal(reference.rsplit('/').next().unwrap_or(""))
+                )
+            }
+            ReferenceOr::Item(_) => format!("{name}Variant{i}"),
+        };
+        let mut parts = Parts::default();
+        let mut visiting = Vec::new();
+        self.collect_part(alt, alt_pointer, &mut parts, &mut visiting);
+        parts.objects.push((None, common.clone()));
+        match self.decide(parts, alt_pointer, false) {
+            Combined::Single(part, part_pointer) => {
+                self.lower_schema_ref(&*part, &hint, &part_pointer)
+            }
+            Combined::Json => (TypeRef::Json, false),
+            combined => {
+                let name = self.type_names.claim(pascal(&hint));
+                let kind = self.combined_kind(&name, combined);
+                let description = match alt {
+                    ReferenceOr::Item(s) => doc_of(s),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                let def = TypeDef {
+                    name,
+                    description,
+                    kind,
+                    pointer: alt_pointer.to_owned(),
+                };
+                (self.add_type(def), false)
+            }
+        }
     }
 
     fn lower_servers(&mut self) -> Vec<Server> {
@@ -1302,7 +1894,20 @@ impl Lowerer<'_> {
             }
             _ => TypeRef::Json,
         };
-        let defaultable = match &ty {
+        // Follows aliases: a component `{type: object}` is an alias of a map.
+        let mut target = &ty;
+        for _ in 0..16 {
+            match target {
+                TypeRef::Named(i) => {
+                    match self.types.get(*i).and_then(Option::as_ref).map(|t| &t.kind) {
+                        Some(TypeKind::Alias(next)) => target = next,
+                        _ => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        let defaultable = match target {
             TypeRef::Named(i) => matches!(
                 self.types.get(*i).and_then(Option::as_ref).map(|t| &t.kind),
                 Some(TypeKind::Struct { fields, .. }) if fields.iter().all(|f| !f.required)
@@ -1368,6 +1973,7 @@ fn is_scalar(t: &TypeRef, types: &[Option<TypeDef>]) -> bool {
         | TypeRef::Bool
         | TypeRef::I32
         | TypeRef::I64
+        | TypeRef::U64
         | TypeRef::F32
         | TypeRef::F64 => true,
         TypeRef::Named(i) => matches!(
@@ -1387,7 +1993,7 @@ fn variant_name(ty: &TypeRef, types: &[Option<TypeDef>], i: usize) -> String {
             .unwrap_or_else(|| format!("Variant{i}")),
         TypeRef::String => "String".into(),
         TypeRef::Bool => "Bool".into(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "Integer".into(),
         TypeRef::F32 | TypeRef::F64 => "Number".into(),
         TypeRef::Array(_) => "Array".into(),
         TypeRef::Map(_) => "Map".into(),
@@ -1719,6 +2325,201 @@ fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) -> Namespace 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lowers spec text; returns the API and the warnings as `message at pointer` lines.
+    fn lower_text(text: &str) -> (Api, Vec<String>) {
+        let mut diags = Diagnostics::default();
+        let parsed = crate::parse::parse(text, &mut diags).expect("the fixture parses");
+        let api = lower(&parsed.spec, &parsed.raw, &mut diags);
+        assert!(!diags.has_errors(), "{:?}", diags.into_vec());
+        let warnings = diags
+            .into_vec()
+            .into_iter()
+            .map(|d| format!("{} at {}", d.message, d.pointer))
+            .collect();
+        (api, warnings)
+    }
+
+    fn named<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
+        api.types
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("no type {name}"))
+    }
+
+    fn field<'a>(api: &'a Api, ty: &str, wire: &str) -> &'a Field {
+        match &named(api, ty).kind {
+            TypeKind::Struct { fields, .. } => fields
+                .iter()
+                .find(|f| f.wire_name == wire)
+                .unwrap_or_else(|| panic!("{ty} has no field {wire}")),
+            other => panic!("{ty} is not a struct: {other:?}"),
+        }
+    }
+
+    fn type_of(api: &Api, t: &TypeRef) -> String {
+        match t {
+            TypeRef::Named(i) => api.types[*i].name.clone(),
+            TypeRef::Array(inner) => format!("Vec<{}>", type_of(api, inner)),
+            TypeRef::Map(inner) => format!("Map<{}>", type_of(api, inner)),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_schema_part_is_lost_in_combinations() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/lossless.yaml"
+        ))
+        .expect("fixture");
+        let (api, warnings) = lower_text(&text);
+        // Nothing in the fixture is beyond a Rust type, so nothing is warned about.
+        assert_eq!(warnings, Vec::<String>::new());
+        // No struct came out empty.
+        for t in &api.types {
+            if let TypeKind::Struct { fields, additional } = &t.kind {
+                assert!(
+                    !fields.is_empty() || additional.is_some(),
+                    "{} is an empty struct",
+                    t.name
+                );
+            }
+        }
+        let f = |ty: &str, wire: &str| {
+            let f = field(&api, ty, wire);
+            (type_of(&api, &f.ty), f.required, f.nullable)
+        };
+        // 1. `$ref` with `type: string` beside it, to a string enum: the enum.
+        assert_eq!(f("Account", "type"), ("AccountType".into(), true, false));
+        assert_eq!(
+            f("Account", "previous_type"),
+            ("AccountType".into(), false, true)
+        );
+        // 2. `allOf` of an array and an annotation: the array.
+        assert_eq!(f("Account", "tags").0, "Tags");
+        assert!(matches!(
+            named(&api, "Tags").kind,
+            TypeKind::Alias(TypeRef::Array(_))
+        ));
+        // A component map is a map, not an empty struct.
+        assert!(matches!(
+            named(&api, "Labels").kind,
+            TypeKind::Alias(TypeRef::Map(_))
+        ));
+        // 3. `type: object` beside `allOf`: the merged properties.
+        assert_eq!(f("AccountOwner", "name"), ("String".into(), true, false));
+        assert_eq!(f("AccountOwner", "email"), ("String".into(), false, false));
+        // 4. `required` beside `allOf` applies to the merged properties.
+        assert_eq!(
+            f("SettingsUpdate", "settings"),
+            ("Settings".into(), true, false)
+        );
+        assert!(!f("SettingsUpdate", "comment").1);
+        // 5. `allOf` with a `oneOf` part: every alternative gets the shared properties.
+        let TypeKind::Union { variants, .. } = &named(&api, "ChatMessage").kind else {
+            panic!("ChatMessage is not a union");
+        };
+        assert_eq!(variants.len(), 2);
+        let first = type_of(&api, &variants[0].ty);
+        let second = type_of(&api, &variants[1].ty);
+        assert!(f(&first, "content").1);
+        assert!(f(&first, "role").1);
+        assert!(f(&second, "tool_calls").1);
+        assert!(!f(&second, "name").1);
+        // The same for `oneOf` beside an object's own properties.
+        let TypeKind::Union { variants, .. } = &named(&api, "Shape").kind else {
+            panic!("Shape is not a union");
+        };
+        assert!(f(&type_of(&api, &variants[0].ty), "id").1);
+        assert!(f(&type_of(&api, &variants[1].ty), "side").1);
+        // 6. Integers past i64::MAX, by bound or by example: u64.
+        assert_eq!(f("Account", "quota").0, "U64");
+        assert_eq!(f("Account", "serial").0, "U64");
+    }
+
+    #[test]
+    fn combinations_no_type_can_hold_are_json_with_a_warning() {
+        let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Word: {type: string, enum: [a, b]}
+    Both:
+      allOf:
+        - $ref: "#/components/schemas/Word"
+        - type: object
+          properties: {x: {type: string}}
+    Twice:
+      allOf:
+        - oneOf: [{type: object, properties: {a: {type: string}}}, {type: string}]
+        - oneOf: [{type: object, properties: {b: {type: string}}}, {type: integer}]
+    Wide: {type: integer, minimum: -1, example: 18446744073709551000}
+    Huge: {type: integer, maximum: 1e30}
+    Range: {type: integer, minimum: -9223372036854776000, maximum: 9223372036854776000}
+    OneOf:
+      type: object
+      properties: {url: {type: string}, id: {type: string}}
+      anyOf: [{required: [url]}, {required: [id]}]
+      not: {required: [url, id]}
+"##;
+        let (api, warnings) = lower_text(text);
+        let alias = |name: &str| match &named(&api, name).kind {
+            TypeKind::Alias(t) => type_of(&api, t),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(alias("Both"), "Json");
+        assert_eq!(alias("Twice"), "Json");
+        assert_eq!(alias("Wide"), "F64");
+        assert_eq!(alias("Huge"), "F64");
+        // `i64::MIN..=i64::MAX` written as doubles is still i64.
+        assert_eq!(alias("Range"), "I64");
+        // Constraint-only alternatives and `not` beside properties keep the plain struct.
+        assert!(!field(&api, "OneOf", "url").required);
+        for (pointer, words) in [
+            ("#/components/schemas/Both", "1 object, 1 non-object"),
+            ("#/components/schemas/Twice", "2 oneOf/anyOf"),
+            (
+                "#/components/schemas/Wide",
+                "negative values and values past i64::MAX",
+            ),
+            ("#/components/schemas/Huge", "beyond 64 bits"),
+        ] {
+            assert!(
+                warnings
+                    .iter()
+                    .any(|w| w.ends_with(&format!(" at {pointer}")) && w.contains(words)),
+                "no warning with `{words}` at {pointer}: {warnings:#?}"
+            );
+        }
+        assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    }
+
+    #[test]
+    fn an_allof_that_includes_itself_is_skipped_with_a_warning() {
+        let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Node:
+      allOf:
+        - $ref: "#/components/schemas/Node"
+        - type: object
+          properties: {name: {type: string}}
+"##;
+        let (api, warnings) = lower_text(text);
+        assert_eq!(field(&api, "Node", "name").ty, TypeRef::String);
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("includes") && w.contains("allOf/0")),
+            "{warnings:#?}"
+        );
+    }
 
     #[test]
     fn operation_ids_name_namespaces() {

@@ -175,6 +175,8 @@ pub enum TypeRef {
     I32,
     /// `integer` int64 or no format.
     I64,
+    /// `integer` whose bounds, format (`uint64`) or examples go past `i64::MAX`.
+    U64,
     /// `number` float.
     F32,
     /// `number` double or no format.
