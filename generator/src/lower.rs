@@ -2267,9 +2267,12 @@ fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) -> Namespace 
         let pos = match ns.children.iter().position(|c| c.rust_name == accessor) {
             Some(p) => p,
             None => {
-                let base: String = prefix.iter().map(|s| pascal(s)).collect();
+                // Cased as one name, so that a keyword segment (`self`) is escaped only when
+                // it stands alone: `SelfApi`, not `Self_Api`.
+                let words = prefix.join(" ");
+                let base = pascal(&words);
                 let type_name = if type_names.is_taken(&base) {
-                    type_names.claim(format!("{base}Api"))
+                    type_names.claim(pascal(&format!("{words} api")))
                 } else {
                     type_names.claim(base)
                 };
@@ -2311,7 +2314,7 @@ fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) -> Namespace 
         });
         let last = methods[i].clone();
         op.method_name = scope.claim(snake(&last));
-        let base = format!("{}Builder", pascal(&op.method_name));
+        let base = pascal(&format!("{} builder", op.method_name));
         op.builder_name = claim_in_namespace(type_names, path, base);
         if needs_success_enum(&op.success) {
             let base = format!("{}Response", pascal(&op.method_name));
@@ -2495,6 +2498,30 @@ components:
             );
         }
         assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    }
+
+    #[test]
+    fn duplicate_enum_values_are_one_variant_and_a_warning() {
+        let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Shade: {type: string, enum: [Foo, Bar, Bar, foo]}
+"##;
+        let (api, warnings) = lower_text(text);
+        let TypeKind::Enum { variants } = &named(&api, "Shade").kind else {
+            panic!("Shade is not an enum");
+        };
+        let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+        // `foo` differs from `Foo` on the wire, so it stays, under another Rust name.
+        assert_eq!(wires, ["Foo", "Bar", "foo"]);
+        assert_eq!(variants[2].rust_name, "Foo2");
+        assert_eq!(
+            warnings,
+            ["enum value `Bar` is listed twice: one variant at #/components/schemas/Shade/enum"]
+        );
     }
 
     #[test]

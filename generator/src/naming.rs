@@ -61,6 +61,13 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "FnOnce",
     "Map",
     "Duration",
+    // Items the generated modules import by name (`use crate::runtime::{..}`, serde's derives).
+    "Request",
+    "ParamValue",
+    "Credential",
+    "KeyLocation",
+    "Serialize",
+    "Deserialize",
 ];
 
 /// Replaces everything that cannot be in an identifier, so that heck sees word boundaries.
