@@ -832,7 +832,9 @@ impl Lowerer<'_> {
             }
         }
         let mut parts = Parts::default();
-        let mut visiting = Vec::new();
+        // A component's pointer is also how `$ref` names it: a part that includes it again
+        // is found at once.
+        let mut visiting = vec![pointer.to_owned()];
         self.collect_own(schema, pointer, true, &mut parts, &mut visiting);
         Some(self.decide(parts, pointer, schema.schema_data.discriminator.is_some()))
     }
@@ -1790,7 +1792,11 @@ impl Lowerer<'_> {
             None => None,
         };
         // `default` is an error when a success is documented, else the success itself.
-        let all = self.responses(op, id, pointer);
+        let mut all = self.responses(op, id, pointer);
+        if op.responses.responses.is_empty() && op.responses.default.is_none() {
+            // No response documented (parsing warned): whatever the server sends, raw.
+            all.push((StatusMatch::Range(2), ResponseKind::Bytes));
+        }
         let has_success = all.iter().any(|(s, _)| is_success(*s));
         let (success, mut errors): (Vec<_>, Vec<_>) = all
             .into_iter()
