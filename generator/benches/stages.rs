@@ -55,9 +55,9 @@ fn stages(c: &mut Criterion) {
         });
         let parsed = parse::parse(&text, &mut Diagnostics::default()).expect("parses");
         group.bench_function("lower", |b| {
-            b.iter(|| lower::lower(&parsed.spec, &parsed.raw, &mut Diagnostics::default()))
+            b.iter(|| lower::lower(&parsed, &mut Diagnostics::default()))
         });
-        let api = lower::lower(&parsed.spec, &parsed.raw, &mut Diagnostics::default());
+        let api = lower::lower(&parsed, &mut Diagnostics::default());
         group.bench_function("emit", |b| {
             b.iter(|| {
                 (

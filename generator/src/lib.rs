@@ -244,7 +244,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
     let Some(parsed) = parsed else {
         return Err(fail(diags));
     };
-    let api = lower::lower(&parsed.spec, &parsed.raw, &mut diags);
+    let api = lower::lower(&parsed, &mut diags);
     let t2 = Instant::now();
     // The model owns everything it needs: freeing the document now lets rendering reuse its
     // memory (peak on the GitHub spec 294 -> 214 MiB).

@@ -29,6 +29,11 @@ const BUILDER_RESERVED: &[&str] = &[
 struct Lowerer<'a> {
     spec: &'a OpenAPI,
     raw: &'a Value,
+    /// Targets of references into the middle of the document (see `Parsed::deep_refs`):
+    /// lowered once, and shared with the inline schema at the same place.
+    deep_refs: &'a std::collections::BTreeSet<String>,
+    /// Named types reserved for such targets while they are being lowered (cycles).
+    ref_types: BTreeMap<String, TypeRef>,
     diags: &'a mut Diagnostics,
     types: Vec<Option<TypeDef>>,
     type_names: Scope,
@@ -43,10 +48,13 @@ struct Lowerer<'a> {
 
 /// Lowers a parsed document. Problems go to `diags`; the result is always usable when
 /// `diags` has no errors.
-pub fn lower(spec: &OpenAPI, raw: &Value, diags: &mut Diagnostics) -> Api {
+pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
+    let spec = &parsed.spec;
     let mut l = Lowerer {
         spec,
-        raw,
+        raw: &parsed.raw,
+        deep_refs: &parsed.deep_refs,
+        ref_types: BTreeMap::new(),
         diags,
         types: Vec::new(),
         type_names: Scope::with_reserved(RESERVED_TYPE_NAMES),
@@ -258,7 +266,78 @@ fn is_constraint_only(s: &ReferenceOr<Schema>) -> bool {
     }
 }
 
-/// The doc text of a schema: its description, else its title.
+/// Words for a type named after its place in the document: the names along the pointer,
+/// without OpenAPI's structural keywords, indexes and media types.
+fn name_from_pointer(pointer: &str) -> String {
+    const STRUCTURAL: &[&str] = &[
+        "components",
+        "schemas",
+        "parameters",
+        "responses",
+        "requestBodies",
+        "headers",
+        "properties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "not",
+        "additionalProperties",
+        "content",
+        "schema",
+        "paths",
+        "requestBody",
+        "$defs",
+        "definitions",
+        "webhooks",
+        "callbacks",
+        "get",
+        "put",
+        "post",
+        "delete",
+        "options",
+        "head",
+        "patch",
+        "trace",
+    ];
+    let tokens: Vec<String> = pointer
+        .trim_start_matches('#')
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    // An alternative of a union is named like an inline one: `{Union}Variant{i}`.
+    let variant = match tokens.as_slice() {
+        [.., key, index]
+            if (key == "oneOf" || key == "anyOf") && index.parse::<usize>().is_ok() =>
+        {
+            Some(format!("variant {index}"))
+        }
+        _ => None,
+    };
+    let mut words: Vec<String> = tokens
+        .into_iter()
+        .filter(|t| {
+            let index = t.chars().all(|c| c.is_ascii_digit());
+            let status_range = t.len() == 3
+                && t.starts_with(|c: char| c.is_ascii_digit())
+                && t[1..].eq_ignore_ascii_case("xx");
+            let media_type = t.contains('/') && !t.starts_with('/');
+            !(t.is_empty()
+                || STRUCTURAL.contains(&t.as_str())
+                || index
+                || status_range
+                || media_type)
+        })
+        .collect();
+    words.extend(variant);
+    if words.is_empty() {
+        "Schema".to_owned()
+    } else {
+        words.join(" ")
+    }
+}
+
+/// The doc text of a schema: its description, else its title./// The doc text of a schema: its description, else its title.
 fn doc_of(schema: &Schema) -> Option<String> {
     schema
         .schema_data
@@ -308,7 +387,8 @@ impl Lowerer<'_> {
         reference: &str,
         pointer: &str,
     ) -> Option<T> {
-        let Some(local) = reference.strip_prefix('#') else {
+        let decoded = crate::parse::percent_decode(reference);
+        let Some(local) = decoded.strip_prefix('#') else {
             self.diags.warn(
                 pointer,
                 format!("external reference `{reference}` is not followed"),
@@ -385,7 +465,10 @@ impl Lowerer<'_> {
     }
 
     fn lower_ref(&mut self, reference: &str, hint: &str, pointer: &str) -> TypeRef {
-        if let Some(key) = reference.strip_prefix("#/components/schemas/") {
+        if let Some(key) = reference
+            .strip_prefix("#/components/schemas/")
+            .filter(|k| !k.contains('/'))
+        {
             let key = key.replace("~1", "/").replace("~0", "~");
             if let Some(&idx) = self.component_index.get(&key) {
                 return TypeRef::Named(idx);
@@ -396,6 +479,9 @@ impl Lowerer<'_> {
             );
             return TypeRef::Json;
         }
+        if let Some(target) = crate::parse::deep_target(reference) {
+            return self.lower_deep_ref(&target, pointer);
+        }
         match self.resolve::<ReferenceOr<Schema>>(reference, pointer) {
             Some(ReferenceOr::Item(schema)) => self.lower_schema(&schema, hint, pointer).0,
             Some(ReferenceOr::Reference { reference: next }) if next != reference => {
@@ -403,6 +489,59 @@ impl Lowerer<'_> {
             }
             _ => TypeRef::Json,
         }
+    }
+
+    /// A reference into the middle of the document (a property of a component, a schema
+    /// inside an operation): one named type for the target, named after where it is
+    /// (`#/components/schemas/Template/properties/created_by` is `TemplateCreatedBy`), shared
+    /// by every reference and by the inline schema itself. The type is reserved before its
+    /// schema is lowered, so a target that refers back to itself ends in a cycle of named
+    /// types, which `mark_boxed_cycles` boxes.
+    fn lower_deep_ref(&mut self, target: &str, pointer: &str) -> TypeRef {
+        if let Some((t, nullable)) = self.shared.get(target) {
+            if *nullable {
+                self.nullable_components.insert(target.to_owned());
+            }
+            return t.clone();
+        }
+        if let Some(t) = self.ref_types.get(target) {
+            return t.clone();
+        }
+        let schema = match self.resolve::<ReferenceOr<Schema>>(target, pointer) {
+            Some(ReferenceOr::Item(schema)) => schema,
+            Some(ReferenceOr::Reference { reference }) => {
+                // A reference to a reference: a bounded chain, as `deref` allows.
+                if self.ref_types.len() > 4096 || reference == target {
+                    self.diags
+                        .error(pointer, "reference chain is too long or circular");
+                    return TypeRef::Json;
+                }
+                self.ref_types.insert(target.to_owned(), TypeRef::Json);
+                let t = self.lower_ref(&reference, "", pointer);
+                self.ref_types.insert(target.to_owned(), t.clone());
+                return t;
+            }
+            None => return TypeRef::Json,
+        };
+        let name = self.type_names.claim(pascal(&name_from_pointer(target)));
+        let idx = self.types.len();
+        self.types.push(Some(TypeDef {
+            name: name.clone(),
+            description: None,
+            kind: TypeKind::Alias(TypeRef::Json),
+            pointer: target.to_owned(),
+        }));
+        self.ref_types
+            .insert(target.to_owned(), TypeRef::Named(idx));
+        let def = self.lower_named(&schema, name, target);
+        self.types[idx] = Some(def);
+        let nullable = schema.schema_data.nullable;
+        if nullable {
+            self.nullable_components.insert(target.to_owned());
+        }
+        self.shared
+            .insert(target.to_owned(), (TypeRef::Named(idx), nullable));
+        TypeRef::Named(idx)
     }
 
     /// Lowers a schema in a position that wants a type; returns the type and whether null is
@@ -429,6 +568,13 @@ impl Lowerer<'_> {
     }
 
     fn lower_schema(&mut self, schema: &Schema, hint: &str, pointer: &str) -> (TypeRef, bool) {
+        if self.deep_refs.contains(pointer) {
+            // The target of a reference elsewhere: the one type that reference gets.
+            return (
+                self.lower_deep_ref(pointer, pointer),
+                schema.schema_data.nullable,
+            );
+        }
         if pointer.starts_with("#/components/") {
             if let Some(done) = self.shared.get(pointer) {
                 return done.clone();
@@ -741,8 +887,9 @@ impl Lowerer<'_> {
                     None,
                 )
             }
+            // Not through `lower_schema`: its cache may hold this very type for `pointer`.
             _ => {
-                let (t, _) = self.lower_schema(schema, &format!("{name}Inner"), pointer);
+                let (t, _) = self.lower_schema_uncached(schema, &format!("{name}Inner"), pointer);
                 TypeKind::Alias(t)
             }
         };
@@ -2339,7 +2486,7 @@ mod tests {
     fn lower_text(text: &str) -> (Api, Vec<String>) {
         let mut diags = Diagnostics::default();
         let parsed = crate::parse::parse(text, &mut diags).expect("the fixture parses");
-        let api = lower(&parsed.spec, &parsed.raw, &mut diags);
+        let api = lower(&parsed, &mut diags);
         assert!(!diags.has_errors(), "{:?}", diags.into_vec());
         let warnings = diags
             .into_vec()
@@ -2528,6 +2675,109 @@ components:
             warnings,
             ["enum value `Bar` is listed twice: one variant at #/components/schemas/Shade/enum"]
         );
+    }
+
+    #[test]
+    fn references_into_the_middle_of_the_document_share_one_type() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/deep_refs.yaml"
+        ))
+        .expect("fixture");
+        let (api, warnings) = lower_text(&text);
+        assert_eq!(warnings, Vec::<String>::new());
+        // The enum is lowered once, for the property and for the reference to it.
+        let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names
+                .iter()
+                .filter(|n| n.starts_with("CustomFieldsFieldValueName"))
+                .count(),
+            1,
+            "{names:?}"
+        );
+        let list = api
+            .operations
+            .iter()
+            .find(|o| o.id == "listFields")
+            .expect("op");
+        let created_by = field(&api, "Template", "created_by");
+        let TypeKind::Union { variants, .. } = &named(&api, "TemplateCreatedBy").kind else {
+            panic!("created_by is not a union");
+        };
+        assert_eq!(type_of(&api, &created_by.ty), "TemplateCreatedBy");
+        // The alternative that is referenced elsewhere is one type, named after its place,
+        // and refers to itself through a box.
+        assert_eq!(type_of(&api, &variants[1].ty), "TemplateCreatedByVariant1");
+        let manager = field(&api, "TemplateCreatedByVariant1", "manager");
+        assert_eq!(type_of(&api, &manager.ty), "TemplateCreatedByVariant1");
+        assert!(manager.boxed);
+        let success = |op: &Operation| match &op.success[0].1 {
+            ResponseKind::Json(t) => type_of(&api, t),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(success(list), "Vec<CustomFieldsFieldValueName>");
+        let create = api
+            .operations
+            .iter()
+            .find(|o| o.id == "createTemplate")
+            .expect("op");
+        let echo = api.operations.iter().find(|o| o.id == "echo").expect("op");
+        assert_eq!(success(create), success(echo));
+        assert_eq!(
+            type_of(&api, &field(&api, &success(create), "creator").ty),
+            "TemplateCreatedByVariant1"
+        );
+    }
+
+    #[test]
+    fn a_reference_to_nothing_in_the_middle_of_the_document_is_an_error_at_its_use() {
+        let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    A:
+      type: object
+      properties:
+        b: {$ref: "#/components/schemas/A/properties/missing"}
+"##;
+        let mut diags = Diagnostics::default();
+        let parsed = crate::parse::parse(text, &mut diags).expect("parses");
+        lower(&parsed, &mut diags);
+        let errors: Vec<String> = diags
+            .into_vec()
+            .into_iter()
+            .map(|d| format!("{} at {}", d.message, d.pointer))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "reference `#/components/schemas/A/properties/missing` points to nothing at #/components/schemas/A/properties/b"
+            ]
+        );
+    }
+
+    #[test]
+    fn names_follow_the_place_in_the_document() {
+        for (pointer, name) in [
+            (
+                "#/components/schemas/CustomFieldsFieldValue/properties/name",
+                "CustomFieldsFieldValueName",
+            ),
+            (
+                "#/components/schemas/Template/allOf/1/properties/created_by/oneOf/1",
+                "TemplateCreatedByVariant1",
+            ),
+            (
+                "#/paths/~1pets~1{id}/get/responses/2XX/content/application~1json/schema/items",
+                "PetsId",
+            ),
+            ("#/components/schemas/X/properties/x", "XX"),
+        ] {
+            assert_eq!(pascal(&name_from_pointer(pointer)), name, "{pointer}");
+        }
     }
 
     #[test]

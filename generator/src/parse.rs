@@ -15,6 +15,9 @@ pub struct Parsed {
     pub spec: openapiv3::OpenAPI,
     /// The normalised JSON tree it came from (for extensions openapiv3 does not keep).
     pub raw: Value,
+    /// Targets of local references that are not a whole component (`#/components/schemas/A/
+    /// properties/b`, a schema inside an operation): lowering shares one type for each.
+    pub deep_refs: std::collections::BTreeSet<String>,
 }
 
 /// Parses spec text (YAML or JSON). Problems are added to `diags`; `None` when the text
@@ -55,7 +58,15 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
         diags.error("#", "the document is not an object");
         return None;
     }
-    normalise(&mut raw, is_31, &mut String::from("#"), None, diags);
+    let mut deep_refs = std::collections::BTreeSet::new();
+    normalise(
+        &mut raw,
+        is_31,
+        &mut String::from("#"),
+        None,
+        diags,
+        &mut deep_refs,
+    );
     accept_slips(&mut raw, diags);
     if let Some(obj) = raw.as_object_mut() {
         // 3.1 allows documents with only webhooks or components.
@@ -71,7 +82,11 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
         <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw).ok()
     };
     if let Some(spec) = plain {
-        return Some(Parsed { spec, raw });
+        return Some(Parsed {
+            spec,
+            raw,
+            deep_refs,
+        });
     }
     let spec = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
         Ok(spec) => spec,
@@ -84,7 +99,11 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
             return None;
         }
     };
-    Some(Parsed { spec, raw })
+    Some(Parsed {
+        spec,
+        raw,
+        deep_refs,
+    })
 }
 
 const METHODS: &[&str] = &[
@@ -421,11 +440,17 @@ fn normalise(
     pointer: &mut String,
     parent_key: Option<&str>,
     diags: &mut Diagnostics,
+    deep_refs: &mut std::collections::BTreeSet<String>,
 ) {
     match v {
         Value::Object(obj) => {
             let in_name_map = parent_key.is_some_and(|k| NAME_MAPS.contains(&k));
             if !in_name_map {
+                if let Some(Value::String(r)) = obj.get("$ref") {
+                    if let Some(target) = deep_target(r) {
+                        deep_refs.insert(target);
+                    }
+                }
                 normalise_schema_keywords(obj, is_31, pointer, diags);
             }
             for (key, value) in obj.iter_mut() {
@@ -445,7 +470,7 @@ fn normalise(
                 let len = pointer.len();
                 pointer.push('/');
                 pointer.push_str(&escape_token(key));
-                normalise(value, is_31, pointer, Some(key), diags);
+                normalise(value, is_31, pointer, Some(key), diags, deep_refs);
                 pointer.truncate(len);
             }
         }
@@ -457,12 +482,46 @@ fn normalise(
                 let len = pointer.len();
                 // Writing to a String cannot fail.
                 let _ = write!(pointer, "/{i}");
-                normalise(item, is_31, pointer, None, diags);
+                normalise(item, is_31, pointer, None, diags, deep_refs);
                 pointer.truncate(len);
             }
         }
         _ => {}
     }
+}
+
+/// The target of a local reference that is not a whole component (`#/components/KIND/NAME`),
+/// with percent-escapes decoded.
+pub fn deep_target(reference: &str) -> Option<String> {
+    let local = reference.strip_prefix('#')?;
+    let tokens = local.split('/').count();
+    let decoded = percent_decode(local);
+    let whole_component = decoded.starts_with("/components/") && tokens == 4;
+    (!whole_component && decoded.starts_with('/')).then(|| format!("#{decoded}"))
+}
+
+/// Decodes `%XX` escapes (a JSON pointer in a URI fragment may use them); anything else is
+/// kept as written.
+pub fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 fn normalise_schema_keywords(
