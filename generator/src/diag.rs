@@ -20,6 +20,9 @@ pub struct Diagnostic {
     pub pointer: String,
     /// What is wrong, lowercase, no trailing period.
     pub message: String,
+    /// The 1-based line of `pointer` in the spec text (or of its nearest ancestor there),
+    /// when the text was read and the pointer is below the root.
+    pub line: Option<usize>,
 }
 
 impl fmt::Display for Diagnostic {
@@ -28,7 +31,11 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{level}: {} at {}", self.message, self.pointer)
+        write!(f, "{level}: {} at {}", self.message, self.pointer)?;
+        if let Some(line) = self.line {
+            write!(f, " (line {line})")?;
+        }
+        Ok(())
     }
 }
 
@@ -72,6 +79,7 @@ impl Diagnostics {
             severity,
             pointer: pointer.to_owned(),
             message,
+            line: None,
         };
         // The same schema can be reached from many places; say each thing once.
         if !self.items.contains(&d) {
@@ -87,6 +95,24 @@ impl Diagnostics {
     /// All diagnostics in the order found.
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
+    }
+
+    /// All diagnostics in the order found, each with the line of its pointer in `text`.
+    pub fn into_vec_placed(self, text: &str) -> Vec<Diagnostic> {
+        let mut items = self.items;
+        let pointers: Vec<&str> = items
+            .iter()
+            .map(|d| d.pointer.as_str())
+            .filter(|p| p.starts_with("#/"))
+            .collect();
+        if pointers.is_empty() {
+            return items;
+        }
+        let lines = crate::lines::lines_of(text, &pointers);
+        for d in &mut items {
+            d.line = lines.get(&d.pointer).copied();
+        }
+        items
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod diag;
 pub mod emit;
+mod lines;
 pub mod lower;
 pub mod model;
 pub mod naming;
@@ -147,6 +148,7 @@ fn render_files(
                     severity: Severity::Error,
                     pointer: "#".into(),
                     message: format!("{path}: {message}"),
+                    line: None,
                 }])
             })?;
         texts
@@ -205,6 +207,7 @@ fn check_crate_name(name: &str) -> Result<(), Errors> {
             message: format!(
                 "`{name}` is not a valid crate name (ASCII letters, digits, `-` and `_`, starting with a letter)"
             ),
+            line: None,
         }]))
     }
 }
@@ -235,7 +238,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
     let fail = |diags: diag::Diagnostics| {
         Errors(
             diags
-                .into_vec()
+                .into_vec_placed(spec_text)
                 .into_iter()
                 .filter(|d| d.severity == Severity::Error)
                 .collect(),
@@ -269,7 +272,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
     let t3 = Instant::now();
     Ok(Output {
         files,
-        warnings: diags.into_vec(),
+        warnings: diags.into_vec_placed(spec_text),
         operations: api.operations.len(),
         types: api.types.len(),
         timings_us: [

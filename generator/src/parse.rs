@@ -91,11 +91,8 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
     let spec = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
         Ok(spec) => spec,
         Err(e) => {
-            let pointer = path_to_pointer(e.path());
-            diags.error(
-                &pointer,
-                format!("not a valid OpenAPI document: {}", e.inner()),
-            );
+            let (pointer, message) = refine(&raw, path_to_pointer(e.path()), e.inner().to_string());
+            diags.error(&pointer, format!("not a valid OpenAPI document: {message}"));
             return None;
         }
     };
@@ -273,6 +270,135 @@ fn deserialize_in_two_halves(raw: &mut Value) -> Option<openapiv3::OpenAPI> {
         Some(_) => return None,
     };
     Some(spec)
+}
+
+/// What the OpenAPI model expects at a place in the document.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Expect {
+    Paths,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    MediaType,
+    Header,
+    Schema,
+    SecurityScheme,
+    Server,
+    Info,
+    Components,
+}
+
+fn expect_at(pointer: &str) -> Option<Expect> {
+    let tokens: Vec<String> = pointer
+        .trim_start_matches('#')
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let t: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    let index = |s: &str| s.parse::<usize>().is_ok();
+    Some(match t.as_slice() {
+        ["paths"] => Expect::Paths,
+        ["paths", _] => Expect::PathItem,
+        ["paths", _, m] if METHODS.contains(m) => Expect::Operation,
+        ["info"] => Expect::Info,
+        ["components"] => Expect::Components,
+        ["servers", i] if index(i) => Expect::Server,
+        ["components", "schemas", _] => Expect::Schema,
+        ["components", "parameters", _] => Expect::Parameter,
+        ["components", "requestBodies", _] => Expect::RequestBody,
+        ["components", "responses", _] => Expect::Response,
+        ["components", "headers", _] => Expect::Header,
+        ["components", "securitySchemes", _] => Expect::SecurityScheme,
+        [.., "parameters", i] if index(i) => Expect::Parameter,
+        [.., "requestBody"] => Expect::RequestBody,
+        [.., "responses", _] => Expect::Response,
+        [.., "content", _] => Expect::MediaType,
+        [.., "headers", _] => Expect::Header,
+        [.., "schema" | "items" | "not" | "additionalProperties"] => Expect::Schema,
+        [.., "properties", _] => Expect::Schema,
+        [.., "allOf" | "oneOf" | "anyOf", i] if index(i) => Expect::Schema,
+        _ => return None,
+    })
+}
+
+/// Reads `node` as what is expected there; on failure, the pointer suffix and message of the
+/// first problem inside it.
+fn try_as(expect: Expect, node: &Value) -> Result<(), (String, String)> {
+    fn read<T: serde::de::DeserializeOwned>(node: &Value) -> Result<(), (String, String)> {
+        serde_path_to_error::deserialize::<_, T>(node)
+            .map(|_| ())
+            .map_err(|e| {
+                let suffix = path_to_pointer(e.path());
+                (suffix[1..].to_owned(), e.inner().to_string())
+            })
+    }
+    match expect {
+        Expect::Paths => read::<openapiv3::Paths>(node),
+        Expect::PathItem => read::<openapiv3::PathItem>(node),
+        Expect::Operation => read::<openapiv3::Operation>(node),
+        Expect::Parameter => read::<openapiv3::Parameter>(node),
+        Expect::RequestBody => read::<openapiv3::RequestBody>(node),
+        Expect::Response => read::<openapiv3::Response>(node),
+        Expect::MediaType => read::<openapiv3::MediaType>(node),
+        Expect::Header => read::<openapiv3::Header>(node),
+        Expect::Schema => read::<openapiv3::Schema>(node),
+        Expect::SecurityScheme => read::<openapiv3::SecurityScheme>(node),
+        Expect::Server => read::<openapiv3::Server>(node),
+        Expect::Info => read::<openapiv3::Info>(node),
+        Expect::Components => read::<openapiv3::Components>(node),
+    }
+}
+
+/// Narrows a typed-parse error to the node that is wrong. serde loses the location inside
+/// `$ref`-or-item values (they are untagged enums), so the error may name only `#/paths`:
+/// each place below it is read again as what OpenAPI expects there, as deep as it goes.
+fn refine(raw: &Value, mut pointer: String, mut message: String) -> (String, String) {
+    'deeper: for _ in 0..64 {
+        let Some(node) = raw.pointer(&pointer[1..]) else {
+            break;
+        };
+        let is_ref = node.get("$ref").is_some();
+        if let (Some(expect), false) = (expect_at(&pointer), is_ref) {
+            match try_as(expect, node) {
+                Ok(()) => {}
+                Err((suffix, inner)) if !suffix.is_empty() => {
+                    pointer.push_str(&suffix);
+                    message = inner;
+                    continue 'deeper;
+                }
+                Err((_, inner)) => message = inner,
+            }
+        }
+        let children: Vec<String> = match node {
+            Value::Object(map) => map
+                .keys()
+                .map(|k| format!("{pointer}/{}", escape_token(k)))
+                .collect(),
+            Value::Array(items) => (0..items.len()).map(|i| format!("{pointer}/{i}")).collect(),
+            _ => Vec::new(),
+        };
+        for child in children {
+            let Some(expect) = expect_at(&child) else {
+                continue;
+            };
+            let Some(value) = raw.pointer(&child[1..]) else {
+                continue;
+            };
+            if value.get("$ref").is_some() {
+                continue;
+            }
+            if let Err((suffix, inner)) = try_as(expect, value) {
+                pointer = format!("{child}{suffix}");
+                message = inner;
+                continue 'deeper;
+            }
+        }
+        break;
+    }
+    (pointer, message)
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
@@ -623,6 +749,71 @@ fn normalise_schema_keywords(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn errors_of(text: &str) -> Vec<String> {
+        match crate::generate(
+            text,
+            &crate::Options {
+                crate_name: "x".into(),
+                spec_label: "t".into(),
+                jobs: 1,
+            },
+        ) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.0.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn errors_inside_ref_or_item_values_point_at_the_node_with_its_line() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:\n      parameters:\n        - name: limit\n          in: querystring\n      responses:\n        '200': {description: ok}\n";
+        assert_eq!(
+            errors_of(text),
+            [
+                "error: not a valid OpenAPI document: unknown variant `querystring`, expected one of `query`, `header`, `path`, `cookie` at #/paths/~1pets/get/parameters/0/in (line 8)"
+            ]
+        );
+        // A response that is neither a reference nor a response, in JSON text.
+        let json = r#"{
+  "openapi": "3.0.3",
+  "info": {"title": "t", "version": "1"},
+  "components": {
+    "responses": {
+      "Gone": {"description": "gone", "content": {"application/json": {"schema": {"type": "object", "properties": 5}}}}
+    }
+  },
+  "paths": {}
+}"#;
+        assert_eq!(
+            errors_of(json),
+            [
+                "error: not a valid OpenAPI document: invalid type: integer `5`, expected a map at #/components/responses/Gone/content/application~1json/schema (line 6)"
+            ]
+        );
+    }
+
+    #[test]
+    fn slips_are_accepted_with_a_warning_at_their_line() {
+        let text = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200': {}\n  /b:\n    post: {}\n";
+        let out = crate::generate(
+            text,
+            &crate::Options {
+                crate_name: "x".into(),
+                spec_label: "t".into(),
+                jobs: 1,
+            },
+        )
+        .expect("accepted");
+        let warnings: Vec<String> = out.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            [
+                "warning: no `info`: the API has no title or version at #",
+                "warning: response without `description` at #/paths/~1a/get/responses/200 (line 6)",
+                "warning: operation without `responses`: its response body is returned as raw bytes at #/paths/~1b/post (line 8)",
+            ]
+        );
+    }
 
     const TWO_HALVES: &str = r#"
 openapi: 3.0.3
