@@ -25,6 +25,44 @@ pub struct Diagnostic {
     pub line: Option<usize>,
 }
 
+impl Diagnostic {
+    /// The kind of problem: the message with its particulars (names in backticks, quoted
+    /// values, numbers, pointers) taken out, so that reports can count problems by kind.
+    pub fn kind(&self) -> String {
+        let mut out = String::with_capacity(self.message.len());
+        let mut chars = self.message.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '`' | '"' => {
+                    for d in chars.by_ref() {
+                        if d == c {
+                            break;
+                        }
+                    }
+                    out.push('…');
+                }
+                '#' if chars.peek() == Some(&'/') => {
+                    while chars
+                        .peek()
+                        .is_some_and(|d| !d.is_whitespace() && *d != ';' && *d != ',')
+                    {
+                        chars.next();
+                    }
+                    out.push('…');
+                }
+                c if c.is_ascii_digit() => {
+                    while chars.peek().is_some_and(char::is_ascii_digit) {
+                        chars.next();
+                    }
+                    out.push('N');
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
@@ -113,6 +151,35 @@ impl Diagnostics {
             d.line = lines.get(&d.pointer).copied();
         }
         items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_leave_out_the_particulars() {
+        let d = |message: &str| Diagnostic {
+            severity: Severity::Warning,
+            pointer: "#/x".into(),
+            message: message.into(),
+            line: None,
+        };
+        assert_eq!(
+            d("path parameter `id` is not declared; it is taken as a required string").kind(),
+            "path parameter … is not declared; it is taken as a required string"
+        );
+        assert_eq!(
+            d("operationId `a` is also used at #/paths/~1a/get; this one gets a numbered name")
+                .kind(),
+            d("operationId `b` is also used at #/paths/~1b/post; this one gets a numbered name")
+                .kind(),
+        );
+        assert_eq!(
+            d("server variable without `default`: its first `enum` value \"eu\" is used").kind(),
+            "server variable without …: its first … value … is used"
+        );
     }
 }
 

@@ -17,7 +17,24 @@ struct Row {
     types: usize,
     lines: usize,
     millis: u128,
+    /// Warnings by kind, most frequent first: `3× kind`.
+    warnings: String,
     result: String,
+}
+
+/// `N× kind` for each kind of warning, most frequent first, then by kind.
+fn warning_kinds(warnings: &[clientgen::diag::Diagnostic]) -> String {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for w in warnings {
+        *counts.entry(w.kind()).or_default() += 1;
+    }
+    let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    counts
+        .iter()
+        .map(|(k, n)| format!("{n}× {}", k.replace('|', "\\|")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn spec_files(dir: &Path) -> Vec<PathBuf> {
@@ -111,6 +128,7 @@ fn corpus_generates_and_compiles() {
                     types: output.types,
                     lines,
                     millis,
+                    warnings: warning_kinds(&output.warnings),
                     result: String::new(),
                 };
                 crates.push((name.clone(), output.files));
@@ -122,6 +140,7 @@ fn corpus_generates_and_compiles() {
                 types: 0,
                 lines: 0,
                 millis,
+                warnings: String::new(),
                 result: format!("spec error: {errors}"),
             },
             Err(_) => Row {
@@ -130,6 +149,7 @@ fn corpus_generates_and_compiles() {
                 types: 0,
                 lines: 0,
                 millis,
+                warnings: String::new(),
                 result: "PANIC".into(),
             },
         };
@@ -154,12 +174,12 @@ fn corpus_generates_and_compiles() {
     }
 
     let mut table = String::from(
-        "| spec | operations | types | generated lines | generation ms | result |\n|---|---:|---:|---:|---:|---|\n",
+        "| spec | operations | types | generated lines | generation ms | result | warnings by kind |\n|---|---:|---:|---:|---:|---|---|\n",
     );
     for (_, r) in &rows {
         table.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
-            r.spec, r.operations, r.types, r.lines, r.millis, r.result
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            r.spec, r.operations, r.types, r.lines, r.millis, r.result, r.warnings
         ));
     }
     table.push_str(&format!(
