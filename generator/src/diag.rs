@@ -154,6 +154,16 @@ impl Diagnostics {
     }
 }
 
+/// Escapes one JSON pointer token (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends a token to a pointer.
+pub fn join(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", escape_token(token))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,14 +191,4 @@ mod tests {
             "server variable without …: its first … value … is used"
         );
     }
-}
-
-/// Escapes one JSON pointer token (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Appends a token to a pointer.
-pub fn join(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", escape_token(token))
 }
