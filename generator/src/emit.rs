@@ -485,6 +485,16 @@ fn status_label(s: StatusMatch) -> String {
 
 /// What `send()` returns, the match arms that decode successes, and the success enum when
 /// there is one.
+/// The type `send()` returns.
+pub(crate) fn success_type(api: &Api, op: &Operation) -> TokenStream {
+    success_shape(api, op).0
+}
+
+/// The success enum's variant for a status.
+pub(crate) fn status_variant(s: StatusMatch) -> String {
+    status_label(s)
+}
+
 fn success_shape(api: &Api, op: &Operation) -> (TokenStream, Vec<TokenStream>, TokenStream) {
     if let Some(enum_name) = &op.success_enum {
         let name = ident(enum_name);
@@ -642,7 +652,7 @@ fn emit_namespace(api: &Api, ns: &Namespace, is_root: bool, out: &mut Vec<TokenS
 }
 
 /// The type a builder stores for a parameter, and the argument type that fills it.
-fn param_types(api: &Api, p: &Param) -> (TokenStream, TokenStream, bool) {
+pub(crate) fn param_types(api: &Api, p: &Param) -> (TokenStream, TokenStream, bool) {
     if p.sensitive && matches!(p.ty, TypeRef::String) {
         return (quote! { Secret }, quote! { impl Into<Secret> }, true);
     }
@@ -655,7 +665,7 @@ fn param_types(api: &Api, p: &Param) -> (TokenStream, TokenStream, bool) {
     }
 }
 
-fn body_field_type(api: &Api, b: &Body) -> TokenStream {
+pub(crate) fn body_field_type(api: &Api, b: &Body) -> TokenStream {
     match b.encoding {
         BodyEncoding::Binary => quote! { Vec<u8> },
         BodyEncoding::Text => quote! { String },

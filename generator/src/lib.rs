@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 mod lines;
 pub mod lower;
@@ -210,6 +211,32 @@ fn check_crate_name(name: &str) -> Result<(), Errors> {
             line: None,
         }]))
     }
+}
+
+/// Parses and lowers: the IR of a description, with its warnings, or every error found.
+pub fn lower_text(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Errors> {
+    let mut diags = diag::Diagnostics::default();
+    let Some(parsed) = parse::parse(spec_text, &mut diags) else {
+        return Err(Errors(
+            diags
+                .into_vec_placed(spec_text)
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect(),
+        ));
+    };
+    let api = lower::lower(&parsed, &mut diags);
+    drop(parsed);
+    if diags.has_errors() {
+        return Err(Errors(
+            diags
+                .into_vec_placed(spec_text)
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect(),
+        ));
+    }
+    Ok((api, diags.into_vec_placed(spec_text)))
 }
 
 /// Parses only, for benchmarks and the parse stage's tests.

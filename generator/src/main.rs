@@ -10,6 +10,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str =
     "usage: clientgen generate [--spec FILE] [--out DIR] [--name CRATE] [--check] [--quiet]
+       clientgen diff OLD NEW [--format text|markdown|json] [--version X.Y.Z]
 
 Generates a Rust client crate from an OpenAPI 3.0 or 3.1 description (YAML or JSON).
 With no options: spec/stytch-b2b.yaml -> generated-client/ (crate stytch-b2b).
@@ -21,7 +22,15 @@ With no options: spec/stytch-b2b.yaml -> generated-client/ (crate stytch-b2b).
   --quiet       do not print warnings
   --timings     print how long each stage took (parse, lower, emit and render)
 
-Exit codes: 0 success, 1 --check found differences, 2 bad arguments or a bad spec.";
+`diff` compares two descriptions as a consumer of the generated crate sees them: each call,
+builder method, type, field and variant added, removed or changed, breaking or additive, and
+the semver bump it needs. OLD or NEW may be a git revision of a file: `HEAD:spec/x.yaml`.
+
+  --format F      text (default), markdown (for a pull request or CHANGELOG) or json
+  --version V     the crate's current version: also print the next one
+
+Exit codes: 0 success (diff: nothing breaking), 1 --check found differences (diff: something
+breaks consumers), 2 bad arguments or a bad spec.";
 
 struct Args {
     spec: PathBuf,
@@ -78,8 +87,125 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     })
 }
 
+/// Reads a description from a file, or from git when it is `REV:path` and no such file exists.
+fn read_spec(source: &str) -> Result<String, String> {
+    match std::fs::read_to_string(source) {
+        Ok(text) => Ok(text),
+        Err(e) => match source.split_once(':') {
+            Some((rev, path)) if !rev.is_empty() && !path.is_empty() => {
+                let out = std::process::Command::new("git")
+                    .args(["show", source])
+                    .output()
+                    .map_err(|g| format!("cannot read {source}: {e}; nor run git: {g}"))?;
+                if out.status.success() {
+                    String::from_utf8(out.stdout).map_err(|_| format!("{source} is not UTF-8"))
+                } else {
+                    Err(format!(
+                        "cannot read {source}: {}",
+                        String::from_utf8_lossy(&out.stderr).trim()
+                    ))
+                }
+            }
+            _ => Err(format!("cannot read {source}: {e}")),
+        },
+    }
+}
+
+fn diff_main(mut args: impl Iterator<Item = String>) -> ExitCode {
+    let mut sources = Vec::new();
+    let mut format = "text".to_owned();
+    let mut version = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--format" => match args.next() {
+                Some(f) if ["text", "markdown", "json"].contains(&f.as_str()) => format = f,
+                _ => {
+                    eprintln!("error: --format needs text, markdown or json\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--version" => match args.next() {
+                Some(v) => version = Some(v),
+                None => {
+                    eprintln!("error: --version needs a value\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other if other.starts_with("--") => {
+                eprintln!("error: unknown option `{other}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            _ => sources.push(arg),
+        }
+    }
+    let [old, new] = sources.as_slice() else {
+        eprintln!("error: diff needs OLD and NEW\n\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    // Both sides are read and lowered at once, on two threads.
+    let (old_api, new_api) = std::thread::scope(|s| {
+        let lower = &|source: &String| {
+            let text = read_spec(source)?;
+            clientgen::lower_text(&text)
+                .map(|(api, _)| api)
+                .map_err(|errors| format!("{source}: {} error(s)\n{errors}", errors.0.len()))
+        };
+        let handle = s.spawn(move || lower(old));
+        let new = lower(new);
+        let old = handle
+            .join()
+            .unwrap_or_else(|_| Err(format!("{old}: lowering panicked (a clientgen bug)")));
+        (old, new)
+    });
+    let (old_api, new_api) = match (old_api, new_api) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            for e in [o.err(), n.err()].into_iter().flatten() {
+                eprintln!("{e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let report = clientgen::diff::diff(&old_api, &new_api);
+    let mut text = match format.as_str() {
+        "markdown" => report.to_markdown(),
+        "json" => report.to_json(),
+        _ => report.to_text(),
+    };
+    if let Some(v) = version {
+        match report.next_version(&v) {
+            Some(next) if format != "json" => {
+                text.push_str(&format!("\nnext version: {v} -> {next}\n"))
+            }
+            Some(_) => {}
+            None => {
+                eprintln!("error: --version `{v}` is not a semver version");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    print!("{text}");
+    if !text.ends_with('\n') {
+        println!();
+    }
+    if report.is_breaking() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
+    let mut raw = std::env::args().skip(1).peekable();
+    if raw.peek().map(String::as_str) == Some("diff") {
+        raw.next();
+        return diff_main(raw);
+    }
+    let args = match parse_args(raw) {
         Ok(a) => a,
         Err(message) if message.is_empty() => {
             println!("{USAGE}");
