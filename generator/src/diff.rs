@@ -7,10 +7,11 @@
 //! signature and the JSON pointer it came from. The two surfaces are compared key by key, so a
 //! renamed schema is what it is for a consumer: one type removed and one added.
 //!
-//! What counts as breaking follows what the generated code lets a consumer do with an item:
-//! a field added to a struct they build with a struct literal breaks them, one added to a
-//! `#[non_exhaustive]` response struct does not; a variant added to an enum they can match
-//! exhaustively breaks them, one added to a `#[non_exhaustive]` enum does not.
+//! What counts as breaking follows what the generated code lets a consumer do with an item.
+//! Every struct and enum is `#[non_exhaustive]` and request structs are built with
+//! `Type::new(required..)` plus setters, so an addition (a call, a builder method, a field, a
+//! variant, a type) breaks nobody; a removal, or a changed signature (a new required argument
+//! of a call or of `Type::new`, a field's type) does.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -31,11 +32,6 @@ struct Item {
     pointer: String,
     /// Its documentation; a change here changes nothing a consumer compiles.
     doc: Option<String>,
-    /// Adding it breaks consumers (a field of a struct they build, a variant of an enum they
-    /// match exhaustively).
-    added_breaks: bool,
-    /// Why adding it breaks, for the report.
-    added_reason: &'static str,
 }
 
 /// Added, removed or changed.
@@ -301,9 +297,6 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     }
     for (key, n) in &new_items {
         if !old_items.contains_key(key) {
-            // An item whose container is itself new breaks nobody.
-            let container_is_new = container(key).is_some_and(|c| !old_items.contains_key(c));
-            let breaking = n.added_breaks && !container_is_new;
             changes.push(Change {
                 kind: ChangeKind::Added,
                 what: n.what.into(),
@@ -312,8 +305,8 @@ pub fn diff(old: &Api, new: &Api) -> Report {
                 new: Some(n.sig.clone()),
                 old_pointer: None,
                 new_pointer: Some(n.pointer.clone()),
-                breaking,
-                reason: breaking.then(|| n.added_reason.to_owned()),
+                breaking: false,
+                reason: None,
             });
         }
     }
@@ -340,7 +333,7 @@ fn changed_reason(what: &str) -> &'static str {
         "field" => "the field's type changed",
         "type" => "the kind of type changed",
         "default server" => "requests go to another URL unless a base URL is set",
-        "constructor" => "`Client::new` and `Client::builder` take other credentials",
+        "constructor" => "the constructor takes other arguments",
         _ => "its signature changed",
     }
 }
@@ -367,8 +360,6 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
         sig,
         pointer: pointer.to_owned(),
         doc: doc.cloned(),
-        added_breaks: false,
-        added_reason: "",
     };
     let ty = |t: &TypeRef| emit::type_tokens(api, t).to_string().replace(' ', "");
 
@@ -484,11 +475,7 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
             for (status, _) in &op.success {
                 add(
                     format!("types::{name}::{}", emit::status_variant(*status)),
-                    Item {
-                        added_breaks: false,
-                        added_reason: "",
-                        ..plain("variant", emit::status_variant(*status), &op.pointer, None)
-                    },
+                    plain("variant", emit::status_variant(*status), &op.pointer, None),
                 );
             }
         }
@@ -501,50 +488,48 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
         match &t.kind {
             TypeKind::Struct { fields, additional } => {
                 add(key.clone(), plain("type", "struct".into(), &t.pointer, doc));
-                // Structs that requests carry are built with struct literals (they are not
-                // `#[non_exhaustive]`); response structs are.
-                let constructible = request[i];
+                // Structs that requests carry are built with `new(required..)`; a new required
+                // property changes its arguments.
+                if request[i] {
+                    let args: Vec<String> = fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .map(|f| format!("{}: {}", f.rust_name, field_sig(api, f)))
+                        .collect();
+                    add(
+                        format!("{key}::new"),
+                        plain(
+                            "constructor",
+                            format!("({})", args.join(", ")),
+                            &t.pointer,
+                            None,
+                        ),
+                    );
+                }
                 for f in fields {
-                    let mut sig = ty(&f.ty);
-                    if f.boxed {
-                        sig = format!("Box<{sig}>");
-                    }
-                    sig = match (f.required, f.nullable) {
-                        (true, false) => sig,
-                        (true, true) | (false, false) => format!("Option<{sig}>"),
-                        (false, true) => format!("Option<Option<{sig}>>"),
-                    };
                     add(
                         format!("{key}.{}", f.rust_name),
-                        Item {
-                            added_breaks: constructible,
-                            added_reason: "consumers build this struct with a struct literal, which must name every field",
-                            ..plain(
-                                "field",
-                                sig,
-                                &format!(
-                                    "{}/properties/{}",
-                                    t.pointer,
-                                    crate::diag::escape_token(&f.wire_name)
-                                ),
-                                f.description.as_ref(),
-                            )
-                        },
+                        plain(
+                            "field",
+                            field_sig(api, f),
+                            &format!(
+                                "{}/properties/{}",
+                                t.pointer,
+                                crate::diag::escape_token(&f.wire_name)
+                            ),
+                            f.description.as_ref(),
+                        ),
                     );
                 }
                 if let Some(extra) = additional {
                     add(
                         format!("{key}.additional_properties"),
-                        Item {
-                            added_breaks: constructible,
-                            added_reason: "consumers build this struct with a struct literal, which must name every field",
-                            ..plain(
-                                "field",
-                                format!("BTreeMap<String,{}>", ty(extra)),
-                                &format!("{}/additionalProperties", t.pointer),
-                                None,
-                            )
-                        },
+                        plain(
+                            "field",
+                            format!("BTreeMap<String,{}>", ty(extra)),
+                            &format!("{}/additionalProperties", t.pointer),
+                            None,
+                        ),
                     );
                 }
             }
@@ -553,16 +538,12 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
                 for v in variants {
                     add(
                         format!("{key}::{}", v.rust_name),
-                        Item {
-                            added_breaks: true,
-                            added_reason: "the enum is not `#[non_exhaustive]`: an exhaustive `match` on it no longer compiles",
-                            ..plain(
-                                "variant",
-                                format!("{:?}", v.wire),
-                                &format!("{}/enum", t.pointer),
-                                None,
-                            )
-                        },
+                        plain(
+                            "variant",
+                            format!("{:?}", v.wire),
+                            &format!("{}/enum", t.pointer),
+                            None,
+                        ),
                     );
                 }
             }
@@ -582,11 +563,7 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
                     }
                     add(
                         format!("{key}::{}", v.rust_name),
-                        Item {
-                            added_breaks: true,
-                            added_reason: "the enum is not `#[non_exhaustive]`: an exhaustive `match` on it no longer compiles",
-                            ..plain("variant", sig, &t.pointer, None)
-                        },
+                        plain("variant", sig, &t.pointer, None),
                     );
                 }
             }
@@ -605,6 +582,19 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
         );
     }
     items
+}
+
+/// A field's Rust type as declared.
+fn field_sig(api: &Api, f: &Field) -> String {
+    let mut sig = emit::type_tokens(api, &f.ty).to_string().replace(' ', "");
+    if f.boxed {
+        sig = format!("Box<{sig}>");
+    }
+    match (f.required, f.nullable) {
+        (true, false) => sig,
+        (true, true) | (false, false) => format!("Option<{sig}>"),
+        (false, true) => format!("Option<Option<{sig}>>"),
+    }
 }
 
 fn param_sig(api: &Api, p: &Param) -> String {
@@ -729,7 +719,7 @@ components:
             .replace("        id: {type: string}\n", "        id: {type: integer}\n")
             .replace(
                 "      required: [name]\n      properties:\n        name: {type: string}\n",
-                "      required: [name]\n      properties:\n        name: {type: string}\n        owner: {type: string}\n",
+                "      required: [name, owner]\n      properties:\n        name: {type: string}\n        owner: {type: string}\n",
             )
             .replace("[cat, dog]", "[cat, dog, bird]")
             .replace("        - {name: limit, in: query, schema: {type: integer}}\n", "        - {name: limit, in: query, required: true, schema: {type: integer}}\n");
@@ -748,13 +738,15 @@ components:
                     "client.pets().list(..).limit(..)".into(),
                     true
                 ),
-                (ChangeKind::Added, "types::Kind::Bird".into(), true),
-                (ChangeKind::Added, "types::NewPet.owner".into(), true),
+                (ChangeKind::Changed, "types::NewPet::new".into(), true),
                 (ChangeKind::Changed, "types::Pet.id".into(), true),
+                // Additions to `#[non_exhaustive]` types break nobody.
+                (ChangeKind::Added, "types::Kind::Bird".into(), false),
+                (ChangeKind::Added, "types::NewPet.owner".into(), false),
             ],
             "{found:#?}"
         );
-        let id = &report.changes[4];
+        let id = &report.changes[3];
         assert_eq!(id.old.as_deref(), Some("String"));
         assert_eq!(id.new.as_deref(), Some("i64"));
         assert_eq!(
@@ -767,13 +759,13 @@ components:
         assert!(
             report
                 .to_text()
-                .starts_with("5 breaking, 0 additive; semver: major")
+                .starts_with("4 breaking, 2 additive; semver: major")
         );
         assert!(report.to_markdown().contains("### Breaking"));
         let json: serde_json::Value = serde_json::from_str(&report.to_json()).expect("json");
         assert_eq!(json["breaking"], true);
         assert_eq!(
-            json["changes"][4]["old_pointer"],
+            json["changes"][3]["old_pointer"],
             "#/components/schemas/Pet/properties/id"
         );
     }

@@ -146,14 +146,17 @@ pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize
     }
 }
 
+// Every struct and enum is `#[non_exhaustive]`, so that what a description can add without
+// breaking its API (a property, an enum value, a union alternative) does not break the crate's
+// consumers either. Structs that requests carry are built with `Type::new(required..)` and a
+// setter per optional property instead of a struct literal, which would have to name every
+// field (smithy-rs and async-openai's builders serve the same end; a constructor plus setters
+// on the type itself needs no second builder type per struct, which large APIs pay for in
+// compile time).
 fn emit_type(api: &Api, t: &TypeDef, is_request: bool) -> TokenStream {
     let name = ident(&t.name);
     let doc = docs(t.description.as_deref());
-    let non_exhaustive = if is_request {
-        quote! {}
-    } else {
-        quote! { #[non_exhaustive] }
-    };
+    let non_exhaustive = quote! { #[non_exhaustive] };
     match &t.kind {
         TypeKind::Struct { fields, additional } => {
             let all_optional = fields.iter().all(|f| !f.required);
@@ -180,11 +183,17 @@ fn emit_type(api: &Api, t: &TypeDef, is_request: bool) -> TokenStream {
                     pub #field_name: std::collections::BTreeMap<String, #extra_ty>,
                 });
             }
+            let constructor = if is_request {
+                emit_constructor(api, &name, fields, additional.is_some())
+            } else {
+                quote! {}
+            };
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
                 #non_exhaustive
                 pub struct #name { #(#field_tokens)* }
+                #constructor
             }
         }
         TypeKind::Enum { variants } => emit_enum(&name, doc, variants),
@@ -192,6 +201,94 @@ fn emit_type(api: &Api, t: &TypeDef, is_request: bool) -> TokenStream {
         TypeKind::Alias(target) => {
             let target = type_tokens(api, target);
             quote! { #doc pub type #name = #target; }
+        }
+    }
+}
+
+/// `Type::new(required..)` and a setter per optional field, for a struct that requests carry.
+fn emit_constructor(api: &Api, name: &Ident, fields: &[Field], additional: bool) -> TokenStream {
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    // Setters share the impl with `new`.
+    let mut methods = crate::naming::Scope::with_reserved(&["new"]);
+    for f in fields {
+        let field = ident(&f.rust_name);
+        let ty = type_tokens(api, &f.ty);
+        let is_string = f.ty == TypeRef::String;
+        let (arg_ty, into) = if is_string {
+            (quote! { impl Into<String> }, quote! { value.into() })
+        } else {
+            (ty.clone(), quote! { value })
+        };
+        let stored = if f.boxed {
+            quote! { Box::new(#into) }
+        } else {
+            into
+        };
+        if f.required {
+            if f.nullable {
+                args.push(quote! { #field: Option<#ty> });
+                inits.push(if f.boxed {
+                    quote! { #field: #field.map(Box::new) }
+                } else {
+                    quote! { #field }
+                });
+            } else {
+                args.push(quote! { #field: #arg_ty });
+                inits.push(match (is_string, f.boxed) {
+                    (true, true) => quote! { #field: Box::new(#field.into()) },
+                    (true, false) => quote! { #field: #field.into() },
+                    (false, true) => quote! { #field: Box::new(#field) },
+                    (false, false) => quote! { #field },
+                });
+            }
+            continue;
+        }
+        inits.push(quote! { #field: None });
+        let setter = ident(&methods.claim(f.rust_name.clone()));
+        let doc = format!(" Sets `{}`.", f.wire_name);
+        let (arg_ty, value) = if f.nullable {
+            // `None` sends an explicit null; not calling the setter leaves the field out.
+            let inner = if f.boxed {
+                quote! { value.map(Box::new) }
+            } else {
+                quote! { value }
+            };
+            (quote! { Option<#ty> }, quote! { Some(#inner) })
+        } else {
+            (arg_ty, quote! { Some(#stored) })
+        };
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: #arg_ty) -> Self {
+                self.#field = #value;
+                self
+            }
+        });
+    }
+    if additional {
+        let field_name = if fields
+            .iter()
+            .any(|f| f.rust_name == "additional_properties")
+        {
+            format_ident!("additional_properties_")
+        } else {
+            format_ident!("additional_properties")
+        };
+        inits.push(quote! { #field_name: Default::default() });
+    }
+    let doc = format!(
+        " A `{name}` with its required properties; the others are set with the methods below."
+    );
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #[allow(clippy::new_without_default)]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* }
+            }
+            #(#setters)*
         }
     }
 }
@@ -240,6 +337,7 @@ fn emit_enum(name: &Ident, doc: TokenStream, variants: &[EnumVariant]) -> TokenS
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #( #docs_each #idents, )*
             /// A value this version of the client does not know; kept as sent.
@@ -293,6 +391,7 @@ fn emit_union(
             #doc
             #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #( #idents(#tys), )*
                 /// A value that matches none of the alternatives this client knows.
@@ -311,6 +410,7 @@ fn emit_union(
                 #doc
                 #[derive(Debug, Clone, PartialEq, Serialize)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 pub enum #name {
                     #( #idents(#tys), )*
                     /// A tag value this version of the client does not know; kept as sent.
