@@ -126,8 +126,10 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         servers: l.lower_servers(),
         ..Api::default()
     };
+    // The first alternative, so that adding another alternative later keeps `Client::new`
+    // as it was (the others are `ClientBuilder` setters).
     api.constructor_scheme = match spec.security.as_deref() {
-        Some([only]) if only.len() == 1 => only
+        Some([first, ..]) if first.len() == 1 => first
             .keys()
             .next()
             .and_then(|k| schemes.iter().position(|s| &s.key == k)),

@@ -15,7 +15,8 @@ pub struct Api {
     /// Security schemes the client can hold credentials for.
     pub schemes: Vec<SecurityScheme>,
     /// The scheme whose credentials are the arguments of `Client::new` and `Client::builder`:
-    /// the one scheme that every operation needs, if there is one.
+    /// the scheme of the first global security alternative, when that alternative is one
+    /// scheme.
     pub constructor_scheme: Option<usize>,
     /// Named types, in a deterministic order.
     pub types: Vec<TypeDef>,

@@ -225,3 +225,54 @@ fn output_split_into_many_pieces_is_the_same_on_any_thread_count() {
         assert_eq!(one.files, run(jobs).files, "{jobs} threads differ from 1");
     }
 }
+
+/// The additive changes of `tests/fixtures/evolution/v2.yaml` (an operation, an optional
+/// parameter, an optional request property at depth, a response property, enum values, a
+/// union alternative, a response status, a server, a security alternative) keep consumer code
+/// written against v1's crate compiling: `consumer.rs` is compiled against both crates.
+#[test]
+fn consumers_of_the_old_crate_compile_against_an_additive_update() {
+    let fixture = |v: &str| format!("tests/fixtures/evolution/{v}.yaml");
+    let v1 = generate(&fixture("v1"), "evolution-v1");
+    let v2 = generate(&fixture("v2"), "evolution-v2");
+    // `diff` agrees that nothing breaks.
+    let api = |v: &str| {
+        let text = std::fs::read_to_string(root().join(fixture(v))).expect("read");
+        clientgen::lower_text(&text).expect("lowers").0
+    };
+    let report = clientgen::diff::diff(&api("v1"), &api("v2"));
+    assert!(!report.is_breaking(), "{}", report.to_text());
+    assert!(report.changes.len() >= 9, "{}", report.to_text());
+
+    let consumer = std::fs::read_to_string(root().join("tests/fixtures/evolution/consumer.rs"))
+        .expect("read consumer.rs");
+    let consumer_crate = |version: &str| {
+        let manifest = format!(
+            "[package]\nname = \"consumer-{version}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nevolution = {{ path = \"../evolution-{version}\", package = \"evolution-{version}\" }}\n"
+        );
+        vec![
+            clientgen::OutFile {
+                path: "Cargo.toml".into(),
+                contents: manifest,
+            },
+            clientgen::OutFile {
+                path: "src/lib.rs".into(),
+                contents: consumer.clone(),
+            },
+        ]
+    };
+    let crates = vec![
+        ("evolution-v1".to_owned(), v1.files),
+        ("evolution-v2".to_owned(), v2.files),
+        ("consumer-v1".to_owned(), consumer_crate("v1")),
+        ("consumer-v2".to_owned(), consumer_crate("v2")),
+    ];
+    let dir = root().join("target/evolution-crates");
+    let members = common::write_workspace(&dir, &crates);
+    let results = common::cargo_check(&dir, &members);
+    let failures: Vec<String> = results
+        .iter()
+        .filter_map(|(m, e)| e.as_ref().map(|e| format!("{m}:\n{e}")))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
