@@ -84,6 +84,7 @@ fn stages(c: &mut Criterion) {
             crate_name: "bench".into(),
             spec_label: "bench".into(),
             jobs: 0,
+            crate_version: "0.1.0".into(),
         };
         group.bench_function("generate (all stages, all cores)", |b| {
             b.iter(|| clientgen::generate(&text, &options).expect("generates"))

@@ -51,6 +51,64 @@ pub struct Options {
     /// Threads for emitting and rendering; 0 means one per available core. The output is the
     /// same for every value.
     pub jobs: usize,
+    /// The generated crate's version. It belongs to the maintainer: the CLI keeps the one in
+    /// the existing manifest, or takes `--crate-version`, or `--bump` computes it.
+    pub crate_version: String,
+}
+
+impl Options {
+    /// Options with the default version, `0.1.0`, and one thread per core.
+    pub fn new(crate_name: impl Into<String>, spec_label: impl Into<String>) -> Options {
+        Options {
+            crate_name: crate_name.into(),
+            spec_label: spec_label.into(),
+            jobs: 0,
+            crate_version: "0.1.0".into(),
+        }
+    }
+}
+
+/// The git blob id of a description's text (what `git hash-object` prints), recorded in the
+/// generated manifest so that `generate --bump` can read the description the crate was last
+/// generated from with `git cat-file -p`, without a copy of it.
+pub fn spec_blob_id(spec_text: &str) -> String {
+    let mut hasher = sha1_smol::Sha1::new();
+    hasher.update(format!("blob {}\0", spec_text.len()).as_bytes());
+    hasher.update(spec_text.as_bytes());
+    hasher.digest().to_string()
+}
+
+/// What an existing generated manifest says: the crate version and the blob id of the
+/// description it was generated from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ManifestInfo {
+    /// `[package] version`.
+    pub version: Option<String>,
+    /// `[package.metadata.clientgen] spec-blob`.
+    pub spec_blob: Option<String>,
+}
+
+/// Reads the version and the recorded description of a generated `Cargo.toml`.
+pub fn read_manifest(text: &str) -> ManifestInfo {
+    let mut info = ManifestInfo::default();
+    let mut table = "";
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            table = line;
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = value.trim().trim_matches('"').to_owned();
+        match (table, key.trim()) {
+            ("[package]", "version") => info.version = Some(value),
+            ("[package.metadata.clientgen]", "spec-blob") => info.spec_blob = Some(value),
+            _ => {}
+        }
+    }
+    info
 }
 
 /// One piece of a generated file: which file, and which items.
@@ -293,7 +351,13 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
     }
     files.push(OutFile {
         path: "Cargo.toml".into(),
-        contents: emit::emit_manifest(&api, &options.crate_name, &header.replacen("//", "#", 1)),
+        contents: emit::emit_manifest(
+            &api,
+            &options.crate_name,
+            &options.crate_version,
+            &spec_blob_id(spec_text),
+            &header.replacen("//", "#", 1),
+        ),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let t3 = Instant::now();
@@ -308,4 +372,44 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
             (t3 - t2).as_micros(),
         ],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_spec_blob_id_is_gits() {
+        // `printf 'hello\n' | git hash-object --stdin`
+        assert_eq!(
+            spec_blob_id("hello\n"),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
+    }
+
+    #[test]
+    fn a_generated_manifest_gives_back_its_version_and_description() {
+        let output = generate(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            &Options {
+                crate_version: "1.4.0-beta.1".into(),
+                ..Options::new("x", "t")
+            },
+        )
+        .expect("generates");
+        let manifest = output
+            .files
+            .iter()
+            .find(|f| f.path == std::path::Path::new("Cargo.toml"))
+            .expect("a manifest");
+        assert_eq!(
+            read_manifest(&manifest.contents),
+            ManifestInfo {
+                version: Some("1.4.0-beta.1".into()),
+                spec_blob: Some(spec_blob_id(
+                    "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+                )),
+            }
+        );
+    }
 }

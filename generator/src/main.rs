@@ -10,6 +10,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str =
     "usage: clientgen generate [--spec FILE] [--out DIR] [--name CRATE] [--check] [--quiet]
+                          [--crate-version X.Y.Z | --bump]
        clientgen diff OLD NEW [--format text|markdown|json] [--version X.Y.Z]
 
 Generates a Rust client crate from an OpenAPI 3.0 or 3.1 description (YAML or JSON).
@@ -21,6 +22,10 @@ With no options: spec/stytch-b2b.yaml -> generated-client/ (crate stytch-b2b).
   --check       write nothing; exit 0 if DIR matches, 1 listing stale, missing and extra files
   --quiet       do not print warnings
   --timings     print how long each stage took (parse, lower, emit and render)
+  --crate-version V  the generated crate's version (default: the one in DIR/Cargo.toml,
+                else 0.1.0)
+  --bump        set the version by what changed for consumers since the description the
+                crate was last generated from (recorded in DIR/Cargo.toml, read from git)
 
 `diff` compares two descriptions as a consumer of the generated crate sees them: each call,
 builder method, type, field and variant added, removed or changed, breaking or additive, and
@@ -39,6 +44,8 @@ struct Args {
     check: bool,
     quiet: bool,
     timings: bool,
+    crate_version: Option<String>,
+    bump: bool,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -49,6 +56,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     }
     let (mut spec, mut out, mut name, mut check, mut quiet, mut timings) =
         (None, None, None, false, false, false);
+    let (mut crate_version, mut bump) = (None, false);
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value"));
         match arg.as_str() {
@@ -58,9 +66,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--check" => check = true,
             "--quiet" => quiet = true,
             "--timings" => timings = true,
+            "--crate-version" => crate_version = Some(value("--crate-version")?),
+            "--bump" => bump = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option `{other}`")),
         }
+    }
+    if bump && (check || crate_version.is_some()) {
+        return Err("--bump cannot go with --check or --crate-version".into());
     }
     let defaults = spec.is_none() && out.is_none();
     let spec = spec.unwrap_or_else(|| PathBuf::from("spec/stytch-b2b.yaml"));
@@ -84,30 +97,104 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         check,
         quiet,
         timings,
+        crate_version,
+        bump,
     })
+}
+
+/// The version to generate: `--crate-version`, else the bump `--bump` computes, else the
+/// existing manifest's, else 0.1.0.
+fn crate_version(args: &Args, spec_text: &str) -> Result<String, String> {
+    if let Some(v) = &args.crate_version {
+        return Ok(v.clone());
+    }
+    let manifest = std::fs::read_to_string(args.out.join("Cargo.toml")).ok();
+    let info = manifest
+        .as_deref()
+        .map(clientgen::read_manifest)
+        .unwrap_or_default();
+    let current = info.version.clone().unwrap_or_else(|| "0.1.0".into());
+    if !args.bump {
+        return Ok(current);
+    }
+    let Some(blob) = info.spec_blob else {
+        return Err(format!(
+            "--bump: {} records no description to compare with; generate once without --bump",
+            args.out.join("Cargo.toml").display()
+        ));
+    };
+    if blob == clientgen::spec_blob_id(spec_text) {
+        println!("the description is the one {current} was generated from: version kept");
+        return Ok(current);
+    }
+    let old_text = read_spec(&blob).map_err(|e| {
+        format!(
+            "--bump: the description the crate was generated from (git blob {blob}) is not in this repository ({e}); commit it, or set the version with --crate-version after `clientgen diff`"
+        )
+    })?;
+    let old = clientgen::lower_text(&old_text)
+        .map_err(|e| format!("--bump: the previous description does not lower:\n{e}"))?
+        .0;
+    let new = clientgen::lower_text(spec_text)
+        .map_err(|e| format!("{}: {} error(s)\n{e}", args.spec.display(), e.0.len()))?
+        .0;
+    let report = clientgen::diff::diff(&old, &new);
+    let next = report
+        .next_version(&current)
+        .ok_or_else(|| format!("--bump: the crate version `{current}` is not semver"))?;
+    print!("{}", report.to_text());
+    println!("version: {current} -> {next}");
+    Ok(next)
 }
 
 /// Reads a description from a file, or from git when it is `REV:path` and no such file exists.
 fn read_spec(source: &str) -> Result<String, String> {
+    // A git object id: a blob recorded by `generate`.
+    let is_blob = source.len() == 40 && source.chars().all(|c| c.is_ascii_hexdigit());
     match std::fs::read_to_string(source) {
         Ok(text) => Ok(text),
         Err(e) => match source.split_once(':') {
+            _ if is_blob => git(&["cat-file", "-p", source], source, &e),
             Some((rev, path)) if !rev.is_empty() && !path.is_empty() => {
-                let out = std::process::Command::new("git")
-                    .args(["show", source])
-                    .output()
-                    .map_err(|g| format!("cannot read {source}: {e}; nor run git: {g}"))?;
-                if out.status.success() {
-                    String::from_utf8(out.stdout).map_err(|_| format!("{source} is not UTF-8"))
-                } else {
-                    Err(format!(
-                        "cannot read {source}: {}",
-                        String::from_utf8_lossy(&out.stderr).trim()
-                    ))
-                }
+                git(&["show", source], source, &e)
             }
             _ => Err(format!("cannot read {source}: {e}")),
         },
+    }
+}
+
+/// Stores the description's text in git's object database (`git hash-object -w`), so that a
+/// later `--bump` finds the description the crate was generated from by the blob id the
+/// manifest records, even if that text was never committed. Outside a git repository, or
+/// without git, nothing happens: `--bump` then says what it could not find.
+fn keep_in_git(text: &str) {
+    use std::io::Write as _;
+    let child = std::process::Command::new("git")
+        .args(["hash-object", "-w", "--no-filters", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Ok(mut child) = child {
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(text.as_bytes());
+        }
+        let _ = child.wait();
+    }
+}
+
+fn git(git_args: &[&str], source: &str, e: &std::io::Error) -> Result<String, String> {
+    let out = std::process::Command::new("git")
+        .args(git_args)
+        .output()
+        .map_err(|g| format!("cannot read {source}: {e}; nor run git: {g}"))?;
+    if out.status.success() {
+        String::from_utf8(out.stdout).map_err(|_| format!("{source} is not UTF-8"))
+    } else {
+        Err(format!(
+            "cannot read {source}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
     }
 }
 
@@ -223,10 +310,18 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let version = match crate_version(&args, &text) {
+        Ok(v) => v,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let options = clientgen::Options {
         crate_name: args.name.clone(),
         spec_label: args.spec.display().to_string().replace('\\', "/"),
         jobs: 0,
+        crate_version: version,
     };
     let output = match clientgen::generate(&text, &options) {
         Ok(o) => o,
@@ -285,6 +380,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(1);
     }
+    keep_in_git(&text);
     list("wrote:  ", &drift.stale);
     list("created:", &drift.missing);
     list("removed:", &drift.extra);

@@ -757,6 +757,7 @@ mod tests {
                 crate_name: "x".into(),
                 spec_label: "t".into(),
                 jobs: 1,
+                crate_version: "0.1.0".into(),
             },
         ) {
             Ok(_) => Vec::new(),
@@ -801,6 +802,7 @@ mod tests {
                 crate_name: "x".into(),
                 spec_label: "t".into(),
                 jobs: 1,
+                crate_version: "0.1.0".into(),
             },
         )
         .expect("accepted");

@@ -111,6 +111,7 @@ fn corpus_generates_and_compiles() {
             crate_name: name.clone(),
             spec_label: label.clone(),
             jobs: 0,
+            crate_version: "0.1.0".into(),
         };
         let started = Instant::now();
         let outcome = std::panic::catch_unwind(|| clientgen::generate(&text, &options));

@@ -22,6 +22,7 @@ fn generate_text(text: &str, label: &str, crate_name: &str, jobs: usize) -> clie
         crate_name: crate_name.into(),
         spec_label: label.into(),
         jobs,
+        crate_version: "0.1.0".into(),
     };
     clientgen::generate(text, &options)
         .unwrap_or_else(|e| panic!("{label} does not generate:\n{e}"))

@@ -154,6 +154,7 @@ fn damaged_specs_never_panic() {
         crate_name: "mutant".into(),
         spec_label: "mutant".into(),
         jobs: 1,
+        crate_version: "0.1.0".into(),
     };
     let runs = 2_400;
     let (mut ok, mut err) = (0, 0);

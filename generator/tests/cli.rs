@@ -1,0 +1,198 @@
+//! The command line as a maintainer uses it: `diff`'s exit codes and formats, and the crate
+//! version across regenerations (`--crate-version`, kept, `--bump`). Runs the built binary in
+//! scratch directories under `target/`; the `--bump` test needs git.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_clientgen"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/cli-tests")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch dir");
+    dir
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("run clientgen")
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn version_of(crate_dir: &Path) -> String {
+    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).expect("manifest");
+    clientgen::read_manifest(&manifest)
+        .version
+        .expect("a version")
+}
+
+#[test]
+fn diff_exit_codes_and_formats() {
+    let v1 = fixture("evolution/v1.yaml");
+    let v2 = fixture("evolution/v2.yaml");
+    let same = run(bin().arg("diff").arg(&v1).arg(&v1));
+    assert_eq!(code(&same), 0, "{}", text(&same));
+    assert!(text(&same).starts_with("0 breaking, 0 additive; semver: patch"));
+
+    let additive = run(bin()
+        .arg("diff")
+        .arg(&v1)
+        .arg(&v2)
+        .args(["--version", "0.4.2"]));
+    assert_eq!(code(&additive), 0, "{}", text(&additive));
+    assert!(
+        text(&additive).contains("next version: 0.4.2 -> 0.4.3"),
+        "{}",
+        text(&additive)
+    );
+
+    let breaking = run(bin()
+        .arg("diff")
+        .arg(&v2)
+        .arg(&v1)
+        .args(["--format", "json"]));
+    assert_eq!(code(&breaking), 1, "{}", text(&breaking));
+    let json: serde_json::Value = serde_json::from_slice(&breaking.stdout).expect("json on stdout");
+    assert_eq!(json["breaking"], true);
+    assert_eq!(json["bump"], "major");
+    assert!(json["changes"].as_array().is_some_and(|c| !c.is_empty()));
+
+    let markdown = run(bin()
+        .arg("diff")
+        .arg(&v2)
+        .arg(&v1)
+        .args(["--format", "markdown"]));
+    assert_eq!(code(&markdown), 1);
+    assert!(String::from_utf8_lossy(&markdown.stdout).starts_with("## API changes"));
+
+    let dir = scratch("diff-bad");
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{name: x, in: body}]\n").expect("write");
+    let out = run(bin().arg("diff").arg(&v1).arg(&bad));
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert!(
+        text(&out).contains("#/paths/~1a/get/parameters/0/in (line 6)"),
+        "{}",
+        text(&out)
+    );
+    let out = run(bin().arg("diff").arg(&v1));
+    assert_eq!(code(&out), 2);
+    let out = run(bin().args(["diff", "--format", "yaml"]).arg(&v1).arg(&v2));
+    assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn the_crate_version_survives_regeneration() {
+    let dir = scratch("version");
+    let out_dir = dir.join("crate");
+    let spec = fixture("evolution/v1.yaml");
+    let generate = |extra: &[&str]| {
+        run(bin()
+            .arg("generate")
+            .arg("--spec")
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out_dir)
+            .arg("--quiet")
+            .args(extra))
+    };
+    let out = generate(&[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert_eq!(version_of(&out_dir), "0.1.0");
+    let out = generate(&["--crate-version", "2.3.4"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert_eq!(version_of(&out_dir), "2.3.4");
+    // Regenerating keeps the maintainer's version, and --check agrees.
+    let out = generate(&[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert_eq!(version_of(&out_dir), "2.3.4");
+    let out = generate(&["--check"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let out = generate(&["--check", "--bump"]);
+    assert_eq!(code(&out), 2, "{}", text(&out));
+}
+
+#[test]
+fn bump_applies_what_diff_computes_since_the_last_generation() {
+    let git_works = Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !git_works {
+        eprintln!("skipping: git is not installed");
+        return;
+    }
+    let dir = scratch("bump");
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "git {args:?}: {}", text(&out));
+    };
+    git(&["init", "-q"]);
+    let spec = dir.join("api.yaml");
+    let generate = |extra: &[&str]| {
+        run(bin()
+            .current_dir(&dir)
+            .args([
+                "generate", "--spec", "api.yaml", "--out", "crate", "--quiet",
+            ])
+            .args(extra))
+    };
+    let v1 = std::fs::read_to_string(fixture("evolution/v1.yaml")).expect("v1");
+    let v2 = std::fs::read_to_string(fixture("evolution/v2.yaml")).expect("v2");
+    std::fs::write(&spec, &v1).expect("write");
+    let out = generate(&["--crate-version", "0.3.0"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+
+    // Only additions: a patch bump before 1.0. Nothing was committed: generate kept the
+    // description in git's object store.
+    std::fs::write(&spec, &v2).expect("write");
+    let out = generate(&["--bump"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(
+        text(&out).contains("version: 0.3.0 -> 0.3.1"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(version_of(&dir.join("crate")), "0.3.1");
+
+    // The same description again: the version stays.
+    let out = generate(&["--bump"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert_eq!(version_of(&dir.join("crate")), "0.3.1");
+
+    // A removed property breaks consumers: a minor bump before 1.0.
+    std::fs::write(&spec, v2.replace("        tag: {type: string}\n", "")).expect("write");
+    let out = generate(&["--bump"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(
+        text(&out).contains("removed field `types::NewPet.tag`"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(version_of(&dir.join("crate")), "0.4.0");
+}
