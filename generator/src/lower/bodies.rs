@@ -1,0 +1,152 @@
+//! Request bodies: media types, encodings, multipart file parts.
+
+use super::*;
+
+/// `type: string, format: binary` (or an array of them, sent as the first file).
+pub(super) fn is_binary(p: &ReferenceOr<Box<Schema>>) -> bool {
+    match p {
+        ReferenceOr::Item(s) => match &s.schema_kind {
+            SchemaKind::Type(Type::String(t)) => {
+                matches!(
+                    t.format,
+                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                )
+            }
+            _ => false,
+        },
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// Prefers JSON, then forms, then anything else, so the richest typing wins.
+pub(super) fn pick_media(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(String, openapiv3::MediaType)> {
+    let rank = |m: &str| {
+        let m = m.to_ascii_lowercase();
+        if is_json_media(&m) {
+            0
+        } else if m.starts_with("application/x-www-form-urlencoded") {
+            1
+        } else if m.starts_with("multipart/form-data") {
+            2
+        } else if m.starts_with("text/plain") {
+            3
+        } else {
+            4
+        }
+    };
+    content
+        .iter()
+        .min_by_key(|(m, _)| rank(m))
+        .map(|(m, c)| (m.clone(), c.clone()))
+}
+
+impl Lowerer<'_> {
+    pub(super) fn lower_body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        op_name: &str,
+        pointer: &str,
+        names: &mut Scope,
+    ) -> Option<Body> {
+        let (body, home, component) = self.deref_home(body, pointer)?;
+        let pointer = home.as_str();
+        let body_hint = component
+            .map(|c| pascal(&c))
+            .unwrap_or_else(|| format!("{op_name}Body"));
+        let (media, content) = pick_media(&body.content)?;
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let encoding = if is_json_media(&media) {
+            BodyEncoding::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            BodyEncoding::Form
+        } else if essence == "multipart/form-data" {
+            BodyEncoding::Multipart
+        } else if essence.starts_with("text/") {
+            BodyEncoding::Text
+        } else {
+            BodyEncoding::Binary
+        };
+        let schema_pointer = join(&join(&join(pointer, "content"), &media), "schema");
+        // Multipart: binary properties are file parts with builder methods of their own; the
+        // other properties form the body type, sent as text parts.
+        let mut files = Vec::new();
+        let mut content = content;
+        if encoding == BodyEncoding::Multipart {
+            if let Some(mut schema) = content
+                .schema
+                .as_ref()
+                .and_then(|s| self.deref(s, &schema_pointer))
+                .map(Cow::into_owned)
+            {
+                let properties = match &mut schema.schema_kind {
+                    SchemaKind::Type(Type::Object(o)) => Some(&mut o.properties),
+                    SchemaKind::Any(a) => Some(&mut a.properties),
+                    _ => None,
+                };
+                if let Some(properties) = properties {
+                    let binary: Vec<String> = properties
+                        .iter()
+                        .filter(|(_, p)| is_binary(p))
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    for wire in binary {
+                        let description = match properties.shift_remove(&wire) {
+                            Some(ReferenceOr::Item(s)) => s.schema_data.description.clone(),
+                            _ => None,
+                        };
+                        files.push(FilePart {
+                            rust_name: names.claim(snake(&wire)),
+                            wire_name: wire,
+                            description,
+                        });
+                    }
+                }
+                if !files.is_empty() {
+                    content.schema = Some(ReferenceOr::Item(schema));
+                }
+            }
+        }
+        let ty = match (&content.schema, encoding) {
+            (Some(s), BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => {
+                self.lower_schema_ref(s, &body_hint, &schema_pointer).0
+            }
+            _ => TypeRef::Json,
+        };
+        // Follows aliases: a component `{type: object}` is an alias of a map.
+        let mut target = &ty;
+        for _ in 0..16 {
+            match target {
+                TypeRef::Named(i) => {
+                    match self.types.get(*i).and_then(Option::as_ref).map(|t| &t.kind) {
+                        Some(TypeKind::Alias(next)) => target = next,
+                        _ => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        let defaultable = match target {
+            TypeRef::Named(i) => matches!(
+                self.types.get(*i).and_then(Option::as_ref).map(|t| &t.kind),
+                Some(TypeKind::Struct { fields, .. }) if fields.iter().all(|f| !f.required)
+            ),
+            TypeRef::Map(_) => true,
+            _ => false,
+        };
+        Some(Body {
+            content_type: media,
+            encoding,
+            ty,
+            required: body.required,
+            defaultable,
+            files,
+        })
+    }
+}

@@ -1,0 +1,166 @@
+//! OpenAPI to IR. Every naming and type decision happens here; emitting only prints.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr,
+    Schema, SchemaKind, StatusCode, Type,
+};
+use serde_json::Value;
+
+use crate::diag::{Diagnostics, escape_token, join};
+use crate::model::*;
+use crate::naming::{RESERVED_TYPE_NAMES, Scope, pascal, snake};
+
+mod bodies;
+mod combinations;
+mod namespaces;
+mod operations;
+mod refs;
+mod responses;
+mod schemas;
+mod security_servers;
+#[cfg(test)]
+mod tests;
+
+use bodies::*;
+use combinations::*;
+use namespaces::*;
+use operations::*;
+use responses::*;
+use schemas::*;
+
+struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    raw: &'a Value,
+    /// Targets of references into the middle of the document (see `Parsed::deep_refs`):
+    /// lowered once, and shared with the inline schema at the same place.
+    deep_refs: &'a std::collections::BTreeSet<String>,
+    /// Named types reserved for such targets while they are being lowered (cycles).
+    ref_types: BTreeMap<String, TypeRef>,
+    diags: &'a mut Diagnostics,
+    types: Vec<Option<TypeDef>>,
+    type_names: Scope,
+    component_index: BTreeMap<String, usize>,
+    /// Inline schemas owned by a component (a shared response, parameter or body) are lowered
+    /// once, however many operations refer to them.
+    shared: BTreeMap<String, (TypeRef, bool)>,
+    /// Component schemas that allow null themselves (`nullable: true`, or a `null` alternative):
+    /// every reference to them is an `Option`.
+    nullable_components: std::collections::BTreeSet<String>,
+}
+
+/// Lowers a parsed document. Problems go to `diags`; the result is always usable when
+/// `diags` has no errors.
+pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
+    let spec = &parsed.spec;
+    let mut l = Lowerer {
+        spec,
+        raw: &parsed.raw,
+        deep_refs: &parsed.deep_refs,
+        ref_types: BTreeMap::new(),
+        diags,
+        types: Vec::new(),
+        type_names: Scope::with_reserved(RESERVED_TYPE_NAMES),
+        component_index: BTreeMap::new(),
+        shared: BTreeMap::new(),
+        nullable_components: std::collections::BTreeSet::new(),
+    };
+    // Component schemas are named first, so that their names win over inline types.
+    let components: Vec<(&String, &ReferenceOr<Schema>)> = spec
+        .components
+        .as_ref()
+        .map(|c| c.schemas.iter().collect())
+        .unwrap_or_default();
+    for (key, schema) in &components {
+        if let ReferenceOr::Item(schema) = schema {
+            let null_alternative = match &schema.schema_kind {
+                SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
+                    alts.iter().any(is_null_schema)
+                }
+                _ => false,
+            };
+            if schema.schema_data.nullable || null_alternative {
+                l.nullable_components
+                    .insert(format!("#/components/schemas/{}", escape_token(key)));
+            }
+        }
+    }
+    for (key, _) in &components {
+        let mut name = pascal(key);
+        if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+            name.push_str("Model");
+        }
+        let name = l.type_names.claim(name);
+        l.component_index.insert((*key).clone(), l.types.len());
+        l.types.push(Some(TypeDef {
+            name,
+            description: None,
+            kind: TypeKind::Alias(TypeRef::Json),
+            pointer: join("#/components/schemas", key),
+        }));
+    }
+    for (key, schema) in &components {
+        let idx = l.component_index[key.as_str()];
+        let pointer = join("#/components/schemas", key);
+        let name = l.types[idx]
+            .as_ref()
+            .map(|t| t.name.clone())
+            .unwrap_or_default();
+        let def = match schema {
+            ReferenceOr::Reference { reference } => {
+                let target = l.lower_ref(reference, &name, &pointer);
+                TypeDef {
+                    name,
+                    description: None,
+                    kind: TypeKind::Alias(target),
+                    pointer,
+                }
+            }
+            ReferenceOr::Item(schema) => l.lower_named(schema, name, &pointer),
+        };
+        l.types[idx] = Some(def);
+    }
+
+    let schemes = l.lower_schemes();
+    let mut api = Api {
+        title: spec.info.title.clone(),
+        description: spec.info.description.clone(),
+        version: spec.info.version.clone(),
+        servers: l.lower_servers(),
+        ..Api::default()
+    };
+    // The first alternative, so that adding another alternative later keeps `Client::new`
+    // as it was (the others are `ClientBuilder` setters).
+    api.constructor_scheme = match spec.security.as_deref() {
+        Some([first, ..]) if first.len() == 1 => first
+            .keys()
+            .next()
+            .and_then(|k| schemes.iter().position(|s| &s.key == k)),
+        _ => None,
+    };
+    api.schemes = schemes;
+    let (operations, error_variants, error_decoders) = l.lower_operations(&api.schemes);
+    api.operations = operations;
+    api.error_variants = error_variants;
+    api.error_decoders = error_decoders;
+    api.types = l.types.into_iter().flatten().collect();
+    mark_boxed_cycles(&mut api.types, l.diags);
+    api.root = build_namespaces(&mut api.operations, &mut l.type_names);
+    api
+}
+
+fn ext_str<'v>(ext: &'v indexmap::IndexMap<String, Value>, key: &str) -> Option<&'v str> {
+    ext.get(key).and_then(Value::as_str)
+}
+
+fn is_json_media(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}

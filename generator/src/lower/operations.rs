@@ -1,0 +1,378 @@
+//! Operations: path templates, parameters, and what each operation sends and returns.
+
+use super::*;
+
+/// Names that builder methods already use, so parameters cannot take them.
+pub(super) const BUILDER_RESERVED: &[&str] = &[
+    "client",
+    "options",
+    "body",
+    "send",
+    "send_with_response",
+    "timeout",
+    "max_retries",
+    "header",
+    "new",
+];
+
+pub(super) fn location_of(p: &Parameter) -> ParamLocation {
+    match p {
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+/// HTTP token characters (RFC 9110), which header names are made of.
+pub(super) fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+#[derive(Debug, PartialEq)]
+pub(super) enum Tpl {
+    Literal(String),
+    Param(String),
+}
+
+/// Splits a path template once into literal text and `{parameter}` parts.
+pub(super) fn parse_template(path: &str) -> Vec<Tpl> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        if start > 0 {
+            out.push(Tpl::Literal(rest[..start].to_owned()));
+        }
+        out.push(Tpl::Param(rest[start + 1..start + len].to_owned()));
+        rest = &rest[start + len + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Tpl::Literal(rest.to_owned()));
+    }
+    out
+}
+
+impl Lowerer<'_> {
+    #[allow(clippy::type_complexity)]
+    pub(super) fn lower_operations(
+        &mut self,
+        schemes: &[SecurityScheme],
+    ) -> (
+        Vec<Operation>,
+        Vec<ErrorVariant>,
+        Vec<Vec<(StatusMatch, Option<usize>)>>,
+    ) {
+        let mut ops = Vec::new();
+        let mut error_variants: Vec<ErrorVariant> = Vec::new();
+        let mut decoders: Vec<Vec<(StatusMatch, Option<usize>)>> = Vec::new();
+        let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+        let spec = self.spec;
+        for (path, item) in &spec.paths.paths {
+            let path_pointer = join("#/paths", path);
+            let Some(item) = self.deref(item, &path_pointer) else {
+                continue;
+            };
+            let methods = [
+                (Method::Get, &item.get, "get"),
+                (Method::Put, &item.put, "put"),
+                (Method::Post, &item.post, "post"),
+                (Method::Delete, &item.delete, "delete"),
+                (Method::Options, &item.options, "options"),
+                (Method::Head, &item.head, "head"),
+                (Method::Patch, &item.patch, "patch"),
+                (Method::Trace, &item.trace, "trace"),
+            ];
+            for (method, op, key) in methods {
+                let Some(op) = op else { continue };
+                let pointer = join(&path_pointer, key);
+                let id = match &op.operation_id {
+                    Some(id) if !id.trim().is_empty() => id.clone(),
+                    // No id: a name from method and path, without `/`, so it never reads as
+                    // a namespace (`GET /users/{id}` -> `get_users_id`).
+                    _ => format!("{key}_{path}").replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
+                };
+                if let Some(first) = seen_ids.insert(id.clone(), pointer.clone()) {
+                    self.diags.warn(&pointer, format!("operationId `{id}` is also used at {first}; this one gets a numbered name"));
+                }
+                let Some(mut operation) =
+                    self.lower_operation(method, path, &item.parameters, op, &id, &pointer)
+                else {
+                    continue;
+                };
+                // Security: the operation's own, else the document's.
+                let requirements = op.security.as_ref().or(self.spec.security.as_ref());
+                if let Some(reqs) = requirements {
+                    for req in reqs {
+                        let mut alternative = Vec::new();
+                        let mut satisfiable = true;
+                        for name in req.keys() {
+                            match schemes.iter().position(|s| &s.key == name) {
+                                Some(i) => alternative.push(i),
+                                None => satisfiable = false,
+                            }
+                        }
+                        if !satisfiable {
+                            continue;
+                        }
+                        if alternative.is_empty() {
+                            // `{}` makes authentication optional.
+                            operation.security.clear();
+                            break;
+                        }
+                        operation.security.push(alternative);
+                    }
+                }
+                // Errors: one ErrorBody variant per distinct error type.
+                let mut decoder = Vec::new();
+                for (status, kind) in operation.errors.clone() {
+                    let variant = match kind {
+                        ResponseKind::Json(ty) => {
+                            Some(match error_variants.iter().position(|v| v.ty == ty) {
+                                Some(i) => i,
+                                None => {
+                                    error_variants.push(self.error_variant(ty, &error_variants));
+                                    error_variants.len() - 1
+                                }
+                            })
+                        }
+                        _ => None,
+                    };
+                    decoder.push((status, variant));
+                }
+                operation.error_decoder = match decoders.iter().position(|d| *d == decoder) {
+                    Some(i) => i,
+                    None => {
+                        decoders.push(decoder);
+                        decoders.len() - 1
+                    }
+                };
+                ops.push(operation);
+            }
+        }
+        (ops, error_variants, decoders)
+    }
+
+    pub(super) fn lower_operation(
+        &mut self,
+        method: Method,
+        path: &str,
+        path_params: &[ReferenceOr<Parameter>],
+        op: &openapiv3::Operation,
+        id: &str,
+        pointer: &str,
+    ) -> Option<Operation> {
+        let op_name = pascal(&split_operation_id(id).1);
+        // Path-level parameters, overridden by operation parameters with the same name and place.
+        let mut params: Vec<(Cow<Parameter>, String, Option<String>)> = Vec::new();
+        for (i, p) in path_params.iter().enumerate() {
+            let pp = format!(
+                "{}/parameters/{i}",
+                pointer.rsplit_once('/').map_or(pointer, |(a, _)| a)
+            );
+            if let Some(found) = self.deref_home(p, &pp) {
+                params.push(found);
+            }
+        }
+        for (i, p) in op.parameters.iter().enumerate() {
+            let pp = format!("{pointer}/parameters/{i}");
+            if let Some(found) = self.deref_home(p, &pp) {
+                let key = (
+                    found.0.parameter_data_ref().name.clone(),
+                    location_of(&found.0),
+                );
+                params.retain(|(q, _, _)| {
+                    (q.parameter_data_ref().name.clone(), location_of(q)) != key
+                });
+                params.push(found);
+            }
+        }
+        let template = parse_template(path);
+        let mut scope = Scope::with_reserved(BUILDER_RESERVED);
+        let mut lowered: Vec<Param> = Vec::new();
+        for (p, pp, component) in &params {
+            let data = p.parameter_data_ref();
+            let location = location_of(p);
+            if location == ParamLocation::Header
+                && ["accept", "content-type", "authorization"]
+                    .contains(&data.name.to_ascii_lowercase().as_str())
+            {
+                continue; // OpenAPI says these header parameters are ignored.
+            }
+            if location == ParamLocation::Header && !is_token(&data.name) {
+                self.diags
+                    .error(pp, format!("`{}` is not a valid header name", data.name));
+                continue;
+            }
+            if location == ParamLocation::Path
+                && !template
+                    .iter()
+                    .any(|t| matches!(t, Tpl::Param(n) if n == &data.name))
+            {
+                self.diags.warn(
+                    pp,
+                    format!(
+                        "path parameter `{}` is not in the path template; it is not sent",
+                        data.name
+                    ),
+                );
+                continue;
+            }
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(s) => {
+                    self.lower_schema_ref(
+                        s,
+                        &match component {
+                            Some(c) => pascal(c),
+                            None => format!("{op_name}{}", pascal(&data.name)),
+                        },
+                        &join(pp, "schema"),
+                    )
+                    .0
+                }
+                ParameterSchemaOrContent::Content(_) => TypeRef::Json,
+            };
+            let ty = match (&ty, location) {
+                (
+                    TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Json,
+                    ParamLocation::Path | ParamLocation::Header | ParamLocation::Cookie,
+                ) => {
+                    self.diags.warn(
+                        pp,
+                        "non-scalar path, header or cookie parameter: sent as its JSON text",
+                    );
+                    TypeRef::Json
+                }
+                (TypeRef::Array(inner), ParamLocation::Query) if !is_scalar(inner, &self.types) => {
+                    self.diags.warn(
+                        pp,
+                        "array of non-scalar query values: each sent as JSON text",
+                    );
+                    TypeRef::Array(Box::new(TypeRef::Json))
+                }
+                _ => ty,
+            };
+            let name_hint = ext_str(&data.extensions, "x-clientgen-name")
+                .unwrap_or(&data.name)
+                .to_owned();
+            let lower_name = data.name.to_ascii_lowercase();
+            let sensitive = data
+                .extensions
+                .get("x-clientgen-sensitive")
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+                || (location != ParamLocation::Path
+                    && [
+                        "token", "secret", "password", "session", "api-key", "api_key", "apikey",
+                        "cookie",
+                    ]
+                    .iter()
+                    .any(|w| lower_name.contains(w)));
+            let (explode, deep_object) = match &**p {
+                Parameter::Query { style, .. } => (
+                    data.explode.unwrap_or(*style == QueryStyle::Form),
+                    *style == QueryStyle::DeepObject,
+                ),
+                _ => (data.explode.unwrap_or(false), false),
+            };
+            lowered.push(Param {
+                wire_name: data.name.clone(),
+                rust_name: scope.claim(snake(&name_hint)),
+                location,
+                required: data.required || location == ParamLocation::Path,
+                ty,
+                sensitive,
+                explode,
+                deep_object,
+                description: data.description.clone(),
+            });
+        }
+        // Template parameters the spec forgot to declare are still sent, as strings.
+        for t in &template {
+            if let Tpl::Param(name) = t {
+                if !lowered
+                    .iter()
+                    .any(|p| p.location == ParamLocation::Path && &p.wire_name == name)
+                {
+                    self.diags.warn(pointer, format!("path parameter `{name}` is not declared; it is taken as a required string"));
+                    lowered.push(Param {
+                        wire_name: name.clone(),
+                        rust_name: scope.claim(snake(name)),
+                        location: ParamLocation::Path,
+                        required: true,
+                        ty: TypeRef::String,
+                        sensitive: false,
+                        explode: false,
+                        deep_object: false,
+                        description: None,
+                    });
+                }
+            }
+        }
+        // Required parameters first (path ones in template order), then the optional ones.
+        let path_order = |p: &Param| {
+            template
+                .iter()
+                .position(|t| matches!(t, Tpl::Param(n) if n == &p.wire_name))
+                .unwrap_or(usize::MAX)
+        };
+        lowered.sort_by_key(|p| {
+            (
+                !p.required,
+                p.location != ParamLocation::Path,
+                path_order(p),
+            )
+        });
+        let path_parts = template
+            .iter()
+            .map(|t| match t {
+                Tpl::Literal(s) => PathPart::Literal(s.clone()),
+                Tpl::Param(n) => PathPart::Param(
+                    lowered
+                        .iter()
+                        .position(|p| p.location == ParamLocation::Path && &p.wire_name == n)
+                        .unwrap_or(0),
+                ),
+            })
+            .collect();
+        let body = match &op.request_body {
+            Some(b) => self.lower_body(b, &op_name, &join(pointer, "requestBody"), &mut scope),
+            None => None,
+        };
+        // `default` is an error when a success is documented, else the success itself.
+        let mut all = self.responses(op, id, pointer);
+        if op.responses.responses.is_empty() && op.responses.default.is_none() {
+            // No response documented (parsing warned): whatever the server sends, raw.
+            all.push((StatusMatch::Range(2), ResponseKind::Bytes));
+        }
+        let has_success = all.iter().any(|(s, _)| is_success(*s));
+        let (success, mut errors): (Vec<_>, Vec<_>) = all
+            .into_iter()
+            .partition(|(s, _)| is_success(*s) || (!has_success && *s == StatusMatch::Default));
+        // Codes before ranges before default, as OpenAPI's precedence says.
+        errors.sort_by_key(|(s, _)| s.precedence());
+        Some(Operation {
+            id: id.to_owned(),
+            method_name: String::new(),
+            builder_name: String::new(),
+            method,
+            path: path.to_owned(),
+            path_parts,
+            params: lowered,
+            body,
+            success,
+            errors,
+            success_enum: None,
+            error_decoder: 0,
+            security: Vec::new(),
+            deprecated: op.deprecated,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            pointer: pointer.to_owned(),
+        })
+    }
+}

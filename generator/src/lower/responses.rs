@@ -1,0 +1,142 @@
+//! Responses: success kinds by status, and the typed error bodies.
+
+use super::*;
+
+/// Whether the successes carry different kinds of body, so that `send()` returns an enum with
+/// a variant per status. One JSON type plus empty responses is `Option<T>` instead.
+pub(super) fn needs_success_enum(success: &[(StatusMatch, ResponseKind)]) -> bool {
+    let mut kinds: Vec<&ResponseKind> = success.iter().map(|(_, k)| k).collect();
+    kinds.sort_by_key(|k| format!("{k:?}"));
+    kinds.dedup();
+    let json = kinds
+        .iter()
+        .filter(|k| matches!(k, ResponseKind::Json(_)))
+        .count();
+    let empty = kinds
+        .iter()
+        .filter(|k| matches!(k, ResponseKind::Empty))
+        .count();
+    kinds.len() > 1 && !(json == 1 && empty == 1 && kinds.len() == 2)
+}
+
+pub(super) fn is_success(s: StatusMatch) -> bool {
+    match s {
+        StatusMatch::Code(c) => (200..300).contains(&c),
+        StatusMatch::Range(r) => r == 2,
+        StatusMatch::Default => false,
+    }
+}
+
+impl Lowerer<'_> {
+    pub(super) fn error_variant(&self, ty: TypeRef, existing: &[ErrorVariant]) -> ErrorVariant {
+        let (base, fields) = match &ty {
+            TypeRef::Named(i) => match &self.types[*i] {
+                Some(def) => (
+                    def.name.clone(),
+                    match &def.kind {
+                        TypeKind::Struct { fields, .. } => fields.clone(),
+                        _ => Vec::new(),
+                    },
+                ),
+                None => ("Json".to_owned(), Vec::new()),
+            },
+            _ => ("Json".to_owned(), Vec::new()),
+        };
+        let find = |names: &[&str]| {
+            names.iter().find_map(|n| {
+                fields
+                    .iter()
+                    .find(|f| f.wire_name == *n && f.ty == TypeRef::String && !f.nullable)
+                    .map(|f| (f.rust_name.clone(), f.required))
+            })
+        };
+        let mut rust_name = base.clone();
+        let mut n = 2;
+        while existing.iter().any(|v| v.rust_name == rust_name) {
+            rust_name = format!("{base}{n}");
+            n += 1;
+        }
+        ErrorVariant {
+            rust_name,
+            ty,
+            request_id_field: find(&["request_id", "requestId", "request-id"]),
+            message_field: find(&[
+                "error_message",
+                "message",
+                "error_description",
+                "detail",
+                "title",
+                "error",
+            ]),
+        }
+    }
+
+    pub(super) fn response_kind(
+        &mut self,
+        response: &ReferenceOr<openapiv3::Response>,
+        hint: &str,
+        pointer: &str,
+    ) -> Option<ResponseKind> {
+        let (response, home, name) = self.deref_home(response, pointer)?;
+        let hint = name.map(|n| pascal(&n)).unwrap_or_else(|| hint.to_owned());
+        let hint = hint.as_str();
+        let Some((media, content)) = pick_media(&response.content) else {
+            return Some(ResponseKind::Empty);
+        };
+        let media_pointer = join(&join(&home, "content"), &media);
+        Some(if is_json_media(&media) {
+            match &content.schema {
+                Some(s) => ResponseKind::Json(
+                    self.lower_schema_ref(s, hint, &join(&media_pointer, "schema"))
+                        .0,
+                ),
+                None => ResponseKind::Json(TypeRef::Json),
+            }
+        } else if media.starts_with("text/") {
+            ResponseKind::Text
+        } else {
+            ResponseKind::Bytes
+        })
+    }
+
+    pub(super) fn responses(
+        &mut self,
+        op: &openapiv3::Operation,
+        id: &str,
+        pointer: &str,
+    ) -> Vec<(StatusMatch, ResponseKind)> {
+        let mut out = Vec::new();
+        let responses = &op.responses.responses;
+        // With several successes, each inline body is named by its status, leaving
+        // `{Op}Response` to the enum of them all.
+        let successes = responses
+            .iter()
+            .filter(|(c, _)| matches!(c, StatusCode::Code(200..=299) | StatusCode::Range(2)))
+            .count();
+        for (code, response) in responses {
+            let (status, label) = match code {
+                StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+                StatusCode::Range(r) => (StatusMatch::Range(*r), format!("{r}XX")),
+            };
+            let rp = join(&join(pointer, "responses"), &label);
+            let hint = if is_success(status) && successes > 1 {
+                format!("{}Response{label}", pascal(id))
+            } else if is_success(status) {
+                format!("{}Response", pascal(id))
+            } else {
+                format!("{}Error{label}", pascal(id))
+            };
+            if let Some(kind) = self.response_kind(response, &hint, &rp) {
+                out.push((status, kind));
+            }
+        }
+        if let Some(default) = &op.responses.default {
+            let rp = join(&join(pointer, "responses"), "default");
+            let hint = format!("{}DefaultResponse", pascal(id));
+            if let Some(kind) = self.response_kind(default, &hint, &rp) {
+                out.push((StatusMatch::Default, kind));
+            }
+        }
+        out
+    }
+}

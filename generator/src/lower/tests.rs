@@ -1,0 +1,378 @@
+//! Lowering: combinations, references, names, enums.
+
+use super::*;
+
+/// Lowers spec text; returns the API and the warnings as `message at pointer` lines.
+fn lower_text(text: &str) -> (Api, Vec<String>) {
+    let mut diags = Diagnostics::default();
+    let parsed = crate::parse::parse(text, &mut diags).expect("the fixture parses");
+    let api = lower(&parsed, &mut diags);
+    assert!(!diags.has_errors(), "{:?}", diags.into_vec());
+    let warnings = diags
+        .into_vec()
+        .into_iter()
+        .map(|d| format!("{} at {}", d.message, d.pointer))
+        .collect();
+    (api, warnings)
+}
+
+fn named<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
+    api.types
+        .iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| panic!("no type {name}"))
+}
+
+fn field<'a>(api: &'a Api, ty: &str, wire: &str) -> &'a Field {
+    match &named(api, ty).kind {
+        TypeKind::Struct { fields, .. } => fields
+            .iter()
+            .find(|f| f.wire_name == wire)
+            .unwrap_or_else(|| panic!("{ty} has no field {wire}")),
+        other => panic!("{ty} is not a struct: {other:?}"),
+    }
+}
+
+fn type_of(api: &Api, t: &TypeRef) -> String {
+    match t {
+        TypeRef::Named(i) => api.types[*i].name.clone(),
+        TypeRef::Array(inner) => format!("Vec<{}>", type_of(api, inner)),
+        TypeRef::Map(inner) => format!("Map<{}>", type_of(api, inner)),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn no_schema_part_is_lost_in_combinations() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/lossless.yaml"
+    ))
+    .expect("fixture");
+    let (api, warnings) = lower_text(&text);
+    // Nothing in the fixture is beyond a Rust type, so nothing is warned about.
+    assert_eq!(warnings, Vec::<String>::new());
+    // No struct came out empty.
+    for t in &api.types {
+        if let TypeKind::Struct { fields, additional } = &t.kind {
+            assert!(
+                !fields.is_empty() || additional.is_some(),
+                "{} is an empty struct",
+                t.name
+            );
+        }
+    }
+    let f = |ty: &str, wire: &str| {
+        let f = field(&api, ty, wire);
+        (type_of(&api, &f.ty), f.required, f.nullable)
+    };
+    // 1. `$ref` with `type: string` beside it, to a string enum: the enum.
+    assert_eq!(f("Account", "type"), ("AccountType".into(), true, false));
+    assert_eq!(
+        f("Account", "previous_type"),
+        ("AccountType".into(), false, true)
+    );
+    // 2. `allOf` of an array and an annotation: the array.
+    assert_eq!(f("Account", "tags").0, "Tags");
+    assert!(matches!(
+        named(&api, "Tags").kind,
+        TypeKind::Alias(TypeRef::Array(_))
+    ));
+    // A component map is a map, not an empty struct.
+    assert!(matches!(
+        named(&api, "Labels").kind,
+        TypeKind::Alias(TypeRef::Map(_))
+    ));
+    // 3. `type: object` beside `allOf`: the merged properties.
+    assert_eq!(f("AccountOwner", "name"), ("String".into(), true, false));
+    assert_eq!(f("AccountOwner", "email"), ("String".into(), false, false));
+    // 4. `required` beside `allOf` applies to the merged properties.
+    assert_eq!(
+        f("SettingsUpdate", "settings"),
+        ("Settings".into(), true, false)
+    );
+    assert!(!f("SettingsUpdate", "comment").1);
+    // 5. `allOf` with a `oneOf` part: every alternative gets the shared properties.
+    let TypeKind::Union { variants, .. } = &named(&api, "ChatMessage").kind else {
+        panic!("ChatMessage is not a union");
+    };
+    assert_eq!(variants.len(), 2);
+    let first = type_of(&api, &variants[0].ty);
+    let second = type_of(&api, &variants[1].ty);
+    assert!(f(&first, "content").1);
+    assert!(f(&first, "role").1);
+    assert!(f(&second, "tool_calls").1);
+    assert!(!f(&second, "name").1);
+    // The same for `oneOf` beside an object's own properties.
+    let TypeKind::Union { variants, .. } = &named(&api, "Shape").kind else {
+        panic!("Shape is not a union");
+    };
+    assert!(f(&type_of(&api, &variants[0].ty), "id").1);
+    assert!(f(&type_of(&api, &variants[1].ty), "side").1);
+    // 6. Integers past i64::MAX, by bound or by example: u64.
+    assert_eq!(f("Account", "quota").0, "U64");
+    assert_eq!(f("Account", "serial").0, "U64");
+}
+
+#[test]
+fn combinations_no_type_can_hold_are_json_with_a_warning() {
+    let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Word: {type: string, enum: [a, b]}
+    Both:
+      allOf:
+        - $ref: "#/components/schemas/Word"
+        - type: object
+          properties: {x: {type: string}}
+    Twice:
+      allOf:
+        - oneOf: [{type: object, properties: {a: {type: string}}}, {type: string}]
+        - oneOf: [{type: object, properties: {b: {type: string}}}, {type: integer}]
+    Wide: {type: integer, minimum: -1, example: 18446744073709551000}
+    Huge: {type: integer, maximum: 1e30}
+    Range: {type: integer, minimum: -9223372036854776000, maximum: 9223372036854776000}
+    OneOf:
+      type: object
+      properties: {url: {type: string}, id: {type: string}}
+      anyOf: [{required: [url]}, {required: [id]}]
+      not: {required: [url, id]}
+"##;
+    let (api, warnings) = lower_text(text);
+    let alias = |name: &str| match &named(&api, name).kind {
+        TypeKind::Alias(t) => type_of(&api, t),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(alias("Both"), "Json");
+    assert_eq!(alias("Twice"), "Json");
+    assert_eq!(alias("Wide"), "F64");
+    assert_eq!(alias("Huge"), "F64");
+    // `i64::MIN..=i64::MAX` written as doubles is still i64.
+    assert_eq!(alias("Range"), "I64");
+    // Constraint-only alternatives and `not` beside properties keep the plain struct.
+    assert!(!field(&api, "OneOf", "url").required);
+    for (pointer, words) in [
+        ("#/components/schemas/Both", "1 object, 1 non-object"),
+        ("#/components/schemas/Twice", "2 oneOf/anyOf"),
+        (
+            "#/components/schemas/Wide",
+            "negative values and values past i64::MAX",
+        ),
+        ("#/components/schemas/Huge", "beyond 64 bits"),
+    ] {
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.ends_with(&format!(" at {pointer}")) && w.contains(words)),
+            "no warning with `{words}` at {pointer}: {warnings:#?}"
+        );
+    }
+    assert_eq!(warnings.len(), 4, "{warnings:#?}");
+}
+
+#[test]
+fn duplicate_enum_values_are_one_variant_and_a_warning() {
+    let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Shade: {type: string, enum: [Foo, Bar, Bar, foo]}
+"##;
+    let (api, warnings) = lower_text(text);
+    let TypeKind::Enum { variants } = &named(&api, "Shade").kind else {
+        panic!("Shade is not an enum");
+    };
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    // `foo` differs from `Foo` on the wire, so it stays, under another Rust name.
+    assert_eq!(wires, ["Foo", "Bar", "foo"]);
+    assert_eq!(variants[2].rust_name, "Foo2");
+    assert_eq!(
+        warnings,
+        ["enum value `Bar` is listed twice: one variant at #/components/schemas/Shade/enum"]
+    );
+}
+
+#[test]
+fn references_into_the_middle_of_the_document_share_one_type() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/deep_refs.yaml"
+    ))
+    .expect("fixture");
+    let (api, warnings) = lower_text(&text);
+    assert_eq!(warnings, Vec::<String>::new());
+    // The enum is lowered once, for the property and for the reference to it.
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| n.starts_with("CustomFieldsFieldValueName"))
+            .count(),
+        1,
+        "{names:?}"
+    );
+    let list = api
+        .operations
+        .iter()
+        .find(|o| o.id == "listFields")
+        .expect("op");
+    let created_by = field(&api, "Template", "created_by");
+    let TypeKind::Union { variants, .. } = &named(&api, "TemplateCreatedBy").kind else {
+        panic!("created_by is not a union");
+    };
+    assert_eq!(type_of(&api, &created_by.ty), "TemplateCreatedBy");
+    // The alternative that is referenced elsewhere is one type, named after its place,
+    // and refers to itself through a box.
+    assert_eq!(type_of(&api, &variants[1].ty), "TemplateCreatedByVariant1");
+    let manager = field(&api, "TemplateCreatedByVariant1", "manager");
+    assert_eq!(type_of(&api, &manager.ty), "TemplateCreatedByVariant1");
+    assert!(manager.boxed);
+    let success = |op: &Operation| match &op.success[0].1 {
+        ResponseKind::Json(t) => type_of(&api, t),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(success(list), "Vec<CustomFieldsFieldValueName>");
+    let create = api
+        .operations
+        .iter()
+        .find(|o| o.id == "createTemplate")
+        .expect("op");
+    let echo = api.operations.iter().find(|o| o.id == "echo").expect("op");
+    assert_eq!(success(create), success(echo));
+    assert_eq!(
+        type_of(&api, &field(&api, &success(create), "creator").ty),
+        "TemplateCreatedByVariant1"
+    );
+}
+
+#[test]
+fn a_reference_to_nothing_in_the_middle_of_the_document_is_an_error_at_its_use() {
+    let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    A:
+      type: object
+      properties:
+        b: {$ref: "#/components/schemas/A/properties/missing"}
+"##;
+    let mut diags = Diagnostics::default();
+    let parsed = crate::parse::parse(text, &mut diags).expect("parses");
+    lower(&parsed, &mut diags);
+    let errors: Vec<String> = diags
+        .into_vec()
+        .into_iter()
+        .map(|d| format!("{} at {}", d.message, d.pointer))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "reference `#/components/schemas/A/properties/missing` points to nothing at #/components/schemas/A/properties/b"
+        ]
+    );
+}
+
+#[test]
+fn names_follow_the_place_in_the_document() {
+    for (pointer, name) in [
+        (
+            "#/components/schemas/CustomFieldsFieldValue/properties/name",
+            "CustomFieldsFieldValueName",
+        ),
+        (
+            "#/components/schemas/Template/allOf/1/properties/created_by/oneOf/1",
+            "TemplateCreatedByVariant1",
+        ),
+        (
+            "#/paths/~1pets~1{id}/get/responses/2XX/content/application~1json/schema/items",
+            "PetsId",
+        ),
+        ("#/components/schemas/X/properties/x", "XX"),
+    ] {
+        assert_eq!(pascal(&refs::name_from_pointer(pointer)), name, "{pointer}");
+    }
+}
+
+#[test]
+fn an_allof_that_includes_itself_is_skipped_with_a_warning() {
+    let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Node:
+      allOf:
+        - $ref: "#/components/schemas/Node"
+        - type: object
+          properties: {name: {type: string}}
+"##;
+    let (api, warnings) = lower_text(text);
+    assert_eq!(field(&api, "Node", "name").ty, TypeRef::String);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("includes") && w.contains("allOf/0")),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn operation_ids_name_namespaces() {
+    let split = |id: &str| split_operation_id(id);
+    assert_eq!(
+        split("organizations.members.getConnectedApps"),
+        (
+            vec!["organizations".into(), "members".into()],
+            "getConnectedApps".into()
+        )
+    );
+    assert_eq!(
+        split("repos/get-content"),
+        (vec!["repos".into()], "get-content".into())
+    );
+    assert_eq!(
+        split("api_organization_v1_organizations_members_GetConnectedApps"),
+        (
+            vec!["organizations".into(), "members".into()],
+            "GetConnectedApps".into()
+        )
+    );
+    assert_eq!(
+        split("api_organization_v1_Update"),
+        (vec!["organization".into()], "Update".into())
+    );
+    assert_eq!(split("listPets"), (vec![], "listPets".into()));
+    assert_eq!(split("get_users_v2"), (vec![], "get_users_v2".into()));
+    assert_eq!(split("get_users_id"), (vec![], "get_users_id".into()));
+}
+
+#[test]
+fn templates_split_once() {
+    assert_eq!(
+        parse_template("/files/{name}.{ext}"),
+        vec![
+            Tpl::Literal("/files/".into()),
+            Tpl::Param("name".into()),
+            Tpl::Literal(".".into()),
+            Tpl::Param("ext".into())
+        ]
+    );
+    assert_eq!(parse_template("/a"), vec![Tpl::Literal("/a".into())]);
+}
+
+#[test]
+fn cycles_are_found() {
+    // 0 -> 1 -> 0 is a cycle, 2 -> 2 is a self-cycle, 3 -> 0 is not in a cycle.
+    let c = tarjan(&[vec![1], vec![0], vec![2], vec![0]]);
+    assert_eq!(c[0], c[1]);
+    assert_ne!(c[3], c[0]);
+    assert_ne!(c[2], c[3]);
+}
