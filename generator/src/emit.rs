@@ -279,7 +279,7 @@ fn emit_constructor(api: &Api, name: &Ident, fields: &[Field], additional: bool)
         inits.push(quote! { #field_name: Default::default() });
     }
     let doc = format!(
-        " A `{name}` with its required properties; the others are set with the methods below."
+        " Creates a `{name}` from its required properties; set the others with the methods below."
     );
     quote! {
         impl #name {
