@@ -12,6 +12,7 @@ use super::request::{check_header_value, Request};
 use super::response::RawResponse;
 use super::retry;
 use super::secret::Secret;
+use super::tls;
 
 /// Default limit for a whole request: connecting, sending and reading the full response.
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -163,6 +164,8 @@ impl ClientBuilder {
     }
 
     /// Uses this `reqwest::Client` (proxies, custom TLS roots, a shared pool) instead of a new one.
+    /// Its TLS setup is the caller's: the crate's TLS features then only decide which TLS
+    /// backends reqwest is compiled with.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -173,10 +176,20 @@ impl ClientBuilder {
         let base_url = parse_base_url(&self.base_url)?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
+            None => {
+                if tls::BACKEND.is_none() && base_url.scheme() == "https" {
+                    return Err(Error::Config(
+                        "this build has no TLS: enable one of the crate's features rustls-ring, \
+                         rustls-aws-lc-rs or native-tls, or pass a reqwest client with \
+                         ClientBuilder::http_client"
+                            .into(),
+                    ));
+                }
+                let builder = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+                tls::configure(builder)?
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?
+            }
         };
         Ok(Client {
             config: Arc::new(Config {
