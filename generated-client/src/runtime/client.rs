@@ -188,7 +188,10 @@ impl ClientBuilder {
                 let builder = reqwest::Client::builder().connect_timeout(self.connect_timeout);
                 tls::configure(builder)?
                     .build()
-                    .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?
+                    .map_err(|e| {
+                        let tls = tls::BACKEND.unwrap_or("no TLS");
+                        Error::Config(format!("cannot create the HTTP client ({tls}): {e}"))
+                    })?
             }
         };
         Ok(Client {
