@@ -7,8 +7,9 @@
 //! beats the default, which is the one most likely to have been switched on by accident.
 //!
 //! With rustls the crypto provider is passed explicitly. rustls refuses to guess a
-//! process-wide provider when a program links both ring and aws-lc-rs (reqwest's own rustls
-//! setup then panics), and a library must not install one for the whole program either.
+//! process-wide provider when a program links both ring and aws-lc-rs, and reqwest's own rustls
+//! setup without aws-lc-rs panics unless one is installed; a library must not install one for
+//! the whole program either.
 
 use super::error::Error;
 
