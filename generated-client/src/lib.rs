@@ -33,7 +33,9 @@
 //! first of `native-tls`, `rustls-aws-lc-rs` and `rustls-ring` is used. With none, `https` needs a
 //! client passed with [`ClientBuilder::http_client`], whose TLS setup is then the caller's. The
 //! rustls provider is passed to rustls explicitly, so a program that links both ring and aws-lc-rs
-//! works without installing a process-wide default. The `http2` feature offers HTTP/2.
+//! works without installing a process-wide default. For a client of your own (proxies, pool
+//! settings), start from [`ClientBuilder::http_client_builder`], which has this TLS setup. The
+//! `http2` feature offers HTTP/2.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 mod client;

@@ -1159,7 +1159,9 @@ Several TLS features may be on at once (another crate in the build may switch on
 first of `native-tls`, `rustls-aws-lc-rs` and `rustls-ring` is used. With none, `https` needs a
 client passed with [`ClientBuilder::http_client`], whose TLS setup is then the caller's. The
 rustls provider is passed to rustls explicitly, so a program that links both ring and aws-lc-rs
-works without installing a process-wide default. The `http2` feature offers HTTP/2.";
+works without installing a process-wide default. For a client of your own (proxies, pool
+settings), start from [`ClientBuilder::http_client_builder`], which has this TLS setup. The
+`http2` feature offers HTTP/2.";
 
 /// `src/lib.rs`: crate docs with a compiled example, modules and re-exports.
 pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
@@ -1337,8 +1339,9 @@ url = "2"
 default = ["rustls-ring"]
 rustls-ring = ["reqwest/rustls-no-provider", "dep:rustls", "rustls/ring", "dep:rustls-platform-verifier"]
 # rustls with aws-lc-rs (AWS-LC, FIPS-capable): a large C build, needs a C compiler and CMake
-# on some platforms.
-rustls-aws-lc-rs = ["reqwest/rustls-no-provider", "dep:rustls", "rustls/aws-lc-rs", "dep:rustls-platform-verifier"]
+# on some platforms. reqwest's own `rustls` feature, so that clients a caller builds with
+# reqwest directly find a provider too.
+rustls-aws-lc-rs = ["reqwest/rustls", "dep:rustls", "rustls/aws-lc-rs", "dep:rustls-platform-verifier"]
 # The platform's TLS: SChannel, Secure Transport, or OpenSSL on Linux (needs its headers).
 native-tls = ["reqwest/native-tls"]
 # Offer HTTP/2 through ALPN (h2 and hpack add to the build).

@@ -8,7 +8,7 @@
 //! environment sound.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -35,8 +35,9 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    runtime.block_on(default_client_completes_https_request(url));
-    println!("tls: 2 checks passed");
+    runtime.block_on(default_client_completes_https_request(&url));
+    runtime.block_on(own_http_client_from_the_crates_tls_setup(&url));
+    println!("tls: 3 checks passed");
 }
 
 /// The situation the explicit provider is for: with both providers linked and none installed,
@@ -55,12 +56,36 @@ fn both_providers_leave_rustls_without_a_default() {
     );
 }
 
-async fn default_client_completes_https_request(url: String) {
+async fn default_client_completes_https_request(url: &str) {
     let client = stytch_b2b::Client::builder("project-test-tls", "secret-tls")
-        .base_url(&url)
+        .base_url(url)
         .max_retries(0)
         .build()
         .expect("the default TLS setup builds with both providers linked");
+    send(&client, url).await;
+    assert!(
+        CryptoProvider::get_default().is_none(),
+        "a default was installed"
+    );
+}
+
+/// A caller's own reqwest client, started from the crate's TLS setup, passed to `http_client`.
+async fn own_http_client_from_the_crates_tls_setup(url: &str) {
+    let http = stytch_b2b::ClientBuilder::http_client_builder()
+        .expect("the crate's TLS setup")
+        .pool_max_idle_per_host(1)
+        .build()
+        .expect("a reqwest client");
+    let client = stytch_b2b::Client::builder("project-test-tls", "secret-tls")
+        .base_url(url)
+        .max_retries(0)
+        .http_client(http)
+        .build()
+        .expect("a client with the caller's reqwest client");
+    send(&client, url).await;
+}
+
+async fn send(client: &stytch_b2b::Client, url: &str) {
     let body = client
         .organizations()
         .connected_apps("org-1")
@@ -68,14 +93,10 @@ async fn default_client_completes_https_request(url: String) {
         .await
         .unwrap_or_else(|e| panic!("an HTTPS request to {url} failed: {e:?}"));
     assert_eq!(body.request_id, "req-tls");
-    assert!(
-        CryptoProvider::get_default().is_none(),
-        "a default was installed"
-    );
 }
 
-/// Serves one HTTPS request on 127.0.0.1 with the test certificate (signed by `ca.pem`),
-/// with the ring provider, and returns the base URL.
+/// Serves HTTPS on 127.0.0.1 with the test certificate (signed by `ca.pem`) and the ring
+/// provider, one request per connection, and returns the base URL.
 fn https_server(certs: &Path) -> String {
     let chain = CertificateDer::pem_file_iter(certs.join("server.pem"))
         .expect("tests/tls/server.pem")
@@ -90,27 +111,33 @@ fn https_server(certs: &Path) -> String {
     .with_no_client_auth()
     .with_single_cert(chain, key)
     .expect("the test certificate and key");
+    let config = Arc::new(config);
     let listener = TcpListener::bind(("127.0.0.1", 0)).expect("binding 127.0.0.1:0");
     let url = format!("https://{}", listener.local_addr().expect("local address"));
     std::thread::spawn(move || {
-        let (tcp, _) = listener.accept().expect("a connection");
-        let tls = rustls::ServerConnection::new(Arc::new(config)).expect("a TLS session");
-        let mut stream = BufReader::new(rustls::StreamOwned::new(tls, tcp));
-        let mut line = String::new();
-        // The request head; a GET has no body.
-        while stream.read_line(&mut line).expect("reading the request") > 2 {
-            line.clear();
+        for tcp in listener.incoming() {
+            serve_one(tcp.expect("a connection"), config.clone());
         }
-        let stream = stream.get_mut();
-        write!(
-            stream,
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{BODY}",
-            BODY.len()
-        )
-        .and_then(|()| stream.flush())
-        .expect("writing the response");
-        stream.conn.send_close_notify();
-        let _ = stream.flush();
     });
     url
+}
+
+fn serve_one(tcp: TcpStream, config: Arc<rustls::ServerConfig>) {
+    let tls = rustls::ServerConnection::new(config).expect("a TLS session");
+    let mut stream = BufReader::new(rustls::StreamOwned::new(tls, tcp));
+    let mut line = String::new();
+    // The request head; a GET has no body.
+    while stream.read_line(&mut line).expect("reading the request") > 2 {
+        line.clear();
+    }
+    let stream = stream.get_mut();
+    write!(
+        stream,
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{BODY}",
+        BODY.len()
+    )
+    .and_then(|()| stream.flush())
+    .expect("writing the response");
+    stream.conn.send_close_notify();
+    let _ = stream.flush();
 }
