@@ -13,6 +13,29 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # TLS
+//!
+//! HTTPS works with the default features. The TLS stack is a cargo feature of this crate:
+//!
+//! | Feature | TLS stack | First build |
+//! |---|---|---|
+//! | `rustls-ring` (default) | rustls with the ring provider | fastest; needs only what Rust itself needs (a C compiler) |
+//! | `rustls-aws-lc-rs` | rustls with the aws-lc-rs provider (FIPS-capable) | a large C build (AWS-LC) |
+//! | `native-tls` | the platform's TLS (OpenSSL on Linux) | needs the OpenSSL headers on Linux |
+//!
+//! The default is rustls with ring because it builds quickly everywhere and needs no system
+//! library. To switch, turn the default off and name one:
+//! `default-features = false, features = ["native-tls"]`. Certificates are checked against
+//! the platform's trust store in every case.
+//!
+//! Several TLS features may be on at once (another crate in the build may switch one on): the
+//! first of `native-tls`, `rustls-aws-lc-rs` and `rustls-ring` is used. With none, `https` needs a
+//! client passed with [`ClientBuilder::http_client`], whose TLS setup is then the caller's. The
+//! rustls provider is passed to rustls explicitly, so a program that links both ring and aws-lc-rs
+//! works without installing a process-wide default. For a client of your own (proxies, pool
+//! settings), start from [`ClientBuilder::http_client_builder`], which has this TLS setup. The
+//! `http2` feature offers HTTP/2.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 mod client;

@@ -11,6 +11,7 @@ use super::request::{check_header_value, Request};
 use super::response::RawResponse;
 use super::retry;
 use super::secret::Secret;
+use super::tls;
 
 /// Default limit for a whole request: connecting, sending and reading the full response.
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -162,9 +163,27 @@ impl ClientBuilder {
     }
 
     /// Uses this `reqwest::Client` (proxies, custom TLS roots, a shared pool) instead of a new one.
+    /// Its TLS setup is the caller's: the crate's TLS features then only decide which TLS
+    /// backends reqwest is compiled with. [`ClientBuilder::http_client_builder`] starts one with
+    /// this crate's TLS setup.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
+    }
+
+    /// A `reqwest::ClientBuilder` with this crate's TLS setup, for a client to pass to
+    /// [`ClientBuilder::http_client`]: add proxies, default headers or pool settings, build it,
+    /// pass it.
+    ///
+    /// With the default `rustls-ring` feature, a client from `reqwest::Client::builder()`
+    /// itself panics when built unless the program installed a process-wide rustls provider
+    /// (`rustls::crypto::ring::default_provider().install_default()`, once, in `main`): reqwest
+    /// picks no provider on its own except aws-lc-rs. This builder passes ring explicitly. Its
+    /// rustls configuration is complete, so reqwest's own TLS options (extra root certificates,
+    /// client identities, TLS versions) do not apply to it; for those, install the provider and
+    /// start from `reqwest::Client::builder()`.
+    pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
+        tls::configure(reqwest::Client::builder())
     }
 
     /// Checks the configuration and creates the client.
@@ -172,10 +191,23 @@ impl ClientBuilder {
         let base_url = parse_base_url(&self.base_url)?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
+            None => {
+                if tls::BACKEND.is_none() && base_url.scheme() == "https" {
+                    return Err(Error::Config(
+                        "this build has no TLS: enable one of the crate's features rustls-ring, \
+                         rustls-aws-lc-rs or native-tls, or pass a reqwest client with \
+                         ClientBuilder::http_client"
+                            .into(),
+                    ));
+                }
+                Self::http_client_builder()?
+                    .connect_timeout(self.connect_timeout)
+                    .build()
+                    .map_err(|e| {
+                        let tls = tls::BACKEND.unwrap_or("no TLS");
+                        Error::Config(format!("cannot create the HTTP client ({tls}): {e}"))
+                    })?
+            }
         };
         Ok(Client {
             config: Arc::new(Config {

@@ -11,6 +11,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod tls;
 
 pub use client::{Client, ClientBuilder, RequestOptions};
 pub use error::{ApiError, DecodeError, Error, InvalidRequest, TransportError};

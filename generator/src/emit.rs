@@ -1250,6 +1250,31 @@ fn location_tokens(l: ParamLocation) -> TokenStream {
     }
 }
 
+/// The crate docs' section on the TLS features, which the manifest of [`emit_manifest`] defines.
+const TLS_DOCS: &str = "
+# TLS
+
+HTTPS works with the default features. The TLS stack is a cargo feature of this crate:
+
+| Feature | TLS stack | First build |
+|---|---|---|
+| `rustls-ring` (default) | rustls with the ring provider | fastest; needs only what Rust itself needs (a C compiler) |
+| `rustls-aws-lc-rs` | rustls with the aws-lc-rs provider (FIPS-capable) | a large C build (AWS-LC) |
+| `native-tls` | the platform's TLS (OpenSSL on Linux) | needs the OpenSSL headers on Linux |
+
+The default is rustls with ring because it builds quickly everywhere and needs no system
+library. To switch, turn the default off and name one:
+`default-features = false, features = [\"native-tls\"]`. Certificates are checked against
+the platform's trust store in every case.
+
+Several TLS features may be on at once (another crate in the build may switch one on): the
+first of `native-tls`, `rustls-aws-lc-rs` and `rustls-ring` is used. With none, `https` needs a
+client passed with [`ClientBuilder::http_client`], whose TLS setup is then the caller's. The
+rustls provider is passed to rustls explicitly, so a program that links both ring and aws-lc-rs
+works without installing a process-wide default. For a client of your own (proxies, pool
+settings), start from [`ClientBuilder::http_client_builder`], which has this TLS setup. The
+`http2` feature offers HTTP/2.";
+
 /// `src/lib.rs`: crate docs with a compiled example, modules and re-exports.
 pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     let lib = crate_name.replace('-', "_");
@@ -1306,6 +1331,7 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     doc_lines.push("# Ok(())".into());
     doc_lines.push("# }".into());
     doc_lines.push("```".into());
+    doc_lines.extend(TLS_DOCS.lines().map(str::to_owned));
     let crate_docs = doc_lines.iter().map(|l| {
         let l = if l.is_empty() {
             String::new()
@@ -1414,7 +1440,14 @@ description = "{description}"
 spec-blob = "{spec_blob}"
 
 [dependencies]
-reqwest = {{ version = "0.13", default-features = false, features = ["rustls"] }}
+# No default features: HTTP/1.1 only, no charset decoding (bodies are JSON, UTF-8), no system
+# proxy settings (the proxy environment variables are still honoured); TLS comes from the
+# features below.
+reqwest = {{ version = "0.13", default-features = false }}
+# Only with a rustls feature, to pass the crypto provider explicitly. The same versions
+# reqwest 0.13 uses, so the build has one copy of each.
+rustls = {{ version = "0.23", optional = true, default-features = false, features = ["std", "tls12"] }}
+rustls-platform-verifier = {{ version = "0.7", optional = true }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 tokio = {{ version = "1", features = ["time"] }}
@@ -1422,6 +1455,20 @@ tracing = {{ version = "0.1", optional = true, default-features = false, feature
 url = "2"
 
 [features]
+# rustls with ring: Rust plus a small C and assembly build that needs only the C compiler Rust
+# itself needs; the fastest first build. Enable several TLS features and the first of native-tls,
+# rustls-aws-lc-rs, rustls-ring wins; with none, only `http_client` or plain-http loopback
+# base URLs work.
+default = ["rustls-ring"]
+rustls-ring = ["reqwest/rustls-no-provider", "dep:rustls", "rustls/ring", "dep:rustls-platform-verifier"]
+# rustls with aws-lc-rs (AWS-LC, FIPS-capable): a large C build, needs a C compiler and CMake
+# on some platforms. reqwest's own `rustls` feature, so that clients a caller builds with
+# reqwest directly find a provider too.
+rustls-aws-lc-rs = ["reqwest/rustls", "dep:rustls", "rustls/aws-lc-rs", "dep:rustls-platform-verifier"]
+# The platform's TLS: SChannel, Secure Transport, or OpenSSL on Linux (needs its headers).
+native-tls = ["reqwest/native-tls"]
+# Offer HTTP/2 through ALPN (h2 and hpack add to the build).
+http2 = ["reqwest/http2"]
 # One `tracing` debug event per HTTP attempt: method, path template, status, attempt, elapsed.
 tracing = ["dep:tracing"]
 "#

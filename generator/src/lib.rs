@@ -39,6 +39,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "src/runtime/secret.rs",
         include_str!("../runtime/secret.rs"),
     ),
+    ("src/runtime/tls.rs", include_str!("../runtime/tls.rs")),
 ];
 
 /// What to generate.

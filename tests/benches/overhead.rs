@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use clientgen_tests::{Reply, Server};
 use criterion::{Criterion, criterion_group, criterion_main};
-use stytch_b2b::reqwest;
 
 const BODY: &str = r#"{"request_id":"request-id-test-0a1b2c","status_code":200,"connected_apps":[
 {"connected_app_id":"connected-app-test-1","name":"Reports","description":"Monthly reports",
@@ -29,7 +28,9 @@ fn overhead(c: &mut Criterion) {
         .timeout(Duration::from_secs(5))
         .build()
         .expect("client");
-    let http = reqwest::Client::builder()
+    // The generated client's TLS setup: reqwest alone finds no rustls provider with ring.
+    let http = stytch_b2b::ClientBuilder::http_client_builder()
+        .expect("TLS setup")
         .connect_timeout(Duration::from_secs(10))
         .build()
         .expect("reqwest");

@@ -1,0 +1,143 @@
+//! The default TLS setup (rustls with ring) in a program that links both rustls providers, ring
+//! and aws-lc-rs, as a consumer's program may: rustls then cannot pick a process-wide provider,
+//! and a client that relied on one would panic. The generated client passes its provider
+//! explicitly, so it builds and completes a real HTTPS request against a loopback server.
+//!
+//! No test harness: `main` sets `SSL_CERT_FILE` (how the platform verifier on Linux finds the
+//! test CA in `tests/tls/`) while it is the only thread, which is what makes changing the
+//! environment sound.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::Arc;
+
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+const BODY: &str = r#"{"request_id":"req-tls","status_code":200,"connected_apps":[]}"#;
+
+fn main() {
+    let certs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tls");
+    // SAFETY: no other thread exists yet; nothing below changes the environment.
+    unsafe {
+        std::env::set_var("SSL_CERT_FILE", certs.join("ca.pem"));
+        std::env::remove_var("SSL_CERT_DIR");
+        for proxy in ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+            std::env::remove_var(proxy);
+        }
+    }
+
+    both_providers_leave_rustls_without_a_default();
+    let url = https_server(&certs);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(default_client_completes_https_request(&url));
+    runtime.block_on(own_http_client_from_the_crates_tls_setup(&url));
+    println!("tls: 3 checks passed");
+}
+
+/// The situation the explicit provider is for: with both providers linked and none installed,
+/// rustls's own default configuration panics.
+fn both_providers_leave_rustls_without_a_default() {
+    let _ring = rustls::crypto::ring::default_provider();
+    let _aws_lc_rs = rustls::crypto::aws_lc_rs::default_provider();
+    assert!(CryptoProvider::get_default().is_none());
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let ambiguous = std::panic::catch_unwind(rustls::ClientConfig::builder);
+    std::panic::set_hook(quiet);
+    assert!(
+        ambiguous.is_err(),
+        "rustls picked a default provider although both are linked"
+    );
+}
+
+async fn default_client_completes_https_request(url: &str) {
+    let client = stytch_b2b::Client::builder("project-test-tls", "secret-tls")
+        .base_url(url)
+        .max_retries(0)
+        .build()
+        .expect("the default TLS setup builds with both providers linked");
+    send(&client, url).await;
+    assert!(
+        CryptoProvider::get_default().is_none(),
+        "a default was installed"
+    );
+}
+
+/// A caller's own reqwest client, started from the crate's TLS setup, passed to `http_client`.
+async fn own_http_client_from_the_crates_tls_setup(url: &str) {
+    let http = stytch_b2b::ClientBuilder::http_client_builder()
+        .expect("the crate's TLS setup")
+        .pool_max_idle_per_host(1)
+        .build()
+        .expect("a reqwest client");
+    let client = stytch_b2b::Client::builder("project-test-tls", "secret-tls")
+        .base_url(url)
+        .max_retries(0)
+        .http_client(http)
+        .build()
+        .expect("a client with the caller's reqwest client");
+    send(&client, url).await;
+}
+
+async fn send(client: &stytch_b2b::Client, url: &str) {
+    let body = client
+        .organizations()
+        .connected_apps("org-1")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("an HTTPS request to {url} failed: {e:?}"));
+    assert_eq!(body.request_id, "req-tls");
+}
+
+/// Serves HTTPS on 127.0.0.1 with the test certificate (signed by `ca.pem`) and the ring
+/// provider, one request per connection, and returns the base URL.
+fn https_server(certs: &Path) -> String {
+    let chain = CertificateDer::pem_file_iter(certs.join("server.pem"))
+        .expect("tests/tls/server.pem")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("a PEM certificate");
+    let key = PrivateKeyDer::from_pem_file(certs.join("server.key")).expect("tests/tls/server.key");
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("TLS versions")
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .expect("the test certificate and key");
+    let config = Arc::new(config);
+    let listener = TcpListener::bind(("127.0.0.1", 0)).expect("binding 127.0.0.1:0");
+    let url = format!("https://{}", listener.local_addr().expect("local address"));
+    std::thread::spawn(move || {
+        for tcp in listener.incoming() {
+            serve_one(tcp.expect("a connection"), config.clone());
+        }
+    });
+    url
+}
+
+fn serve_one(tcp: TcpStream, config: Arc<rustls::ServerConfig>) {
+    let tls = rustls::ServerConnection::new(config).expect("a TLS session");
+    let mut stream = BufReader::new(rustls::StreamOwned::new(tls, tcp));
+    let mut line = String::new();
+    // The request head; a GET has no body.
+    while stream.read_line(&mut line).expect("reading the request") > 2 {
+        line.clear();
+    }
+    let stream = stream.get_mut();
+    write!(
+        stream,
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{BODY}",
+        BODY.len()
+    )
+    .and_then(|()| stream.flush())
+    .expect("writing the response");
+    stream.conn.send_close_notify();
+    let _ = stream.flush();
+}
