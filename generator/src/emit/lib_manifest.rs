@@ -1,0 +1,228 @@
+//! `src/lib.rs` and `Cargo.toml`: crate docs with a compiled example, re-exports, features.
+
+use super::*;
+
+/// The crate docs' section on the TLS features, which the manifest of [`emit_manifest`] defines.
+pub(super) const TLS_DOCS: &str = "
+# TLS
+
+HTTPS works with the default features. The TLS stack is a cargo feature of this crate:
+
+| Feature | TLS stack | First build |
+|---|---|---|
+| `rustls-ring` (default) | rustls with the ring provider | fastest; needs only what Rust itself needs (a C compiler) |
+| `rustls-aws-lc-rs` | rustls with the aws-lc-rs provider (FIPS-capable) | a large C build (AWS-LC) |
+| `native-tls` | the platform's TLS (OpenSSL on Linux) | needs the OpenSSL headers on Linux |
+
+The default is rustls with ring because it builds quickly everywhere and needs no system
+library. To switch, turn the default off and name one:
+`default-features = false, features = [\"native-tls\"]`. Certificates are checked against
+the platform's trust store in every case.
+
+Several TLS features may be on at once (another crate in the build may switch one on): the
+first of `native-tls`, `rustls-aws-lc-rs` and `rustls-ring` is used. With none, `https` needs a
+client passed with [`ClientBuilder::http_client`], whose TLS setup is then the caller's. The
+rustls provider is passed to rustls explicitly, so a program that links both ring and aws-lc-rs
+works without installing a process-wide default. For a client of your own (proxies, pool
+settings), start from [`ClientBuilder::http_client_builder`], which has this TLS setup. The
+`http2` feature offers HTTP/2.";
+
+/// `src/lib.rs`: crate docs with a compiled example, modules and re-exports.
+pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
+    let lib = crate_name.replace('-', "_");
+    let mut doc_lines: Vec<String> = vec![format!(
+        "Async Rust client for the {} (API version {}).",
+        api.title.trim(),
+        api.version.trim()
+    )];
+    if let Some(d) = &api.description {
+        doc_lines.push(String::new());
+        doc_lines.extend(d.trim().lines().map(str::to_owned));
+    }
+    doc_lines.push(String::new());
+    doc_lines.push("# Example".into());
+    doc_lines.push(String::new());
+    doc_lines.push("```no_run".into());
+    doc_lines.push(format!(
+        "# async fn example() -> Result<(), {lib}::Error> {{"
+    ));
+    let constructor_args = match api.constructor_scheme.map(|i| &api.schemes[i]) {
+        Some(s) => {
+            let select = api.servers.iter().find_map(|x| x.select.as_ref());
+            s.credentials
+                .iter()
+                .enumerate()
+                .map(|(i, c)| match select {
+                    Some(sel) if i == 0 && &sel.credential == c => {
+                        format!("\"{}...\"", sel.prefix.replace("live", "test"))
+                    }
+                    _ => format!("\"{c}...\""),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        None => String::new(),
+    };
+    doc_lines.push(format!(
+        "let client = {lib}::Client::new({constructor_args})?;"
+    ));
+    if let Some((chain, op)) = example_call(api) {
+        let args: Vec<String> = op
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| format!("\"{}\"", p.rust_name))
+            .collect();
+        doc_lines.push(format!(
+            "let response = client{chain}.{}({}).send().await?;",
+            op.method_name,
+            args.join(", ")
+        ));
+        doc_lines.push("println!(\"{response:?}\");".into());
+    }
+    doc_lines.push("# Ok(())".into());
+    doc_lines.push("# }".into());
+    doc_lines.push("```".into());
+    doc_lines.extend(TLS_DOCS.lines().map(str::to_owned));
+    let crate_docs = doc_lines.iter().map(|l| {
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
+        quote! { #![doc = #l] }
+    });
+    // An API with no operations (a webhooks-only document) exports only types.
+    let no_ops_allow = if api.operations.is_empty() {
+        quote! { #[allow(unused_imports)] }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #(#crate_docs)*
+        #![forbid(unsafe_code)]
+
+        // Generated code is formatted by clientgen itself; rustfmt must not reformat it, or
+        // `cargo fmt` and `clientgen generate --check` would disagree.
+        #[rustfmt::skip]
+        mod client;
+        #[rustfmt::skip]
+        mod operations;
+        #[rustfmt::skip]
+        mod runtime;
+        #[rustfmt::skip]
+        pub mod types;
+
+        // One item per `use`, in the order rustfmt sorts them, so that `cargo fmt` leaves
+        // this file as generated.
+        #no_ops_allow
+        pub use operations::*;
+        /// The HTTP client library, re-exported for [`ClientBuilder::http_client`] and headers.
+        pub use reqwest;
+        pub use runtime::ApiError;
+        pub use runtime::Client;
+        pub use runtime::ClientBuilder;
+        pub use runtime::DecodeError;
+        pub use runtime::Error;
+        pub use runtime::InvalidRequest;
+        pub use runtime::RequestOptions;
+        pub use runtime::Response;
+        pub use runtime::Secret;
+        pub use runtime::TransportError;
+        pub use types::*;
+    }
+}
+
+/// The first operation whose required arguments are all strings, with its accessor chain.
+pub(super) fn example_call(api: &Api) -> Option<(String, &Operation)> {
+    fn walk<'a>(
+        api: &'a Api,
+        ns: &Namespace,
+        chain: &str,
+        out: &mut Option<(String, &'a Operation)>,
+    ) {
+        for &i in &ns.operations {
+            let op = &api.operations[i];
+            let simple = op
+                .params
+                .iter()
+                .filter(|p| p.required)
+                .all(|p| p.ty == TypeRef::String)
+                && op.body.as_ref().is_none_or(|b| !body_is_argument(b));
+            if out.is_none() && simple && !op.deprecated {
+                *out = Some((chain.to_owned(), op));
+            }
+        }
+        for child in &ns.children {
+            walk(api, child, &format!("{chain}.{}()", child.rust_name), out);
+        }
+    }
+    let mut out = None;
+    walk(api, &api.root, "", &mut out);
+    out
+}
+
+/// The generated crate's manifest.
+pub fn emit_manifest(
+    api: &Api,
+    crate_name: &str,
+    version: &str,
+    spec_blob: &str,
+    header: &str,
+) -> String {
+    let description = format!(
+        "Async Rust client for the {}, generated by clientgen",
+        api.title.trim()
+    )
+    .replace('\\', "\\\\")
+    .replace('"', "\\\"")
+    .replace('\n', " ");
+    format!(
+        r#"{header}
+[package]
+name = "{crate_name}"
+version = "{version}"
+edition = "2021"
+rust-version = "1.85"
+description = "{description}"
+
+[package.metadata.clientgen]
+# The git blob id of the description this crate was generated from: `clientgen generate --bump`
+# reads it with `git cat-file -p` and bumps `version` by what changed since.
+spec-blob = "{spec_blob}"
+
+[dependencies]
+# No default features: HTTP/1.1 only, no charset decoding (bodies are JSON, UTF-8), no system
+# proxy settings (the proxy environment variables are still honoured); TLS comes from the
+# features below.
+reqwest = {{ version = "0.13", default-features = false }}
+# Only with a rustls feature, to pass the crypto provider explicitly. The same versions
+# reqwest 0.13 uses, so the build has one copy of each.
+rustls = {{ version = "0.23", optional = true, default-features = false, features = ["std", "tls12"] }}
+rustls-platform-verifier = {{ version = "0.7", optional = true }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+tokio = {{ version = "1", features = ["time"] }}
+tracing = {{ version = "0.1", optional = true, default-features = false, features = ["std"] }}
+url = "2"
+
+[features]
+# rustls with ring: Rust plus a small C and assembly build that needs only the C compiler Rust
+# itself needs; the fastest first build. Enable several TLS features and the first of native-tls,
+# rustls-aws-lc-rs, rustls-ring wins; with none, only `http_client` or plain-http loopback
+# base URLs work.
+default = ["rustls-ring"]
+rustls-ring = ["reqwest/rustls-no-provider", "dep:rustls", "rustls/ring", "dep:rustls-platform-verifier"]
+# rustls with aws-lc-rs (AWS-LC, FIPS-capable): a large C build, needs a C compiler and CMake
+# on some platforms. reqwest's own `rustls` feature, so that clients a caller builds with
+# reqwest directly find a provider too.
+rustls-aws-lc-rs = ["reqwest/rustls", "dep:rustls", "rustls/aws-lc-rs", "dep:rustls-platform-verifier"]
+# The platform's TLS: SChannel, Secure Transport, or OpenSSL on Linux (needs its headers).
+native-tls = ["reqwest/native-tls"]
+# Offer HTTP/2 through ALPN (h2 and hpack add to the build).
+http2 = ["reqwest/http2"]
+# One `tracing` debug event per HTTP attempt: method, path template, status, attempt, elapsed.
+tracing = ["dep:tracing"]
+"#
+    )
+}

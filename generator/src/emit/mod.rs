@@ -1,0 +1,123 @@
+//! IR to token streams: one function per thing emitted. Names come from the IR as they are.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::*;
+
+mod client;
+mod lib_manifest;
+mod operations;
+#[cfg(test)]
+mod tests;
+mod types;
+
+pub use client::*;
+pub use lib_manifest::*;
+pub use operations::*;
+pub use types::*;
+
+fn ident(name: &str) -> Ident {
+    // Names from the IR are sanitised already; raw identifiers are not needed.
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = "..."]` attributes, one per line. Leading indentation is dropped and code fences
+/// are marked `text`, so that descriptions never become doctests of the generated crate.
+pub fn docs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text else {
+        return TokenStream::new();
+    };
+    let mut out = TokenStream::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let mut line = line.trim().to_owned();
+        if line.starts_with("```") {
+            if !in_fence {
+                line = "```text".to_owned();
+            } else {
+                line = "```".to_owned();
+            }
+            in_fence = !in_fence;
+        }
+        let doc = format!(" {line}");
+        out.extend(quote! { #[doc = #doc] });
+    }
+    if in_fence {
+        out.extend(quote! { #[doc = " ```"] });
+    }
+    out
+}
+
+fn join_docs(parts: &[Option<&str>]) -> Option<String> {
+    let text: Vec<&str> = parts
+        .iter()
+        .flatten()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if text.is_empty() {
+        None
+    } else {
+        Some(text.join("\n\n"))
+    }
+}
+
+/// The Rust type of a type reference.
+pub fn type_tokens(api: &Api, t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::Named(i) => {
+            let name = ident(&api.types[*i].name);
+            quote! { #name }
+        }
+        TypeRef::String => quote! { String },
+        TypeRef::Bool => quote! { bool },
+        TypeRef::I32 => quote! { i32 },
+        TypeRef::I64 => quote! { i64 },
+        TypeRef::U64 => quote! { u64 },
+        TypeRef::F32 => quote! { f32 },
+        TypeRef::F64 => quote! { f64 },
+        TypeRef::Json => quote! { serde_json::Value },
+        TypeRef::Array(inner) => {
+            let inner = type_tokens(api, inner);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(api, inner);
+            quote! { std::collections::BTreeMap<String, #inner> }
+        }
+    }
+}
+
+/// Types that requests carry: callers build these, so they stay exhaustive.
+pub fn request_types(api: &Api) -> Vec<bool> {
+    let mut used = vec![false; api.types.len()];
+    let mut stack: Vec<TypeRef> = Vec::new();
+    for op in &api.operations {
+        stack.extend(op.params.iter().map(|p| p.ty.clone()));
+        if let Some(b) = &op.body {
+            stack.push(b.ty.clone());
+        }
+    }
+    while let Some(t) = stack.pop() {
+        match t {
+            TypeRef::Named(i) if !used[i] => {
+                used[i] = true;
+                match &api.types[i].kind {
+                    TypeKind::Struct { fields, additional } => {
+                        stack.extend(fields.iter().map(|f| f.ty.clone()));
+                        stack.extend(additional.iter().cloned());
+                    }
+                    TypeKind::Union { variants, .. } => {
+                        stack.extend(variants.iter().map(|v| v.ty.clone()))
+                    }
+                    TypeKind::Alias(t) => stack.push(t.clone()),
+                    TypeKind::Enum { .. } => {}
+                }
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) => stack.push(*inner),
+            _ => {}
+        }
+    }
+    used
+}

@@ -1,0 +1,526 @@
+//! `src/operations.rs`: namespaces, one request builder per operation, and `send`.
+
+use super::*;
+
+/// What `send()` returns, the match arms that decode successes, and the success enum when
+/// there is one.
+/// The type `send()` returns.
+pub(crate) fn success_type(api: &Api, op: &Operation) -> TokenStream {
+    success_shape(api, op).0
+}
+
+/// The success enum's variant for a status.
+pub(crate) fn status_variant(s: StatusMatch) -> String {
+    status_label(s)
+}
+
+pub(super) fn success_shape(
+    api: &Api,
+    op: &Operation,
+) -> (TokenStream, Vec<TokenStream>, TokenStream) {
+    if let Some(enum_name) = &op.success_enum {
+        let name = ident(enum_name);
+        let mut variants = Vec::new();
+        let mut arms = Vec::new();
+        let mut ordered: Vec<&(StatusMatch, ResponseKind)> = op.success.iter().collect();
+        ordered.sort_by_key(|(s, _)| s.precedence());
+        for (status, kind) in ordered {
+            let variant = ident(&status_label(*status));
+            let pattern = match status {
+                StatusMatch::Default => quote! { 200..=299 },
+                other => status_pattern(*other),
+            };
+            let call = decode_call(kind);
+            let doc = format!(
+                " The `{}` response.",
+                status_label(*status).trim_start_matches("Status")
+            );
+            match kind_type(api, kind) {
+                Some(t) => {
+                    variants.push(quote! { #[doc = #doc] #variant(#t), });
+                    arms.push(quote! { #pattern => #call.map(|r| r.map(#name::#variant)), });
+                }
+                None => {
+                    variants.push(quote! { #[doc = #doc] #variant, });
+                    arms.push(quote! { #pattern => #call.map(|r| r.map(|()| #name::#variant)), });
+                }
+            }
+        }
+        let covers_all = op
+            .success
+            .iter()
+            .any(|(s, _)| matches!(s, StatusMatch::Range(2) | StatusMatch::Default));
+        if !covers_all {
+            arms.push(quote! { 200..=299 => response.bytes().map(|r| { let status = r.status(); r.map(|body| #name::Other(status, body)) }), });
+        }
+        let doc = format!(
+            " The successful responses of `{} {}`, one variant per documented status.",
+            op.method.as_str(),
+            op.path
+        );
+        let item = quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variants)*
+                /// A success status the API description does not list, with the raw body.
+                Other(u16, Vec<u8>),
+            }
+        };
+        return (quote! { #name }, arms, item);
+    }
+    let kinds: Vec<&ResponseKind> = op.success.iter().map(|(_, k)| k).collect();
+    let json = kinds.iter().find_map(|k| {
+        if let ResponseKind::Json(t) = k {
+            Some(t)
+        } else {
+            None
+        }
+    });
+    let (ret, call) = match (json, kinds.first()) {
+        (Some(t), _) if kinds.contains(&&ResponseKind::Empty) => {
+            let t = type_tokens(api, t);
+            (quote! { Option<#t> }, quote! { response.json() })
+        }
+        (_, Some(kind)) => (
+            kind_type(api, kind).unwrap_or(quote! { () }),
+            decode_call(kind),
+        ),
+        (_, None) => (quote! { () }, quote! { response.empty() }),
+    };
+    (ret, vec![quote! { 200..=299 => #call, }], quote! {})
+}
+
+/// `src/operations.rs`: namespaces, the client's accessors and one builder per operation.
+pub fn emit_operations(api: &Api) -> TokenStream {
+    emit_operations_part(api, 0..api.operations.len())
+}
+
+/// The part of `src/operations.rs` with the builders of the operations in `range`; the part
+/// that starts at 0 also has the file's prelude and the namespaces.
+pub fn emit_operations_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+    let prelude = if range.start == 0 {
+        let mut items = Vec::new();
+        emit_namespace(api, &api.root, true, &mut items);
+        quote! {
+            //! Resource namespaces and one request builder per operation.
+            #![allow(clippy::too_many_arguments, clippy::needless_lifetimes)]
+            #[allow(unused_imports)]
+            use crate::runtime::{ParamValue, Request, RequestOptions, Secret};
+            #[allow(unused_imports)]
+            use crate::{Client, Error, Response};
+            #[allow(unused_imports)]
+            use crate::types::*;
+            #(#items)*
+        }
+    } else {
+        quote! {}
+    };
+    let builders = api.operations[range].iter().map(|op| emit_builder(api, op));
+    quote! {
+        #prelude
+        #(#builders)*
+    }
+}
+
+pub(super) fn emit_namespace(api: &Api, ns: &Namespace, is_root: bool, out: &mut Vec<TokenStream>) {
+    let client_expr = if is_root {
+        quote! { self }
+    } else {
+        quote! { self.client }
+    };
+    let lifetime = if is_root {
+        quote! { '_ }
+    } else {
+        quote! { 'a }
+    };
+    let mut methods = Vec::new();
+    for child in &ns.children {
+        let accessor = ident(&child.rust_name);
+        let ty = ident(&child.type_name);
+        let doc = format!(" Operations under `{}`.", child.rust_name);
+        methods.push(quote! {
+            #[doc = #doc]
+            pub fn #accessor(&self) -> #ty<#lifetime> { #ty { client: #client_expr } }
+        });
+    }
+    for &i in &ns.operations {
+        methods.push(emit_operation_method(
+            api,
+            &api.operations[i],
+            &client_expr,
+            &lifetime,
+        ));
+    }
+    if is_root {
+        out.push(quote! { impl Client { #(#methods)* } });
+    } else {
+        let ty = ident(&ns.type_name);
+        let doc = format!(
+            " The `{}` operations; from the client, `{}`.",
+            ns.rust_name, ns.rust_name
+        );
+        out.push(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Copy)]
+            pub struct #ty<'a> { client: &'a Client }
+            impl<'a> #ty<'a> { #(#methods)* }
+        });
+    }
+    for child in &ns.children {
+        emit_namespace(api, child, false, out);
+    }
+}
+
+/// The type a builder stores for a parameter, and the argument type that fills it.
+pub(crate) fn param_types(api: &Api, p: &Param) -> (TokenStream, TokenStream, bool) {
+    if p.sensitive && matches!(p.ty, TypeRef::String) {
+        return (quote! { Secret }, quote! { impl Into<Secret> }, true);
+    }
+    match &p.ty {
+        TypeRef::String => (quote! { String }, quote! { impl Into<String> }, true),
+        other => {
+            let t = type_tokens(api, other);
+            (t.clone(), t, false)
+        }
+    }
+}
+
+pub(crate) fn body_field_type(api: &Api, b: &Body) -> TokenStream {
+    match b.encoding {
+        BodyEncoding::Binary => quote! { Vec<u8> },
+        BodyEncoding::Text => quote! { String },
+        _ => type_tokens(api, &b.ty),
+    }
+}
+
+/// Whether the body is a required method argument.
+pub(super) fn body_is_argument(b: &Body) -> bool {
+    b.required && !b.defaultable
+}
+
+pub(super) fn emit_operation_method(
+    api: &Api,
+    op: &Operation,
+    client_expr: &TokenStream,
+    lifetime: &TokenStream,
+) -> TokenStream {
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in &op.params {
+        let name = ident(&p.rust_name);
+        let (_, arg_ty, into) = param_types(api, p);
+        if p.required {
+            args.push(quote! { #name: #arg_ty });
+            inits.push(if into {
+                quote! { #name: #name.into() }
+            } else {
+                quote! { #name }
+            });
+        } else {
+            inits.push(quote! { #name: None });
+        }
+    }
+    if let Some(b) = &op.body {
+        let ty = body_field_type(api, b);
+        if body_is_argument(b) {
+            args.push(quote! { body: #ty });
+            inits.push(quote! { body });
+        } else if b.required {
+            inits.push(quote! { body: Default::default() });
+        } else {
+            inits.push(quote! { body: None });
+        }
+        for f in &b.files {
+            let name = ident(&f.rust_name);
+            inits.push(quote! { #name: None });
+        }
+    }
+    let doc = docs(
+        join_docs(&[
+            op.summary.as_deref(),
+            op.description.as_deref(),
+            Some(&format!("`{} {}`", op.method.as_str(), op.path)),
+        ])
+        .as_deref(),
+    );
+    let deprecated = if op.deprecated {
+        quote! { #[deprecated = "the API marks this operation as deprecated"] }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub fn #method(&self, #(#args),*) -> #builder<#lifetime> {
+            #builder { client: #client_expr, #(#inits,)* options: RequestOptions::default() }
+        }
+    }
+}
+
+pub(super) fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for p in &op.params {
+        let name = ident(&p.rust_name);
+        let (field_ty, arg_ty, into) = param_types(api, p);
+        if p.required {
+            fields.push(quote! { #name: #field_ty });
+        } else {
+            fields.push(quote! { #name: Option<#field_ty> });
+            let doc = docs(
+                join_docs(&[
+                    p.description.as_deref(),
+                    Some(&format!(
+                        "Sent as the `{}` {}.",
+                        p.wire_name,
+                        location_word(p.location)
+                    )),
+                ])
+                .as_deref(),
+            );
+            let value = if into {
+                quote! { value.into() }
+            } else {
+                quote! { value }
+            };
+            setters.push(quote! {
+                #doc
+                pub fn #name(mut self, value: #arg_ty) -> Self { self.#name = Some(#value); self }
+            });
+        }
+    }
+    if let Some(b) = &op.body {
+        let ty = body_field_type(api, b);
+        if body_is_argument(b) {
+            fields.push(quote! { body: #ty });
+        } else if b.required {
+            fields.push(quote! { body: #ty });
+            setters.push(quote! {
+                /// The request body; without this call its default is sent.
+                pub fn body(mut self, body: #ty) -> Self { self.body = body; self }
+            });
+        } else {
+            fields.push(quote! { body: Option<#ty> });
+            setters.push(quote! {
+                /// The request body.
+                pub fn body(mut self, body: #ty) -> Self { self.body = Some(body); self }
+            });
+        }
+    }
+    for f in op.body.iter().flat_map(|b| &b.files) {
+        let name = ident(&f.rust_name);
+        fields.push(quote! { #name: Option<(String, Vec<u8>)> });
+        let doc = docs(
+            join_docs(&[
+                f.description.as_deref(),
+                Some(&format!("Sent as the `{}` file part.", f.wire_name)),
+            ])
+            .as_deref(),
+        );
+        setters.push(quote! {
+            #doc
+            pub fn #name(mut self, file_name: impl Into<String>, contents: impl Into<Vec<u8>>) -> Self {
+                self.#name = Some((file_name.into(), contents.into()));
+                self
+            }
+        });
+    }
+    let (ret, success_arms, success_enum) = success_shape(api, op);
+    let send_body = emit_send(api, op);
+    let decoder = format_ident!("decode_error_{}", op.error_decoder);
+    let doc = format!(
+        " Request builder for `{} {}`; finish with `.send().await`.",
+        op.method.as_str(),
+        op.path
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `.send().await`"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields,)*
+            options: RequestOptions,
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            crate::runtime::request_options_methods!();
+
+            /// Sends the request and returns the decoded body.
+            pub async fn send(self) -> Result<#ret, Error> {
+                self.send_with_response().await.map(Response::into_body)
+            }
+
+            /// Sends the request and returns the decoded body with the status and headers.
+            pub async fn send_with_response(self) -> Result<Response<#ret>, Error> {
+                #send_body
+                let response = self.client.execute(request, self.options).await?;
+                match response.status {
+                    #(#success_arms)*
+                    _ => Err(response.into_error(crate::types::#decoder)),
+                }
+            }
+        }
+
+        #success_enum
+    }
+}
+
+pub(super) fn location_word(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path parameter",
+        ParamLocation::Query => "query parameter",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+pub(super) fn is_scalar(api: &Api, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::String
+        | TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::U64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::Json => true,
+        TypeRef::Named(i) => match &api.types[*i].kind {
+            TypeKind::Enum { .. } => true,
+            TypeKind::Alias(t) => is_scalar(api, t),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The text of a path, header or cookie value: scalars directly, anything else (a union, an
+/// object) through its JSON form, whose strings are sent bare.
+pub(super) fn param_text(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    if is_scalar(api, ty) {
+        quote! { #value.to_param() }
+    } else {
+        quote! { serde_json::to_value(&#value).unwrap_or_default().to_param() }
+    }
+}
+
+/// The statements that build `request`.
+pub(super) fn emit_send(api: &Api, op: &Operation) -> TokenStream {
+    let method = ident(op.method.as_str());
+    let template = &op.path;
+    let security = op.security.iter().map(|alt| {
+        let keys = alt.iter().map(|&i| api.schemes[i].key.as_str());
+        quote! { &[#(#keys),*] }
+    });
+    let mut stmts = vec![quote! {
+        let mut request = Request::new(reqwest::Method::#method, #template, &[#(#security),*]);
+    }];
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(text) => stmts.push(quote! { request.literal(#text); }),
+            PathPart::Param(i) => {
+                let p = &op.params[*i];
+                let name = ident(&p.rust_name);
+                let wire = &p.wire_name;
+                let text = param_text(api, &p.ty, quote! { self.#name });
+                stmts.push(quote! { request.path_param(#wire, &#text)?; });
+            }
+        }
+    }
+    for p in &op.params {
+        if p.location == ParamLocation::Path {
+            continue;
+        }
+        let name = ident(&p.rust_name);
+        let value = if p.required {
+            quote! { let value = &self.#name; }
+        } else {
+            quote! {}
+        };
+        let wire = &p.wire_name;
+        let send = match (p.location, &p.ty) {
+            (ParamLocation::Query, TypeRef::Array(inner)) if is_scalar(api, inner) => {
+                let explode = p.explode;
+                quote! { request.query_array(#wire, value, #explode); }
+            }
+            (ParamLocation::Query, t) if !is_scalar(api, t) => {
+                let deep = p.deep_object;
+                quote! {
+                    if let Ok(object) = serde_json::to_value(value) {
+                        if object.is_object() { request.query_object(#wire, &object, #deep); } else { request.query(#wire, object.to_param()); }
+                    }
+                }
+            }
+            (ParamLocation::Query, _) => quote! { request.query(#wire, value.to_param()); },
+            (ParamLocation::Header, t) => {
+                let lower = p.wire_name.to_ascii_lowercase();
+                let sensitive = p.sensitive;
+                let text = param_text(api, t, quote! { value });
+                quote! { request.header(#lower, &#text, #sensitive)?; }
+            }
+            (ParamLocation::Cookie, t) => {
+                let text = param_text(api, t, quote! { value });
+                quote! { request.cookie(#wire, &#text)?; }
+            }
+            // Path parameters were sent with the path parts above.
+            (ParamLocation::Path, _) => continue,
+        };
+        stmts.push(if p.required {
+            quote! { { #value #send } }
+        } else {
+            quote! { if let Some(value) = &self.#name { #send } }
+        });
+    }
+    if let Some(b) = &op.body {
+        let content_type = safe_media(&b.content_type, b.encoding);
+        let send = match b.encoding {
+            BodyEncoding::Json => quote! { request.json(#content_type, body)?; },
+            BodyEncoding::Form => quote! { request.form(body)?; },
+            BodyEncoding::Multipart => {
+                let pushes = b.files.iter().map(|f| {
+                    let name = ident(&f.rust_name);
+                    let wire = &f.wire_name;
+                    quote! { if let Some((file_name, data)) = &self.#name { files.push((#wire, file_name.as_str(), data.as_slice())); } }
+                });
+                quote! {
+                    #[allow(unused_mut)]
+                    let mut files: Vec<(&str, &str, &[u8])> = Vec::new();
+                    #(#pushes)*
+                    request.multipart(body, &files)?;
+                }
+            }
+            BodyEncoding::Binary => quote! { request.body(#content_type, body.clone()); },
+            BodyEncoding::Text => {
+                quote! { request.body(#content_type, body.clone().into_bytes()); }
+            }
+        };
+        stmts.push(if b.required {
+            quote! { { let body = &self.body; #send } }
+        } else {
+            quote! { if let Some(body) = &self.body { #send } }
+        });
+    }
+    quote! { #(#stmts)* }
+}
+
+/// A media type that is safe as a static header value; wildcards become concrete types.
+pub(super) fn safe_media(media: &str, encoding: BodyEncoding) -> String {
+    let valid = !media.is_empty()
+        && media.bytes().all(|b| (0x20..0x7f).contains(&b))
+        && !media.contains('*');
+    if valid {
+        return media.to_owned();
+    }
+    match encoding {
+        BodyEncoding::Json => "application/json".into(),
+        BodyEncoding::Text => "text/plain".into(),
+        _ => "application/octet-stream".into(),
+    }
+}

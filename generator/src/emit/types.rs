@@ -1,0 +1,482 @@
+//! `src/types.rs`: structs (with constructors for request types), enums, unions, `ErrorBody`
+//! and its decoders.
+
+use super::*;
+
+/// `src/types.rs`: every named type and `ErrorBody`.
+pub fn emit_types(api: &Api) -> TokenStream {
+    emit_types_part(api, &request_types(api), 0..api.types.len())
+}
+
+/// The part of `src/types.rs` with the types in `range`. The part that starts at 0 also has
+/// the file's prelude, and the part that ends at the last type has `ErrorBody` and the error
+/// decoders, so that the parts rendered one after another make the whole file.
+pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize>) -> TokenStream {
+    let prelude = if range.start == 0 {
+        quote! {
+            //! Types of the API's requests and responses.
+            #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+            #[allow(unused_imports)]
+            use serde::{Deserialize, Serialize};
+        }
+    } else {
+        quote! {}
+    };
+    let last = range.end >= api.types.len();
+    let items = api.types[range.clone()]
+        .iter()
+        .zip(range)
+        .map(|(t, i)| emit_type(api, t, request[i]));
+    let error_body = if last {
+        emit_error_body(api)
+    } else {
+        quote! {}
+    };
+    quote! {
+        #prelude
+        #(#items)*
+        #error_body
+    }
+}
+
+// Every struct and enum is `#[non_exhaustive]`, so that what a description can add without
+// breaking its API (a property, an enum value, a union alternative) does not break the crate's
+// consumers either. Structs that requests carry are built with `Type::new(required..)` and a
+// setter per optional property instead of a struct literal, which would have to name every
+// field (smithy-rs and async-openai's builders serve the same end; a constructor plus setters
+// on the type itself needs no second builder type per struct, which large APIs pay for in
+// compile time).
+pub(super) fn emit_type(api: &Api, t: &TypeDef, is_request: bool) -> TokenStream {
+    let name = ident(&t.name);
+    let doc = docs(t.description.as_deref());
+    let non_exhaustive = quote! { #[non_exhaustive] };
+    match &t.kind {
+        TypeKind::Struct { fields, additional } => {
+            let all_optional = fields.iter().all(|f| !f.required);
+            let default = if all_optional {
+                quote! { Default, }
+            } else {
+                quote! {}
+            };
+            let mut field_tokens: Vec<TokenStream> =
+                fields.iter().map(|f| emit_field(api, f)).collect();
+            if let Some(extra) = additional {
+                let extra_ty = type_tokens(api, extra);
+                let field_name = if fields
+                    .iter()
+                    .any(|f| f.rust_name == "additional_properties")
+                {
+                    format_ident!("additional_properties_")
+                } else {
+                    format_ident!("additional_properties")
+                };
+                field_tokens.push(quote! {
+                    /// Properties beyond the ones listed above.
+                    #[serde(flatten)]
+                    pub #field_name: std::collections::BTreeMap<String, #extra_ty>,
+                });
+            }
+            let constructor = if is_request {
+                emit_constructor(api, &name, fields, additional.is_some())
+            } else {
+                quote! {}
+            };
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #non_exhaustive
+                pub struct #name { #(#field_tokens)* }
+                #constructor
+            }
+        }
+        TypeKind::Enum { variants } => emit_enum(&name, doc, variants),
+        TypeKind::Union { variants, tag } => emit_union(api, &name, doc, variants, tag.as_deref()),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(api, target);
+            quote! { #doc pub type #name = #target; }
+        }
+    }
+}
+
+/// `Type::new(required..)` and a setter per optional field, for a struct that requests carry.
+pub(super) fn emit_constructor(
+    api: &Api,
+    name: &Ident,
+    fields: &[Field],
+    additional: bool,
+) -> TokenStream {
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    // Setters share the impl with `new`.
+    let mut methods = crate::naming::Scope::with_reserved(&["new"]);
+    for f in fields {
+        let field = ident(&f.rust_name);
+        let ty = type_tokens(api, &f.ty);
+        let is_string = f.ty == TypeRef::String;
+        let (arg_ty, into) = if is_string {
+            (quote! { impl Into<String> }, quote! { value.into() })
+        } else {
+            (ty.clone(), quote! { value })
+        };
+        let stored = if f.boxed {
+            quote! { Box::new(#into) }
+        } else {
+            into
+        };
+        if f.required {
+            if f.nullable {
+                args.push(quote! { #field: Option<#ty> });
+                inits.push(if f.boxed {
+                    quote! { #field: #field.map(Box::new) }
+                } else {
+                    quote! { #field }
+                });
+            } else {
+                args.push(quote! { #field: #arg_ty });
+                inits.push(match (is_string, f.boxed) {
+                    (true, true) => quote! { #field: Box::new(#field.into()) },
+                    (true, false) => quote! { #field: #field.into() },
+                    (false, true) => quote! { #field: Box::new(#field) },
+                    (false, false) => quote! { #field },
+                });
+            }
+            continue;
+        }
+        inits.push(quote! { #field: None });
+        let setter = ident(&methods.claim(f.rust_name.clone()));
+        let doc = format!(" Sets `{}`.", f.wire_name);
+        let (arg_ty, value) = if f.nullable {
+            // `None` sends an explicit null; not calling the setter leaves the field out.
+            let inner = if f.boxed {
+                quote! { value.map(Box::new) }
+            } else {
+                quote! { value }
+            };
+            (quote! { Option<#ty> }, quote! { Some(#inner) })
+        } else {
+            (arg_ty, quote! { Some(#stored) })
+        };
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: #arg_ty) -> Self {
+                self.#field = #value;
+                self
+            }
+        });
+    }
+    if additional {
+        let field_name = if fields
+            .iter()
+            .any(|f| f.rust_name == "additional_properties")
+        {
+            format_ident!("additional_properties_")
+        } else {
+            format_ident!("additional_properties")
+        };
+        inits.push(quote! { #field_name: Default::default() });
+    }
+    let doc = format!(
+        " Creates a `{name}` from its required properties; set the others with the methods below."
+    );
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #[allow(clippy::new_without_default)]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* }
+            }
+            #(#setters)*
+        }
+    }
+}
+
+pub(super) fn emit_field(api: &Api, f: &Field) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let doc = docs(f.description.as_deref());
+    let wire = &f.wire_name;
+    let rename = if f.rust_name != f.wire_name {
+        quote! { #[serde(rename = #wire)] }
+    } else {
+        quote! {}
+    };
+    let deprecated = if f.deprecated {
+        quote! { #[doc = ""] #[doc = " Deprecated by the API."] }
+    } else {
+        quote! {}
+    };
+    let mut ty = type_tokens(api, &f.ty);
+    if f.boxed {
+        ty = quote! { Box<#ty> };
+    }
+    let (attr, ty) = match (f.required, f.nullable) {
+        (true, false) => (quote! {}, ty),
+        (true, true) => (quote! {}, quote! { Option<#ty> }),
+        (false, false) => (
+            quote! { #[serde(skip_serializing_if = "Option::is_none")] },
+            quote! { Option<#ty> },
+        ),
+        // Absent and null are different answers here: None and Some(None).
+        (false, true) => (
+            quote! { #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::nullable")] },
+            quote! { Option<Option<#ty>> },
+        ),
+    };
+    quote! { #doc #deprecated #rename #attr pub #name: #ty, }
+}
+
+pub(super) fn emit_enum(name: &Ident, doc: TokenStream, variants: &[EnumVariant]) -> TokenStream {
+    let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    let docs_each = wires.iter().map(|w| {
+        let d = format!(" `{w}`");
+        quote! { #[doc = #d] }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #docs_each #idents, )*
+            /// A value this version of the client does not know; kept as sent.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#idents => #wires, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#idents, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        crate::runtime::string_enum!(#name);
+    }
+}
+
+pub(super) fn emit_union(
+    api: &Api,
+    name: &Ident,
+    doc: TokenStream,
+    variants: &[UnionVariant],
+    tag: Option<&str>,
+) -> TokenStream {
+    let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let tys: Vec<TokenStream> = variants
+        .iter()
+        .map(|v| {
+            let t = type_tokens(api, &v.ty);
+            if v.boxed {
+                quote! { Box<#t> }
+            } else {
+                t
+            }
+        })
+        .collect();
+    match tag {
+        None => quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            #[non_exhaustive]
+            pub enum #name {
+                #( #idents(#tys), )*
+                /// A value that matches none of the alternatives this client knows.
+                Unknown(serde_json::Value),
+            }
+        },
+        Some(tag) => {
+            // Tagged by a discriminator: the tag picks the variant, and the variant's own type
+            // still sees the tag property (serde's internally tagged enums would remove it).
+            let arms = variants.iter().zip(&idents).filter_map(|(v, id)| {
+                let value = v.tag_value.as_deref()?;
+                let wrap = if v.boxed { quote! { |v| Self::#id(Box::new(v)) } } else { quote! { Self::#id } };
+                Some(quote! { Some(#value) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom), })
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Serialize)]
+                #[serde(untagged)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #( #idents(#tys), )*
+                    /// A tag value this version of the client does not know; kept as sent.
+                    Unknown(serde_json::Value),
+                }
+
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = serde_json::Value::deserialize(deserializer)?;
+                        let tag = value.get(#tag).and_then(serde_json::Value::as_str).map(str::to_owned);
+                        match tag.as_deref() {
+                            #(#arms)*
+                            _ => Ok(Self::Unknown(value)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn emit_error_body(api: &Api) -> TokenStream {
+    let variants: Vec<Ident> = api
+        .error_variants
+        .iter()
+        .map(|v| ident(&v.rust_name))
+        .collect();
+    let tys: Vec<TokenStream> = api
+        .error_variants
+        .iter()
+        .map(|v| type_tokens(api, &v.ty))
+        .collect();
+    let accessor = |pick: fn(&ErrorVariant) -> &Option<(String, bool)>| -> TokenStream {
+        if api.error_variants.is_empty() {
+            return quote! { match *self {} };
+        }
+        let arms = api.error_variants.iter().map(|v| {
+            let id = ident(&v.rust_name);
+            match pick(v) {
+                Some((field, true)) => {
+                    let f = ident(field);
+                    quote! { Self::#id(body) => Some(body.#f.as_str()), }
+                }
+                Some((field, false)) => {
+                    let f = ident(field);
+                    quote! { Self::#id(body) => body.#f.as_deref(), }
+                }
+                None => quote! { Self::#id(_) => None, },
+            }
+        });
+        quote! { match self { #(#arms)* } }
+    };
+    let request_id = accessor(|v| &v.request_id_field);
+    let message = accessor(|v| &v.message_field);
+    let decoders = api
+        .error_decoders
+        .iter()
+        .enumerate()
+        .map(|(i, d)| emit_error_decoder(api, i, d));
+    quote! {
+        /// The typed body of an error response, one variant per error schema of the API.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum ErrorBody {
+            #( #[allow(missing_docs)] #variants(#tys), )*
+        }
+
+        impl ErrorBody {
+            /// The request id carried in the body, if the error schema has one.
+            pub fn request_id(&self) -> Option<&str> { #request_id }
+
+            /// The human-readable message carried in the body, if the error schema has one.
+            pub fn message(&self) -> Option<&str> { #message }
+        }
+
+        #(#decoders)*
+    }
+}
+
+pub(super) fn status_pattern(s: StatusMatch) -> TokenStream {
+    match s {
+        StatusMatch::Code(c) => {
+            let c = Literal::u16_unsuffixed(c);
+            quote! { #c }
+        }
+        StatusMatch::Range(r) => {
+            let lo = Literal::u16_unsuffixed(r * 100);
+            let hi = Literal::u16_unsuffixed(r * 100 + 99);
+            quote! { #lo..=#hi }
+        }
+        StatusMatch::Default => quote! { _ },
+    }
+}
+
+pub(super) fn emit_error_decoder(
+    api: &Api,
+    index: usize,
+    decoder: &[(StatusMatch, Option<usize>)],
+) -> TokenStream {
+    let name = format_ident!("decode_error_{}", index);
+    let decode = |variant: Option<usize>| match variant {
+        Some(v) => {
+            let id = ident(&api.error_variants[v].rust_name);
+            quote! { serde_json::from_slice(body).ok().map(ErrorBody::#id) }
+        }
+        None => quote! { None },
+    };
+    let doc =
+        quote! { #[doc = " Types an error body by its status, as the operation's responses say."] };
+    match decoder {
+        [] => {
+            quote! { #doc pub(crate) fn #name(_status: u16, _body: &[u8]) -> Option<ErrorBody> { None } }
+        }
+        [(StatusMatch::Default, v)] => {
+            let body = decode(*v);
+            let body_arg = if v.is_some() {
+                quote! { body }
+            } else {
+                quote! { _body }
+            };
+            quote! { #doc pub(crate) fn #name(_status: u16, #body_arg: &[u8]) -> Option<ErrorBody> { #body } }
+        }
+        _ => {
+            let uses_body = decoder.iter().any(|(_, v)| v.is_some());
+            let body_arg = if uses_body {
+                quote! { body }
+            } else {
+                quote! { _body }
+            };
+            let mut arms: Vec<TokenStream> = decoder
+                .iter()
+                .map(|(s, v)| {
+                    let p = status_pattern(*s);
+                    let d = decode(*v);
+                    quote! { #p => #d, }
+                })
+                .collect();
+            if !decoder.iter().any(|(s, _)| *s == StatusMatch::Default) {
+                arms.push(quote! { _ => None, });
+            }
+            quote! { #doc pub(crate) fn #name(status: u16, #body_arg: &[u8]) -> Option<ErrorBody> { match status { #(#arms)* } } }
+        }
+    }
+}
+
+/// The decoding call for one kind of response body.
+pub(super) fn decode_call(kind: &ResponseKind) -> TokenStream {
+    match kind {
+        ResponseKind::Json(_) => quote! { response.json() },
+        ResponseKind::Empty => quote! { response.empty() },
+        ResponseKind::Bytes => quote! { response.bytes() },
+        ResponseKind::Text => quote! { response.text() },
+    }
+}
+
+pub(super) fn kind_type(api: &Api, kind: &ResponseKind) -> Option<TokenStream> {
+    match kind {
+        ResponseKind::Json(t) => Some(type_tokens(api, t)),
+        ResponseKind::Empty => None,
+        ResponseKind::Bytes => Some(quote! { Vec<u8> }),
+        ResponseKind::Text => Some(quote! { String }),
+    }
+}
+
+pub(super) fn status_label(s: StatusMatch) -> String {
+    match s {
+        StatusMatch::Code(c) => format!("Status{c}"),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
