@@ -361,7 +361,7 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
         pointer: pointer.to_owned(),
         doc: doc.cloned(),
     };
-    let ty = |t: &TypeRef| emit::type_tokens(api, t).to_string().replace(' ', "");
+    let ty = |t: &TypeRef| emit::type_text(api, t);
 
     // The client: its credentials and default server.
     let credentials = api
@@ -586,7 +586,7 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
 
 /// A field's Rust type as declared.
 fn field_sig(api: &Api, f: &Field) -> String {
-    let mut sig = emit::type_tokens(api, &f.ty).to_string().replace(' ', "");
+    let mut sig = emit::type_text(api, &f.ty);
     if f.boxed {
         sig = format!("Box<{sig}>");
     }

@@ -63,6 +63,28 @@ fn join_docs(parts: &[Option<&str>]) -> Option<String> {
     }
 }
 
+/// The Rust type of a type reference as text, without spaces (`Vec<Pet>`): what
+/// [`type_tokens`] prints, for reports that compare types (`clientgen diff`) without building
+/// token streams, which cost most of a diff of two large descriptions.
+pub fn type_text(api: &Api, t: &TypeRef) -> String {
+    match t {
+        TypeRef::Named(i) => ident(&api.types[*i].name).to_string(),
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "bool".into(),
+        TypeRef::I32 => "i32".into(),
+        TypeRef::I64 => "i64".into(),
+        TypeRef::U64 => "u64".into(),
+        TypeRef::F32 => "f32".into(),
+        TypeRef::F64 => "f64".into(),
+        TypeRef::Json => "serde_json::Value".into(),
+        TypeRef::Array(inner) => format!("Vec<{}>", type_text(api, inner)),
+        TypeRef::Map(inner) => format!(
+            "std::collections::BTreeMap<String,{}>",
+            type_text(api, inner)
+        ),
+    }
+}
+
 /// The Rust type of a type reference.
 pub fn type_tokens(api: &Api, t: &TypeRef) -> TokenStream {
     match t {

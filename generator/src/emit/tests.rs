@@ -40,3 +40,35 @@ fn status_patterns() {
     );
     assert_eq!(status_pattern(StatusMatch::Default).to_string(), "_");
 }
+
+#[test]
+fn type_text_is_what_type_tokens_prints() {
+    let api = Api {
+        types: vec![TypeDef {
+            name: "Type".into(),
+            description: None,
+            kind: TypeKind::Alias(TypeRef::Json),
+            pointer: "#".into(),
+        }],
+        ..Api::default()
+    };
+    let all = [
+        TypeRef::Named(0),
+        TypeRef::String,
+        TypeRef::Bool,
+        TypeRef::I32,
+        TypeRef::I64,
+        TypeRef::U64,
+        TypeRef::F32,
+        TypeRef::F64,
+        TypeRef::Json,
+        TypeRef::Array(Box::new(TypeRef::Map(Box::new(TypeRef::Named(0))))),
+    ];
+    for t in &all {
+        assert_eq!(
+            type_text(&api, t),
+            type_tokens(&api, t).to_string().replace(' ', ""),
+            "{t:?}"
+        );
+    }
+}
