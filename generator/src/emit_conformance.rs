@@ -306,9 +306,10 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream
             #client_fn
 
             /// An argument from its JSON text; failing means the Rust type cannot hold a value
-            /// that the API description allows.
+            /// that the API description allows. `from_slice`, as the crate decodes responses
+            /// with, so that a debug build reuses the crate's instances of the decoders.
             pub fn arg<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-                serde_json::from_str(json).map_err(|e| format!("{e}: {json}"))
+                serde_json::from_slice(json.as_bytes()).map_err(|e| format!("{e}: {json}"))
             }
 
             /// Prints the verdict of one call; returns it unless it is `ok`.

@@ -82,7 +82,18 @@ impl<'a> Synth<'a> {
         });
         match example {
             Some(e) if self.fits(e, schema, 0) && !e.is_null() => e.clone(),
-            _ => self.value(schema, fill, true),
+            _ => {
+                let v = self.value(schema, fill, true);
+                // An empty array or object would send nothing at all, which a required
+                // parameter does not allow: such a parameter gets its optional parts too.
+                let empty = v.as_array().is_some_and(Vec::is_empty)
+                    || v.as_object().is_some_and(Map::is_empty);
+                if empty {
+                    self.value(schema, Fill::All, true)
+                } else {
+                    v
+                }
+            }
         }
     }
 
@@ -113,6 +124,17 @@ impl<'a> Synth<'a> {
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(alts) = obj.get(key).and_then(Value::as_array) {
+                // Properties beside the alternatives (often alternatives that only list
+                // `required` names): the value must satisfy both, as with `allOf`.
+                if obj.contains_key("properties") {
+                    let first = alts.iter().find(|a| {
+                        self.resolve(a).get("type").and_then(Value::as_str) != Some("null")
+                    });
+                    let mut own = obj.clone();
+                    own.remove(key);
+                    own.insert("allOf".into(), Value::Array(first.into_iter().cloned().collect()));
+                    return self.build(&Value::Object(own), fill, request, depth + 1);
+                }
                 return self.build_alternative(schema, alts, fill, request, depth);
             }
         }
@@ -806,6 +828,18 @@ mod tests {
         let all = s.value(&schema, Fill::All, true);
         assert_eq!(all["tags"], json!(["a"]));
         assert!(all.get("ro").is_none(), "read-only properties are not sent");
+    }
+
+    #[test]
+    fn alternatives_beside_properties_add_their_required_names() {
+        let doc = json!({});
+        let s = Synth::new(&doc);
+        let schema = json!({
+            "type": "object",
+            "properties": {"id": {"type": "integer"}, "owner": {"type": "string"}},
+            "oneOf": [{"required": ["id"]}, {"required": ["owner"]}]
+        });
+        assert_eq!(s.value(&schema, Fill::Required, true), json!({"id": 1}));
     }
 
     #[test]
