@@ -132,7 +132,10 @@ impl<'a> Synth<'a> {
                     });
                     let mut own = obj.clone();
                     own.remove(key);
-                    own.insert("allOf".into(), Value::Array(first.into_iter().cloned().collect()));
+                    own.insert(
+                        "allOf".into(),
+                        Value::Array(first.into_iter().cloned().collect()),
+                    );
                     return self.build(&Value::Object(own), fill, request, depth + 1);
                 }
                 return self.build_alternative(schema, alts, fill, request, depth);

@@ -359,7 +359,10 @@ fn operations_conform_to_their_descriptions() {
             .read_to_string(&mut stdout);
         let _ = run.wait();
         if let Ok(Some(status)) = child.try_wait() {
-            row.note = format!("prism exited during the run ({status}); see {}", log.display());
+            row.note = format!(
+                "prism exited during the run ({status}); see {}",
+                log.display()
+            );
         }
         let _ = child.kill();
         let _ = child.wait();
@@ -424,7 +427,9 @@ fn operations_conform_to_their_descriptions() {
     for (spec, r) in &rows {
         if !r.note.is_empty() {
             match known(&spec.label, &r.note) {
-                Some(reason) => table.push_str(&format!("- {}: {} (known: {reason})\n", spec.label, r.note)),
+                Some(reason) => {
+                    table.push_str(&format!("- {}: {} (known: {reason})\n", spec.label, r.note))
+                }
                 None => unexpected.push(format!("{}: {}", spec.label, r.note)),
             }
         }
@@ -453,7 +458,9 @@ fn operations_conform_to_their_descriptions() {
     for ((spec, needle, _), used) in KNOWN.iter().zip(&used) {
         let ran = rows.iter().any(|(s, _)| s.label == *spec);
         if ran && !used {
-            unexpected.push(format!("{spec}: known failure `{needle}` does not occur any more: remove it"));
+            unexpected.push(format!(
+                "{spec}: known failure `{needle}` does not occur any more: remove it"
+            ));
         }
     }
     println!("{table}");

@@ -27,10 +27,41 @@ mod support {
         Some(client)
     }
     /// An argument from its JSON text; failing means the Rust type cannot hold a value
-    /// that the API description allows. `from_slice`, as the crate decodes responses
-    /// with, so that a debug build reuses the crate's instances of the decoders.
-    pub fn arg<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-        serde_json::from_slice(json.as_bytes()).map_err(|e| format!("{e}: {json}"))
+    /// that the API description allows, or holds it only in part (it would send
+    /// something else). `from_slice`, as the crate decodes responses with, so that a
+    /// debug build reuses the crate's instances of the decoders.
+    pub fn arg<T: serde::de::DeserializeOwned + serde::Serialize>(
+        json: &str,
+    ) -> Result<T, String> {
+        let value: T = serde_json::from_slice(json.as_bytes())
+            .map_err(|e| format!("{e}: {json}"))?;
+        let sent = serde_json::to_value(&value).map_err(|e| e.to_string())?;
+        let given: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| e.to_string())?;
+        if same(&given, &sent) {
+            Ok(value)
+        } else {
+            Err(format!("the type would send {sent} for {given}"))
+        }
+    }
+    /// JSON equality up to what serialisation may change: number forms (1 and 1.0)
+    /// and absent against null members.
+    fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+            (Value::Array(x), Value::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                let null = Value::Null;
+                x.keys()
+                    .chain(y.keys())
+                    .all(|k| same(x.get(k).unwrap_or(&null), y.get(k).unwrap_or(&null)))
+            }
+            (Value::String(x), y) if !y.is_string() => y.to_string() == *x,
+            _ => a == b,
+        }
     }
     /// Prints the verdict of one call; returns it unless it is `ok`.
     pub fn check(
