@@ -123,10 +123,16 @@ fn emit_call(
     if let Some(b) = &op.body {
         let is_argument = b.required && !b.defaultable;
         if b.required || fill == Fill::All {
-            let value = match raw_body_schema(synth, op, b) {
+            let mut value = match raw_body_schema(synth, op, b) {
                 Some(schema) => synth.value(schema, fill, true),
                 None => Value::Object(Default::default()),
             };
+            // Multipart file parts are not fields of the body type: they have setters.
+            if let Value::Object(map) = &mut value {
+                for f in &b.files {
+                    map.remove(&f.wire_name);
+                }
+            }
             let body = match b.encoding {
                 BodyEncoding::Binary => {
                     fingerprint.push_str("body=bytes;");
@@ -241,6 +247,15 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream
     let client_fn = emit_client_fn(api);
     let mut names = BTreeSet::new();
     let mut tests = Vec::new();
+    // Operations are reported by id; a duplicated id (a spec error the generator tolerates)
+    // gets its method and path too, so that each operation has a line of its own.
+    let mut seen_ids = BTreeSet::new();
+    let duplicated: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .filter(|op| !seen_ids.insert(op.id.as_str()))
+        .map(|op| op.id.as_str())
+        .collect();
     for (op, chain) in api.operations.iter().zip(chains(api)) {
         // Joined with single underscores (a double one is not snake case); the rare
         // collision this allows gets a number.
@@ -262,7 +277,11 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream
             n += 1;
         }
         let name = ident(&name);
-        let id = Literal::string(&op.id);
+        let id = if duplicated.contains(op.id.as_str()) {
+            Literal::string(&format!("{} ({} {})", op.id, op.method.as_str(), op.path))
+        } else {
+            Literal::string(&op.id)
+        };
         let has_success = op.success.iter().any(|(s, _)| match s {
             StatusMatch::Code(c) => (200..300).contains(c),
             StatusMatch::Range(r) => *r == 2,

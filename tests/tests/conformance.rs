@@ -8,7 +8,7 @@
 //! Prism comes from `PRISM_BIN` or `target/prism` (where `.ci/run` installs it); without it
 //! the runner skips, saying so. `CONFORMANCE_SPECS` (comma-separated substrings of spec labels)
 //! limits the run to some descriptions; `CONFORMANCE_MAX_OPERATIONS` leaves out the larger
-//! ones (CI does, for time: `bench/conformance.sh` runs them all).
+//! ones other than Stytch's (CI does, for time: `bench/conformance.sh` runs them all).
 
 mod common;
 
@@ -25,7 +25,104 @@ use common::root;
 /// the failure's `operation verdict detail` or in the run's note, reason). The runner fails
 /// on any other failure of ours, and on an entry that matches nothing any more (so the list
 /// shrinks as the causes are fixed).
-const KNOWN: &[(&str, &str, &str)] = &[];
+const KNOWN: &[(&str, &str, &str)] = &[
+    // Run in CI (CONFORMANCE_MAX_OPERATIONS=100).
+    (
+        "openapi-3.0/keeper.json",
+        "property 'authorization'",
+        "spec fault: `Authorization` is declared as a header parameter, which OpenAPI says to ignore (clientgen does) and Prism requires",
+    ),
+    (
+        "openapi-3.0/xero_files.yaml",
+        "required property 'name'",
+        "spec fault: `Folder` requires `name`, but its property is `Name`",
+    ),
+    (
+        "openapi-3.0/xero_files.yaml",
+        "expected struct Folder",
+        "spec fault Prism does not flag: the response example is a JSON string, not the object its schema says",
+    ),
+    (
+        "openapi-3.0/xero_files.yaml",
+        "updateFile",
+        "not triaged: Prism misses `id` and more in a body that survives its type",
+    ),
+    (
+        "openapi-3.1/redocly-museum.yaml",
+        "buyMuseumTickets",
+        "not triaged: Prism misses `ticketType` in a body (allOf of an inline object and a $ref) that survives its type",
+    ),
+    (
+        "openapi-3.1/scalar-galaxy.yaml",
+        "missing field `id`",
+        "lowering: a property both required and readOnly is required in the request type too, so a valid request cannot be built",
+    ),
+    (
+        "openapi-3.0/ory-kratos.json",
+        "Flow",
+        "not triaged: oneOf request bodies (login, registration, settings, recovery, verification flows); the synthesised alternative is not the one Prism matches",
+    ),
+    (
+        "openapi-3.0/oxide-buildomat.json",
+        "task_output_download",
+        "not triaged: Prism answers 500 for this binary download",
+    ),
+    (
+        "openapi-3.0/swagger-petstore3.yaml",
+        "loginUser",
+        "ours (emit/runtime): no Accept header is sent, so the server picks application/xml, listed first, and the JSON decoder fails",
+    ),
+    // Only in bench/conformance.sh; each spec's failures are matched as a whole until triaged
+    // (causes found so far in the reason).
+    (
+        "openapi-3.0/github-api.github.com-progenitor.json",
+        "prism exited",
+        "Prism cannot load this description (ResolverError)",
+    ),
+    (
+        "openapi-3.1/openai-openapi.yaml",
+        "prism exited",
+        "Prism crashes during the run (TypeError in its request handling)",
+    ),
+    (
+        "openapi-3.1/openai-openapi.yaml",
+        "",
+        "not triaged; unions under allOf with a nullable sibling lower to structs (lowering)",
+    ),
+    (
+        "openapi-3.0/openai-3.0.0.yaml",
+        "",
+        "not triaged; `allOf: [{$ref: oneOf-union}, {nullable: true}]` lowers to a struct, so `tool_choice: \"none\"` cannot decode (lowering)",
+    ),
+    (
+        "openapi-3.0/box-openapi.json",
+        "",
+        "not triaged; `allOf: [{type: string, nullable: true}, {nullable: false}]` lowers to a struct (lowering); paths with `#fragment` are sent (lowering)",
+    ),
+    (
+        "openapi-3.0/datadog-v1.yaml",
+        "",
+        "not triaged; required readOnly `id` in request types (lowering)",
+    ),
+    (
+        "openapi-3.0/github-api.github.com-octokit.json",
+        "",
+        "not triaged; path oneOf [integer, string] ambiguous for Prism; some nested allOf responses do not decode",
+    ),
+    ("openapi-3.0/linode-openapi.yaml", "", "not triaged"),
+    (
+        "openapi-3.1/lichess-bundled.yaml",
+        "",
+        "not triaged; mostly form bodies Prism reads as missing",
+    ),
+    (
+        "openapi-3.0/asana_oas.yaml",
+        "",
+        "not triaged; a multipart file part dropped from the text fields' type",
+    ),
+    ("openapi-3.0/oxide-nexus.json", "", "not triaged"),
+    ("openapi-3.0/sonarr-v5.json", "", "not triaged"),
+];
 
 /// Verdicts of the generated test that are our fault.
 const OURS: &[&str] = &["rejected", "decode", "unrepresentable", "refused"];
@@ -295,7 +392,9 @@ fn operations_conform_to_their_descriptions() {
         if output.operations == 0 {
             continue;
         }
-        if output.operations > max_operations {
+        // Stytch's descriptions, ours and the official one, are what this project is for:
+        // the limit never leaves them out.
+        if output.operations > max_operations && !spec.label.contains("stytch") {
             left_out.push(format!("{} ({} operations)", spec.label, output.operations));
             continue;
         }
