@@ -125,6 +125,7 @@ pub struct ApiError {
     snippet: String,
     retry_after: Option<Duration>,
     attempts: u32,
+    headers: HeaderMap,
 }
 
 impl ApiError {
@@ -151,7 +152,13 @@ impl ApiError {
             snippet: snippet(raw),
             retry_after,
             attempts,
+            headers: headers.clone(),
         }
+    }
+
+    /// The response headers (rate limits, a mock server's validation report, ...).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 
     /// The HTTP status code.

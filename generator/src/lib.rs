@@ -5,12 +5,14 @@
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod emit_conformance;
 mod lines;
 pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod parse;
 pub mod render;
+pub mod synth;
 pub mod write;
 
 use std::path::PathBuf;
@@ -331,6 +333,10 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
         return Err(fail(diags));
     };
     let api = lower::lower(&parsed, &mut diags);
+    // The conformance test synthesises its arguments from the raw schemas, so it is emitted
+    // before the document is freed.
+    let conformance = (!diags.has_errors())
+        .then(|| emit_conformance::emit_conformance(&api, &parsed.raw, &options.crate_name));
     let t2 = Instant::now();
     // The model owns everything it needs: freeing the document now lets rendering reuse its
     // memory (peak on the GitHub spec 294 -> 214 MiB).
@@ -347,16 +353,36 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
             contents: format!("{header}\n{text}"),
         });
     }
+    let mut manifest = emit::emit_manifest(
+        &api,
+        &options.crate_name,
+        &options.crate_version,
+        &spec_blob_id(spec_text),
+        &header.replacen("//", "#", 1),
+    );
+    manifest.push_str(emit_conformance::DEV_DEPENDENCIES);
     files.push(OutFile {
         path: "Cargo.toml".into(),
-        contents: emit::emit_manifest(
-            &api,
-            &options.crate_name,
-            &options.crate_version,
-            &spec_blob_id(spec_text),
-            &header.replacen("//", "#", 1),
-        ),
+        contents: manifest,
     });
+    if let Some(tokens) = conformance {
+        let text = render::render(tokens, &header).map_err(|message| {
+            Errors(vec![Diagnostic {
+                severity: Severity::Error,
+                pointer: "#".into(),
+                message: format!("tests/conformance/operations.rs: {message}"),
+                line: None,
+            }])
+        })?;
+        files.push(OutFile {
+            path: "tests/conformance/main.rs".into(),
+            contents: emit_conformance::main_file(&header),
+        });
+        files.push(OutFile {
+            path: "tests/conformance/operations.rs".into(),
+            contents: text,
+        });
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let t3 = Instant::now();
     Ok(Output {

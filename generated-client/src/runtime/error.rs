@@ -126,6 +126,7 @@ pub struct ApiError {
     snippet: String,
     retry_after: Option<Duration>,
     attempts: u32,
+    headers: HeaderMap,
 }
 
 impl ApiError {
@@ -152,7 +153,13 @@ impl ApiError {
             snippet: snippet(raw),
             retry_after,
             attempts,
+            headers: headers.clone(),
         }
+    }
+
+    /// The response headers (rate limits, a mock server's validation report, ...).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 
     /// The HTTP status code.

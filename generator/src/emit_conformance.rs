@@ -1,0 +1,421 @@
+//! The generated crate's conformance test (`tests/conformance/`): one test per operation that calls it with
+//! spec-valid arguments (required ones only, then every optional one too) against the server
+//! at `TEST_API_BASE_URL`, meant to be a spec-validating mock such as Prism in `--errors` mode.
+//! Each call prints one tab-separated line (`conformance`, operation, mode, verdict, detail)
+//! that the workspace's conformance runner collects.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use crate::emit::type_tokens;
+use crate::model::*;
+use crate::synth::{Fill, Synth};
+
+/// The dev-dependencies the conformance test needs, appended to the generated manifest.
+/// A consumer's build never compiles them: only `cargo test` of the generated crate does.
+pub const DEV_DEPENDENCIES: &str = "
+[dev-dependencies]
+# Only for the conformance test (tests/conformance/).
+tokio = { version = \"1\", features = [\"macros\", \"rt\"] }
+";
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The accessor chain of every operation: `["organizations", "members"]`, by operation index.
+fn chains(api: &Api) -> Vec<Vec<String>> {
+    fn walk(ns: &Namespace, chain: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        for &i in &ns.operations {
+            out[i] = chain.clone();
+        }
+        for child in &ns.children {
+            chain.push(child.rust_name.clone());
+            walk(child, chain, out);
+            chain.pop();
+        }
+    }
+    let mut out = vec![Vec::new(); api.operations.len()];
+    walk(&api.root, &mut Vec::new(), &mut out);
+    out
+}
+
+/// The raw parameter object for an IR parameter: the operation's own, else the path item's.
+fn raw_param<'a>(synth: &Synth<'a>, op: &Operation, p: &Param) -> Option<&'a Value> {
+    let location = match p.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    };
+    let path_item = op.pointer.rsplit_once('/').map_or("", |(a, _)| a);
+    [op.pointer.as_str(), path_item]
+        .into_iter()
+        .filter_map(|ptr| synth.at(ptr)?.get("parameters")?.as_array())
+        .flatten()
+        .map(|q| synth.resolve(q))
+        .find(|q| {
+            q.get("name").and_then(Value::as_str) == Some(p.wire_name.as_str())
+                && q.get("in").and_then(Value::as_str) == Some(location)
+        })
+}
+
+/// The raw schema of the operation's request body, for its media type.
+fn raw_body_schema<'a>(synth: &Synth<'a>, op: &Operation, b: &Body) -> Option<&'a Value> {
+    let body = synth.resolve(synth.at(&op.pointer)?.get("requestBody")?);
+    let content = body.get("content")?.as_object()?;
+    let media = content
+        .get(&b.content_type)
+        .or_else(|| content.values().next())?;
+    media.get("schema")
+}
+
+/// JSON text of a synthesised value, shaped for the Rust type that receives it: strings for
+/// `String` parameters whatever the schema says (undeclared template parameters have none).
+fn json_for(ty: &TypeRef, v: Value) -> String {
+    let v = match (ty, v) {
+        (TypeRef::String, Value::String(s)) => Value::String(s),
+        (TypeRef::String, Value::Null) => Value::String("conformance".into()),
+        (TypeRef::String, other) => Value::String(other.to_string()),
+        (_, other) => other,
+    };
+    v.to_string()
+}
+
+/// The call of one operation in one mode (an async block yielding the outcome), and a
+/// fingerprint of the request it sends.
+fn emit_call(
+    api: &Api,
+    synth: &Synth,
+    op: &Operation,
+    chain: &[String],
+    fill: Fill,
+) -> (TokenStream, String) {
+    let mut lets = Vec::new();
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    // The mode's fingerprint: the same text for two modes means the same request.
+    let mut fingerprint = String::new();
+    for (i, p) in op.params.iter().enumerate() {
+        if !p.required && fill == Fill::Required {
+            continue;
+        }
+        let value = match raw_param(synth, op, p) {
+            Some(raw) => synth.param_value(raw, fill),
+            None => Value::String("conformance".into()),
+        };
+        let json = json_for(&p.ty, value);
+        fingerprint.push_str(&format!("{}={json};", p.wire_name));
+        let var = ident(&format!("p{i}"));
+        let ty = type_tokens(api, &p.ty);
+        let json = Literal::string(&json);
+        lets.push(quote! { let #var: #ty = support::arg(#json)?; });
+        if p.required {
+            args.push(quote! { #var });
+        } else {
+            let setter = ident(&p.rust_name);
+            setters.push(quote! { .#setter(#var) });
+        }
+    }
+    if let Some(b) = &op.body {
+        let is_argument = b.required && !b.defaultable;
+        if b.required || fill == Fill::All {
+            let mut value = match raw_body_schema(synth, op, b) {
+                Some(schema) => synth.value(schema, fill, true),
+                None => Value::Object(Default::default()),
+            };
+            // Multipart file parts are not fields of the body type: they have setters.
+            if let Value::Object(map) = &mut value {
+                for f in &b.files {
+                    map.remove(&f.wire_name);
+                }
+            }
+            let body = match b.encoding {
+                BodyEncoding::Binary => {
+                    fingerprint.push_str("body=bytes;");
+                    quote! { let body: Vec<u8> = b"conformance".to_vec(); }
+                }
+                BodyEncoding::Text => {
+                    let text = match value {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    fingerprint.push_str(&format!("body={text};"));
+                    quote! { let body: String = #text.to_owned(); }
+                }
+                BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
+                    let json = value.to_string();
+                    fingerprint.push_str(&format!("body={json};"));
+                    let ty = type_tokens(api, &b.ty);
+                    let json = Literal::string(&json);
+                    quote! { let body: #ty = support::arg(#json)?; }
+                }
+            };
+            lets.push(body);
+            // A defaultable required body is sent as its default unless `.body(..)` is
+            // called; the required mode keeps the default.
+            if is_argument {
+                args.push(quote! { body });
+            } else if fill == Fill::All {
+                setters.push(quote! { .body(body) });
+            } else {
+                lets.pop();
+            }
+        }
+        for f in &b.files {
+            if fill == Fill::All {
+                fingerprint.push_str(&format!("file={};", f.wire_name));
+                let setter = ident(&f.rust_name);
+                setters.push(quote! { .#setter("conformance.txt", b"conformance".to_vec()) });
+            }
+        }
+    }
+    let accessors = chain.iter().map(|c| {
+        let c = ident(c);
+        quote! { .#c() }
+    });
+    let method = ident(&op.method_name);
+    let call = quote! {
+        async {
+            #(#lets)*
+            Ok(client #(#accessors)* .#method(#(#args),*) #(#setters)* .send().await.map(|_| ()))
+        }
+        .await
+    };
+    (call, fingerprint)
+}
+
+/// The client built for the conformance test: the base URL from the environment, dummy
+/// credentials for every security scheme, and no retries (a mock answers at once).
+fn emit_client_fn(api: &Api) -> TokenStream {
+    let dummy = |c: &str| Literal::string(&format!("conformance-{}", c.replace('_', "-")));
+    let constructor = api.constructor_scheme.map(|i| &api.schemes[i]);
+    let args: Vec<Literal> = constructor
+        .map(|s| s.credentials.iter().map(|c| dummy(c)).collect())
+        .unwrap_or_default();
+    let setters = api
+        .schemes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != api.constructor_scheme)
+        .map(|(_, s)| {
+            let name = ident(&s.rust_name);
+            let values = s.credentials.iter().map(|c| dummy(c));
+            quote! { .#name(#(#values),*) }
+        });
+    quote! {
+        /// A client for the server at `TEST_API_BASE_URL`, or `None` (the test is skipped).
+        pub fn client() -> Option<Client> {
+            let Ok(base_url) = std::env::var("TEST_API_BASE_URL") else {
+                println!("conformance: skipped; set TEST_API_BASE_URL to a spec-validating mock of this API (Prism with --errors)");
+                return None;
+            };
+            let client = Client::builder(#(#args),*)
+                .base_url(base_url)
+                #(#setters)*
+                .max_retries(0)
+                .build()
+                .expect("the conformance client builds");
+            Some(client)
+        }
+    }
+}
+
+/// `tests/conformance/main.rs`: the test target's root, which only names the generated
+/// module, so that `cargo fmt` (which formats test targets) leaves the generated text alone.
+pub fn main_file(header: &str) -> String {
+    format!(
+        "{header}
+//! Calls every operation of this crate with spec-valid arguments against the server at
+//! `TEST_API_BASE_URL`, a spec-validating mock of the API such as `prism mock --errors`;
+//! without it, every test is skipped. Run with
+//! `TEST_API_BASE_URL=http://127.0.0.1:4010 cargo test --test conformance`.
+
+#[rustfmt::skip]
+mod operations;
+"
+    )
+}
+
+/// `tests/conformance/operations.rs`: the tests, one per operation.
+pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream {
+    let synth = Synth::new(raw);
+    let lib = ident(&crate_name.replace('-', "_"));
+    let client_fn = emit_client_fn(api);
+    let mut names = BTreeSet::new();
+    let mut tests = Vec::new();
+    // Operations are reported by id; a duplicated id (a spec error the generator tolerates)
+    // gets its method and path too, so that each operation has a line of its own.
+    let mut seen_ids = BTreeSet::new();
+    let duplicated: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .filter(|op| !seen_ids.insert(op.id.as_str()))
+        .map(|op| op.id.as_str())
+        .collect();
+    for (op, chain) in api.operations.iter().zip(chains(api)) {
+        // Joined with single underscores (a double one is not snake case); the rare
+        // collision this allows gets a number.
+        let mut base = chain.join("_");
+        if !base.is_empty() {
+            base.push('_');
+        }
+        base.push_str(op.method_name.trim_start_matches('_'));
+        while base.contains("__") {
+            base = base.replace("__", "_");
+        }
+        if base.starts_with(|c: char| c.is_ascii_digit()) || base.is_empty() {
+            base.insert_str(0, "op_");
+        }
+        let mut name = base.clone();
+        let mut n = 2;
+        while !names.insert(name.clone()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        let name = ident(&name);
+        let id = if duplicated.contains(op.id.as_str()) {
+            Literal::string(&format!("{} ({} {})", op.id, op.method.as_str(), op.path))
+        } else {
+            Literal::string(&op.id)
+        };
+        let has_success = op.success.iter().any(|(s, _)| match s {
+            StatusMatch::Code(c) => (200..300).contains(c),
+            StatusMatch::Range(r) => *r == 2,
+            StatusMatch::Default => false,
+        });
+        let (required, required_print) = emit_call(api, &synth, op, &chain, Fill::Required);
+        let (all, all_print) = emit_call(api, &synth, op, &chain, Fill::All);
+        let all = if all_print == required_print {
+            quote! {}
+        } else {
+            quote! { support::check(#id, "all", #has_success, #all), }
+        };
+        tests.push(quote! {
+            #[tokio::test]
+            async fn #name() {
+                let Some(client) = support::client() else { return };
+                support::assert_ok(&[
+                    support::check(#id, "required", #has_success, #required),
+                    #all
+                ]);
+            }
+        });
+    }
+    quote! {
+        //! Calls every operation with spec-valid arguments (required ones only, then every
+        //! optional one too) against the server at `TEST_API_BASE_URL`; without it every test
+        //! is skipped. Meant for a mock that validates requests against the API description and
+        //! answers with its examples, such as `prism mock --errors`. Each call prints one line:
+        //! `conformance<TAB>operation<TAB>mode<TAB>verdict<TAB>detail`, and fails unless the
+        //! verdict is `ok`.
+        #![allow(deprecated, unused_imports, clippy::all)]
+
+        use #lib::types::*;
+        use #lib::{Client, Error};
+
+        // `arg` goes unused in an API whose operations take no arguments.
+        #[allow(dead_code)]
+        mod support {
+            use super::*;
+
+            #client_fn
+
+            /// An argument from its JSON text; failing means the Rust type cannot hold a value
+            /// that the API description allows, or holds it only in part (it would send
+            /// something else). `from_slice`, as the crate decodes responses with, so that a
+            /// debug build reuses the crate's instances of the decoders.
+            pub fn arg<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<T, String> {
+                let value: T = serde_json::from_slice(json.as_bytes()).map_err(|e| format!("{e}: {json}"))?;
+                let sent = serde_json::to_value(&value).map_err(|e| e.to_string())?;
+                let given: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+                if same(&given, &sent) {
+                    Ok(value)
+                } else {
+                    Err(format!("the type would send {sent} for {given}"))
+                }
+            }
+
+            /// JSON equality up to what serialisation may change: number forms (1 and 1.0)
+            /// and absent against null members.
+            fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+                use serde_json::Value;
+                match (a, b) {
+                    (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+                    (Value::Array(x), Value::Array(y)) => {
+                        x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+                    }
+                    (Value::Object(x), Value::Object(y)) => {
+                        let null = Value::Null;
+                        x.keys().chain(y.keys()).all(|k| same(x.get(k).unwrap_or(&null), y.get(k).unwrap_or(&null)))
+                    }
+                    // A string parameter may stand for any scalar the schema allows.
+                    (Value::String(x), y) if !y.is_string() => y.to_string() == *x,
+                    _ => a == b,
+                }
+            }
+
+            /// Prints the verdict of one call; returns it unless it is `ok`.
+            pub fn check(operation: &str, mode: &str, has_success: bool, outcome: Result<Result<(), Error>, String>) -> Option<String> {
+                let (verdict, detail) = verdict(has_success, outcome);
+                let detail = detail.replace(['\t', '\n', '\r'], " ");
+                println!("conformance\t{operation}\t{mode}\t{verdict}\t{detail}");
+                (verdict != "ok").then(|| format!("{operation} ({mode}): {verdict}: {detail}"))
+            }
+
+            /// Fails the test when a call of it did not succeed, after every mode has run.
+            pub fn assert_ok(outcomes: &[Option<String>]) {
+                let failures: Vec<&String> = outcomes.iter().flatten().collect();
+                assert!(failures.is_empty(), "{failures:#?}");
+            }
+
+            /// `ok`; `rejected` (the server found the request invalid); `decode` (the response
+            /// could not be decoded); `unrepresentable` (a spec-valid argument does not fit its
+            /// Rust type); `refused` (the client would not send it); `spec` (the server's
+            /// answer breaks the description itself); `status` and `transport` otherwise.
+            fn verdict(has_success: bool, outcome: Result<Result<(), Error>, String>) -> (&'static str, String) {
+                let error = match outcome {
+                    Err(e) => return ("unrepresentable", e),
+                    Ok(Ok(())) => return ("ok", String::new()),
+                    Ok(Err(e)) => e,
+                };
+                let api = match &error {
+                    Error::Api(api) => api,
+                    Error::Decode(_) => return ("decode", error.to_string()),
+                    Error::InvalidRequest(_) => return ("refused", error.to_string()),
+                    _ => return ("transport", error.to_string()),
+                };
+                // Prism names the violations in `sl-violations`, each with a location that
+                // starts with `request` or `response`; its own errors are problem+json bodies.
+                let violations = api
+                    .headers()
+                    .get("sl-violations")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                let snippet = api.snippet();
+                let detail = format!("status {}: {violations} {snippet}", api.status());
+                if violations.contains("[\"request\"") {
+                    ("rejected", detail)
+                } else if violations.contains("[\"response\"")
+                    || snippet.contains("prism/errors#NO_RESPONSE_DEFINED")
+                    || snippet.contains("prism/errors#NO_COMPLEX_OBJECT_TEXT")
+                {
+                    ("spec", detail)
+                } else if snippet.contains("stoplight.io/prism/errors#") {
+                    ("rejected", detail)
+                } else if !has_success {
+                    // The operation documents no success: its documented error is the answer.
+                    ("ok", String::new())
+                } else {
+                    ("status", detail)
+                }
+            }
+        }
+
+        #(#tests)*
+    }
+}
