@@ -163,6 +163,7 @@ impl<'a> GetConnectedAppsBuilder<'a> {
             "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps",
             &[&["basicAuth"]],
         );
+        request.accept("application/json");
         request.literal("/v1/b2b/organizations/");
         request.path_param("organization_id", &self.organization_id.to_param())?;
         request.literal("/members/");
@@ -228,6 +229,7 @@ impl<'a> RevokeBuilder<'a> {
             "/v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke",
             &[&["basicAuth"]],
         );
+        request.accept("application/json");
         request.literal("/v1/b2b/organizations/");
         request.path_param("organization_id", &self.organization_id.to_param())?;
         request.literal("/members/");
@@ -291,6 +293,7 @@ impl<'a> ConnectedAppsBuilder<'a> {
             "/v1/b2b/organizations/{organization_id}/connected_apps",
             &[&["basicAuth"]],
         );
+        request.accept("application/json");
         request.literal("/v1/b2b/organizations/");
         request.path_param("organization_id", &self.organization_id.to_param())?;
         request.literal("/connected_apps");
@@ -347,6 +350,7 @@ impl<'a> GetConnectedAppBuilder<'a> {
             "/v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}",
             &[&["basicAuth"]],
         );
+        request.accept("application/json");
         request.literal("/v1/b2b/organizations/");
         request.path_param("organization_id", &self.organization_id.to_param())?;
         request.literal("/connected_apps/");

@@ -139,6 +139,13 @@ impl Request {
         }
     }
 
+    /// Sets the `Accept` header: the media types the generator found the responses in
+    /// (visible ASCII, checked at generation time).
+    pub(crate) fn accept(&mut self, media: &'static str) {
+        self.headers
+            .insert(reqwest::header::ACCEPT, HeaderValue::from_static(media));
+    }
+
     /// Adds a header parameter after checking its value.
     pub(crate) fn header(
         &mut self,

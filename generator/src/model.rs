@@ -277,6 +277,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// The `Accept` header to send: the media types the responses are read as.
+    pub accept: Option<String>,
 }
 
 /// A piece of a path template.

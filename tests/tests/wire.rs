@@ -84,6 +84,9 @@ fn assert_common(request: &Recorded) {
     assert_eq!(request.header_all("authorization"), vec![EXPECTED_AUTH]);
     let agent = request.header("user-agent").expect("a User-Agent header");
     assert!(agent.starts_with("stytch-b2b/"), "user agent {agent:?}");
+    // Every operation answers JSON, and says so, so a server that could answer otherwise
+    // picks what the client reads.
+    assert_eq!(request.header_all("accept"), vec!["application/json"]);
     assert_eq!(request.query(), None, "no query string: {}", request.target);
 }
 

@@ -422,6 +422,9 @@ pub(super) fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     let mut stmts = vec![quote! {
         let mut request = Request::new(reqwest::Method::#method, #template, &[#(#security),*]);
     }];
+    if let Some(accept) = &op.accept {
+        stmts.push(quote! { request.accept(#accept); });
+    }
     for part in &op.path_parts {
         match part {
             PathPart::Literal(text) => stmts.push(quote! { request.literal(#text); }),

@@ -493,3 +493,27 @@ impl Lowerer<'_> {
         }
     }
 }
+
+/// `allOf: [X, {nullable: true}]`: a part that only says null is allowed makes the whole
+/// combination nullable (what writers of such a part mean, though the parts' intersection
+/// would not allow null).
+pub(super) fn annotates_null(schema: &Schema) -> bool {
+    let parts = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(a) => &a.all_of,
+        _ => return false,
+    };
+    parts.iter().any(|p| match p {
+        ReferenceOr::Item(s) => {
+            s.schema_data.nullable
+                && matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.is_none()
+                    && a.properties.is_empty()
+                    && a.items.is_none()
+                    && a.enumeration.is_empty()
+                    && a.one_of.is_empty()
+                    && a.any_of.is_empty()
+                    && a.all_of.is_empty())
+        }
+        ReferenceOr::Reference { .. } => false,
+    })
+}

@@ -81,7 +81,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
                 }
                 _ => false,
             };
-            if schema.schema_data.nullable || null_alternative {
+            if schema.schema_data.nullable || null_alternative || annotates_null(schema) {
                 l.nullable_components
                     .insert(format!("#/components/schemas/{}", escape_token(key)));
             }

@@ -191,6 +191,9 @@ impl Lowerer<'_> {
                 params.push(found);
             }
         }
+        // A `#fragment` in a path key only tells operations apart in the description (Box's
+        // `/files/{file_id}#get_shared_link`); it is never sent.
+        let path = path.split_once('#').map_or(path, |(p, _)| p);
         let template = parse_template(path);
         let mut scope = Scope::with_reserved(BUILDER_RESERVED);
         let mut lowered: Vec<Param> = Vec::new();
@@ -343,6 +346,7 @@ impl Lowerer<'_> {
             Some(b) => self.lower_body(b, &op_name, &join(pointer, "requestBody"), &mut scope),
             None => None,
         };
+        let accept = self.accept(op, pointer);
         // `default` is an error when a success is documented, else the success itself.
         let mut all = self.responses(op, id, pointer);
         if op.responses.responses.is_empty() && op.responses.default.is_none() {
@@ -373,6 +377,7 @@ impl Lowerer<'_> {
             summary: op.summary.clone(),
             description: op.description.clone(),
             pointer: pointer.to_owned(),
+            accept,
         })
     }
 }

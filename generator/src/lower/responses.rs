@@ -139,4 +139,40 @@ impl Lowerer<'_> {
         }
         out
     }
+
+    /// The `Accept` header: the media types the client reads for this operation's responses
+    /// (the one each response's body is decoded as), in order. Without it a server that can
+    /// answer in several types picks its own first, which may be one the client cannot read
+    /// (XML before JSON). Media types that are not plain visible ASCII are left out.
+    pub(super) fn accept(&mut self, op: &openapiv3::Operation, pointer: &str) -> Option<String> {
+        let mut types: Vec<String> = Vec::new();
+        let responses = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, r)| (code.to_string(), r))
+            .chain(
+                op.responses
+                    .default
+                    .iter()
+                    .map(|r| ("default".to_owned(), r)),
+            );
+        for (code, response) in responses {
+            let rp = join(&join(pointer, "responses"), &code);
+            let Some(response) = self.deref(response, &rp) else {
+                continue;
+            };
+            if let Some((media, _)) = pick_media(&response.content) {
+                let media = media.trim().to_owned();
+                if media
+                    .bytes()
+                    .all(|b| (0x20..0x7f).contains(&b) && b != b',')
+                    && !types.contains(&media)
+                {
+                    types.push(media);
+                }
+            }
+        }
+        (!types.is_empty()).then(|| types.join(", "))
+    }
 }

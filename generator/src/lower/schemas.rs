@@ -218,7 +218,7 @@ impl Lowerer<'_> {
         hint: &str,
         pointer: &str,
     ) -> (TypeRef, bool) {
-        let nullable = schema.schema_data.nullable;
+        let nullable = schema.schema_data.nullable || annotates_null(schema);
         // `allOf`, or object keywords beside `oneOf`/`anyOf`: one part may carry the whole
         // shape (a `$ref` with constraints beside it), or no Rust type holds it (JSON).
         if let Some(combined) = self.combine(schema, pointer) {

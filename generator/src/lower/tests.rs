@@ -109,6 +109,18 @@ fn no_schema_part_is_lost_in_combinations() {
     };
     assert!(f(&type_of(&api, &variants[0].ty), "id").1);
     assert!(f(&type_of(&api, &variants[1].ty), "side").1);
+    // A union with `{nullable: true}` beside it: optional and nullable; a scalar with
+    // `{nullable: false}` beside it: the scalar.
+    assert_eq!(f("Account", "choice"), ("Choice".into(), false, true));
+    assert_eq!(f("Account", "sequence_id"), ("String".into(), false, false));
+    // The `#fragment` of a path key is not part of the path; `Accept` asks for the JSON.
+    let detail = api
+        .operations
+        .iter()
+        .find(|o| o.id == "getAccountDetail")
+        .expect("op");
+    assert_eq!(detail.path, "/accounts/{id}");
+    assert_eq!(detail.accept.as_deref(), Some("application/json"));
     // 6. Integers past i64::MAX, by bound or by example: u64.
     assert_eq!(f("Account", "quota").0, "U64");
     assert_eq!(f("Account", "serial").0, "U64");
