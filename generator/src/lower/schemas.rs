@@ -274,17 +274,7 @@ impl Lowerer<'_> {
                 }
                 _ => TypeRef::F64,
             },
-            SchemaKind::Type(Type::Array(a)) => match &a.items {
-                Some(items) => {
-                    let (item, _) = self.lower_schema_ref(
-                        items,
-                        &format!("{hint}Item"),
-                        &join(pointer, "items"),
-                    );
-                    TypeRef::Array(Box::new(item))
-                }
-                None => TypeRef::Array(Box::new(TypeRef::Json)),
-            },
+            SchemaKind::Type(Type::Array(a)) => self.array_type(a.items.as_ref(), hint, pointer),
             SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
                 self.map_type(o.additional_properties.as_ref(), hint, pointer)
             }
@@ -302,17 +292,7 @@ impl Lowerer<'_> {
                     ),
                     Some("number") => TypeRef::F64,
                     Some("boolean") => TypeRef::Bool,
-                    Some("array") => match &a.items {
-                        Some(items) => {
-                            let (item, _) = self.lower_schema_ref(
-                                items,
-                                &format!("{hint}Item"),
-                                &join(pointer, "items"),
-                            );
-                            TypeRef::Array(Box::new(item))
-                        }
-                        None => TypeRef::Array(Box::new(TypeRef::Json)),
-                    },
+                    Some("array") => self.array_type(a.items.as_ref(), hint, pointer),
                     Some("object") => {
                         self.map_type(a.additional_properties.as_ref(), hint, pointer)
                     }
@@ -353,6 +333,23 @@ impl Lowerer<'_> {
             }
         };
         (ty, nullable)
+    }
+
+    /// `{type: array}`: a `Vec` of the items' type (any JSON value when they are not given).
+    pub(super) fn array_type(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        let item = match items {
+            Some(items) => {
+                self.lower_schema_ref(items, &format!("{hint}Item"), &join(pointer, "items"))
+                    .0
+            }
+            None => TypeRef::Json,
+        };
+        TypeRef::Array(Box::new(item))
     }
 
     /// `{type: object}` without properties: a map of `additionalProperties` (any JSON value
