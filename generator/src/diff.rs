@@ -228,31 +228,30 @@ impl Report {
 
 impl Change {
     fn sentence(&self) -> String {
-        match (self.kind, &self.old, &self.new) {
-            (ChangeKind::Added, _, Some(new)) => {
-                format!("added {} `{}`: {new}", self.what, self.item)
-            }
-            (ChangeKind::Removed, Some(old), _) => {
-                format!("removed {} `{}`: {old}", self.what, self.item)
-            }
-            (_, Some(old), Some(new)) => {
-                format!("changed {} `{}`: {old} -> {new}", self.what, self.item)
-            }
-            _ => format!("{:?} {} `{}`", self.kind, self.what, self.item),
-        }
+        self.describe(|s| s.to_owned(), "->")
     }
 
     fn sentence_markdown(&self) -> String {
+        self.describe(|s| format!("`{s}`"), "→")
+    }
+
+    /// `added call `x`: sig`, with signatures written by `code` and `arrow` between the old
+    /// and the new one.
+    fn describe(&self, code: impl Fn(&str) -> String, arrow: &str) -> String {
         match (self.kind, &self.old, &self.new) {
             (ChangeKind::Added, _, Some(new)) => {
-                format!("added {} `{}`: `{new}`", self.what, self.item)
+                format!("added {} `{}`: {}", self.what, self.item, code(new))
             }
             (ChangeKind::Removed, Some(old), _) => {
-                format!("removed {} `{}`: `{old}`", self.what, self.item)
+                format!("removed {} `{}`: {}", self.what, self.item, code(old))
             }
-            (_, Some(old), Some(new)) => {
-                format!("changed {} `{}`: `{old}` → `{new}`", self.what, self.item)
-            }
+            (_, Some(old), Some(new)) => format!(
+                "changed {} `{}`: {} {arrow} {}",
+                self.what,
+                self.item,
+                code(old),
+                code(new)
+            ),
             _ => format!("{:?} {} `{}`", self.kind, self.what, self.item),
         }
     }
