@@ -127,16 +127,20 @@ impl Report {
         })
     }
 
+    /// The breaking changes, or the additive ones, in report order.
+    fn group(&self, breaking: bool) -> Vec<&Change> {
+        self.changes
+            .iter()
+            .filter(|c| c.breaking == breaking)
+            .collect()
+    }
+
     /// A report for a terminal.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.summary());
         for (title, breaking, mark) in [("breaking", true, '-'), ("additive", false, '+')] {
-            let group: Vec<&Change> = self
-                .changes
-                .iter()
-                .filter(|c| c.breaking == breaking)
-                .collect();
+            let group = self.group(breaking);
             if group.is_empty() {
                 continue;
             }
@@ -162,11 +166,7 @@ impl Report {
         let mut out = String::from("## API changes\n\n");
         let _ = writeln!(out, "{}", self.summary());
         for (title, breaking) in [("Breaking", true), ("Additive", false)] {
-            let group: Vec<&Change> = self
-                .changes
-                .iter()
-                .filter(|c| c.breaking == breaking)
-                .collect();
+            let group = self.group(breaking);
             if group.is_empty() {
                 continue;
             }

@@ -42,13 +42,17 @@ fn type_of(api: &Api, t: &TypeRef) -> String {
     }
 }
 
+/// A fixture spec of `tests/fixtures`.
+fn fixture(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 #[test]
 fn no_schema_part_is_lost_in_combinations() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/fixtures/lossless.yaml"
-    ))
-    .expect("fixture");
+    let text = fixture("lossless.yaml");
     let (api, warnings) = lower_text(&text);
     // Nothing in the fixture is beyond a Rust type, so nothing is warned about.
     assert_eq!(warnings, Vec::<String>::new());
@@ -211,11 +215,7 @@ components:
 
 #[test]
 fn references_into_the_middle_of_the_document_share_one_type() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/fixtures/deep_refs.yaml"
-    ))
-    .expect("fixture");
+    let text = fixture("deep_refs.yaml");
     let (api, warnings) = lower_text(&text);
     assert_eq!(warnings, Vec::<String>::new());
     // The enum is lowered once, for the property and for the reference to it.
