@@ -5,7 +5,8 @@
 //!
 //! # Example
 //!
-//! ```no_run
+#![cfg_attr(feature = "organizations", doc = " ```no_run")]
+#![cfg_attr(not(feature = "organizations"), doc = " ```ignore")]
 //! # async fn example() -> Result<(), stytch_b2b::Error> {
 //! let client = stytch_b2b::Client::new("project-test-...", "secret...")?;
 //! let response = client.organizations().connected_apps("organization_id").send().await?;
@@ -36,6 +37,17 @@
 //! works without installing a process-wide default. For a client of your own (proxies, pool
 //! settings), start from [`ClientBuilder::http_client_builder`], which has this TLS setup. The
 //! `http2` feature offers HTTP/2.
+//!
+//! # Features of the API
+//!
+//! Each part of the API is a cargo feature that compiles its operations and only the types they use; types shared by several parts are compiled once. All are on by default (`full`). To compile less, turn the defaults off and name the parts you call, with a TLS feature:
+//! `default-features = false, features = ["rustls-ring", "organizations"]`.
+//!
+//! | Feature | Operations | What it compiles |
+//! |---|---:|---|
+//! | `organizations` | 4 | `client.organizations()` |
+//!
+//! A type only received has no `Serialize` and one only sent no `Deserialize`; the `serde-all` feature gives every type both.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 mod client;
@@ -45,6 +57,7 @@ mod operations;
 mod runtime;
 #[rustfmt::skip]
 pub mod types;
+#[allow(unused_imports)]
 pub use operations::*;
 /// The HTTP client library, re-exported for [`ClientBuilder::http_client`] and headers.
 pub use reqwest;
@@ -58,4 +71,5 @@ pub use runtime::RequestOptions;
 pub use runtime::Response;
 pub use runtime::Secret;
 pub use runtime::TransportError;
+#[allow(unused_imports)]
 pub use types::*;

@@ -9,15 +9,18 @@ use crate::{Client, Error, Response};
 use crate::types::*;
 impl Client {
     /// Operations under `organizations`.
+    #[cfg(feature = "organizations")]
     pub fn organizations(&self) -> Organizations<'_> {
         Organizations { client: self }
     }
 }
 /// The `organizations` operations; from the client, `organizations`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, Copy)]
 pub struct Organizations<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "organizations")]
 impl<'a> Organizations<'a> {
     /// Operations under `members`.
     pub fn members(&self) -> OrganizationsMembers<'a> {
@@ -63,10 +66,12 @@ impl<'a> Organizations<'a> {
     }
 }
 /// The `members` operations; from the client, `members`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationsMembers<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "organizations")]
 impl<'a> OrganizationsMembers<'a> {
     /// Operations under `connected_apps`.
     pub fn connected_apps(&self) -> OrganizationsMembersConnectedApps<'a> {
@@ -95,10 +100,12 @@ impl<'a> OrganizationsMembers<'a> {
     }
 }
 /// The `connected_apps` operations; from the client, `connected_apps`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationsMembersConnectedApps<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "organizations")]
 impl<'a> OrganizationsMembersConnectedApps<'a> {
     /// Revoke a Connected App's access for a Member
     ///
@@ -124,6 +131,7 @@ impl<'a> OrganizationsMembersConnectedApps<'a> {
     }
 }
 /// Request builder for `GET /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps`; finish with `.send().await`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetConnectedAppsBuilder<'a> {
@@ -134,6 +142,7 @@ pub struct GetConnectedAppsBuilder<'a> {
     member_session_jwt: Option<Secret>,
     options: RequestOptions,
 }
+#[cfg(feature = "organizations")]
 impl<'a> GetConnectedAppsBuilder<'a> {
     /// Optional session token of a Member. When present, Stytch first checks that this Member's RBAC permissions allow the action and refuses the request otherwise.
     ///
@@ -183,6 +192,7 @@ impl<'a> GetConnectedAppsBuilder<'a> {
     }
 }
 /// Request builder for `POST /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke`; finish with `.send().await`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RevokeBuilder<'a> {
@@ -195,6 +205,7 @@ pub struct RevokeBuilder<'a> {
     body: RevokeConnectedAppRequest,
     options: RequestOptions,
 }
+#[cfg(feature = "organizations")]
 impl<'a> RevokeBuilder<'a> {
     /// Optional session token of a Member. When present, Stytch first checks that this Member's RBAC permissions allow the action and refuses the request otherwise.
     ///
@@ -255,6 +266,7 @@ impl<'a> RevokeBuilder<'a> {
     }
 }
 /// Request builder for `GET /v1/b2b/organizations/{organization_id}/connected_apps`; finish with `.send().await`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConnectedAppsBuilder<'a> {
@@ -264,6 +276,7 @@ pub struct ConnectedAppsBuilder<'a> {
     member_session_jwt: Option<Secret>,
     options: RequestOptions,
 }
+#[cfg(feature = "organizations")]
 impl<'a> ConnectedAppsBuilder<'a> {
     /// Optional session token of a Member. When present, Stytch first checks that this Member's RBAC permissions allow the action and refuses the request otherwise.
     ///
@@ -311,6 +324,7 @@ impl<'a> ConnectedAppsBuilder<'a> {
     }
 }
 /// Request builder for `GET /v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}`; finish with `.send().await`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetConnectedAppBuilder<'a> {
@@ -321,6 +335,7 @@ pub struct GetConnectedAppBuilder<'a> {
     member_session_jwt: Option<Secret>,
     options: RequestOptions,
 }
+#[cfg(feature = "organizations")]
 impl<'a> GetConnectedAppBuilder<'a> {
     /// Optional session token of a Member. When present, Stytch first checks that this Member's RBAC permissions allow the action and refuses the request otherwise.
     ///

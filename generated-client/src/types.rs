@@ -3,8 +3,12 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use crate::runtime::de;
 /// Result of listing the Connected Apps a Member has authorized.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(Serialize))]
 #[non_exhaustive]
 pub struct GetConnectedAppsResponse {
     /// Unique identifier Stytch assigns to this API call; worth logging, since support may ask for it when investigating a problem.
@@ -14,8 +18,15 @@ pub struct GetConnectedAppsResponse {
     /// The HTTP status, repeated in the body.
     pub status_code: i32,
 }
+#[cfg(feature = "organizations")]
+crate::runtime::from_map!(
+    GetConnectedAppsResponse { req : ["request_id" request_id, "connected_apps"
+    connected_apps, "status_code" status_code], opt : [], nul : [], }
+);
 /// A Connected App as seen from one Member's point of view.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(Serialize))]
 #[non_exhaustive]
 pub struct MemberConnectedApp {
     /// Identifier of the Connected App.
@@ -29,16 +40,25 @@ pub struct MemberConnectedApp {
     /// Scopes the Member granted to the app in their most recent authorization flow, as a single string.
     pub scopes_granted: String,
     /// URL of the app's logo, when one has been set.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub logo_url: Option<String>,
 }
+#[cfg(feature = "organizations")]
+crate::runtime::from_map!(
+    MemberConnectedApp { req : ["connected_app_id" connected_app_id, "name" name,
+    "description" description, "client_type" client_type, "scopes_granted"
+    scopes_granted], opt : ["logo_url" logo_url], nul : [], }
+);
 /// Request body for revoking a Connected App. It carries no fields; send an empty JSON object.
+#[cfg(feature = "organizations")]
 pub type RevokeConnectedAppRequest = std::collections::BTreeMap<
     String,
     serde_json::Value,
 >;
 /// Result of revoking a Connected App's access for a Member.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(Serialize))]
 #[non_exhaustive]
 pub struct RevokeConnectedAppResponse {
     /// Unique identifier Stytch assigns to this API call; worth logging, since support may ask for it when investigating a problem.
@@ -46,8 +66,15 @@ pub struct RevokeConnectedAppResponse {
     /// The HTTP status, repeated in the body.
     pub status_code: i32,
 }
+#[cfg(feature = "organizations")]
+crate::runtime::from_map!(
+    RevokeConnectedAppResponse { req : ["request_id" request_id, "status_code"
+    status_code], opt : [], nul : [], }
+);
 /// Result of listing the Connected Apps installed in an Organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(Serialize))]
 #[non_exhaustive]
 pub struct GetOrganizationConnectedAppsResponse {
     /// Unique identifier Stytch assigns to this API call; worth logging, since support may ask for it when investigating a problem.
@@ -57,8 +84,15 @@ pub struct GetOrganizationConnectedAppsResponse {
     /// The HTTP status, repeated in the body.
     pub status_code: i32,
 }
+#[cfg(feature = "organizations")]
+crate::runtime::from_map!(
+    GetOrganizationConnectedAppsResponse { req : ["request_id" request_id,
+    "connected_apps" connected_apps, "status_code" status_code], opt : [], nul : [], }
+);
 /// Summary of a Connected App installed within an Organization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(Serialize))]
 #[non_exhaustive]
 pub struct OrganizationConnectedApp {
     /// Identifier of the Connected App.
@@ -70,11 +104,19 @@ pub struct OrganizationConnectedApp {
     /// Kind of Connected App, for example `first_party` or `third_party` (with `_public` variants for public clients).
     pub client_type: String,
     /// URL of the app's logo, when one has been set.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub logo_url: Option<String>,
 }
+#[cfg(feature = "organizations")]
+crate::runtime::from_map!(
+    OrganizationConnectedApp { req : ["connected_app_id" connected_app_id, "name" name,
+    "description" description, "client_type" client_type], opt : ["logo_url" logo_url],
+    nul : [], }
+);
 /// One Connected App as seen by an Organization, with the Members who have it installed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(Serialize))]
 #[non_exhaustive]
 pub struct GetOrganizationConnectedAppResponse {
     /// Identifier of the Connected App.
@@ -90,11 +132,19 @@ pub struct GetOrganizationConnectedAppResponse {
     /// The HTTP status, repeated in the body.
     pub status_code: i32,
     /// URL of the app's logo, when one has been set.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub logo_url: Option<String>,
 }
+#[cfg(feature = "organizations")]
+crate::runtime::from_map!(
+    GetOrganizationConnectedAppResponse { req : ["connected_app_id" connected_app_id,
+    "name" name, "description" description, "client_type" client_type, "active_members"
+    active_members, "status_code" status_code], opt : ["logo_url" logo_url], nul : [], }
+);
 /// A Member who has a given Connected App installed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(Serialize))]
 #[non_exhaustive]
 pub struct OrganizationConnectedAppActiveMember {
     /// Stytch's UUID for the Member.
@@ -102,8 +152,15 @@ pub struct OrganizationConnectedAppActiveMember {
     /// Scopes the Member granted in their most recent authorization flow with the app.
     pub granted_scopes: Vec<String>,
 }
+#[cfg(feature = "organizations")]
+crate::runtime::from_map!(
+    OrganizationConnectedAppActiveMember { req : ["member_id" member_id, "granted_scopes"
+    granted_scopes], opt : [], nul : [], }
+);
 /// Body Stytch returns when a request fails.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "organizations")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(Serialize))]
 #[non_exhaustive]
 pub struct StytchError {
     /// HTTP status code of the failed response.
@@ -117,31 +174,41 @@ pub struct StytchError {
     /// Link to Stytch's documentation page for this error type.
     pub error_url: String,
     /// Extra machine-readable context about the error, when Stytch sends it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub error_details: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
+#[cfg(feature = "organizations")]
+crate::runtime::from_map!(
+    StytchError { req : ["status_code" status_code, "request_id" request_id, "error_type"
+    error_type, "error_message" error_message, "error_url" error_url], opt :
+    ["error_details" error_details], nul : [], }
+);
 /// The typed body of an error response, one variant per error schema of the API.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
     #[allow(missing_docs)]
+    #[cfg(feature = "organizations")]
     StytchError(StytchError),
 }
 impl ErrorBody {
     /// The request id carried in the body, if the error schema has one.
     pub fn request_id(&self) -> Option<&str> {
-        match self {
-            Self::StytchError(body) => Some(body.request_id.as_str()),
+        match *self {
+            #[cfg(feature = "organizations")]
+            Self::StytchError(ref body) => Some(body.request_id.as_str()),
         }
     }
     /// The human-readable message carried in the body, if the error schema has one.
     pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::StytchError(body) => Some(body.error_message.as_str()),
+        match *self {
+            #[cfg(feature = "organizations")]
+            Self::StytchError(ref body) => Some(body.error_message.as_str()),
         }
     }
 }
 /// Types an error body by its status, as the operation's responses say.
+#[cfg(feature = "organizations")]
 pub(crate) fn decode_error_0(_status: u16, body: &[u8]) -> Option<ErrorBody> {
     serde_json::from_slice(body).ok().map(ErrorBody::StytchError)
 }

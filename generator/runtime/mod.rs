@@ -21,10 +21,11 @@ pub use secret::Secret;
 pub(crate) use client::{Credential, KeyLocation};
 pub(crate) use request::{ParamValue, Request};
 
-/// Serde helpers for fields that may be absent, null or a value (`Option<Option<T>>`):
-/// absent is `None`, null is `Some(None)`.
+/// Serializes a field that may be absent, null or a value (`Option<Option<T>>`): absent is
+/// `None` (left out by `skip_serializing_if`), null is `Some(None)`. Reading is in the
+/// generated `FromMap` impls, which tell absent from null.
 pub(crate) mod nullable {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde::{Serialize, Serializer};
 
     pub(crate) fn serialize<T: Serialize, S: Serializer>(
         value: &Option<Option<T>>,
@@ -35,32 +36,231 @@ pub(crate) mod nullable {
             None => s.serialize_none(),
         }
     }
+}
 
-    pub(crate) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(d).map(Some)
+/// What the generated `Deserialize` impls of structs share. serde's derive writes, per struct,
+/// a field enum with three visitors, a sequence visitor and a map visitor with duplicate
+/// checks: about 30 lines per field, six times the size of the type itself on GitHub's API,
+/// and most of the crate's compile time. A JSON object needs only the map path, so each
+/// struct gets one `FromMap` impl (a loop over keys, one arm per property) and this module
+/// holds the rest once. Differences from the derive: a repeated key keeps the last value
+/// (serde's derive refuses it), and an array is never read as a struct.
+pub(crate) mod de {
+    use std::borrow::Cow;
+    use std::marker::PhantomData;
+
+    use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
+
+    /// An object key, borrowed from the input when the deserializer allows.
+    pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
+
+    impl<'de> Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct KeyVisitor;
+            impl<'de> Visitor<'de> for KeyVisitor {
+                type Value = Key<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a property name")
+                }
+                fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Borrowed(v)))
+                }
+                fn visit_str<E: Error>(self, v: &str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Owned(v.to_owned())))
+                }
+                fn visit_string<E: Error>(self, v: String) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Owned(v)))
+                }
+            }
+            deserializer.deserialize_str(KeyVisitor)
+        }
+    }
+
+    /// A struct read from the entries of a JSON object.
+    pub(crate) trait FromMap<'de>: Sized {
+        /// The type's name, for "expected" messages.
+        const NAME: &'static str;
+        fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    }
+
+    struct ObjectVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: FromMap<'de>> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "an object ({})", T::NAME)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::from_map(map)
+        }
+    }
+
+    /// `Deserialize::deserialize` of every generated struct.
+    pub(crate) fn object<'de, T: FromMap<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<T, D::Error> {
+        deserializer.deserialize_map(ObjectVisitor(PhantomData))
+    }
+
+    /// A required property's value, or serde's "missing field" error.
+    pub(crate) fn required<T, E: Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
+        value.ok_or_else(|| E::missing_field(name))
+    }
+
+    /// The first alternative of an untagged union that reads `value`: each generated union
+    /// tries its alternatives in order through this, on one buffered `serde_json::Value`.
+    pub(crate) fn alternative<'v, T: Deserialize<'v>>(value: &'v serde_json::Value) -> Option<T> {
+        T::deserialize(value).ok()
     }
 }
 
-/// The impls every string enum shares, written once here rather than in each enum: `Display`,
-/// serde (a value the client does not know is kept as `Unknown`), and use as a parameter. The
-/// enum itself, its `as_str` and its `From<&str>` carry the values and are generated in full.
+/// `Deserialize` of a generated struct, through [`de::FromMap`]: properties listed by how they
+/// are read. `req`: required, an error when absent; `opt`: `Option<T>`, absent or null is
+/// `None`; `nul`: `Option<Option<T>>`, absent is `None`, null `Some(None)`; `extra`: the map
+/// that collects every other property. One line per struct in the generated source, which
+/// keeps large APIs quick to generate and to parse.
+#[allow(unused_macros)]
+macro_rules! from_map {
+    ($name:ident {
+        req: [$($rw:literal $rf:ident),*],
+        opt: [$($ow:literal $of:ident),*],
+        nul: [$($nw:literal $nf:ident),*] $(,)?
+        $(extra: $extra:ident)?
+    }) => {
+        impl<'de> $crate::runtime::de::FromMap<'de> for $name {
+            const NAME: &'static str = stringify!($name);
+            fn from_map<A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                $( let mut $rf = None; )*
+                $( let mut $of = None; )*
+                $( let mut $nf = None; )*
+                $( let mut $extra = ::std::collections::BTreeMap::new(); )?
+                while let Some(key) = map.next_key::<$crate::runtime::de::Key<'de>>()? {
+                    match &*key.0 {
+                        $( $rw => $rf = Some(map.next_value()?), )*
+                        $( $ow => $of = map.next_value()?, )*
+                        $( $nw => $nf = Some(map.next_value()?), )*
+                        _ => $crate::runtime::from_map!(@other map key $($extra)?),
+                    }
+                }
+                Ok(Self {
+                    $( $rf: $crate::runtime::de::required::<_, A::Error>($rf, $rw)?, )*
+                    $( $of, )*
+                    $( $nf, )*
+                    $( $extra, )?
+                })
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::runtime::de::object(deserializer)
+            }
+        }
+    };
+    (@other $map:ident $key:ident) => {{
+        $map.next_value::<::serde::de::IgnoredAny>()?;
+    }};
+    (@other $map:ident $key:ident $extra:ident) => {{
+        $extra.insert($key.0.into_owned(), $map.next_value()?);
+    }};
+}
+#[allow(unused_imports)]
+pub(crate) use from_map;
+
+/// A string enum: the enum (a variant per known value and `Unknown` for the rest), `as_str`,
+/// `From<&str>`, `Display`, serde (a value the client does not know is kept as `Unknown`),
+/// equality, order and hashing by wire value, and use as a parameter. One macro call per enum,
+/// so that the generated source names each value once and carries the enum's feature gate
+/// once (a large API has thousands of enums).
 #[allow(unused_macros)]
 macro_rules! string_enum {
-    ($name:ident) => {
+    (
+        $(#[doc = $doc:expr])*
+        $(#[cfg($cfg:meta)])*
+        pub enum $name:ident { $($variant:ident = $wire:literal),* $(,)? }
+    ) => {
+        $(#[doc = $doc])*
+        $(#[cfg($cfg)])*
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                #[doc = concat!(" `", $wire, "`")]
+                $variant,
+            )*
+            /// A value this version of the client does not know; kept as sent.
+            Unknown(String),
+        }
+
+        $(#[cfg($cfg)])*
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        $(#[cfg($cfg)])*
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $wire => Self::$variant, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        // Compared, ordered and hashed by their wire value: a few lines here instead of five
+        // derives in each of the thousands of enums a large API has.
+        $(#[cfg($cfg)])*
+        impl ::std::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        $(#[cfg($cfg)])*
+        impl ::std::cmp::Eq for $name {}
+
+        $(#[cfg($cfg)])*
+        impl ::std::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<::std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        $(#[cfg($cfg)])*
+        impl ::std::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
+        $(#[cfg($cfg)])*
+        impl ::std::hash::Hash for $name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state)
+            }
+        }
+
+        $(#[cfg($cfg)])*
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        $(#[cfg($cfg)])*
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        $(#[cfg($cfg)])*
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -68,6 +268,7 @@ macro_rules! string_enum {
             }
         }
 
+        $(#[cfg($cfg)])*
         impl $crate::runtime::ParamValue for $name {
             fn to_param(&self) -> String {
                 self.as_str().to_owned()
@@ -107,32 +308,10 @@ pub(crate) use request_options_methods;
 
 #[cfg(test)]
 mod tests {
-    /// An enum written the way the generator writes them.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    enum Size {
-        Small,
-        Unknown(String),
+    crate::runtime::string_enum! {
+        /// An enum written the way the generator writes them.
+        pub enum Size { Small = "small" }
     }
-
-    impl Size {
-        fn as_str(&self) -> &str {
-            match self {
-                Self::Small => "small",
-                Self::Unknown(value) => value,
-            }
-        }
-    }
-
-    impl From<&str> for Size {
-        fn from(value: &str) -> Self {
-            match value {
-                "small" => Self::Small,
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    }
-
-    crate::runtime::string_enum!(Size);
 
     #[test]
     fn string_enums_keep_unknown_values_both_ways() {

@@ -20,6 +20,12 @@ pub const DEV_DEPENDENCIES: &str = "
 [dev-dependencies]
 # Only for the conformance test (tests/conformance/).
 tokio = { version = \"1\", features = [\"macros\", \"rt\"] }
+
+# The test reads its arguments from JSON, so request types need `Deserialize`.
+[[test]]
+name = \"conformance\"
+path = \"tests/conformance/main.rs\"
+required-features = [\"serde-all\"]
 ";
 
 fn ident(name: &str) -> Ident {
@@ -232,7 +238,7 @@ pub fn main_file(header: &str) -> String {
 //! Calls every operation of this crate with spec-valid arguments against the server at
 //! `TEST_API_BASE_URL`, a spec-validating mock of the API such as `prism mock --errors`;
 //! without it, every test is skipped. Run with
-//! `TEST_API_BASE_URL=http://127.0.0.1:4010 cargo test --test conformance`.
+//! `TEST_API_BASE_URL=http://127.0.0.1:4010 cargo test --features serde-all --test conformance`.
 
 #[rustfmt::skip]
 mod operations;
@@ -256,7 +262,8 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream
         .filter(|op| !seen_ids.insert(op.id.as_str()))
         .map(|op| op.id.as_str())
         .collect();
-    for (op, chain) in api.operations.iter().zip(chains(api)) {
+    for (index, (op, chain)) in api.operations.iter().zip(chains(api)).enumerate() {
+        let cfg = crate::emit::operation_cfg(api, index);
         // Joined with single underscores (a double one is not snake case); the rare
         // collision this allows gets a number.
         let mut base = chain.join("_");
@@ -295,6 +302,7 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream
             quote! { support::check(#id, "all", #has_success, #all), }
         };
         tests.push(quote! {
+            #cfg
             #[tokio::test]
             async fn #name() {
                 let Some(client) = support::client() else { return };
@@ -317,7 +325,8 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream
         use #lib::types::*;
         use #lib::{Client, Error};
 
-        // `arg` goes unused in an API whose operations take no arguments.
+        // `arg` goes unused in an API whose operations take no arguments, and all of it in a
+        // build whose features leave out every operation.
         #[allow(dead_code)]
         mod support {
             use super::*;

@@ -28,6 +28,55 @@ pub struct Api {
     pub error_variants: Vec<ErrorVariant>,
     /// Distinct mappings from status to error variant; operations point into this list.
     pub error_decoders: Vec<Vec<(StatusMatch, Option<usize>)>>,
+    /// Which cargo feature compiles what, and which serde impls each type needs.
+    pub features: Features,
+}
+
+/// The generated crate's API features: one per top-level namespace (or per tag, for operations
+/// on the client itself), each compiling its operations and the types they reach. Computed
+/// last, from the finished API; empty for an API lowered without it (unit tests), which emits
+/// no feature gates.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// The features, sorted by name.
+    pub list: Vec<ApiFeature>,
+    /// Per operation: its feature, by index into `list`.
+    pub operation: Vec<usize>,
+    /// Per type: the features that compile it, sorted; never empty.
+    pub types: Vec<Vec<usize>>,
+    /// Per type: some request sends it (it needs `Serialize`).
+    pub sent: Vec<bool>,
+    /// Per type: some response carries it (it needs `Deserialize`).
+    pub received: Vec<bool>,
+    /// Per `ErrorBody` variant: the features whose operations can return it.
+    pub error_variants: Vec<Vec<usize>>,
+    /// Per error decoder: the features whose operations use it.
+    pub error_decoders: Vec<Vec<usize>>,
+}
+
+/// One API feature of the generated crate.
+#[derive(Debug, Clone)]
+pub struct ApiFeature {
+    /// The cargo feature's name.
+    pub name: String,
+    /// What it compiles.
+    pub kind: FeatureKind,
+    /// How many operations it compiles.
+    pub operations: usize,
+}
+
+/// What an API feature compiles.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeatureKind {
+    /// A top-level namespace (`client.repos()`), by accessor name; operations of the client
+    /// itself whose first tag has the same name join it.
+    Namespace(String),
+    /// Operations of the client itself whose first tag is this.
+    Tag(String),
+    /// Operations of the client itself without tags.
+    Untagged,
+    /// Schemas no operation uses (webhook payloads, for example).
+    ExtraTypes,
 }
 
 /// One server.
@@ -279,6 +328,8 @@ pub struct Operation {
     pub pointer: String,
     /// The `Accept` header to send: the media types the responses are read as.
     pub accept: Option<String>,
+    /// The first tag: names the cargo feature of an operation of the client itself.
+    pub tag: Option<String>,
 }
 
 /// A piece of a path template.

@@ -232,6 +232,9 @@ fn build_tests(dir: &Path) -> (BTreeMap<String, PathBuf>, BTreeMap<String, Strin
             "--keep-going",
             "--test",
             "conformance",
+            // The test reads its arguments as JSON (see the generated manifest).
+            "--features",
+            "serde-all",
             "--message-format",
             "json-diagnostic-short",
         ])

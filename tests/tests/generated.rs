@@ -146,6 +146,69 @@ fn fixture_crates_compile_without_warnings() {
     );
 }
 
+/// The features fixture's crate builds with no API feature, each one alone, all of them, and
+/// with `serde-all` (which also builds the conformance test), warnings denied.
+#[test]
+fn every_feature_combination_of_a_crate_compiles() {
+    let name = "fixture-features-combinations".to_owned();
+    let output = generate("tests/fixtures/features.yaml", &name);
+    let lib = output
+        .files
+        .iter()
+        .find(|f| f.path == std::path::Path::new("src/lib.rs"))
+        .expect("lib.rs");
+    // The features, from the table in the crate docs.
+    let features: Vec<String> = lib
+        .contents
+        .lines()
+        .skip_while(|l| !l.contains("# Features of the API"))
+        .filter_map(|l| {
+            l.strip_prefix("//! | `")?
+                .split('`')
+                .next()
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(
+        features,
+        [
+            "admin_tools",
+            "extra-types",
+            "pets",
+            "stores",
+            "tracing_api",
+            "untagged"
+        ]
+    );
+    let dir = root().join("target/feature-crates");
+    common::write_workspace(&dir, &[(name.clone(), output.files)]);
+    let mut sets: Vec<String> = vec![String::new(), "serde-all".into()];
+    sets.extend(features.iter().cloned());
+    sets.extend([
+        "pets,serde-all".into(),
+        "full".into(),
+        "full,serde-all".into(),
+    ]);
+    let mut failures = Vec::new();
+    for set in &sets {
+        let stderr = common::run_cargo_check(
+            &dir,
+            &[
+                "-p",
+                &name,
+                "--all-targets",
+                "--no-default-features",
+                "--features",
+                set,
+            ],
+        );
+        if let Some(e) = common::member_errors(&stderr, &name) {
+            failures.push(format!("features [{set}]:\n{e}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 #[test]
 fn generation_is_deterministic_whatever_the_thread_count() {
     let mut specs = vec!["spec/stytch-b2b.yaml".to_owned()];

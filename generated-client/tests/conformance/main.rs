@@ -2,7 +2,7 @@
 //! Calls every operation of this crate with spec-valid arguments against the server at
 //! `TEST_API_BASE_URL`, a spec-validating mock of the API such as `prism mock --errors`;
 //! without it, every test is skipped. Run with
-//! `TEST_API_BASE_URL=http://127.0.0.1:4010 cargo test --test conformance`.
+//! `TEST_API_BASE_URL=http://127.0.0.1:4010 cargo test --features serde-all --test conformance`.
 
 #[rustfmt::skip]
 mod operations;

@@ -123,6 +123,7 @@ mod support {
         }
     }
 }
+#[cfg(feature = "organizations")]
 #[tokio::test]
 async fn organizations_members_get_connected_apps() {
     let Some(client) = support::client() else { return };
@@ -173,6 +174,7 @@ async fn organizations_members_get_connected_apps() {
         ],
     );
 }
+#[cfg(feature = "organizations")]
 #[tokio::test]
 async fn organizations_members_connected_apps_revoke() {
     let Some(client) = support::client() else { return };
@@ -229,6 +231,7 @@ async fn organizations_members_connected_apps_revoke() {
         ],
     );
 }
+#[cfg(feature = "organizations")]
 #[tokio::test]
 async fn organizations_connected_apps() {
     let Some(client) = support::client() else { return };
@@ -275,6 +278,7 @@ async fn organizations_connected_apps() {
         ],
     );
 }
+#[cfg(feature = "organizations")]
 #[tokio::test]
 async fn organizations_get_connected_app() {
     let Some(client) = support::client() else { return };

@@ -42,6 +42,15 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     doc_lines.push(String::new());
     doc_lines.push("# Example".into());
     doc_lines.push(String::new());
+    // The example's operation may be left out by the consumer's features; the example is
+    // then shown but not compiled.
+    let example = example_call(api);
+    let example_feature = example.as_ref().and_then(|(_, op)| {
+        let i = api.operations.iter().position(|o| std::ptr::eq(o, *op))?;
+        let f = *api.features.operation.get(i)?;
+        Some(api.features.list[f].name.clone())
+    });
+    let fence_line = doc_lines.len();
     doc_lines.push("```no_run".into());
     doc_lines.push(format!(
         "# async fn example() -> Result<(), {lib}::Error> {{"
@@ -66,7 +75,7 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     doc_lines.push(format!(
         "let client = {lib}::Client::new({constructor_args})?;"
     ));
-    if let Some((chain, op)) = example_call(api) {
+    if let Some((chain, op)) = example {
         let args: Vec<String> = op
             .params
             .iter()
@@ -84,16 +93,24 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     doc_lines.push("# }".into());
     doc_lines.push("```".into());
     doc_lines.extend(TLS_DOCS.lines().map(str::to_owned));
-    let crate_docs = doc_lines.iter().map(|l| {
+    doc_lines.extend(feature_docs(api));
+    let crate_docs = doc_lines.iter().enumerate().map(|(i, l)| {
         let l = if l.is_empty() {
             String::new()
         } else {
             format!(" {l}")
         };
-        quote! { #![doc = #l] }
+        match &example_feature {
+            Some(f) if i == fence_line => quote! {
+                #![cfg_attr(feature = #f, doc = " ```no_run")]
+                #![cfg_attr(not(feature = #f), doc = " ```ignore")]
+            },
+            _ => quote! { #![doc = #l] },
+        }
     });
-    // An API with no operations (a webhooks-only document) exports only types.
-    let no_ops_allow = if api.operations.is_empty() {
+    // An API with no operations (a webhooks-only document) exports only types, and so may a
+    // build whose features leave out every operation or every type.
+    let no_ops_allow = if api.operations.is_empty() || !api.features.list.is_empty() {
         quote! { #[allow(unused_imports)] }
     } else {
         quote! {}
@@ -129,8 +146,61 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
         pub use runtime::Response;
         pub use runtime::Secret;
         pub use runtime::TransportError;
+        #no_ops_allow
         pub use types::*;
     }
+}
+
+/// The crate docs' section on the API features: what each compiles, and how to pick some.
+fn feature_docs(api: &Api) -> Vec<String> {
+    let list = &api.features.list;
+    if list.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![
+        String::new(),
+        "# Features of the API".into(),
+        String::new(),
+        "Each part of the API is a cargo feature that compiles its operations and only the types \
+         they use; types shared by several parts are compiled once. All are on by default \
+         (`full`). To compile less, turn the defaults off and name the parts you call, with a \
+         TLS feature:"
+            .into(),
+        format!(
+            "`default-features = false, features = [\"rustls-ring\", \"{}\"]`.",
+            list[0].name
+        ),
+        String::new(),
+        "| Feature | Operations | What it compiles |".into(),
+        "|---|---:|---|".into(),
+    ];
+    let schemas = api
+        .features
+        .types
+        .iter()
+        .filter(|set| matches!(set.as_slice(), [f] if list[*f].kind == FeatureKind::ExtraTypes))
+        .count();
+    for f in list {
+        let what = match &f.kind {
+            FeatureKind::Namespace(accessor) => format!("`client.{accessor}()`"),
+            FeatureKind::Tag(tag) => format!(
+                "the client's own methods tagged `{}`",
+                tag.replace('|', "\\|").replace('`', "'")
+            ),
+            FeatureKind::Untagged => "the client's own methods without a tag".into(),
+            FeatureKind::ExtraTypes => {
+                format!("the {schemas} types no operation uses (webhook payloads, for example)")
+            }
+        };
+        out.push(format!("| `{}` | {} | {what} |", f.name, f.operations));
+    }
+    out.push(String::new());
+    out.push(
+        "A type only received has no `Serialize` and one only sent no `Deserialize`; the \
+         `serde-all` feature gives every type both."
+            .into(),
+    );
+    out
 }
 
 /// The first operation whose required arguments are all strings, with its accessor chain.
@@ -177,6 +247,12 @@ pub fn emit_manifest(
     .replace('\\', "\\\\")
     .replace('"', "\\\"")
     .replace('\n', " ");
+    let api_features = api_features_manifest(api);
+    let default = if api.features.list.is_empty() {
+        "\"rustls-ring\""
+    } else {
+        "\"rustls-ring\", \"full\""
+    };
     format!(
         r#"{header}
 [package]
@@ -211,7 +287,7 @@ url = "2"
 # itself needs; the fastest first build. Enable several TLS features and the first of native-tls,
 # rustls-aws-lc-rs, rustls-ring wins; with none, only `http_client` or plain-http loopback
 # base URLs work.
-default = ["rustls-ring"]
+default = [{default}]
 rustls-ring = ["reqwest/rustls-no-provider", "dep:rustls", "rustls/ring", "dep:rustls-platform-verifier"]
 # rustls with aws-lc-rs (AWS-LC, FIPS-capable): a large C build, needs a C compiler and CMake
 # on some platforms. reqwest's own `rustls` feature, so that clients a caller builds with
@@ -223,6 +299,27 @@ native-tls = ["reqwest/native-tls"]
 http2 = ["reqwest/http2"]
 # One `tracing` debug event per HTTP attempt: method, path template, status, attempt, elapsed.
 tracing = ["dep:tracing"]
-"#
+# `Serialize` and `Deserialize` on every type: by default a type only received has no
+# `Serialize`, and one only sent has no `Deserialize`.
+serde-all = []
+{api_features}"#
     )
+}
+
+/// The manifest's API features (see the crate docs' table), and `full` with all of them.
+fn api_features_manifest(api: &Api) -> String {
+    let list = &api.features.list;
+    if list.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = list.iter().map(|f| format!("\"{}\"", f.name)).collect();
+    let mut out = String::from(
+        "# The parts of the API, one per top-level namespace (or tag, for the client's own\n\
+         # methods): each compiles its operations and only the types they use.\n",
+    );
+    out.push_str(&format!("full = [{}]\n", names.join(", ")));
+    for f in list {
+        out.push_str(&format!("{} = []\n", f.name));
+    }
+    out
 }

@@ -111,6 +111,38 @@ pub fn type_tokens(api: &Api, t: &TypeRef) -> TokenStream {
     }
 }
 
+/// `#[cfg(any(feature = "a", ..))]` for a set of API features; nothing when the API has none
+/// (see [`Features`]). An empty set compiles the item under no feature at all.
+pub(crate) fn cfg_features(api: &Api, set: &[usize]) -> TokenStream {
+    if api.features.list.is_empty() {
+        return quote! {};
+    }
+    let names: Vec<&str> = set
+        .iter()
+        .map(|&i| api.features.list[i].name.as_str())
+        .collect();
+    match names.as_slice() {
+        [one] => quote! { #[cfg(feature = #one)] },
+        _ => quote! { #[cfg(any(#(feature = #names),*))] },
+    }
+}
+
+/// The gate of operation `i`: its feature.
+pub(crate) fn operation_cfg(api: &Api, i: usize) -> TokenStream {
+    match api.features.operation.get(i) {
+        Some(&f) => cfg_features(api, &[f]),
+        None => quote! {},
+    }
+}
+
+/// The gate of type `i`: the features that reach it.
+pub(crate) fn type_cfg(api: &Api, i: usize) -> TokenStream {
+    match api.features.types.get(i) {
+        Some(set) => cfg_features(api, set),
+        None => quote! {},
+    }
+}
+
 /// Types that requests carry: callers build these, so they stay exhaustive.
 pub fn request_types(api: &Api) -> Vec<bool> {
     let mut used = vec![false; api.types.len()];

@@ -102,7 +102,7 @@ pub fn emit_operations(api: &Api) -> TokenStream {
 pub fn emit_operations_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let prelude = if range.start == 0 {
         let mut items = Vec::new();
-        emit_namespace(api, &api.root, true, &mut items);
+        emit_namespace(api, &api.root, None, &mut items);
         quote! {
             //! Resource namespaces and one request builder per operation.
             #![allow(clippy::too_many_arguments, clippy::needless_lifetimes)]
@@ -117,14 +117,31 @@ pub fn emit_operations_part(api: &Api, range: std::ops::Range<usize>) -> TokenSt
     } else {
         quote! {}
     };
-    let builders = api.operations[range].iter().map(|op| emit_builder(api, op));
+    let builders = range.map(|i| emit_builder(api, i));
     quote! {
         #prelude
         #(#builders)*
     }
 }
 
-pub(super) fn emit_namespace(api: &Api, ns: &Namespace, is_root: bool, out: &mut Vec<TokenStream>) {
+/// The first operation under a namespace, whose feature is the namespace's.
+fn first_operation(ns: &Namespace) -> Option<usize> {
+    ns.operations
+        .first()
+        .copied()
+        .or_else(|| ns.children.iter().find_map(first_operation))
+}
+
+/// A namespace's struct, accessors and operation methods. `gate` is `None` for the root (whose
+/// top-level namespaces and operations are gated one by one) and the top-level namespace's
+/// feature gate below it.
+pub(super) fn emit_namespace(
+    api: &Api,
+    ns: &Namespace,
+    gate: Option<&TokenStream>,
+    out: &mut Vec<TokenStream>,
+) {
+    let is_root = gate.is_none();
     let client_expr = if is_root {
         quote! { self }
     } else {
@@ -135,23 +152,36 @@ pub(super) fn emit_namespace(api: &Api, ns: &Namespace, is_root: bool, out: &mut
     } else {
         quote! { 'a }
     };
+    let child_gate = |child: &Namespace| match gate {
+        Some(g) => g.clone(),
+        None => first_operation(child)
+            .map(|i| operation_cfg(api, i))
+            .unwrap_or_default(),
+    };
     let mut methods = Vec::new();
     for child in &ns.children {
         let accessor = ident(&child.rust_name);
         let ty = ident(&child.type_name);
         let doc = format!(" Operations under `{}`.", child.rust_name);
+        let cfg = if is_root {
+            child_gate(child)
+        } else {
+            quote! {}
+        };
         methods.push(quote! {
             #[doc = #doc]
+            #cfg
             pub fn #accessor(&self) -> #ty<#lifetime> { #ty { client: #client_expr } }
         });
     }
     for &i in &ns.operations {
-        methods.push(emit_operation_method(
-            api,
-            &api.operations[i],
-            &client_expr,
-            &lifetime,
-        ));
+        let cfg = if is_root {
+            operation_cfg(api, i)
+        } else {
+            quote! {}
+        };
+        let method = emit_operation_method(api, &api.operations[i], &client_expr, &lifetime);
+        methods.push(quote! { #cfg #method });
     }
     if is_root {
         out.push(quote! { impl Client { #(#methods)* } });
@@ -161,15 +191,19 @@ pub(super) fn emit_namespace(api: &Api, ns: &Namespace, is_root: bool, out: &mut
             " The `{}` operations; from the client, `{}`.",
             ns.rust_name, ns.rust_name
         );
+        let cfg = gate.cloned().unwrap_or_default();
         out.push(quote! {
             #[doc = #doc]
+            #cfg
             #[derive(Debug, Clone, Copy)]
             pub struct #ty<'a> { client: &'a Client }
+            #cfg
             impl<'a> #ty<'a> { #(#methods)* }
         });
     }
     for child in &ns.children {
-        emit_namespace(api, child, false, out);
+        let g = child_gate(child);
+        emit_namespace(api, child, Some(&g), out);
     }
 }
 
@@ -261,7 +295,9 @@ pub(super) fn emit_operation_method(
     }
 }
 
-pub(super) fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
+pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
+    let op = &api.operations[index];
+    let cfg = operation_cfg(api, index);
     let builder = ident(&op.builder_name);
     let mut fields = Vec::new();
     let mut setters = Vec::new();
@@ -338,8 +374,14 @@ pub(super) fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
         op.method.as_str(),
         op.path
     );
+    let success_enum = if success_enum.is_empty() {
+        success_enum
+    } else {
+        quote! { #cfg #success_enum }
+    };
     quote! {
         #[doc = #doc]
+        #cfg
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until `.send().await`"]
         pub struct #builder<'a> {
@@ -348,6 +390,7 @@ pub(super) fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
             options: RequestOptions,
         }
 
+        #cfg
         impl<'a> #builder<'a> {
             #(#setters)*
 

@@ -18,6 +18,8 @@ pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize
             #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
             #[allow(unused_imports)]
             use serde::{Deserialize, Serialize};
+            #[allow(unused_imports)]
+            use crate::runtime::de;
         }
     } else {
         quote! {}
@@ -26,7 +28,7 @@ pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize
     let items = api.types[range.clone()]
         .iter()
         .zip(range)
-        .map(|(t, i)| emit_type(api, t, request[i]));
+        .map(|(_, i)| emit_type(api, i, request[i]));
     let error_body = if last {
         emit_error_body(api)
     } else {
@@ -46,10 +48,13 @@ pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize
 // field (smithy-rs and async-openai's builders serve the same end; a constructor plus setters
 // on the type itself needs no second builder type per struct, which large APIs pay for in
 // compile time).
-pub(super) fn emit_type(api: &Api, t: &TypeDef, is_request: bool) -> TokenStream {
+pub(super) fn emit_type(api: &Api, index: usize, is_request: bool) -> TokenStream {
+    let t = &api.types[index];
     let name = ident(&t.name);
     let doc = docs(t.description.as_deref());
     let non_exhaustive = quote! { #[non_exhaustive] };
+    let cfg = type_cfg(api, index);
+    let serde = SerdeImpls::of(api, index);
     match &t.kind {
         TypeKind::Struct { fields, additional } => {
             let all_optional = fields.iter().all(|f| !f.required);
@@ -58,43 +63,155 @@ pub(super) fn emit_type(api: &Api, t: &TypeDef, is_request: bool) -> TokenStream
             } else {
                 quote! {}
             };
-            let mut field_tokens: Vec<TokenStream> =
-                fields.iter().map(|f| emit_field(api, f)).collect();
-            if let Some(extra) = additional {
-                let extra_ty = type_tokens(api, extra);
-                let field_name = if fields
+            let mut field_tokens: Vec<TokenStream> = fields
+                .iter()
+                .map(|f| emit_field(api, f, serde.always_serialize()))
+                .collect();
+            let extra_name = additional.as_ref().map(|_| {
+                if fields
                     .iter()
                     .any(|f| f.rust_name == "additional_properties")
                 {
                     format_ident!("additional_properties_")
                 } else {
                     format_ident!("additional_properties")
+                }
+            });
+            if let (Some(extra), Some(field_name)) = (additional, &extra_name) {
+                let extra_ty = type_tokens(api, extra);
+                let flatten = if serde.always_serialize() {
+                    quote! { #[serde(flatten)] }
+                } else {
+                    quote! { #[cfg_attr(feature = "serde-all", serde(flatten))] }
                 };
                 field_tokens.push(quote! {
                     /// Properties beyond the ones listed above.
-                    #[serde(flatten)]
+                    #flatten
                     pub #field_name: std::collections::BTreeMap<String, #extra_ty>,
                 });
             }
             let constructor = if is_request {
-                emit_constructor(api, &name, fields, additional.is_some())
+                let constructor = emit_constructor(api, &name, fields, additional.is_some());
+                quote! { #cfg #constructor }
             } else {
                 quote! {}
             };
+            let (serialize_listed, serialize) = serde.serialize_derive();
+            let de_cfg = serde.deserialize_cfg();
+            let de_gate = quote! { #cfg #de_cfg };
+            let deserialize = emit_struct_deserialize(&name, fields, extra_name.as_ref(), &de_gate);
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #cfg
+                #[derive(Debug, Clone, PartialEq, #default #serialize_listed)]
+                #serialize
                 #non_exhaustive
                 pub struct #name { #(#field_tokens)* }
                 #constructor
+                #deserialize
             }
         }
-        TypeKind::Enum { variants } => emit_enum(&name, doc, variants),
-        TypeKind::Union { variants, tag } => emit_union(api, &name, doc, variants, tag.as_deref()),
+        TypeKind::Enum { variants } => emit_enum(&name, doc, &cfg, variants),
+        TypeKind::Union { variants, tag } => {
+            emit_union(api, &name, doc, &cfg, &serde, variants, tag.as_deref())
+        }
         TypeKind::Alias(target) => {
             let target = type_tokens(api, target);
-            quote! { #doc pub type #name = #target; }
+            quote! { #doc #cfg pub type #name = #target; }
         }
+    }
+}
+
+/// Which serde impls a type gets. A type only ever received needs no `Serialize`, and one
+/// only ever sent needs no `Deserialize`: on GitHub's API that leaves out most `Serialize`
+/// impls. The crate's `serde-all` feature adds both to every type, for consumers who store or
+/// replay values (and for the generated conformance test, which reads its arguments as JSON).
+pub(super) struct SerdeImpls {
+    serialize: bool,
+    deserialize: bool,
+    /// The API has features, so `serde-all` exists.
+    gated: bool,
+}
+
+impl SerdeImpls {
+    pub(super) fn of(api: &Api, index: usize) -> Self {
+        let f = &api.features;
+        if f.list.is_empty() || index >= f.sent.len() {
+            return Self {
+                serialize: true,
+                deserialize: true,
+                gated: false,
+            };
+        }
+        Self {
+            serialize: f.sent[index],
+            deserialize: f.received[index],
+            gated: true,
+        }
+    }
+
+    /// What `Serialize` adds to a type's derives: `(in the derive list, an attribute of its
+    /// own)`; the second is the `cfg_attr` of `serde-all` for a type no request sends.
+    pub(super) fn serialize_derive(&self) -> (TokenStream, TokenStream) {
+        if self.always_serialize() {
+            (quote! { Serialize }, quote! {})
+        } else {
+            (
+                quote! {},
+                quote! { #[cfg_attr(feature = "serde-all", derive(Serialize))] },
+            )
+        }
+    }
+
+    /// Whether `Serialize` is derived in every build; if not, the fields' `#[serde(..)]`
+    /// attributes are written as `cfg_attr`s of `serde-all`, since without the derive no
+    /// attribute named `serde` exists.
+    pub(super) fn always_serialize(&self) -> bool {
+        self.serialize || !self.gated
+    }
+
+    /// The extra gate of a `Deserialize` impl: `serde-all` when the type is never received.
+    pub(super) fn deserialize_cfg(&self) -> TokenStream {
+        if self.deserialize || !self.gated {
+            quote! {}
+        } else {
+            quote! { #[cfg(feature = "serde-all")] }
+        }
+    }
+}
+
+/// `Deserialize` for a struct: one `from_map!` line (see `runtime::de` for why not serde's
+/// derive), its properties grouped by how they are read.
+pub(super) fn emit_struct_deserialize(
+    name: &Ident,
+    fields: &[Field],
+    extra: Option<&Ident>,
+    gate: &TokenStream,
+) -> TokenStream {
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    let mut nullable = Vec::new();
+    for f in fields {
+        let wire = &f.wire_name;
+        let field = ident(&f.rust_name);
+        let entry = quote! { #wire #field };
+        // Absent, null and value are three answers only for an optional nullable field
+        // (`Option<Option<T>>`); a required nullable one reads absent as null, as serde does.
+        match (f.required, f.nullable) {
+            (true, false) => required.push(entry),
+            (false, true) => nullable.push(entry),
+            _ => optional.push(entry),
+        }
+    }
+    let extra = extra.map(|e| quote! { extra: #e });
+    quote! {
+        #gate
+        crate::runtime::from_map!(#name {
+            req: [#(#required),*],
+            opt: [#(#optional),*],
+            nul: [#(#nullable),*],
+            #extra
+        });
     }
 }
 
@@ -191,15 +308,17 @@ pub(super) fn emit_constructor(
     }
 }
 
-pub(super) fn emit_field(api: &Api, f: &Field) -> TokenStream {
+/// A struct field. Its `#[serde(..)]` attributes serve only `Serialize` (`Deserialize` is
+/// written out, see [`emit_struct_deserialize`]), so they are `cfg_attr`s of `serde-all`
+/// when the struct derives `Serialize` only with that feature.
+pub(super) fn emit_field(api: &Api, f: &Field, always_serialize: bool) -> TokenStream {
     let name = ident(&f.rust_name);
     let doc = docs(f.description.as_deref());
     let wire = &f.wire_name;
-    let rename = if f.rust_name != f.wire_name {
-        quote! { #[serde(rename = #wire)] }
-    } else {
-        quote! {}
-    };
+    let mut serde_args: Vec<TokenStream> = Vec::new();
+    if f.rust_name != f.wire_name {
+        serde_args.push(quote! { rename = #wire });
+    }
     let deprecated = if f.deprecated {
         quote! { #[doc = ""] #[doc = " Deprecated by the API."] }
     } else {
@@ -209,59 +328,43 @@ pub(super) fn emit_field(api: &Api, f: &Field) -> TokenStream {
     if f.boxed {
         ty = quote! { Box<#ty> };
     }
-    let (attr, ty) = match (f.required, f.nullable) {
-        (true, false) => (quote! {}, ty),
-        (true, true) => (quote! {}, quote! { Option<#ty> }),
-        (false, false) => (
-            quote! { #[serde(skip_serializing_if = "Option::is_none")] },
-            quote! { Option<#ty> },
-        ),
+    let ty = match (f.required, f.nullable) {
+        (true, false) => ty,
+        (true, true) => quote! { Option<#ty> },
+        (false, false) => {
+            serde_args.push(quote! { skip_serializing_if = "Option::is_none" });
+            quote! { Option<#ty> }
+        }
         // Absent and null are different answers here: None and Some(None).
-        (false, true) => (
-            quote! { #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::nullable")] },
-            quote! { Option<Option<#ty>> },
-        ),
+        (false, true) => {
+            serde_args.push(quote! { skip_serializing_if = "Option::is_none", serialize_with = "crate::runtime::nullable::serialize" });
+            quote! { Option<Option<#ty>> }
+        }
     };
-    quote! { #doc #deprecated #rename #attr pub #name: #ty, }
+    let attr = match (serde_args.is_empty(), always_serialize) {
+        (true, _) => quote! {},
+        (false, true) => quote! { #[serde(#(#serde_args),*)] },
+        (false, false) => quote! { #[cfg_attr(feature = "serde-all", serde(#(#serde_args),*))] },
+    };
+    quote! { #doc #deprecated #attr pub #name: #ty, }
 }
 
-pub(super) fn emit_enum(name: &Ident, doc: TokenStream, variants: &[EnumVariant]) -> TokenStream {
+pub(super) fn emit_enum(
+    name: &Ident,
+    doc: TokenStream,
+    cfg: &TokenStream,
+    variants: &[EnumVariant],
+) -> TokenStream {
     let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
-    let docs_each = wires.iter().map(|w| {
-        let d = format!(" `{w}`");
-        quote! { #[doc = #d] }
-    });
+    // Everything else (the `Unknown` variant, `as_str`, `From<&str>`, serde, equality by wire
+    // value) comes from `string_enum!`.
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #( #docs_each #idents, )*
-            /// A value this version of the client does not know; kept as sent.
-            Unknown(String),
+        crate::runtime::string_enum! {
+            #doc
+            #cfg
+            pub enum #name { #( #idents = #wires, )* }
         }
-
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#idents => #wires, )*
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #wires => Self::#idents, )*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        crate::runtime::string_enum!(#name);
     }
 }
 
@@ -269,6 +372,8 @@ pub(super) fn emit_union(
     api: &Api,
     name: &Ident,
     doc: TokenStream,
+    cfg: &TokenStream,
+    serde: &SerdeImpls,
     variants: &[UnionVariant],
     tag: Option<&str>,
 ) -> TokenStream {
@@ -284,47 +389,63 @@ pub(super) fn emit_union(
             }
         })
         .collect();
-    match tag {
+    let (serialize_listed, serialize) = serde.serialize_derive();
+    let untagged = if serde.always_serialize() {
+        quote! { #[serde(untagged)] }
+    } else {
+        quote! { #[cfg_attr(feature = "serde-all", serde(untagged))] }
+    };
+    let de_cfg = serde.deserialize_cfg();
+    let deserialize_body = match tag {
+        // The first alternative that reads the value, tried in order on one buffered value:
+        // what serde's untagged derive does, in a few lines per alternative instead of a
+        // buffering visitor per enum.
         None => quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-            #[serde(untagged)]
-            #[non_exhaustive]
-            pub enum #name {
-                #( #idents(#tys), )*
-                /// A value that matches none of the alternatives this client knows.
-                Unknown(serde_json::Value),
-            }
+            let value = serde_json::Value::deserialize(deserializer)?;
+            #( if let Some(v) = de::alternative(&value) { return Ok(Self::#idents(v)); } )*
+            Ok(Self::Unknown(value))
         },
+        // Tagged by a discriminator: the tag picks the variant, and the variant's own type
+        // still sees the tag property (serde's internally tagged enums would remove it).
         Some(tag) => {
-            // Tagged by a discriminator: the tag picks the variant, and the variant's own type
-            // still sees the tag property (serde's internally tagged enums would remove it).
             let arms = variants.iter().zip(&idents).filter_map(|(v, id)| {
                 let value = v.tag_value.as_deref()?;
                 let wrap = if v.boxed { quote! { |v| Self::#id(Box::new(v)) } } else { quote! { Self::#id } };
                 Some(quote! { Some(#value) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom), })
             });
             quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, Serialize)]
-                #[serde(untagged)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #( #idents(#tys), )*
-                    /// A tag value this version of the client does not know; kept as sent.
-                    Unknown(serde_json::Value),
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => Ok(Self::Unknown(value)),
                 }
+            }
+        }
+    };
+    let unknown_doc = if tag.is_some() {
+        quote! { #[doc = " A tag value this version of the client does not know; kept as sent."] }
+    } else {
+        quote! { #[doc = " A value that matches none of the alternatives this client knows."] }
+    };
+    quote! {
+        #doc
+        #cfg
+        #[derive(Debug, Clone, PartialEq, #serialize_listed)]
+        #serialize
+        #untagged
+        #[non_exhaustive]
+        pub enum #name {
+            #( #idents(#tys), )*
+            #unknown_doc
+            Unknown(serde_json::Value),
+        }
 
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = serde_json::Value::deserialize(deserializer)?;
-                        let tag = value.get(#tag).and_then(serde_json::Value::as_str).map(str::to_owned);
-                        match tag.as_deref() {
-                            #(#arms)*
-                            _ => Ok(Self::Unknown(value)),
-                        }
-                    }
-                }
+        #cfg
+        #de_cfg
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #deserialize_body
             }
         }
     }
@@ -341,25 +462,29 @@ pub(super) fn emit_error_body(api: &Api) -> TokenStream {
         .iter()
         .map(|v| type_tokens(api, &v.ty))
         .collect();
+    let variant_cfg = |i: usize| match api.features.error_variants.get(i) {
+        Some(set) => cfg_features(api, set),
+        None => quote! {},
+    };
+    let cfgs: Vec<TokenStream> = (0..api.error_variants.len()).map(variant_cfg).collect();
+    // `match *self` with `ref` bindings, so that the match stays valid when a build's
+    // features leave the enum without variants.
     let accessor = |pick: fn(&ErrorVariant) -> &Option<(String, bool)>| -> TokenStream {
-        if api.error_variants.is_empty() {
-            return quote! { match *self {} };
-        }
-        let arms = api.error_variants.iter().map(|v| {
+        let arms = api.error_variants.iter().zip(&cfgs).map(|(v, cfg)| {
             let id = ident(&v.rust_name);
             match pick(v) {
                 Some((field, true)) => {
                     let f = ident(field);
-                    quote! { Self::#id(body) => Some(body.#f.as_str()), }
+                    quote! { #cfg Self::#id(ref body) => Some(body.#f.as_str()), }
                 }
                 Some((field, false)) => {
                     let f = ident(field);
-                    quote! { Self::#id(body) => body.#f.as_deref(), }
+                    quote! { #cfg Self::#id(ref body) => body.#f.as_deref(), }
                 }
-                None => quote! { Self::#id(_) => None, },
+                None => quote! { #cfg Self::#id(_) => None, },
             }
         });
-        quote! { match self { #(#arms)* } }
+        quote! { match *self { #(#arms)* } }
     };
     let request_id = accessor(|v| &v.request_id_field);
     let message = accessor(|v| &v.message_field);
@@ -373,7 +498,7 @@ pub(super) fn emit_error_body(api: &Api) -> TokenStream {
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum ErrorBody {
-            #( #[allow(missing_docs)] #variants(#tys), )*
+            #( #[allow(missing_docs)] #cfgs #variants(#tys), )*
         }
 
         impl ErrorBody {
@@ -416,8 +541,14 @@ pub(super) fn emit_error_decoder(
         }
         None => quote! { None },
     };
-    let doc =
-        quote! { #[doc = " Types an error body by its status, as the operation's responses say."] };
+    let cfg = match api.features.error_decoders.get(index) {
+        Some(set) => cfg_features(api, set),
+        None => quote! {},
+    };
+    let doc = quote! {
+        #[doc = " Types an error body by its status, as the operation's responses say."]
+        #cfg
+    };
     match decoder {
         [] => {
             quote! { #doc pub(crate) fn #name(_status: u16, _body: &[u8]) -> Option<ErrorBody> { None } }

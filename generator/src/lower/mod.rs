@@ -15,6 +15,7 @@ use crate::naming::{RESERVED_TYPE_NAMES, Scope, pascal, snake};
 
 mod bodies;
 mod combinations;
+mod features;
 mod namespaces;
 mod operations;
 mod refs;
@@ -148,6 +149,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     api.types = l.types.into_iter().flatten().collect();
     mark_boxed_cycles(&mut api.types, l.diags);
     api.root = build_namespaces(&mut api.operations, &mut l.type_names);
+    api.features = features::assign(&api);
     api
 }
 

@@ -378,6 +378,7 @@ impl Lowerer<'_> {
             description: op.description.clone(),
             pointer: pointer.to_owned(),
             accept,
+            tag: op.tags.first().cloned(),
         })
     }
 }

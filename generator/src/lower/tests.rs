@@ -388,3 +388,76 @@ fn cycles_are_found() {
     assert_ne!(c[3], c[0]);
     assert_ne!(c[2], c[3]);
 }
+
+/// The features fixture: which feature compiles each operation and type, and which serde
+/// impls each type gets.
+#[test]
+fn features_follow_namespaces_tags_and_the_type_graph() {
+    let (api, _) = lower_text(&fixture("features.yaml"));
+    let f = &api.features;
+    let names: Vec<&str> = f.list.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "admin_tools",
+            "extra-types",
+            "pets",
+            "stores",
+            "tracing_api",
+            "untagged"
+        ]
+    );
+    let feature_of = |id: &str| {
+        let i = api.operations.iter().position(|o| o.id == id).unwrap();
+        f.list[f.operation[i]].name.as_str()
+    };
+    assert_eq!(feature_of("pets.owners.get"), "pets");
+    assert_eq!(feature_of("resetEverything"), "admin_tools");
+    assert_eq!(feature_of("ping"), "untagged");
+    // A namespace named like one of the manifest's own features keeps its accessor.
+    assert_eq!(feature_of("tracing.status"), "tracing_api");
+    assert_eq!(
+        f.list[3..5].iter().map(|x| &x.kind).collect::<Vec<_>>(),
+        [
+            &FeatureKind::Namespace("stores".into()),
+            &FeatureKind::Namespace("tracing".into())
+        ]
+    );
+    assert_eq!(f.list[2].operations, 3);
+    let features_of = |ty: &str| {
+        let i = api.types.iter().position(|t| t.name == ty).unwrap();
+        f.types[i]
+            .iter()
+            .map(|&x| f.list[x].name.as_str())
+            .collect::<Vec<_>>()
+    };
+    // Shared by three namespaces and the webhook payload: compiled once, under any of them.
+    assert_eq!(
+        features_of("Owner"),
+        ["extra-types", "pets", "stores", "tracing_api"]
+    );
+    assert_eq!(features_of("PetError"), ["pets"]);
+    assert_eq!(features_of("Problem"), ["admin_tools", "stores"]);
+    assert_eq!(features_of("WebhookEvent"), ["extra-types"]);
+    let index = |ty: &str| api.types.iter().position(|t| t.name == ty).unwrap();
+    // Sent and received: both impls; only received: no `Serialize`; the webhook payload is
+    // read, not written.
+    assert!(f.sent[index("Pet")] && f.received[index("Pet")]);
+    assert!(f.sent[index("Owner")] && f.received[index("Owner")]);
+    assert!(!f.sent[index("Store")] && f.received[index("Store")]);
+    assert!(!f.sent[index("WebhookEvent")] && f.received[index("WebhookEvent")]);
+    // Error bodies and their decoders belong to the features whose operations return them.
+    let variant = |ty: &str| {
+        let i = api
+            .error_variants
+            .iter()
+            .position(|v| v.ty == TypeRef::Named(index(ty)))
+            .unwrap();
+        f.error_variants[i]
+            .iter()
+            .map(|&x| f.list[x].name.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(variant("Problem"), ["admin_tools", "stores"]);
+    assert_eq!(variant("PetError"), ["pets"]);
+}

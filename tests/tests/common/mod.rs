@@ -56,39 +56,70 @@ pub fn write_workspace(dir: &Path, crates: &[(String, Vec<clientgen::OutFile>)])
 /// its own (the outer `cargo test` holds the main one) shared by every such check.
 /// Returns, per member, `None` when it compiled or the first error lines otherwise.
 pub fn cargo_check(dir: &Path, members: &[String]) -> Vec<(String, Option<String>)> {
+    let stderr = run_cargo_check(dir, &["--workspace"]);
+    members
+        .iter()
+        .map(|m| (m.clone(), member_errors(&stderr, m)))
+        .collect()
+}
+
+/// `cargo check` of some members of the workspace at `dir`, each with its default features
+/// off and only the given API feature (and the default TLS feature) on, in one run; returns
+/// (member, feature, errors if it failed).
+pub fn cargo_check_features(
+    dir: &Path,
+    members: &[(String, String)],
+) -> Vec<(String, String, Option<String>)> {
+    if members.is_empty() {
+        return Vec::new();
+    }
+    let mut args: Vec<String> = vec!["--no-default-features".into()];
+    let mut features = Vec::new();
+    for (m, f) in members {
+        args.push("-p".into());
+        args.push(m.clone());
+        features.push(format!("{m}/rustls-ring,{m}/{f}"));
+    }
+    args.push("--features".into());
+    args.push(features.join(","));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let stderr = run_cargo_check(dir, &args);
+    members
+        .iter()
+        .map(|(m, f)| (m.clone(), f.clone(), member_errors(&stderr, m)))
+        .collect()
+}
+
+/// Runs `cargo check --keep-going` with `args` in the workspace at `dir`, warnings denied,
+/// in the shared target dir; returns its stderr.
+pub fn run_cargo_check(dir: &Path, args: &[&str]) -> String {
     let target = root().join("target/generated-check");
     let output = Command::new(env!("CARGO"))
-        .args([
-            "check",
-            "--workspace",
-            "--keep-going",
-            "--message-format",
-            "short",
-            "--quiet",
-        ])
+        .arg("check")
+        .args(args)
+        .args(["--keep-going", "--message-format", "short", "--quiet"])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", &target)
         .env("RUSTFLAGS", "-D warnings")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .output()
         .expect("run cargo check");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    members
-        .iter()
-        .map(|m| {
-            let prefix = format!("{m}/");
-            let errors: Vec<&str> = stderr
-                .lines()
-                .filter(|l| l.starts_with(&prefix))
-                .take(5)
-                .collect();
-            let failed = !errors.is_empty() || stderr.contains(&format!("could not compile `{m}`"));
-            let message = if errors.is_empty() {
-                stderr.lines().take(5).collect::<Vec<_>>().join("\n")
-            } else {
-                errors.join("\n")
-            };
-            (m.clone(), failed.then_some(message))
-        })
-        .collect()
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The first errors of `member` in a `cargo check` run's stderr, if it failed.
+pub fn member_errors(stderr: &str, m: &str) -> Option<String> {
+    let prefix = format!("{m}/");
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with(&prefix))
+        .take(5)
+        .collect();
+    let failed = !errors.is_empty() || stderr.contains(&format!("could not compile `{m}`"));
+    let message = if errors.is_empty() {
+        stderr.lines().take(5).collect::<Vec<_>>().join("\n")
+    } else {
+        errors.join("\n")
+    };
+    failed.then_some(message)
 }
