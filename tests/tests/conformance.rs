@@ -49,7 +49,7 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ),
     (
         "openapi-3.0/xero_files.yaml",
-        "expected struct Folder",
+        "expected an object (Folder)",
         "spec fault Prism does not flag: the response example is a JSON string, not the object its schema says",
     ),
     (
