@@ -7,10 +7,12 @@
 
 mod client;
 mod error;
+pub mod pagination;
 mod request;
 mod response;
 mod retry;
 mod secret;
+pub mod streaming;
 mod tls;
 
 pub use client::{Client, ClientBuilder, RequestOptions};
@@ -19,6 +21,8 @@ pub use response::Response;
 pub use secret::Secret;
 
 pub(crate) use client::{Credential, KeyLocation};
+#[allow(unused_imports)]
+pub(crate) use pagination::next_link_param;
 pub(crate) use request::{ParamValue, Request};
 
 /// Serializes a field that may be absent, null or a value (`Option<Option<T>>`): absent is

@@ -461,6 +461,42 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
             );
         }
         let ret = emit::success_type(api, op).to_string().replace(' ', "");
+        // The streams beside `send()`: pages and items of a paginated operation, events and
+        // the streamed body.
+        if let Some(p) = &op.pagination {
+            add(
+                format!("{call}.pages()"),
+                plain("builder method", format!("Pages<{ret}>"), &op.pointer, None),
+            );
+            if let Some(items) = &p.items {
+                add(
+                    format!("{call}.items()"),
+                    plain(
+                        "builder method",
+                        format!("Items<{}>", emit::type_text(api, &items.item)),
+                        &op.pointer,
+                        None,
+                    ),
+                );
+            }
+        }
+        if let Some(events) = &op.events {
+            add(
+                format!("{call}.send_events()"),
+                plain(
+                    "builder method",
+                    format!("EventStream<{}>", emit::type_text(api, events)),
+                    &op.pointer,
+                    None,
+                ),
+            );
+        }
+        if emit::streams_body(op) {
+            add(
+                format!("{call}.send_stream()"),
+                plain("builder method", "ByteStream".into(), &op.pointer, None),
+            );
+        }
         add(
             format!("{call}.send()"),
             plain(

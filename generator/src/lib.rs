@@ -24,6 +24,10 @@ pub use diag::{Diagnostic, Errors, Severity};
 pub const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("../runtime/mod.rs")),
     (
+        "src/runtime/pagination.rs",
+        include_str!("../runtime/pagination.rs"),
+    ),
+    (
         "src/runtime/client.rs",
         include_str!("../runtime/client.rs"),
     ),
@@ -40,6 +44,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     (
         "src/runtime/secret.rs",
         include_str!("../runtime/secret.rs"),
+    ),
+    (
+        "src/runtime/streaming.rs",
+        include_str!("../runtime/streaming.rs"),
     ),
     ("src/runtime/tls.rs", include_str!("../runtime/tls.rs")),
 ];

@@ -330,6 +330,73 @@ pub struct Operation {
     pub accept: Option<String>,
     /// The first tag: names the cargo feature of an operation of the client itself.
     pub tag: Option<String>,
+    /// How the operation's results come in pages, when they do.
+    pub pagination: Option<Pagination>,
+    /// The event type, when a success response is offered as `text/event-stream`.
+    pub events: Option<TypeRef>,
+}
+
+/// A paginated operation: where the next page's cursor goes, where it comes from, and where
+/// a page's items are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Where the cursor goes in the next request.
+    pub cursor: CursorIn,
+    /// Where the next cursor comes from.
+    pub next: NextCursor,
+    /// Where a page's items are, when the page has one list of them.
+    pub items: Option<PageItems>,
+    /// Why the operation is treated as paginated, for the report.
+    pub reason: String,
+}
+
+/// Where the cursor goes in the next request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CursorIn {
+    /// A query parameter, by index into `Operation::params` (a string, or an integer page
+    /// number parsed from the cursor).
+    Query(usize),
+    /// A property of the JSON body.
+    Body(Step),
+}
+
+/// Where the next cursor comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NextCursor {
+    /// A string (or integer) property of the response, by its path from the body.
+    Path(Vec<Step>),
+    /// `has_more` (a boolean at this path) with the `id` of the last item (Stripe).
+    LastItemId {
+        /// The boolean that says another page exists.
+        has_more: Vec<Step>,
+        /// The item property whose value is the next cursor.
+        id: Step,
+    },
+    /// The `rel="next"` link of the `Link` header, its query parameter of the cursor's name
+    /// (GitHub).
+    LinkHeader(String),
+}
+
+/// One property on a path through a response or request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The Rust field name.
+    pub field: String,
+    /// The property name on the wire.
+    pub wire: String,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+}
+
+/// Where a page's items are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageItems {
+    /// The array property of the page; `None` when the page is the array itself.
+    pub field: Option<Step>,
+    /// The item type.
+    pub item: TypeRef,
 }
 
 /// A piece of a path template.

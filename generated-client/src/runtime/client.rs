@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::error::{Error, InvalidRequest, TransportError};
-use super::request::{check_header_value, Request};
+use super::request::{check_header_value, Request, RequestBody};
 use super::response::RawResponse;
 use super::retry;
 use super::secret::Secret;
@@ -291,6 +291,35 @@ impl Client {
         request: Request,
         options: RequestOptions,
     ) -> Result<RawResponse, Error> {
+        match self.attempts(request, options, false).await? {
+            Outcome::Read(raw) => Ok(raw),
+            // Not returned unless asked for; read whole all the same.
+            Outcome::Live(response) => read_response(response)
+                .await
+                .map_err(|e| Error::Connection(TransportError::new(e.without_url(), 1))),
+        }
+    }
+
+    /// Like [`Client::execute`], but a success response is returned before its body is read,
+    /// for reading as a stream: retries apply until a success status arrives, never after
+    /// its first byte. Other statuses are read whole, as errors are.
+    pub(crate) async fn execute_streaming(
+        &self,
+        request: Request,
+        options: RequestOptions,
+    ) -> Result<Result<reqwest::Response, RawResponse>, Error> {
+        Ok(match self.attempts(request, options, true).await? {
+            Outcome::Read(raw) => Err(raw),
+            Outcome::Live(response) => Ok(response),
+        })
+    }
+
+    async fn attempts(
+        &self,
+        request: Request,
+        options: RequestOptions,
+        stream: bool,
+    ) -> Result<Outcome, Error> {
         let config = &*self.config;
         let mut request = request;
         // Everything is checked before anything is sent: a refused request sends nothing.
@@ -319,6 +348,7 @@ impl Client {
         let idempotent = retry::is_idempotent(&request.method);
         let started = Instant::now();
         let mut attempt: u32 = 0;
+        let mut streamed = false;
         loop {
             attempt += 1;
             let mut builder = config
@@ -326,14 +356,22 @@ impl Client {
                 .request(request.method.clone(), url.clone())
                 .headers(headers.clone())
                 .timeout(timeout);
-            if let Some(body) = &request.body {
+            if let Some(RequestBody::Bytes(body)) = &request.body {
                 builder = builder.body(body.clone());
+            } else if let Some(RequestBody::Stream(body)) = request.body.take() {
+                builder = builder.body(body);
+                // A stream cannot be replayed: this is the only attempt.
+                streamed = true;
             }
             let outcome = match builder.send().await {
+                Ok(response) if stream && response.status().is_success() => {
+                    log_attempt(&request, attempt, Some(response.status().as_u16()), started);
+                    return Ok(Outcome::Live(response));
+                }
                 Ok(response) => read_response(response).await,
                 Err(error) => Err(error),
             };
-            let retries_left = attempt <= max_retries;
+            let retries_left = attempt <= max_retries && !streamed;
             match outcome {
                 Ok(raw) => {
                     log_attempt(&request, attempt, Some(raw.status), started);
@@ -345,7 +383,7 @@ impl Client {
                             continue;
                         }
                     }
-                    return Ok(raw.with_attempts(attempt));
+                    return Ok(Outcome::Read(raw.with_attempts(attempt)));
                 }
                 Err(error) => {
                     log_attempt(&request, attempt, None, started);
@@ -400,11 +438,20 @@ impl Client {
     }
 }
 
+/// What the attempts of one request came to.
+enum Outcome {
+    /// A response read whole.
+    Read(RawResponse),
+    /// A success response whose body is still to be read.
+    Live(reqwest::Response),
+}
+
 async fn read_response(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
     let status = response.status().as_u16();
     let headers: HeaderMap = response.headers().clone();
     let body = response.bytes().await?;
-    Ok(RawResponse::new(status, headers, body.to_vec()))
+    // `Vec::from` reuses the buffer when it is not shared: one copy of a large body, not two.
+    Ok(RawResponse::new(status, headers, Vec::from(body)))
 }
 
 #[allow(unused_variables)]

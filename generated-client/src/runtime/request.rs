@@ -19,7 +19,13 @@ pub(crate) struct Request {
     cookies: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) content_type: Option<HeaderValue>,
-    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) body: Option<RequestBody>,
+}
+
+/// A request body: bytes, sent again on each attempt, or a stream, sent once.
+pub(crate) enum RequestBody {
+    Bytes(Vec<u8>),
+    Stream(reqwest::Body),
 }
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved characters.
@@ -173,7 +179,18 @@ impl Request {
     /// Sets the body and its media type.
     pub(crate) fn body(&mut self, content_type: &'static str, body: Vec<u8>) {
         self.content_type = Some(HeaderValue::from_static(content_type));
-        self.body = Some(body);
+        self.body = Some(RequestBody::Bytes(body));
+    }
+
+    /// Sets a binary body, in memory or streamed.
+    pub(crate) fn upload(
+        &mut self,
+        content_type: &'static str,
+        body: &super::streaming::UploadBody,
+    ) -> Result<(), Error> {
+        self.content_type = Some(HeaderValue::from_static(content_type));
+        self.body = Some(body.take()?);
+        Ok(())
     }
 
     /// Sets a JSON body.
@@ -271,7 +288,7 @@ impl Request {
         let content_type = format!("multipart/form-data; boundary={boundary}");
         self.content_type =
             Some(HeaderValue::from_str(&content_type).map_err(|_| refused("bad boundary".into()))?);
-        self.body = Some(body);
+        self.body = Some(RequestBody::Bytes(body));
         Ok(())
     }
 

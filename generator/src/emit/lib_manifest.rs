@@ -136,6 +136,8 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
         pub use operations::*;
         /// The HTTP client library, re-exported for [`ClientBuilder::http_client`] and headers.
         pub use reqwest;
+        pub use runtime::pagination;
+        pub use runtime::streaming;
         pub use runtime::ApiError;
         pub use runtime::Client;
         pub use runtime::ClientBuilder;
@@ -276,9 +278,16 @@ reqwest = {{ version = "0.13", default-features = false }}
 # reqwest 0.13 uses, so the build has one copy of each.
 rustls = {{ version = "0.23", optional = true, default-features = false, features = ["std", "tls12"] }}
 rustls-platform-verifier = {{ version = "0.7", optional = true }}
+# Streamed bodies' chunks, and the `Stream` trait of `.pages()`, `.items()` and streamed
+# bodies; reqwest depends on both already.
+bytes = "1"
+futures-core = {{ version = "0.3", default-features = false }}
+# Streamed request bodies (reqwest takes any `http_body::Body`); in reqwest's graph too.
+http-body = "1"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-tokio = {{ version = "1", features = ["time"] }}
+# `time` for timeouts and retry delays, `fs` for request bodies streamed from a file.
+tokio = {{ version = "1", features = ["time", "fs"] }}
 tracing = {{ version = "0.1", optional = true, default-features = false, features = ["std"] }}
 url = "2"
 

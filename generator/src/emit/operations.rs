@@ -223,7 +223,7 @@ pub(crate) fn param_types(api: &Api, p: &Param) -> (TokenStream, TokenStream, bo
 
 pub(crate) fn body_field_type(api: &Api, b: &Body) -> TokenStream {
     match b.encoding {
-        BodyEncoding::Binary => quote! { Vec<u8> },
+        BodyEncoding::Binary => quote! { crate::streaming::UploadBody },
         BodyEncoding::Text => quote! { String },
         _ => type_tokens(api, &b.ty),
     }
@@ -260,7 +260,11 @@ pub(super) fn emit_operation_method(
     }
     if let Some(b) = &op.body {
         let ty = body_field_type(api, b);
-        if body_is_argument(b) {
+        if body_is_argument(b) && b.encoding == BodyEncoding::Binary {
+            // Bytes, or a stream or file (`UploadBody::from_file`).
+            args.push(quote! { body: impl Into<#ty> });
+            inits.push(quote! { body: body.into() });
+        } else if body_is_argument(b) {
             args.push(quote! { body: #ty });
             inits.push(quote! { body });
         } else if b.required {
@@ -334,18 +338,26 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
         let ty = body_field_type(api, b);
         if body_is_argument(b) {
             fields.push(quote! { body: #ty });
-        } else if b.required {
-            fields.push(quote! { body: #ty });
-            setters.push(quote! {
-                /// The request body; without this call its default is sent.
-                pub fn body(mut self, body: #ty) -> Self { self.body = body; self }
-            });
         } else {
-            fields.push(quote! { body: Option<#ty> });
-            setters.push(quote! {
-                /// The request body.
-                pub fn body(mut self, body: #ty) -> Self { self.body = Some(body); self }
-            });
+            // A binary body is bytes, or a stream or file (`UploadBody::from_file`).
+            let (arg, value) = if b.encoding == BodyEncoding::Binary {
+                (quote! { impl Into<#ty> }, quote! { body.into() })
+            } else {
+                (ty.clone(), quote! { body })
+            };
+            if b.required {
+                fields.push(quote! { body: #ty });
+                setters.push(quote! {
+                    /// The request body; without this call its default is sent.
+                    pub fn body(mut self, body: #arg) -> Self { self.body = #value; self }
+                });
+            } else {
+                fields.push(quote! { body: Option<#ty> });
+                setters.push(quote! {
+                    /// The request body.
+                    pub fn body(mut self, body: #arg) -> Self { self.body = Some(#value); self }
+                });
+            }
         }
     }
     for f in op.body.iter().flat_map(|b| &b.files) {
@@ -374,6 +386,12 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
         op.method.as_str(),
         op.path
     );
+    let streaming = emit_streaming(api, op, &decoder);
+    let pagination = op
+        .pagination
+        .as_ref()
+        .map(|p| emit_pagination(api, op, p, &ret))
+        .unwrap_or_default();
     let success_enum = if success_enum.is_empty() {
         success_enum
     } else {
@@ -401,6 +419,10 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
                 self.send_with_response().await.map(Response::into_body)
             }
 
+            #pagination
+
+            #streaming
+
             /// Sends the request and returns the decoded body with the status and headers.
             pub async fn send_with_response(self) -> Result<Response<#ret>, Error> {
                 #send_body
@@ -414,6 +436,166 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
 
         #success_enum
     }
+}
+
+/// Whether the operation's success body is binary, so that its builder has `send_stream()`.
+pub fn streams_body(op: &Operation) -> bool {
+    !op.success.is_empty() && op.success.iter().all(|(_, k)| *k == ResponseKind::Bytes)
+}
+
+/// `send_events()` and `send_stream()`: the response read as it arrives.
+fn emit_streaming(api: &Api, op: &Operation, decoder: &Ident) -> TokenStream {
+    let mut out = TokenStream::new();
+    if let Some(events) = &op.events {
+        let event = type_tokens(api, events);
+        let send = emit_send(api, op);
+        out.extend(quote! {
+            /// Sends the request asking for `text/event-stream` and returns the server-sent
+            /// events as they arrive, each event's data decoded as JSON (see
+            /// [`crate::streaming::EventStream`]). Retries apply only until the stream starts.
+            pub async fn send_events(self) -> Result<crate::streaming::EventStream<#event>, Error> {
+                #send
+                request.accept("text/event-stream");
+                match self.client.execute_streaming(request, self.options).await? {
+                    Ok(response) => Ok(crate::streaming::EventStream::new(response)),
+                    Err(response) => Err(response.into_error(crate::types::#decoder)),
+                }
+            }
+        });
+    }
+    if streams_body(op) {
+        let send = emit_send(api, op);
+        out.extend(quote! {
+            /// Sends the request and returns the body as it arrives, in chunks, without holding
+            /// all of it in memory (see [`crate::streaming::ByteStream`]). Retries apply only
+            /// until the body starts.
+            pub async fn send_stream(self) -> Result<crate::streaming::ByteStream, Error> {
+                #send
+                match self.client.execute_streaming(request, self.options).await? {
+                    Ok(response) => Ok(crate::streaming::ByteStream::new(response)),
+                    Err(response) => Err(response.into_error(crate::types::#decoder)),
+                }
+            }
+        });
+    }
+    out
+}
+
+/// An `Option<&X>` expression that follows `path` from `start` (an `Option<&T>`).
+fn follow(start: TokenStream, path: &[Step]) -> TokenStream {
+    let mut expr = start;
+    for s in path {
+        let f = ident(&s.field);
+        expr = match (s.required, s.nullable) {
+            (true, false) => quote! { #expr.map(|v| &v.#f) },
+            (false, true) => quote! { #expr.and_then(|v| v.#f.as_ref()).and_then(|v| v.as_ref()) },
+            _ => quote! { #expr.and_then(|v| v.#f.as_ref()) },
+        };
+    }
+    expr
+}
+
+/// `.pages()` and `.items()` of a paginated operation's builder.
+pub(super) fn emit_pagination(
+    api: &Api,
+    op: &Operation,
+    p: &Pagination,
+    page: &TokenStream,
+) -> TokenStream {
+    let set_cursor = match &p.cursor {
+        CursorIn::Query(i) => {
+            let param = &op.params[*i];
+            let name = ident(&param.rust_name);
+            // `.into()`: a parameter whose name says token is kept as a `Secret`.
+            let value = if param.ty == TypeRef::String {
+                quote! { Some(cursor.into()) }
+            } else {
+                quote! { cursor.parse().ok() }
+            };
+            quote! { |mut b, cursor| { b.#name = #value; b } }
+        }
+        CursorIn::Body(step) => {
+            let f = ident(&step.field);
+            let value = if step.nullable {
+                quote! { Some(Some(cursor)) }
+            } else {
+                quote! { Some(cursor) }
+            };
+            let body = op.body.as_ref();
+            let stored_plain = body.is_some_and(|b| b.required || body_is_argument(b));
+            let defaultable = body.is_some_and(|b| b.defaultable);
+            if stored_plain {
+                quote! { |mut b, cursor| { b.body.#f = #value; b } }
+            } else if defaultable {
+                quote! { |mut b, cursor| { b.body.get_or_insert_with(Default::default).#f = #value; b } }
+            } else {
+                quote! { |mut b, cursor| { if let Some(body) = b.body.as_mut() { body.#f = #value; } b } }
+            }
+        }
+    };
+    let next_cursor = match &p.next {
+        NextCursor::Path(path) => {
+            let found = follow(quote! { Some(r.body()) }, path);
+            quote! { |r| #found.map(|v| v.to_param()) }
+        }
+        NextCursor::LastItemId { has_more, id } => {
+            let more = follow(quote! { Some(r.body()) }, has_more);
+            let list = match &p.items {
+                Some(PageItems { field: Some(f), .. }) => {
+                    follow(quote! { Some(r.body()) }, std::slice::from_ref(f))
+                }
+                _ => quote! { None::<&Vec<()>> },
+            };
+            let id = ident(&id.field);
+            quote! { |r| if #more.copied().unwrap_or(false) { #list.and_then(|items| items.last()).map(|item| item.#id.to_param()) } else { None } }
+        }
+        NextCursor::LinkHeader(name) => {
+            quote! { |r| crate::runtime::next_link_param(r.headers(), #name) }
+        }
+    };
+    let doc = format!(
+        " Every page in turn, lazily: the first request is sent when the stream is first polled, \
+         and each next one with this builder's options and the cursor the previous page gave ({}). \
+         The stream ends at a page without a cursor, or with one seen before, and after an error.",
+        p.reason.replace('`', "'")
+    );
+    let pages = quote! {
+        #[doc = #doc]
+        pub fn pages(self) -> crate::pagination::Pages<'a, Self, #page> {
+            crate::pagination::Pages::new(self, |b| Box::pin(b.send_with_response()), #set_cursor, #next_cursor)
+        }
+    };
+    let items = match &p.items {
+        None => quote! {},
+        Some(items) => {
+            let item = type_tokens(api, &items.item);
+            let take = match &items.field {
+                None => quote! { |page| page },
+                Some(f) => {
+                    let name = ident(&f.field);
+                    match (f.required, f.nullable) {
+                        (true, false) => quote! { |page| page.#name },
+                        (false, true) => quote! { |page| page.#name.flatten().unwrap_or_default() },
+                        _ => quote! { |page| page.#name.unwrap_or_default() },
+                    }
+                }
+            };
+            let doc = format!(
+                " The items of every page in turn{}, lazily; see [`Self::pages`].",
+                match &items.field {
+                    Some(f) => format!(" (`{}`)", f.wire),
+                    None => String::new(),
+                }
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn items(self) -> crate::pagination::Items<'a, Self, #page, #item> {
+                    crate::pagination::Items::new(self.pages(), #take)
+                }
+            }
+        }
+    };
+    quote! { #pages #items }
 }
 
 pub(super) fn location_word(l: ParamLocation) -> &'static str {
@@ -542,7 +724,7 @@ pub(super) fn emit_send(api: &Api, op: &Operation) -> TokenStream {
                     request.multipart(body, &files)?;
                 }
             }
-            BodyEncoding::Binary => quote! { request.body(#content_type, body.clone()); },
+            BodyEncoding::Binary => quote! { request.upload(#content_type, body)?; },
             BodyEncoding::Text => {
                 quote! { request.body(#content_type, body.clone().into_bytes()); }
             }

@@ -93,6 +93,7 @@ pub(super) fn assign(api: &Api) -> Features {
                 ResponseKind::Json(t) => Some(t),
                 _ => None,
             })
+            .chain(&op.events)
             .collect();
         walk(api, out_types.iter().copied(), |t| {
             sent[t] = true;

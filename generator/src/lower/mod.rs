@@ -18,6 +18,7 @@ mod combinations;
 mod features;
 mod namespaces;
 mod operations;
+mod pagination;
 mod refs;
 mod responses;
 mod schemas;
@@ -149,6 +150,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     api.types = l.types.into_iter().flatten().collect();
     mark_boxed_cycles(&mut api.types, l.diags);
     api.root = build_namespaces(&mut api.operations, &mut l.type_names);
+    pagination::detect(&mut api, l.raw, l.diags);
     api.features = features::assign(&api);
     api
 }

@@ -347,6 +347,7 @@ impl Lowerer<'_> {
             None => None,
         };
         let accept = self.accept(op, pointer);
+        let events = self.event_type(op, id, pointer);
         // `default` is an error when a success is documented, else the success itself.
         let mut all = self.responses(op, id, pointer);
         if op.responses.responses.is_empty() && op.responses.default.is_none() {
@@ -379,6 +380,8 @@ impl Lowerer<'_> {
             pointer: pointer.to_owned(),
             accept,
             tag: op.tags.first().cloned(),
+            pagination: None,
+            events,
         })
     }
 }

@@ -99,6 +99,46 @@ impl Lowerer<'_> {
         })
     }
 
+    /// The type of the events of a success response offered as `text/event-stream`, for
+    /// `send_events()`: its schema (usually an object, JSON in each event's `data`), or any
+    /// JSON value without one.
+    pub(super) fn event_type(
+        &mut self,
+        op: &openapiv3::Operation,
+        id: &str,
+        pointer: &str,
+    ) -> Option<TypeRef> {
+        for (code, response) in &op.responses.responses {
+            let label = match code {
+                StatusCode::Code(c @ 200..=299) => c.to_string(),
+                StatusCode::Range(2) => "2XX".to_owned(),
+                _ => continue,
+            };
+            let rp = join(&join(pointer, "responses"), &label);
+            let Some((response, home, _)) = self.deref_home(response, &rp) else {
+                continue;
+            };
+            let Some((media, content)) = response.content.iter().find(|(m, _)| {
+                m.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .eq_ignore_ascii_case("text/event-stream")
+            }) else {
+                continue;
+            };
+            let schema_pointer = join(&join(&join(&home, "content"), media), "schema");
+            return Some(match &content.schema {
+                Some(s) => {
+                    self.lower_schema_ref(s, &format!("{}Event", pascal(id)), &schema_pointer)
+                        .0
+                }
+                None => TypeRef::Json,
+            });
+        }
+        None
+    }
+
     pub(super) fn responses(
         &mut self,
         op: &openapiv3::Operation,

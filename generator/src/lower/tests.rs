@@ -461,3 +461,63 @@ fn features_follow_namespaces_tags_and_the_type_graph() {
     assert_eq!(variant("Problem"), ["admin_tools", "stores"]);
     assert_eq!(variant("PetError"), ["pets"]);
 }
+
+/// The pagination fixture: each shape is inferred, the extension sets or turns it off, and a
+/// wrong extension is a warning at its pointer.
+#[test]
+fn pagination_is_inferred_from_shapes_and_set_by_the_extension() {
+    let (api, warnings) = lower_text(&fixture("pagination.yaml"));
+    let of = |id: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.id == id)
+            .unwrap()
+            .pagination
+            .clone()
+    };
+    let search = of("members.search").expect("body cursor");
+    assert!(matches!(&search.cursor, CursorIn::Body(s) if s.wire == "cursor"));
+    assert!(matches!(&search.next, NextCursor::Path(p)
+        if p.iter().map(|s| s.wire.as_str()).collect::<Vec<_>>() == ["results_metadata", "next_cursor"]));
+    assert_eq!(search.items.unwrap().field.unwrap().wire, "members");
+    assert!(matches!(
+        of("charges.list").unwrap().next,
+        NextCursor::LastItemId { .. }
+    ));
+    assert_eq!(
+        of("repos.list").unwrap().next,
+        NextCursor::LinkHeader("page".into())
+    );
+    assert!(of("repos.list").unwrap().items.unwrap().field.is_none());
+    assert!(
+        of("events.list")
+            .unwrap()
+            .reason
+            .starts_with("x-clientgen-pagination")
+    );
+    assert_eq!(of("logs.list"), None);
+    assert_eq!(of("members.get"), None);
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| w.starts_with("paginated"))
+            .count(),
+        5
+    );
+
+    let broken =
+        fixture("pagination.yaml").replace("next: paging.resume_at", "next: paging.nowhere");
+    let (api, warnings) = lower_text(&broken);
+    assert!(
+        api.operations
+            .iter()
+            .find(|o| o.id == "events.list")
+            .unwrap()
+            .pagination
+            .is_none()
+    );
+    assert!(
+        warnings.contains(&"the response has no string or integer property `paging.nowhere`; the operation is not paginated at #/paths/~1events/get/x-clientgen-pagination".to_owned()),
+        "{warnings:?}"
+    );
+}

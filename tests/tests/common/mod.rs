@@ -123,3 +123,61 @@ pub fn member_errors(stderr: &str, m: &str) -> Option<String> {
     };
     failed.then_some(message)
 }
+
+/// Generates the crate of `spec` (a fixture) as `crate_name`, adds `test_file` to its `tests/`
+/// (a consumer test run against a loopback server), gives its tokio dev-dependency sockets,
+/// timers and I/O, and runs that test with `cargo test` in a scratch workspace sharing the
+/// generated-check target dir. Returns the generation warnings and the test's stdout; panics
+/// with the output when the test fails.
+pub fn run_consumer_test(
+    spec: &str,
+    crate_name: &str,
+    test_file: &str,
+    extra_args: &[&str],
+) -> (Vec<clientgen::Diagnostic>, String) {
+    let text = std::fs::read_to_string(root().join(spec)).expect("read the fixture");
+    let options = clientgen::Options {
+        crate_name: crate_name.into(),
+        spec_label: spec.into(),
+        jobs: 0,
+        crate_version: "0.1.0".into(),
+    };
+    let output = clientgen::generate(&text, &options).expect("the fixture generates");
+    let warnings = output.warnings;
+    let mut files = output.files;
+    for f in &mut files {
+        if f.path == Path::new("Cargo.toml") {
+            f.contents = f.contents.replace(
+                "features = [\"macros\", \"rt\"]",
+                "features = [\"macros\", \"rt\", \"rt-multi-thread\", \"net\", \"io-util\", \"time\"]",
+            );
+        }
+    }
+    let stem = Path::new(test_file)
+        .file_stem()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned();
+    files.push(clientgen::OutFile {
+        path: Path::new("tests").join(format!("{stem}.rs")),
+        contents: std::fs::read_to_string(root().join(test_file)).expect("read the consumer test"),
+    });
+    let dir = root().join(format!("target/{crate_name}-crates"));
+    write_workspace(&dir, &[(crate_name.into(), files)]);
+    let output = Command::new(env!("CARGO"))
+        .args(["test", "-p", crate_name, "--test", &stem])
+        .args(extra_args)
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", root().join("target/generated-check"))
+        .env("RUSTFLAGS", "-D warnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo test");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the consumer test {test_file} failed:\n{stdout}\n{stderr}"
+    );
+    (warnings, stdout)
+}

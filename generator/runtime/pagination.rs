@@ -1,0 +1,204 @@
+//! Auto-pagination: what `.pages()` and `.items()` of a paginated operation's request
+//! builder return.
+//!
+//! A page is the operation's own request, sent through its builder, so every option the caller
+//! set (headers, timeout, retries, parameters) applies to every page. The next request is the
+//! first one with the cursor the previous response gave; the stream ends when a response gives
+//! no cursor, an empty one or one it gave before (a server that loops is not followed forever),
+//! and after an error, which is the stream's last item. Nothing is sent before the first poll.
+
+use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use reqwest::header::HeaderMap;
+
+use super::error::Error;
+use super::response::Response;
+
+type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Response<T>, Error>> + Send + 'a>>;
+
+/// The pages of a paginated operation, each response body in turn: a
+/// [`Stream`](futures_core::Stream) of `Result<T, Error>`, with [`Pages::next`] for callers
+/// without a stream library.
+#[must_use = "a stream does nothing until polled"]
+pub struct Pages<'a, B, T> {
+    /// The request of the page in flight, kept to derive the next one from.
+    current: Option<B>,
+    /// The request to send on the next poll; `None` once the stream has ended.
+    next: Option<B>,
+    pending: Option<PageFuture<'a, T>>,
+    send: fn(B) -> PageFuture<'a, T>,
+    set_cursor: fn(B, String) -> B,
+    next_cursor: fn(&Response<T>) -> Option<String>,
+    seen: HashSet<String>,
+}
+
+// Nothing is pinned in place: the request in flight is boxed.
+impl<B, T> Unpin for Pages<'_, B, T> {}
+
+impl<'a, B: Clone, T> Pages<'a, B, T> {
+    pub(crate) fn new(
+        first: B,
+        send: fn(B) -> PageFuture<'a, T>,
+        set_cursor: fn(B, String) -> B,
+        next_cursor: fn(&Response<T>) -> Option<String>,
+    ) -> Self {
+        Self {
+            current: None,
+            next: Some(first),
+            pending: None,
+            send,
+            set_cursor,
+            next_cursor,
+            seen: HashSet::new(),
+        }
+    }
+
+    /// The next page, or `None` at the end: `while let Some(page) = pages.next().await`.
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl<B: Clone, T> Stream for Pages<'_, B, T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(pending) = &mut this.pending {
+                let result = match pending.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(result) => result,
+                };
+                this.pending = None;
+                let current = this.current.take();
+                return Poll::Ready(Some(match result {
+                    Ok(response) => {
+                        this.next = match ((this.next_cursor)(&response), current) {
+                            (Some(cursor), Some(current))
+                                if !cursor.is_empty() && this.seen.insert(cursor.clone()) =>
+                            {
+                                Some((this.set_cursor)(current, cursor))
+                            }
+                            _ => None,
+                        };
+                        Ok(response.into_body())
+                    }
+                    Err(error) => {
+                        this.next = None;
+                        Err(error)
+                    }
+                }));
+            }
+            let Some(request) = this.next.take() else {
+                return Poll::Ready(None);
+            };
+            this.current = Some(request.clone());
+            this.pending = Some((this.send)(request));
+        }
+    }
+}
+
+/// The items of every page of a paginated operation, in order: a
+/// [`Stream`](futures_core::Stream) of `Result<I, Error>`. An error ends it, after the items
+/// of the pages before.
+#[must_use = "a stream does nothing until polled"]
+pub struct Items<'a, B, T, I> {
+    pages: Pages<'a, B, T>,
+    items: fn(T) -> Vec<I>,
+    buffered: VecDeque<I>,
+}
+
+impl<B, T, I> Unpin for Items<'_, B, T, I> {}
+
+impl<'a, B: Clone, T, I> Items<'a, B, T, I> {
+    pub(crate) fn new(pages: Pages<'a, B, T>, items: fn(T) -> Vec<I>) -> Self {
+        Self {
+            pages,
+            items,
+            buffered: VecDeque::new(),
+        }
+    }
+
+    /// The next item, or `None` at the end: `while let Some(item) = items.next().await`.
+    pub async fn next(&mut self) -> Option<Result<I, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl<B: Clone, T, I> Stream for Items<'_, B, T, I> {
+    type Item = Result<I, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(item) = this.buffered.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match Pin::new(&mut this.pages).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(Some(Ok(page))) => this.buffered.extend((this.items)(page)),
+            }
+        }
+    }
+}
+
+/// The value of query parameter `name` in the `rel="next"` target of a `Link` header
+/// (RFC 8288), as GitHub paginates: `<https://api.github.com/x?page=2>; rel="next"`.
+pub(crate) fn next_link_param(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .find_map(|link| {
+            let (target, params) = link.trim().split_once(';')?;
+            let is_next = params.split(';').any(|p| {
+                let p = p.trim().replace(' ', "");
+                p == "rel=\"next\"" || p == "rel=next"
+            });
+            if !is_next {
+                return None;
+            }
+            let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+            let url = url::Url::parse(target)
+                .or_else(|_| url::Url::parse("http://relative.invalid").and_then(|b| b.join(target)))
+                .ok()?;
+            url.query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_link_gives_its_page() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::LINK,
+            "<https://api.example.com/r?per_page=2&page=3>; rel=\"next\", <https://api.example.com/r?page=9>; rel=\"last\""
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(next_link_param(&headers, "page").as_deref(), Some("3"));
+        headers.insert(
+            reqwest::header::LINK,
+            "</r?page=1>; rel=\"prev\", </r?page=5>; rel=next".parse().unwrap(),
+        );
+        assert_eq!(next_link_param(&headers, "page").as_deref(), Some("5"));
+        headers.insert(
+            reqwest::header::LINK,
+            "<https://api.example.com/r?page=1>; rel=\"first\"".parse().unwrap(),
+        );
+        assert_eq!(next_link_param(&headers, "page"), None);
+    }
+}

@@ -1,0 +1,431 @@
+//! Response bodies read as they arrive: [`ByteStream`] for binary downloads
+//! (`send_stream()`), [`EventStream`] for server-sent events (`text/event-stream`).
+//!
+//! Both hold the response whose status and headers have arrived and read its body chunk by
+//! chunk, so a body of any size is read in flat memory. A request is retried (as the client's
+//! policy allows) only until a success status arrives, never after its first byte: a stream
+//! cannot be replayed to its reader.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+pub use bytes::Bytes;
+use futures_core::Stream;
+use reqwest::header::HeaderMap;
+
+use super::error::{DecodeError, Error, TransportError};
+use super::response::request_id_header;
+
+type Chunk = (reqwest::Response, Result<Option<Bytes>, reqwest::Error>);
+
+/// A response body as it arrives: a [`Stream`](futures_core::Stream) of `Result<Bytes, Error>`
+/// chunks, with [`ByteStream::next`] for callers without a stream library. A transport error
+/// (the connection dropped, the timeout passed) is the last item.
+#[must_use = "a stream does nothing until polled"]
+pub struct ByteStream {
+    status: u16,
+    headers: HeaderMap,
+    response: Option<reqwest::Response>,
+    pending: Option<Pin<Box<dyn Future<Output = Chunk> + Send>>>,
+}
+
+// Nothing is pinned in place: the read in flight is boxed.
+impl Unpin for ByteStream {}
+
+impl std::fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("status", &self.status)
+            .field("ended", &(self.response.is_none() && self.pending.is_none()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl ByteStream {
+    pub(crate) fn new(response: reqwest::Response) -> Self {
+        Self {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            response: Some(response),
+            pending: None,
+        }
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The request id from the response headers, when the API sends one there.
+    pub fn request_id(&self) -> Option<String> {
+        request_id_header(&self.headers)
+    }
+
+    /// The next chunk, or `None` at the end of the body.
+    pub async fn next(&mut self) -> Option<Result<Bytes, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.pending.is_none() {
+            let Some(mut response) = this.response.take() else {
+                return Poll::Ready(None);
+            };
+            this.pending = Some(Box::pin(async move {
+                let chunk = response.chunk().await;
+                (response, chunk)
+            }));
+        }
+        let Some(pending) = this.pending.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let (response, chunk) = match pending.as_mut().poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(done) => done,
+        };
+        this.pending = None;
+        match chunk {
+            Ok(Some(bytes)) => {
+                this.response = Some(response);
+                Poll::Ready(Some(Ok(bytes)))
+            }
+            Ok(None) => Poll::Ready(None),
+            Err(error) => {
+                let transport = TransportError::new(error.without_url(), 1);
+                Poll::Ready(Some(Err(if transport.is_timeout() {
+                    Error::Timeout(transport)
+                } else {
+                    Error::Connection(transport)
+                })))
+            }
+        }
+    }
+}
+
+/// Server-sent events (`text/event-stream`), each event's `data` decoded as JSON into `T`: a
+/// [`Stream`](futures_core::Stream) of `Result<T, Error>`, with [`EventStream::next`]. It
+/// ends when the server closes the stream, or at a `data: [DONE]` event (the end marker of
+/// OpenAI-style streams). An event whose data does not decode is a decode error item, and
+/// the stream goes on; a transport error is the last item. Comments, `event`, `id` and
+/// `retry` lines are read and skipped.
+#[must_use = "a stream does nothing until polled"]
+pub struct EventStream<T> {
+    bytes: ByteStream,
+    /// Bytes of an unfinished line.
+    line: Vec<u8>,
+    /// The data lines of the event being read.
+    data: String,
+    has_data: bool,
+    /// A `\r` ended the last chunk: a `\n` first in the next one belongs to it.
+    after_cr: bool,
+    ready: VecDeque<Result<T, Error>>,
+    ended: bool,
+    _event: PhantomData<fn() -> T>,
+}
+
+impl<T> Unpin for EventStream<T> {}
+
+impl<T> std::fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream")
+            .field("status", &self.bytes.status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> EventStream<T> {
+    pub(crate) fn new(response: reqwest::Response) -> Self {
+        Self {
+            bytes: ByteStream::new(response),
+            line: Vec::new(),
+            data: String::new(),
+            has_data: false,
+            after_cr: false,
+            ready: VecDeque::new(),
+            ended: false,
+            _event: PhantomData,
+        }
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.bytes.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.bytes.headers
+    }
+
+    /// The next event, or `None` at the end of the stream.
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Reads one chunk of the stream: complete lines are taken in, events dispatched.
+    fn feed(&mut self, chunk: &[u8]) {
+        for &b in chunk {
+            if self.after_cr {
+                self.after_cr = false;
+                if b == b'\n' {
+                    continue;
+                }
+            }
+            match b {
+                b'\n' => self.end_line(),
+                b'\r' => {
+                    self.end_line();
+                    self.after_cr = true;
+                }
+                _ => self.line.push(b),
+            }
+        }
+    }
+
+    fn end_line(&mut self) {
+        let line = std::mem::take(&mut self.line);
+        if line.is_empty() {
+            self.dispatch();
+            return;
+        }
+        let line = String::from_utf8_lossy(&line);
+        if line.starts_with(':') {
+            return;
+        }
+        let (field, value) = match line.split_once(':') {
+            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
+            None => (&*line, ""),
+        };
+        if field == "data" {
+            if self.has_data {
+                self.data.push('\n');
+            }
+            self.data.push_str(value);
+            self.has_data = true;
+        }
+    }
+
+    fn dispatch(&mut self) {
+        if !self.has_data {
+            return;
+        }
+        self.has_data = false;
+        let data = std::mem::take(&mut self.data);
+        if self.ended {
+            return;
+        }
+        if data.trim() == "[DONE]" {
+            self.ended = true;
+            return;
+        }
+        self.ready
+            .push_back(serde_json::from_str(&data).map_err(|e| {
+                Error::Decode(Box::new(DecodeError::new(
+                    self.bytes.status,
+                    request_id_header(&self.bytes.headers),
+                    data.as_bytes(),
+                    format!("an event's data: {e}"),
+                )))
+            }));
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> Stream for EventStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(event) = this.ready.pop_front() {
+                return Poll::Ready(Some(event));
+            }
+            if this.ended {
+                return Poll::Ready(None);
+            }
+            match Pin::new(&mut this.bytes).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => this.feed(&chunk),
+                Poll::Ready(Some(Err(error))) => {
+                    this.ended = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+                // An event not ended by a blank line when the stream closes is dropped, as
+                // the specification of server-sent events says.
+                Poll::Ready(None) => this.ended = true,
+            }
+        }
+    }
+}
+
+/// A request body: bytes in memory, or read as it is sent from a stream, a file or any
+/// `AsyncRead`. Builders of operations with a binary body take one (`Vec<u8>` converts).
+///
+/// Bytes are sent again when a request is retried. A streamed body cannot be replayed: a
+/// request with one is sent once, whatever the retry settings, and a clone of the builder that
+/// carries it sends it only once (a second send is refused before anything is sent).
+#[derive(Clone)]
+pub struct UploadBody {
+    inner: UploadInner,
+}
+
+#[derive(Clone)]
+enum UploadInner {
+    Bytes(Vec<u8>),
+    Stream(std::sync::Arc<std::sync::Mutex<Option<reqwest::Body>>>),
+}
+
+impl std::fmt::Debug for UploadBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.inner {
+            UploadInner::Bytes(bytes) => write!(f, "UploadBody({} bytes)", bytes.len()),
+            UploadInner::Stream(_) => f.write_str("UploadBody(stream)"),
+        }
+    }
+}
+
+impl Default for UploadBody {
+    fn default() -> Self {
+        Vec::new().into()
+    }
+}
+
+impl From<Vec<u8>> for UploadBody {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self {
+            inner: UploadInner::Bytes(bytes),
+        }
+    }
+}
+
+impl From<&[u8]> for UploadBody {
+    fn from(bytes: &[u8]) -> Self {
+        bytes.to_vec().into()
+    }
+}
+
+impl From<Bytes> for UploadBody {
+    fn from(bytes: Bytes) -> Self {
+        bytes.to_vec().into()
+    }
+}
+
+impl UploadBody {
+    /// A body read from `stream` as it is sent.
+    pub fn from_stream<S, E>(stream: S) -> Self
+    where
+        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+    {
+        Self::streamed(reqwest::Body::wrap(StreamBody(std::sync::Mutex::new(
+            Box::pin(stream),
+        ))))
+    }
+
+    /// A body read from `reader` (a file, a pipe, ...) as it is sent, 64 KiB at a time.
+    pub fn from_reader<R: tokio::io::AsyncRead + Send + 'static>(reader: R) -> Self {
+        Self::streamed(reqwest::Body::wrap(ReaderBody {
+            reader: std::sync::Mutex::new(Box::pin(reader)),
+            buffer: vec![0; 64 * 1024],
+        }))
+    }
+
+    /// A body read from the file at `path` as it is sent.
+    pub async fn from_file(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+        Ok(Self::from_reader(tokio::fs::File::open(path).await?))
+    }
+
+    fn streamed(body: reqwest::Body) -> Self {
+        Self {
+            inner: UploadInner::Stream(std::sync::Arc::new(std::sync::Mutex::new(Some(body)))),
+        }
+    }
+
+    /// The bytes to send on every attempt, or the stream to send once.
+    pub(crate) fn take(&self) -> Result<super::request::RequestBody, Error> {
+        match &self.inner {
+            UploadInner::Bytes(bytes) => Ok(super::request::RequestBody::Bytes(bytes.clone())),
+            UploadInner::Stream(slot) => slot
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take()
+                .map(super::request::RequestBody::Stream)
+                .ok_or_else(|| {
+                    Error::InvalidRequest(super::error::InvalidRequest::new(
+                        "this streamed body was sent already; a stream cannot be sent twice"
+                            .into(),
+                    ))
+                }),
+        }
+    }
+}
+
+/// A `Stream` of chunks as an HTTP body; the mutex makes it `Sync`, as reqwest asks, and is
+/// never contended (`get_mut`).
+struct StreamBody<S>(std::sync::Mutex<Pin<Box<S>>>);
+
+impl<S, E> http_body::Body for StreamBody<S>
+where
+    S: Stream<Item = Result<Bytes, E>>,
+{
+    type Data = Bytes;
+    type Error = E;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, E>>> {
+        let stream = self
+            .get_mut()
+            .0
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        stream
+            .as_mut()
+            .poll_next(cx)
+            .map(|chunk| chunk.map(|chunk| chunk.map(http_body::Frame::data)))
+    }
+}
+
+/// An `AsyncRead` as an HTTP body.
+struct ReaderBody<R> {
+    reader: std::sync::Mutex<Pin<Box<R>>>,
+    buffer: Vec<u8>,
+}
+
+impl<R: tokio::io::AsyncRead> http_body::Body for ReaderBody<R> {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+        let this = self.get_mut();
+        let reader = this
+            .reader
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut buffer = tokio::io::ReadBuf::new(&mut this.buffer);
+        match reader.as_mut().poll_read(cx, &mut buffer) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(error)) => Poll::Ready(Some(Err(error))),
+            Poll::Ready(Ok(())) if buffer.filled().is_empty() => Poll::Ready(None),
+            Poll::Ready(Ok(())) => Poll::Ready(Some(Ok(http_body::Frame::data(
+                Bytes::copy_from_slice(buffer.filled()),
+            )))),
+        }
+    }
+}

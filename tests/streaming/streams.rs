@@ -1,0 +1,410 @@
+//! Streamed bodies of the crate generated from `tests/fixtures/streaming.yaml`, against a
+//! loopback server that writes its answers in parts, with delays: binary downloads read as
+//! they arrive, uploads from bytes, a stream and a file, server-sent events. Copied into that
+//! crate's `tests/` by `tests/tests/streaming.rs`, which runs it. The 1 GiB download is an
+//! ignored test that `bench/streaming.sh` runs to measure its memory.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use streaming::streaming::{Bytes, UploadBody};
+use streaming::Client;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// One canned answer: the response head (status line and headers, without the blank line)
+/// and the body parts, written with a pause between them.
+struct Answer {
+    head: String,
+    parts: Vec<Vec<u8>>,
+    pause: Duration,
+}
+
+fn answer(status: &str, content_type: &str, parts: Vec<Vec<u8>>, pause: Duration) -> Answer {
+    let length: usize = parts.iter().map(Vec::len).sum();
+    Answer {
+        head: format!("HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {length}"),
+        parts,
+        pause,
+    }
+}
+
+/// A request as the server saw it: request line, headers, decoded body.
+#[derive(Debug, Clone)]
+struct Seen {
+    line: String,
+    head: String,
+    body: Vec<u8>,
+}
+
+async fn read_more(socket: &mut TcpStream, buffer: &mut Vec<u8>) -> bool {
+    let mut chunk = [0u8; 65536];
+    match socket.read(&mut chunk).await {
+        Ok(0) | Err(_) => false,
+        Ok(n) => {
+            buffer.extend_from_slice(&chunk[..n]);
+            true
+        }
+    }
+}
+
+/// Reads one request (a `content-length` or chunked body); `None` when the peer closed.
+async fn read_request(socket: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Seen> {
+    let head_end = loop {
+        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        if !read_more(socket, buffer).await {
+            return None;
+        }
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).to_lowercase();
+    let line = String::from_utf8_lossy(&buffer[..head_end]).lines().next().unwrap_or("").to_owned();
+    buffer.drain(..head_end);
+    let mut body = Vec::new();
+    if head.contains("transfer-encoding: chunked") {
+        loop {
+            let line_end = loop {
+                if let Some(i) = buffer.windows(2).position(|w| w == b"\r\n") {
+                    break i;
+                }
+                if !read_more(socket, buffer).await {
+                    return None;
+                }
+            };
+            let size = usize::from_str_radix(String::from_utf8_lossy(&buffer[..line_end]).trim(), 16).ok()?;
+            while buffer.len() < line_end + 2 + size + 2 {
+                if !read_more(socket, buffer).await {
+                    return None;
+                }
+            }
+            body.extend_from_slice(&buffer[line_end + 2..line_end + 2 + size]);
+            buffer.drain(..line_end + 2 + size + 2);
+            if size == 0 {
+                break;
+            }
+        }
+    } else {
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        while buffer.len() < length {
+            if !read_more(socket, buffer).await {
+                return None;
+            }
+        }
+        body = buffer.drain(..length).collect();
+    }
+    Some(Seen { line, head, body })
+}
+
+/// Serves `answers` in order on 127.0.0.1 (an answer may depend on the request: `reply` gets
+/// it and may replace the canned answer); returns the base URL and what was received.
+async fn serve(
+    answers: Vec<Answer>,
+    reply: fn(&Seen) -> Option<Answer>,
+) -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let answers = Arc::new(Mutex::new(answers.into_iter()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let log = log.clone();
+            let answers = answers.clone();
+            tokio::spawn(async move {
+                let mut buffer = Vec::new();
+                while let Some(request) = read_request(&mut socket, &mut buffer).await {
+                    log.lock().unwrap().push(request.clone());
+                    let canned = answers.lock().unwrap().next();
+                    let Some(answer) = reply(&request).or(canned) else { return };
+                    let head = format!("{}\r\n\r\n", answer.head);
+                    if socket.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    for part in &answer.parts {
+                        tokio::time::sleep(answer.pause).await;
+                        if socket.write_all(part).await.is_err() {
+                            return;
+                        }
+                        let _ = socket.flush().await;
+                    }
+                    // A body without a length (the event streams) ends when the connection does.
+                    if answer.head.contains("connection: close") {
+                        let _ = socket.shutdown().await;
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (base, seen)
+}
+
+fn canned(_: &Seen) -> Option<Answer> {
+    None
+}
+
+fn client(base: &str, retries: u32) -> Client {
+    Client::builder().base_url(base).max_retries(retries).build().unwrap()
+}
+
+/// A download is read chunk by chunk as the server writes it.
+#[tokio::test]
+async fn a_download_arrives_in_chunks() {
+    let parts: Vec<Vec<u8>> = (0..4u8).map(|i| vec![i; 1000]).collect();
+    let (base, _) = serve(
+        vec![answer("200 OK", "application/octet-stream", parts, Duration::from_millis(30))],
+        canned,
+    )
+    .await;
+    let client = client(&base, 0);
+    let mut stream = client.files().download("f").send_stream().await.unwrap();
+    assert_eq!(stream.status(), 200);
+    let mut chunks = 0;
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk: Bytes = chunk.unwrap();
+        chunks += 1;
+        body.extend_from_slice(&chunk);
+    }
+    assert_eq!(body.len(), 4000);
+    assert_eq!(&body[3000..3003], &[3, 3, 3]);
+    // Written in four parts 30 ms apart: read as they came, not as one buffered body.
+    assert!(chunks >= 4, "{chunks} chunks");
+}
+
+/// The buffered `send()` of the same operation still returns the whole body.
+#[tokio::test]
+async fn the_buffered_download_still_works() {
+    let (base, _) = serve(
+        vec![answer("200 OK", "application/octet-stream", vec![b"abc".to_vec(), b"def".to_vec()], Duration::ZERO)],
+        canned,
+    )
+    .await;
+    let client = client(&base, 0);
+    assert_eq!(client.files().download("f").send().await.unwrap(), b"abcdef");
+}
+
+/// An error status is read whole and typed as every error is.
+#[tokio::test]
+async fn a_download_error_is_an_api_error() {
+    let (base, _) = serve(
+        vec![answer("404 Not Found", "application/json", vec![b"{\"message\":\"gone\"}".to_vec()], Duration::ZERO)],
+        canned,
+    )
+    .await;
+    let client = client(&base, 0);
+    let error = client.files().download("f").send_stream().await.unwrap_err();
+    assert_eq!(error.status(), Some(404));
+}
+
+/// The server answers an upload with the size it received.
+fn echo_size(seen: &Seen) -> Option<Answer> {
+    seen.line.starts_with("PUT").then(|| {
+        let body = format!("{{\"size\":{}}}", seen.body.len());
+        answer("200 OK", "application/json", vec![body.into_bytes()], Duration::ZERO)
+    })
+}
+
+/// Uploads from bytes, from a stream of chunks and from a file all arrive whole.
+#[tokio::test]
+async fn uploads_come_from_bytes_a_stream_or_a_file() {
+    let (base, seen) = serve(vec![], echo_size).await;
+    let client = client(&base, 0);
+    let sent = client.files().upload("a", b"hello".to_vec()).send().await.unwrap();
+    assert_eq!(sent.size, 5);
+
+    let chunks: Vec<Result<Bytes, std::io::Error>> =
+        (0..3).map(|i| Ok(Bytes::from(vec![b'x'; 1000 + i]))).collect();
+    let stream = ChunkStream(chunks.into_iter());
+    let sent = client
+        .files()
+        .upload("b", UploadBody::from_stream(stream))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.size, 3003);
+
+    let path = std::env::temp_dir().join(format!("clientgen-upload-{}.bin", std::process::id()));
+    std::fs::write(&path, vec![7u8; 200_000]).unwrap();
+    let file = UploadBody::from_file(&path).await.unwrap();
+    let sent = client.files().upload("c", file).send().await.unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(sent.size, 200_000);
+
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3);
+    assert!(seen[0].head.contains("content-type: application/octet-stream"));
+    // A stream of unknown length goes out chunked.
+    assert!(seen[1].head.contains("transfer-encoding: chunked"));
+    assert!(seen[2].body.iter().all(|b| *b == 7));
+}
+
+/// A streamed upload is sent once: no retry, whatever the settings, and a clone of the
+/// builder cannot send it again.
+#[tokio::test]
+async fn a_streamed_upload_is_never_replayed() {
+    let busy = || Answer {
+        head: "HTTP/1.1 503 Service Unavailable\r\nretry-after: 0\r\ncontent-length: 0".into(),
+        parts: vec![],
+        pause: Duration::ZERO,
+    };
+    let (base, seen) = serve(vec![busy(), busy(), busy()], canned).await;
+    let client = client(&base, 3);
+    let stream = ChunkStream(vec![Ok::<_, std::io::Error>(Bytes::from_static(b"once"))].into_iter());
+    let builder = client.files().upload("a", UploadBody::from_stream(stream));
+    let again = builder.clone();
+    let error = builder.send().await.unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(seen.lock().unwrap().len(), 1, "a stream was sent twice");
+    let refused = again.send().await.unwrap_err();
+    assert!(refused.to_string().contains("sent already"), "{refused}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+fn sse(parts: &[&str], pause: Duration) -> Answer {
+    Answer {
+        head: "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close".into(),
+        parts: parts.iter().map(|p| p.as_bytes().to_vec()).collect(),
+        pause,
+    }
+}
+
+/// Server-sent events arrive one by one as the server writes them; a malformed one is an
+/// error item and the stream goes on; comments and other fields are skipped; an event split
+/// across writes is put together; the stream ends when the server closes it.
+#[tokio::test]
+async fn events_arrive_typed_and_a_bad_one_is_an_error_item() {
+    let (base, seen) = serve(
+        vec![sse(
+            &[
+                ": a comment\n",
+                "event: token\nid: 1\ndata: {\"id\":1,\"text\":\"Hel\"}\n\n",
+                "data: {\"id\":2,",
+                "\"text\":\"lo\"}\r\n\r\n",
+                "data: {oops}\n\n",
+                "data: {\"id\":3,\n",
+                "data: \"text\":\"!\"}\n\n",
+            ],
+            Duration::from_millis(20),
+        )],
+        canned,
+    )
+    .await;
+    let client = client(&base, 0);
+    let mut events = client
+        .generate()
+        .stream(streaming::StreamBody::new("hi"))
+        .send_events()
+        .await
+        .unwrap();
+    let first = events.next().await.unwrap().unwrap();
+    assert_eq!((first.id, first.text.as_str()), (1, "Hel"));
+    assert_eq!(events.next().await.unwrap().unwrap().text, "lo");
+    let bad = events.next().await.unwrap().unwrap_err();
+    assert!(bad.to_string().contains("event"), "{bad}");
+    // Two data lines make one event, joined by a newline.
+    assert_eq!(events.next().await.unwrap().unwrap().text, "!");
+    assert!(events.next().await.is_none());
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen[0].head.contains("accept: text/event-stream"), "{}", seen[0].head);
+}
+
+/// `data: [DONE]` ends an OpenAI-style stream; the same operation's `send()` reads JSON.
+#[tokio::test]
+async fn done_ends_the_stream_and_send_still_reads_json() {
+    let (base, seen) = serve(
+        vec![
+            sse(
+                &["data: {\"delta\":\"a\"}\n\n", "data: {\"delta\":\"b\"}\n\n", "data: [DONE]\n\n", "data: {\"delta\":\"late\"}\n\n"],
+                Duration::from_millis(10),
+            ),
+            answer("200 OK", "application/json", vec![b"{\"text\":\"ab\"}".to_vec()], Duration::ZERO),
+        ],
+        canned,
+    )
+    .await;
+    let client = client(&base, 0);
+    let mut events = client.chat().create().send_events().await.unwrap();
+    let mut deltas = Vec::new();
+    while let Some(event) = events.next().await {
+        deltas.push(event.unwrap().delta);
+    }
+    assert_eq!(deltas, ["a", "b"]);
+    assert_eq!(client.chat().create().send().await.unwrap().text, "ab");
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen[1].head.contains("accept: application/json"), "{}", seen[1].head);
+}
+
+/// A request for events is retried only before the stream starts.
+#[tokio::test]
+async fn events_are_retried_only_before_the_first_byte() {
+    let busy = Answer {
+        head: "HTTP/1.1 503 Service Unavailable\r\nretry-after: 0\r\ncontent-length: 0".into(),
+        parts: vec![],
+        pause: Duration::ZERO,
+    };
+    let (base, seen) = serve(vec![busy, sse(&["data: {\"delta\":\"x\"}\n\n"], Duration::ZERO)], canned).await;
+    let client = client(&base, 2);
+    let mut events = client.chat().create().send_events().await.unwrap();
+    assert_eq!(events.next().await.unwrap().unwrap().delta, "x");
+    assert!(events.next().await.is_none());
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
+
+/// 1 GiB read as a stream: `bench/streaming.sh` runs this with and without `BUFFERED=1` and
+/// compares the peak memory of the two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: bench/streaming.sh"]
+async fn one_gib_download() {
+    const SIZE: u64 = 1 << 30;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buffer = Vec::new();
+        read_request(&mut socket, &mut buffer).await.unwrap();
+        let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {SIZE}\r\n\r\n");
+        socket.write_all(head.as_bytes()).await.unwrap();
+        let chunk = vec![1u8; 1 << 16];
+        for _ in 0..SIZE / (1 << 16) {
+            socket.write_all(&chunk).await.unwrap();
+        }
+    });
+    let client = Client::builder()
+        .base_url(&base)
+        .timeout(Duration::from_secs(600))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let total = if std::env::var_os("BUFFERED").is_some() {
+        client.files().download("big").send().await.unwrap().len() as u64
+    } else {
+        let mut stream = client.files().download("big").send_stream().await.unwrap();
+        let mut total = 0u64;
+        while let Some(chunk) = stream.next().await {
+            total += chunk.unwrap().len() as u64;
+        }
+        total
+    };
+    assert_eq!(total, SIZE);
+    println!("read {total} bytes in {:.2} s", started.elapsed().as_secs_f64());
+}
+
+/// A stream of ready chunks, without a stream library.
+struct ChunkStream<I>(I);
+
+impl<I: Iterator + Unpin> futures_core::Stream for ChunkStream<I> {
+    type Item = I::Item;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<I::Item>> {
+        std::task::Poll::Ready(self.0.next())
+    }
+}

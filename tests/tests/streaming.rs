@@ -1,0 +1,21 @@
+//! Streamed bodies on the wire: the crate generated from `tests/fixtures/streaming.yaml` gets
+//! the consumer test `tests/streaming/streams.rs` (a loopback server writing in parts with
+//! delays: downloads read as they arrive, uploads from bytes, a stream and a file, streamed
+//! uploads never replayed, server-sent events typed, `[DONE]`, retries only before the first
+//! byte), and that test runs with `cargo test` in a scratch workspace.
+
+mod common;
+
+#[test]
+fn streamed_bodies_and_events_on_the_wire() {
+    let (_, stdout) = common::run_consumer_test(
+        "tests/fixtures/streaming.yaml",
+        "streaming",
+        "tests/streaming/streams.rs",
+        &[],
+    );
+    assert!(
+        stdout.contains("test result: ok. 8 passed; 0 failed; 1 ignored"),
+        "{stdout}"
+    );
+}
