@@ -8,7 +8,10 @@
 #
 #   bench/cold-build.sh            one build of each
 #   RUNS=3 bench/cold-build.sh     builds of each, interleaved; the median is reported
-#   ONLY="ring official" ...       a subset (ring, aws-lc-rs, native-tls, official)
+#   ONLY="ring official" ...       a subset (ring, aws-lc-rs, native-tls, official, ring-base)
+#   ONLY="ring ring-base" BASE=REV  the default consumer beside the same consumer of the crate
+#                                   as committed at REV (default d7be5e3), to see what a change
+#                                   to the generated crate costs a first build
 #
 # native-tls needs the OpenSSL headers on Linux (apt-get install libssl-dev pkg-config).
 set -euo pipefail
@@ -19,6 +22,11 @@ only=${ONLY:-"ring aws-lc-rs native-tls official"}
 out=$root/target/cold-build
 rm -rf "$out"
 mkdir -p "$out"
+base=${BASE:-d7be5e3}
+if [[ " $only " == *" ring-base "* ]]; then
+  mkdir -p "$out/base"
+  git archive "$base" generated-client | tar -x -C "$out/base"
+fi
 
 # name -> the dependency line of the consumer's manifest
 dep_of() {
@@ -27,6 +35,7 @@ dep_of() {
     aws-lc-rs) echo "stytch-b2b = { path = \"$root/generated-client\", default-features = false, features = [\"rustls-aws-lc-rs\"] }" ;;
     native-tls) echo "stytch-b2b = { path = \"$root/generated-client\", default-features = false, features = [\"native-tls\"] }" ;;
     official) echo 'stytch = "=11.1.0"' ;;
+    ring-base) echo "stytch-b2b = { path = \"$out/base/generated-client\" }" ;;
   esac
 }
 crate_of() { if [ "$1" = official ]; then echo stytch; else echo stytch_b2b; fi; }
@@ -95,6 +104,7 @@ for name in $only; do
   slow=$(tail -n +2 "$out/$name.units" | awk '{printf "%s%s %s", (NR>1?", ":""), $1, $2}')
   case $name in
     official) label='`stytch = "=11.1.0"`' ;;
+    ring-base) label="stytch-b2b at $base, \`ring\`" ;;
     *) label="stytch-b2b, \`$name\`" ;;
   esac
   printf '| %s | %.1f | %s | %.1f | %s | %s | %s |\n' "$label" "$t" "$(ratio "$t" "$official")" \

@@ -348,8 +348,8 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream
                 }
             }
 
-            /// JSON equality up to what serialisation may change: number forms (1 and 1.0)
-            /// and absent against null members.
+            /// JSON equality up to what serialisation may change: number forms (1 and 1.0),
+            /// absent against null members, and `Z` against `+00:00`.
             fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
                 use serde_json::Value;
                 match (a, b) {
@@ -363,6 +363,8 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream
                     }
                     // A string parameter may stand for any scalar the schema allows.
                     (Value::String(x), y) if !y.is_string() => y.to_string() == *x,
+                    // A date-time is sent with its offset as `+00:00` where it was given as `Z`.
+                    (Value::String(x), Value::String(y)) => x == y || x.strip_suffix('Z').is_some_and(|x| y.strip_suffix("+00:00") == Some(x)),
                     _ => a == b,
                 }
             }

@@ -217,7 +217,7 @@ pub struct UnionVariant {
 pub enum TypeRef {
     /// A named type, by index into `Api::types`.
     Named(usize),
-    /// `string` (also date-time, uuid, byte and other string formats).
+    /// `string` (also byte, binary in JSON and the string formats not typed below).
     String,
     /// `boolean`.
     Bool,
@@ -231,6 +231,13 @@ pub enum TypeRef {
     F32,
     /// `number` double or no format.
     F64,
+    /// `string` with format `date-time`: `chrono::DateTime<chrono::FixedOffset>` (RFC 3339,
+    /// the offset kept as sent).
+    DateTime,
+    /// `string` with format `date`: `chrono::NaiveDate`.
+    Date,
+    /// `string` with format `uuid`: `uuid::Uuid`.
+    Uuid,
     /// Any JSON value (untyped schemas and unsupported constructs).
     Json,
     /// `array`.

@@ -112,6 +112,18 @@ pub(crate) mod de {
         value.ok_or_else(|| E::missing_field(name))
     }
 
+    /// `result` with the property's name in its error: `` `created_at`: input contains
+    /// invalid characters ``. The inner position is left out; the deserializer adds it again.
+    pub(crate) fn named<T, E: Error>(result: Result<T, E>, name: &str) -> Result<T, E> {
+        result.map_err(|e| {
+            let message = e.to_string();
+            let message = message
+                .rfind(" at line ")
+                .map_or(message.as_str(), |i| &message[..i]);
+            E::custom(format_args!("`{name}`: {message}"))
+        })
+    }
+
     /// The first alternative of an untagged union that reads `value`: each generated union
     /// tries its alternatives in order through this, on one buffered `serde_json::Value`.
     pub(crate) fn alternative<'v, T: Deserialize<'v>>(value: &'v serde_json::Value) -> Option<T> {
@@ -130,6 +142,7 @@ macro_rules! from_map {
         req: [$($rw:literal $rf:ident),*],
         opt: [$($ow:literal $of:ident),*],
         nul: [$($nw:literal $nf:ident),*] $(,)?
+        $(named: [$($kw:literal $kf:ident $kk:ident),*],)?
         $(extra: $extra:ident)?
     }) => {
         impl<'de> $crate::runtime::de::FromMap<'de> for $name {
@@ -138,12 +151,14 @@ macro_rules! from_map {
                 $( let mut $rf = None; )*
                 $( let mut $of = None; )*
                 $( let mut $nf = None; )*
+                $($( let mut $kf = None; )*)?
                 $( let mut $extra = ::std::collections::BTreeMap::new(); )?
                 while let Some(key) = map.next_key::<$crate::runtime::de::Key<'de>>()? {
                     match &*key.0 {
                         $( $rw => $rf = Some(map.next_value()?), )*
                         $( $ow => $of = map.next_value()?, )*
                         $( $nw => $nf = Some(map.next_value()?), )*
+                        $($( $kw => $kf = $crate::runtime::from_map!(@named $kk map $kw), )*)?
                         _ => $crate::runtime::from_map!(@other map key $($extra)?),
                     }
                 }
@@ -151,6 +166,7 @@ macro_rules! from_map {
                     $( $rf: $crate::runtime::de::required::<_, A::Error>($rf, $rw)?, )*
                     $( $of, )*
                     $( $nf, )*
+                    $($( $kf: $crate::runtime::from_map!(@finish $kk $kf $kw A), )*)?
                     $( $extra, )?
                 })
             }
@@ -161,6 +177,20 @@ macro_rules! from_map {
                 $crate::runtime::de::object(deserializer)
             }
         }
+    };
+    // Typed formats (dates, UUIDs): a value that does not parse is an error naming the
+    // property, which the crates' own messages ("input contains invalid characters") do not.
+    (@named opt $map:ident $wire:literal) => {
+        $crate::runtime::de::named($map.next_value(), $wire)?
+    };
+    (@named $kind:ident $map:ident $wire:literal) => {
+        Some($crate::runtime::de::named($map.next_value(), $wire)?)
+    };
+    (@finish req $field:ident $wire:literal $a:ident) => {
+        $crate::runtime::de::required::<_, $a::Error>($field, $wire)?
+    };
+    (@finish $kind:ident $field:ident $wire:literal $a:ident) => {
+        $field
     };
     (@other $map:ident $key:ident) => {{
         $map.next_value::<::serde::de::IgnoredAny>()?;

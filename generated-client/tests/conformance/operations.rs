@@ -44,8 +44,8 @@ mod support {
             Err(format!("the type would send {sent} for {given}"))
         }
     }
-    /// JSON equality up to what serialisation may change: number forms (1 and 1.0)
-    /// and absent against null members.
+    /// JSON equality up to what serialisation may change: number forms (1 and 1.0),
+    /// absent against null members, and `Z` against `+00:00`.
     fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         use serde_json::Value;
         match (a, b) {
@@ -60,6 +60,12 @@ mod support {
                     .all(|k| same(x.get(k).unwrap_or(&null), y.get(k).unwrap_or(&null)))
             }
             (Value::String(x), y) if !y.is_string() => y.to_string() == *x,
+            (Value::String(x), Value::String(y)) => {
+                x == y
+                    || x
+                        .strip_suffix('Z')
+                        .is_some_and(|x| y.strip_suffix("+00:00") == Some(x))
+            }
             _ => a == b,
         }
     }

@@ -115,6 +115,24 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     } else {
         quote! {}
     };
+    // The crates of typed formats, re-exported so that a consumer names the same versions.
+    let (chrono, uuid) = formats_used(api);
+    let reexport_chrono = if chrono {
+        quote! {
+            /// Dates and times of `date-time` and `date` strings, re-exported.
+            pub use chrono;
+        }
+    } else {
+        quote! {}
+    };
+    let reexport_uuid = if uuid {
+        quote! {
+            /// `uuid` strings, re-exported.
+            pub use uuid;
+        }
+    } else {
+        quote! {}
+    };
     quote! {
         #(#crate_docs)*
         #![forbid(unsafe_code)]
@@ -132,6 +150,7 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
 
         // One item per `use`, in the order rustfmt sorts them, so that `cargo fmt` leaves
         // this file as generated.
+        #reexport_chrono
         #no_ops_allow
         pub use operations::*;
         /// The HTTP client library, re-exported for [`ClientBuilder::http_client`] and headers.
@@ -150,6 +169,7 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
         pub use runtime::TransportError;
         #no_ops_allow
         pub use types::*;
+        #reexport_uuid
     }
 }
 
@@ -250,6 +270,21 @@ pub fn emit_manifest(
     .replace('"', "\\\"")
     .replace('\n', " ");
     let api_features = api_features_manifest(api);
+    let (chrono, uuid) = formats_used(api);
+    let mut formats = String::new();
+    if chrono {
+        formats.push_str(
+            "# `date-time` and `date` strings: `chrono::DateTime<FixedOffset>` and `NaiveDate`\n\
+             # (no clock, no time zone database: parsing and printing RFC 3339 only).\n\
+             chrono = { version = \"0.4.20\", default-features = false, features = [\"std\", \"serde\"] }\n",
+        );
+    }
+    if uuid {
+        formats.push_str(
+            "# `uuid` strings.\n\
+             uuid = { version = \"1\", default-features = false, features = [\"std\", \"serde\"] }\n",
+        );
+    }
     let default = if api.features.list.is_empty() {
         "\"rustls-ring\""
     } else {
@@ -281,7 +316,7 @@ rustls-platform-verifier = {{ version = "0.7", optional = true }}
 # Streamed bodies' chunks, and the `Stream` trait of `.pages()`, `.items()` and streamed
 # bodies; reqwest depends on both already.
 bytes = "1"
-futures-core = {{ version = "0.3", default-features = false }}
+{formats}futures-core = {{ version = "0.3", default-features = false }}
 # Streamed request bodies (reqwest takes any `http_body::Body`); in reqwest's graph too.
 http-body = "1"
 serde = {{ version = "1", features = ["derive"] }}

@@ -70,6 +70,9 @@ pub fn type_text(api: &Api, t: &TypeRef) -> String {
     match t {
         TypeRef::Named(i) => ident(&api.types[*i].name).to_string(),
         TypeRef::String => "String".into(),
+        TypeRef::DateTime => "chrono::DateTime<chrono::FixedOffset>".into(),
+        TypeRef::Date => "chrono::NaiveDate".into(),
+        TypeRef::Uuid => "uuid::Uuid".into(),
         TypeRef::Bool => "bool".into(),
         TypeRef::I32 => "i32".into(),
         TypeRef::I64 => "i64".into(),
@@ -93,6 +96,9 @@ pub fn type_tokens(api: &Api, t: &TypeRef) -> TokenStream {
             quote! { #name }
         }
         TypeRef::String => quote! { String },
+        TypeRef::DateTime => quote! { chrono::DateTime<chrono::FixedOffset> },
+        TypeRef::Date => quote! { chrono::NaiveDate },
+        TypeRef::Uuid => quote! { uuid::Uuid },
         TypeRef::Bool => quote! { bool },
         TypeRef::I32 => quote! { i32 },
         TypeRef::I64 => quote! { i64 },
@@ -141,6 +147,44 @@ pub(crate) fn type_cfg(api: &Api, i: usize) -> TokenStream {
         Some(set) => cfg_features(api, set),
         None => quote! {},
     }
+}
+
+/// Which typed formats the API uses anywhere: (chrono for dates and times, uuid). The
+/// generated crate depends on those crates only then.
+pub fn formats_used(api: &Api) -> (bool, bool) {
+    fn visit(t: &TypeRef, out: &mut (bool, bool)) {
+        match t {
+            TypeRef::DateTime | TypeRef::Date => out.0 = true,
+            TypeRef::Uuid => out.1 = true,
+            TypeRef::Array(inner) | TypeRef::Map(inner) => visit(inner, out),
+            _ => {}
+        }
+    }
+    let mut out = (false, false);
+    for t in &api.types {
+        match &t.kind {
+            TypeKind::Struct { fields, additional } => {
+                fields.iter().for_each(|f| visit(&f.ty, &mut out));
+                additional.iter().for_each(|a| visit(a, &mut out));
+            }
+            TypeKind::Union { variants, .. } => {
+                variants.iter().for_each(|v| visit(&v.ty, &mut out))
+            }
+            TypeKind::Alias(a) => visit(a, &mut out),
+            TypeKind::Enum { .. } => {}
+        }
+    }
+    for op in &api.operations {
+        op.params.iter().for_each(|p| visit(&p.ty, &mut out));
+        op.body.iter().for_each(|b| visit(&b.ty, &mut out));
+        for (_, k) in op.success.iter().chain(&op.errors) {
+            if let ResponseKind::Json(t) = k {
+                visit(t, &mut out);
+            }
+        }
+        op.events.iter().for_each(|e| visit(e, &mut out));
+    }
+    out
 }
 
 /// Types that requests carry: callers build these, so they stay exhaustive.

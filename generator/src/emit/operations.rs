@@ -610,6 +610,9 @@ pub(super) fn location_word(l: ParamLocation) -> &'static str {
 pub(super) fn is_scalar(api: &Api, t: &TypeRef) -> bool {
     match t {
         TypeRef::String
+        | TypeRef::DateTime
+        | TypeRef::Date
+        | TypeRef::Uuid
         | TypeRef::Bool
         | TypeRef::I32
         | TypeRef::I64

@@ -13,6 +13,35 @@ pub fn emit_types(api: &Api) -> TokenStream {
 /// decoders, so that the parts rendered one after another make the whole file.
 pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize>) -> TokenStream {
     let prelude = if range.start == 0 {
+        let (chrono, uuid) = formats_used(api);
+        // Typed formats as parameters: the same text they have in JSON.
+        let chrono_params = if chrono {
+            quote! {
+                impl crate::runtime::ParamValue for chrono::DateTime<chrono::FixedOffset> {
+                    fn to_param(&self) -> String {
+                        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                    }
+                }
+                impl crate::runtime::ParamValue for chrono::NaiveDate {
+                    fn to_param(&self) -> String {
+                        self.format("%Y-%m-%d").to_string()
+                    }
+                }
+            }
+        } else {
+            quote! {}
+        };
+        let uuid_params = if uuid {
+            quote! {
+                impl crate::runtime::ParamValue for uuid::Uuid {
+                    fn to_param(&self) -> String {
+                        self.hyphenated().to_string()
+                    }
+                }
+            }
+        } else {
+            quote! {}
+        };
         quote! {
             //! Types of the API's requests and responses.
             #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
@@ -20,6 +49,8 @@ pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize
             use serde::{Deserialize, Serialize};
             #[allow(unused_imports)]
             use crate::runtime::de;
+            #chrono_params
+            #uuid_params
         }
     } else {
         quote! {}
@@ -191,18 +222,41 @@ pub(super) fn emit_struct_deserialize(
     let mut required = Vec::new();
     let mut optional = Vec::new();
     let mut nullable = Vec::new();
+    let mut named = Vec::new();
     for f in fields {
         let wire = &f.wire_name;
         let field = ident(&f.rust_name);
         let entry = quote! { #wire #field };
         // Absent, null and value are three answers only for an optional nullable field
         // (`Option<Option<T>>`); a required nullable one reads absent as null, as serde does.
+        let kind = match (f.required, f.nullable) {
+            (true, false) => quote! { req },
+            (false, true) => quote! { nul },
+            _ => quote! { opt },
+        };
+        // Typed formats get their property's name into a parse error.
+        fn typed_format(t: &TypeRef) -> bool {
+            match t {
+                TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => true,
+                TypeRef::Array(inner) | TypeRef::Map(inner) => typed_format(inner),
+                _ => false,
+            }
+        }
+        if typed_format(&f.ty) {
+            named.push(quote! { #wire #field #kind });
+            continue;
+        }
         match (f.required, f.nullable) {
             (true, false) => required.push(entry),
             (false, true) => nullable.push(entry),
             _ => optional.push(entry),
         }
     }
+    let named = if named.is_empty() {
+        quote! {}
+    } else {
+        quote! { named: [#(#named),*], }
+    };
     let extra = extra.map(|e| quote! { extra: #e });
     quote! {
         #gate
@@ -210,6 +264,7 @@ pub(super) fn emit_struct_deserialize(
             req: [#(#required),*],
             opt: [#(#optional),*],
             nul: [#(#nullable),*],
+            #named
             #extra
         });
     }

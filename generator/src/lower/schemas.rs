@@ -36,6 +36,9 @@ pub(super) fn variant_name(ty: &TypeRef, types: &[Option<TypeDef>], i: usize) ->
             .map(|d| d.name.clone())
             .unwrap_or_else(|| format!("Variant{i}")),
         TypeRef::String => "String".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::Uuid => "Uuid".into(),
         TypeRef::Bool => "Bool".into(),
         TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "Integer".into(),
         TypeRef::F32 | TypeRef::F64 => "Number".into(),
@@ -247,7 +250,16 @@ impl Lowerer<'_> {
                 let def = self.lower_named(schema, name, pointer);
                 self.add_type(def)
             }
-            SchemaKind::Type(Type::String(_)) => TypeRef::String,
+            SchemaKind::Type(Type::String(s)) => string_type(match &s.format {
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => {
+                    Some("date-time")
+                }
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => {
+                    Some("date")
+                }
+                openapiv3::VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
+                _ => None,
+            }),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Integer(i)) => {
                 let format = match &i.format {
@@ -282,7 +294,7 @@ impl Lowerer<'_> {
                 if a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() =>
             {
                 match a.typ.as_deref() {
-                    Some("string") => TypeRef::String,
+                    Some("string") => string_type(a.format.as_deref()),
                     Some("integer") => self.integer_type(
                         a.format.as_deref(),
                         a.minimum,
@@ -667,5 +679,16 @@ impl Lowerer<'_> {
                 (self.add_type(def), false)
             }
         }
+    }
+}
+
+/// The type of a `string` by its format: dates, times and UUIDs are typed; every other format
+/// (byte, binary in JSON, email, uri, ...) stays a `String`.
+pub(super) fn string_type(format: Option<&str>) -> TypeRef {
+    match format {
+        Some("date-time") => TypeRef::DateTime,
+        Some("date") => TypeRef::Date,
+        Some("uuid") => TypeRef::Uuid,
+        _ => TypeRef::String,
     }
 }
