@@ -379,6 +379,12 @@ pub enum NextCursor {
         /// The item property whose value is the next cursor.
         id: Step,
     },
+    /// An offset: the request's offset plus the page's items, while below the total at this
+    /// path.
+    Offset {
+        /// The integer total of items.
+        total: Vec<Step>,
+    },
     /// The `rel="next"` link of the `Link` header, its query parameter of the cursor's name
     /// (GitHub).
     LinkHeader(String),

@@ -218,6 +218,32 @@ async fn link_header_gives_the_next_page() {
     );
 }
 
+/// An offset with a total: the next offset is this one plus the page's items.
+#[tokio::test]
+async fn offset_moves_past_each_page_until_the_total() {
+    let (base, seen) = serve(vec![
+        ok(r#"{"records":[{"id":"a"},{"id":"b"}],"total":5}"#),
+        ok(r#"{"records":[{"id":"c"},{"id":"d"}],"total":5}"#),
+        ok(r#"{"records":[{"id":"e"}],"total":5}"#),
+    ])
+    .await;
+    let client = client(&base);
+    let mut items = client.records().list().limit(2).items();
+    let mut ids = Vec::new();
+    while let Some(item) = items.next().await {
+        ids.push(item.unwrap().id);
+    }
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+    assert_eq!(
+        lines(&seen),
+        [
+            "GET /records?limit=2 HTTP/1.1",
+            "GET /records?offset=2&limit=2 HTTP/1.1",
+            "GET /records?offset=4&limit=2 HTTP/1.1"
+        ]
+    );
+}
+
 /// An error on page 2 reaches the caller after the items of page 1, and ends the stream.
 #[tokio::test]
 async fn an_error_on_page_two_comes_after_the_items_of_page_one() {

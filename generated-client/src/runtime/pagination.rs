@@ -33,7 +33,7 @@ pub struct Pages<'a, B, T> {
     pending: Option<PageFuture<'a, T>>,
     send: fn(B) -> PageFuture<'a, T>,
     set_cursor: fn(B, String) -> B,
-    next_cursor: fn(&Response<T>) -> Option<String>,
+    next_cursor: fn(&B, &Response<T>) -> Option<String>,
     seen: HashSet<String>,
 }
 
@@ -45,7 +45,7 @@ impl<'a, B: Clone, T> Pages<'a, B, T> {
         first: B,
         send: fn(B) -> PageFuture<'a, T>,
         set_cursor: fn(B, String) -> B,
-        next_cursor: fn(&Response<T>) -> Option<String>,
+        next_cursor: fn(&B, &Response<T>) -> Option<String>,
     ) -> Self {
         Self {
             current: None,
@@ -79,7 +79,12 @@ impl<B: Clone, T> Stream for Pages<'_, B, T> {
                 let current = this.current.take();
                 return Poll::Ready(Some(match result {
                     Ok(response) => {
-                        this.next = match ((this.next_cursor)(&response), current) {
+                        // The next cursor, from the page and the request that got it (an
+                        // offset is the request's plus the page's items).
+                        let cursor = current
+                            .as_ref()
+                            .and_then(|current| (this.next_cursor)(current, &response));
+                        this.next = match (cursor, current) {
                             (Some(cursor), Some(current))
                                 if !cursor.is_empty() && this.seen.insert(cursor.clone()) =>
                             {

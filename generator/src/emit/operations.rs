@@ -536,7 +536,26 @@ pub(super) fn emit_pagination(
     let next_cursor = match &p.next {
         NextCursor::Path(path) => {
             let found = follow(quote! { Some(r.body()) }, path);
-            quote! { |r| #found.map(|v| v.to_param()) }
+            quote! { |_, r| #found.map(|v| v.to_param()) }
+        }
+        NextCursor::Offset { total } => {
+            let offset = match &p.cursor {
+                CursorIn::Query(i) => ident(&op.params[*i].rust_name),
+                CursorIn::Body(step) => ident(&step.field),
+            };
+            let total = follow(quote! { Some(r.body()) }, total);
+            let list = match &p.items {
+                Some(PageItems { field: Some(f), .. }) => {
+                    follow(quote! { Some(r.body()) }, std::slice::from_ref(f))
+                }
+                _ => quote! { None::<&Vec<()>> },
+            };
+            quote! { |b, r| {
+                let offset = b.#offset.map_or(0, i64::from);
+                let count = #list.map_or(0, |items| items.len() as i64);
+                let total = #total.map(|total| i64::from(*total))?;
+                (count > 0 && offset + count < total).then(|| (offset + count).to_string())
+            } }
         }
         NextCursor::LastItemId { has_more, id } => {
             let more = follow(quote! { Some(r.body()) }, has_more);
@@ -547,10 +566,10 @@ pub(super) fn emit_pagination(
                 _ => quote! { None::<&Vec<()>> },
             };
             let id = ident(&id.field);
-            quote! { |r| if #more.copied().unwrap_or(false) { #list.and_then(|items| items.last()).map(|item| item.#id.to_param()) } else { None } }
+            quote! { |_, r| if #more.copied().unwrap_or(false) { #list.and_then(|items| items.last()).map(|item| item.#id.to_param()) } else { None } }
         }
         NextCursor::LinkHeader(name) => {
-            quote! { |r| crate::runtime::next_link_param(r.headers(), #name) }
+            quote! { |_, r| crate::runtime::next_link_param(r.headers(), #name) }
         }
     };
     let doc = format!(

@@ -7,6 +7,8 @@
 //!   next cursor in the response, at the top or one object down (`next_cursor`, `next_page`,
 //!   `results_metadata.next_cursor` as Stytch's search endpoints have);
 //! - `starting_after` with `has_more` and items that have an `id` (Stripe);
+//! - an integer `offset` (or `skip`) query parameter with a `total` in the page: the next
+//!   offset is this one plus the page's items, while below the total;
 //! - an integer `page` query parameter beside `per_page`, followed through the `Link`
 //!   header's `rel="next"` (GitHub).
 
@@ -240,6 +242,48 @@ fn infer(api: &Api, op: &Operation) -> Option<Pagination> {
             },
             items,
         });
+    }
+    // Offset and limit: the next offset is this one plus the page's items, below the total.
+    if let Some(PageItems {
+        field: Some(list), ..
+    }) = items.as_ref()
+    {
+        let offset = op.params.iter().position(|p| {
+            p.location == ParamLocation::Query
+                && !p.required
+                && matches!(norm(&p.wire_name).as_str(), "offset" | "skip")
+                && matches!(resolve(api, &p.ty), TypeRef::I32 | TypeRef::I64)
+        });
+        let total = fields(api, page).and_then(|top| {
+            let is_total = |f: &&Field| {
+                !f.boxed
+                    && matches!(
+                        norm(&f.wire_name).as_str(),
+                        "total" | "totalcount" | "totalresults" | "totalitems"
+                    )
+                    && matches!(resolve(api, &f.ty), TypeRef::I32 | TypeRef::I64)
+            };
+            if let Some(f) = top.iter().find(is_total) {
+                return Some(vec![step(f)]);
+            }
+            top.iter().filter(|f| !f.boxed).find_map(|outer| {
+                let inner = fields(api, &outer.ty)?.iter().find(is_total)?;
+                Some(vec![step(outer), step(inner)])
+            })
+        });
+        if let (Some(i), Some(total)) = (offset, total) {
+            return Some(Pagination {
+                reason: format!(
+                    "query parameter `{}` moves past the `{}` of each page while below `{}`",
+                    op.params[i].wire_name,
+                    list.wire,
+                    path_text(&total)
+                ),
+                cursor: CursorIn::Query(i),
+                next: NextCursor::Offset { total },
+                items,
+            });
+        }
     }
     // GitHub: `page` and `per_page`, the next page from the `Link` header.
     let page_param = op.params.iter().position(|p| {

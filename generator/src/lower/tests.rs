@@ -502,8 +502,12 @@ fn pagination_is_inferred_from_shapes_and_set_by_the_extension() {
             .iter()
             .filter(|w| w.starts_with("paginated"))
             .count(),
-        5
+        6
     );
+    assert!(matches!(
+        of("records.list").unwrap().next,
+        NextCursor::Offset { .. }
+    ));
 
     let broken =
         fixture("pagination.yaml").replace("next: paging.resume_at", "next: paging.nowhere");
