@@ -32,6 +32,14 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    pub(crate) fn new(status: u16, headers: HeaderMap, body: T) -> Self {
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         self.status

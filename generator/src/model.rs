@@ -341,6 +341,8 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// The event type, when a success response is offered as `text/event-stream`.
     pub events: Option<TypeRef>,
+    /// Every success answers only with events: `send()` returns them as they arrive.
+    pub events_only: bool,
 }
 
 /// A paginated operation: where the next page's cursor goes, where it comes from, and where

@@ -315,6 +315,30 @@ async fn events_arrive_typed_and_a_bad_one_is_an_error_item() {
     assert!(seen[0].head.contains("accept: text/event-stream"), "{}", seen[0].head);
 }
 
+/// An operation that answers only with events: `send()` returns them as they arrive too.
+#[tokio::test]
+async fn send_of_an_events_only_operation_streams_them() {
+    let (base, _) = serve(
+        vec![sse(
+            &["data: {\"id\":1,\"text\":\"a\"}\n\n", "data: {\"id\":2,\"text\":\"b\"}\n\n"],
+            Duration::from_millis(10),
+        )],
+        canned,
+    )
+    .await;
+    let client = client(&base, 0);
+    let mut events = client
+        .generate()
+        .stream(streaming::StreamBody::new("hi"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.status(), 200);
+    assert_eq!(events.next().await.unwrap().unwrap().text, "a");
+    assert_eq!(events.next().await.unwrap().unwrap().text, "b");
+    assert!(events.next().await.is_none());
+}
+
 /// `data: [DONE]` ends an OpenAI-style stream; the same operation's `send()` reads JSON.
 #[tokio::test]
 async fn done_ends_the_stream_and_send_still_reads_json() {

@@ -15,7 +15,7 @@ fn streamed_bodies_and_events_on_the_wire() {
         &[],
     );
     assert!(
-        stdout.contains("test result: ok. 8 passed; 0 failed; 1 ignored"),
+        stdout.contains("test result: ok. 9 passed; 0 failed; 1 ignored"),
         "{stdout}"
     );
 }

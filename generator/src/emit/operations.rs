@@ -9,6 +9,15 @@ pub(crate) fn success_type(api: &Api, op: &Operation) -> TokenStream {
     success_shape(api, op).0
 }
 
+/// The event type of an operation that answers only with server-sent events: its `send()`
+/// returns the events as they arrive.
+fn events_only(api: &Api, op: &Operation) -> Option<TokenStream> {
+    op.events
+        .as_ref()
+        .filter(|_| op.events_only)
+        .map(|e| type_tokens(api, e))
+}
+
 /// The success enum's variant for a status.
 pub(crate) fn status_variant(s: StatusMatch) -> String {
     status_label(s)
@@ -18,6 +27,13 @@ pub(super) fn success_shape(
     api: &Api,
     op: &Operation,
 ) -> (TokenStream, Vec<TokenStream>, TokenStream) {
+    if let Some(event) = events_only(api, op) {
+        return (
+            quote! { crate::streaming::EventStream<#event> },
+            Vec::new(),
+            quote! {},
+        );
+    }
     if let Some(enum_name) = &op.success_enum {
         let name = ident(enum_name);
         let mut variants = Vec::new();
@@ -387,6 +403,23 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
         op.path
     );
     let streaming = emit_streaming(api, op, &decoder);
+    let send_with_response = if events_only(api, op).is_some() {
+        // The events as they arrive: the whole stream read as text would never return
+        // from an endless one.
+        quote! {
+            let events = self.send_events().await?;
+            Ok(Response::new(events.status(), events.headers().clone(), events))
+        }
+    } else {
+        quote! {
+            #send_body
+            let response = self.client.execute(request, self.options).await?;
+            match response.status {
+                #(#success_arms)*
+                _ => Err(response.into_error(crate::types::#decoder)),
+            }
+        }
+    };
     let pagination = op
         .pagination
         .as_ref()
@@ -425,12 +458,7 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
 
             /// Sends the request and returns the decoded body with the status and headers.
             pub async fn send_with_response(self) -> Result<Response<#ret>, Error> {
-                #send_body
-                let response = self.client.execute(request, self.options).await?;
-                match response.status {
-                    #(#success_arms)*
-                    _ => Err(response.into_error(crate::types::#decoder)),
-                }
+                #send_with_response
             }
         }
 

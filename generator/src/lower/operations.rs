@@ -348,6 +348,7 @@ impl Lowerer<'_> {
         };
         let accept = self.accept(op, pointer);
         let events = self.event_type(op, id, pointer);
+        let events_only = events.is_some() && self.answers_only_events(op, pointer);
         // `default` is an error when a success is documented, else the success itself.
         let mut all = self.responses(op, id, pointer);
         if op.responses.responses.is_empty() && op.responses.default.is_none() {
@@ -382,6 +383,7 @@ impl Lowerer<'_> {
             tag: op.tags.first().cloned(),
             pagination: None,
             events,
+            events_only,
         })
     }
 }

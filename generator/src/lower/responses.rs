@@ -139,6 +139,38 @@ impl Lowerer<'_> {
         None
     }
 
+    /// Whether every success response with a body is read as `text/event-stream` (it offers
+    /// nothing the client prefers, such as JSON).
+    pub(super) fn answers_only_events(&mut self, op: &openapiv3::Operation, pointer: &str) -> bool {
+        let mut any = false;
+        for (code, response) in &op.responses.responses {
+            let label = match code {
+                StatusCode::Code(c @ 200..=299) => c.to_string(),
+                StatusCode::Range(2) => "2XX".to_owned(),
+                _ => continue,
+            };
+            let rp = join(&join(pointer, "responses"), &label);
+            let Some((response, _, _)) = self.deref_home(response, &rp) else {
+                continue;
+            };
+            match pick_media(&response.content) {
+                None => {}
+                Some((media, _))
+                    if media
+                        .split(';')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .eq_ignore_ascii_case("text/event-stream") =>
+                {
+                    any = true
+                }
+                Some(_) => return false,
+            }
+        }
+        any
+    }
+
     pub(super) fn responses(
         &mut self,
         op: &openapiv3::Operation,
