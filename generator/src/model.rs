@@ -188,6 +188,10 @@ pub struct Field {
     pub description: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// `readOnly: true`: sent by the server only.
+    pub read_only: bool,
+    /// `writeOnly: true`: sent by the client only.
+    pub write_only: bool,
 }
 
 /// A string enum value.

@@ -18,6 +18,8 @@ pub struct Parsed {
     /// Targets of local references that are not a whole component (`#/components/schemas/A/
     /// properties/b`, a schema inside an operation): lowering shares one type for each.
     pub deep_refs: std::collections::BTreeSet<String>,
+    /// The document is OpenAPI 3.1 (normalised to the 3.0 model above).
+    pub is_31: bool,
 }
 
 /// Parses spec text (YAML or JSON). Problems are added to `diags`; `None` when the text
@@ -86,6 +88,7 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
             spec,
             raw,
             deep_refs,
+            is_31,
         });
     }
     let spec = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
@@ -100,6 +103,7 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
         spec,
         raw,
         deep_refs,
+        is_31,
     })
 }
 

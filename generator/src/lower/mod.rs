@@ -152,7 +152,32 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     api.root = build_namespaces(&mut api.operations, &mut l.type_names);
     pagination::detect(&mut api, l.raw, l.diags);
     api.features = features::assign(&api);
+    if !parsed.is_31 {
+        relax_one_way_requirements(&mut api);
+    }
     api
+}
+
+/// `required` with `readOnly` binds responses only, and with `writeOnly` requests only, as
+/// OpenAPI 3.0 says: a struct that requests send does not require its read-only properties
+/// (the client must be able to leave them out), and one that responses carry does not require
+/// its write-only ones (the server leaves them out). A struct used one way only keeps both.
+/// OpenAPI 3.1 dropped the rule (`readOnly` is a JSON Schema annotation there, and validators
+/// such as Prism require the property in requests too), so 3.1 documents keep `required`.
+fn relax_one_way_requirements(api: &mut Api) {
+    let (sent, received) = (&api.features.sent, &api.features.received);
+    for (i, t) in api.types.iter_mut().enumerate() {
+        let TypeKind::Struct { fields, .. } = &mut t.kind else {
+            continue;
+        };
+        let sent = sent.get(i).copied().unwrap_or(true);
+        let received = received.get(i).copied().unwrap_or(true);
+        for f in fields.iter_mut() {
+            if f.required && ((f.read_only && sent) || (f.write_only && received)) {
+                f.required = false;
+            }
+        }
+    }
 }
 
 fn ext_str<'v>(ext: &'v indexmap::IndexMap<String, Value>, key: &str) -> Option<&'v str> {

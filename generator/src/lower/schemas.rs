@@ -552,11 +552,14 @@ impl Lowerer<'_> {
         for (wire, (prop, prop_pointer)) in &parts.properties {
             let (ty, nullable) =
                 self.lower_schema_ref(prop, &format!("{name}{}", pascal(wire)), prop_pointer);
-            let (description, deprecated) = match prop {
-                ReferenceOr::Item(s) => {
-                    (s.schema_data.description.clone(), s.schema_data.deprecated)
-                }
-                ReferenceOr::Reference { .. } => (None, false),
+            let (description, deprecated, read_only, write_only) = match prop {
+                ReferenceOr::Item(s) => (
+                    s.schema_data.description.clone(),
+                    s.schema_data.deprecated,
+                    s.schema_data.read_only,
+                    s.schema_data.write_only,
+                ),
+                ReferenceOr::Reference { .. } => (None, false, false, false),
             };
             fields.push(Field {
                 wire_name: wire.clone(),
@@ -567,6 +570,8 @@ impl Lowerer<'_> {
                 boxed: false,
                 description,
                 deprecated,
+                read_only,
+                write_only,
             });
         }
         let additional = match &parts.additional {

@@ -525,3 +525,54 @@ fn pagination_is_inferred_from_shapes_and_set_by_the_extension() {
         "{warnings:?}"
     );
 }
+
+/// `required` with `readOnly` binds responses only, with `writeOnly` requests only.
+#[test]
+fn read_only_and_write_only_requirements_bind_one_direction() {
+    let (api, _) = lower_text(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /users:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/User'}
+      responses:
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/User'}
+    get:
+      responses:
+        "200":
+          description: A receipt.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Receipt'}
+components:
+  schemas:
+    User:
+      type: object
+      required: [id, name, password]
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string}
+        password: {type: string, writeOnly: true}
+    Receipt:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string, readOnly: true}
+"#,
+    );
+    assert!(!field(&api, "User", "id").required);
+    assert!(field(&api, "User", "name").required);
+    assert!(!field(&api, "User", "password").required);
+    // Only received: its read-only property stays required.
+    assert!(field(&api, "Receipt", "id").required);
+}
