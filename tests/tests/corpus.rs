@@ -40,21 +40,13 @@ fn warning_kinds(warnings: &[clientgen::diag::Diagnostic]) -> String {
 /// APIs with at least this many operations are also checked with one feature only.
 const REDUCED_MIN_OPERATIONS: usize = 100;
 
-/// The API feature with the most operations, from the table in the generated crate's docs
-/// (`//! | \`repos\` | 200 | ...`).
+/// The API feature with the most operations (the first by name among equals).
 fn largest_feature(files: &[clientgen::OutFile]) -> Option<String> {
-    let lib = files.iter().find(|f| f.path == Path::new("src/lib.rs"))?;
-    lib.contents
-        .lines()
-        .filter_map(|l| {
-            let mut cells = l.strip_prefix("//! | `")?.split(" | ");
-            let name = cells.next()?.strip_suffix('`')?;
-            let operations: usize = cells.next()?.parse().ok()?;
-            Some((operations, name.to_owned()))
-        })
-        .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
-        .filter(|(operations, _)| *operations > 0)
-        .map(|(_, name)| name)
+    common::api_features(files)
+        .into_iter()
+        .filter(|(_, operations)| *operations > 0)
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(name, _)| name)
 }
 
 fn spec_files(dir: &Path) -> Vec<PathBuf> {

@@ -152,22 +152,10 @@ fn fixture_crates_compile_without_warnings() {
 fn every_feature_combination_of_a_crate_compiles() {
     let name = "fixture-features-combinations".to_owned();
     let output = generate("tests/fixtures/features.yaml", &name);
-    let lib = output
-        .files
-        .iter()
-        .find(|f| f.path == std::path::Path::new("src/lib.rs"))
-        .expect("lib.rs");
     // The features, from the table in the crate docs.
-    let features: Vec<String> = lib
-        .contents
-        .lines()
-        .skip_while(|l| !l.contains("# Features of the API"))
-        .filter_map(|l| {
-            l.strip_prefix("//! | `")?
-                .split('`')
-                .next()
-                .map(str::to_owned)
-        })
+    let features: Vec<String> = common::api_features(&output.files)
+        .into_iter()
+        .map(|(name, _)| name)
         .collect();
     assert_eq!(
         features,

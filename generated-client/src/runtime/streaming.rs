@@ -81,17 +81,17 @@ impl Stream for ByteStream {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        if this.pending.is_none() {
-            let Some(mut response) = this.response.take() else {
-                return Poll::Ready(None);
-            };
-            this.pending = Some(Box::pin(async move {
-                let chunk = response.chunk().await;
-                (response, chunk)
-            }));
-        }
-        let Some(pending) = this.pending.as_mut() else {
-            return Poll::Ready(None);
+        let pending = match &mut this.pending {
+            Some(pending) => pending,
+            None => {
+                let Some(mut response) = this.response.take() else {
+                    return Poll::Ready(None);
+                };
+                this.pending.insert(Box::pin(async move {
+                    let chunk = response.chunk().await;
+                    (response, chunk)
+                }))
+            }
         };
         let (response, chunk) = match pending.as_mut().poll(cx) {
             Poll::Pending => return Poll::Pending,

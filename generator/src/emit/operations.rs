@@ -402,7 +402,7 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
         op.method.as_str(),
         op.path
     );
-    let streaming = emit_streaming(api, op, &decoder);
+    let streaming = emit_streaming(api, op, &send_body, &decoder);
     let send_with_response = if events_only(api, op).is_some() {
         // The events as they arrive: the whole stream read as text would never return
         // from an endless one.
@@ -471,12 +471,12 @@ pub fn streams_body(op: &Operation) -> bool {
     !op.success.is_empty() && op.success.iter().all(|(_, k)| *k == ResponseKind::Bytes)
 }
 
-/// `send_events()` and `send_stream()`: the response read as it arrives.
-fn emit_streaming(api: &Api, op: &Operation, decoder: &Ident) -> TokenStream {
+/// `send_events()` and `send_stream()`: the response read as it arrives. `send` builds
+/// `request`, as in `send_with_response()`.
+fn emit_streaming(api: &Api, op: &Operation, send: &TokenStream, decoder: &Ident) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some(events) = &op.events {
         let event = type_tokens(api, events);
-        let send = emit_send(api, op);
         out.extend(quote! {
             /// Sends the request asking for `text/event-stream` and returns the server-sent
             /// events as they arrive, each event's data decoded as JSON (see
@@ -492,7 +492,6 @@ fn emit_streaming(api: &Api, op: &Operation, decoder: &Ident) -> TokenStream {
         });
     }
     if streams_body(op) {
-        let send = emit_send(api, op);
         out.extend(quote! {
             /// Sends the request and returns the body as it arrives, in chunks, without holding
             /// all of it in memory (see [`crate::streaming::ByteStream`]). Retries apply only

@@ -56,12 +56,7 @@ impl Lowerer<'_> {
             .map(|c| pascal(&c))
             .unwrap_or_else(|| format!("{op_name}Body"));
         let (media, content) = pick_media(&body.content)?;
-        let essence = media
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let essence = media_essence(&media);
         let encoding = if is_json_media(&media) {
             BodyEncoding::Json
         } else if essence == "application/x-www-form-urlencoded" {

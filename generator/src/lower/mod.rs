@@ -184,12 +184,18 @@ fn ext_str<'v>(ext: &'v indexmap::IndexMap<String, Value>, key: &str) -> Option<
     ext.get(key).and_then(Value::as_str)
 }
 
-fn is_json_media(media: &str) -> bool {
-    let essence = media
+/// A media type without its parameters, lowercased: `Text/Event-Stream; charset=utf-8` is
+/// `text/event-stream`.
+fn media_essence(media: &str) -> String {
+    media
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+fn is_json_media(media: &str) -> bool {
+    let essence = media_essence(media);
     essence == "application/json" || essence.ends_with("+json")
 }

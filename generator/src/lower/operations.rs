@@ -347,8 +347,10 @@ impl Lowerer<'_> {
             None => None,
         };
         let accept = self.accept(op, pointer);
-        let events = self.event_type(op, id, pointer);
-        let events_only = events.is_some() && self.answers_only_events(op, pointer);
+        let (events, events_only) = match self.events(op, id, pointer) {
+            Some((event, only)) => (Some(event), only),
+            None => (None, false),
+        };
         // `default` is an error when a success is documented, else the success itself.
         let mut all = self.responses(op, id, pointer);
         if op.responses.responses.is_empty() && op.responses.default.is_none() {

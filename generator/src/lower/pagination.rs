@@ -224,24 +224,29 @@ fn infer(api: &Api, op: &Operation) -> Option<Pagination> {
         }),
     ) = (cursor_in(api, op, &["startingafter"]), items.as_ref())
     {
-        let has_more = fields(api, page)?
-            .iter()
-            .find(|f| f.wire_name == "has_more" && resolve(api, &f.ty) == &TypeRef::Bool)?;
-        let id = fields(api, item)?
-            .iter()
-            .find(|f| f.wire_name == "id" && f.required && !f.nullable && is_string(api, &f.ty))?;
-        return Some(Pagination {
-            reason: format!(
-                "the {where_} takes the `id` of the last of `{}` while `has_more`",
-                list.wire
-            ),
-            cursor,
-            next: NextCursor::LastItemId {
-                has_more: vec![step(has_more)],
-                id: step(id),
-            },
-            items,
+        // Without `has_more` or an item `id`, the other shapes are still tried.
+        let has_more = fields(api, page).and_then(|fs| {
+            fs.iter()
+                .find(|f| f.wire_name == "has_more" && resolve(api, &f.ty) == &TypeRef::Bool)
         });
+        let id = fields(api, item).and_then(|fs| {
+            fs.iter()
+                .find(|f| f.wire_name == "id" && f.required && !f.nullable && is_string(api, &f.ty))
+        });
+        if let (Some(has_more), Some(id)) = (has_more, id) {
+            return Some(Pagination {
+                reason: format!(
+                    "the {where_} takes the `id` of the last of `{}` while `has_more`",
+                    list.wire
+                ),
+                cursor,
+                next: NextCursor::LastItemId {
+                    has_more: vec![step(has_more)],
+                    id: step(id),
+                },
+                items,
+            });
+        }
     }
     // Offset and limit: the next offset is this one plus the page's items, below the total.
     if let Some(PageItems {

@@ -99,15 +99,19 @@ impl Lowerer<'_> {
         })
     }
 
-    /// The type of the events of a success response offered as `text/event-stream`, for
-    /// `send_events()`: its schema (usually an object, JSON in each event's `data`), or any
-    /// JSON value without one.
-    pub(super) fn event_type(
+    /// The events of an operation whose success responses offer `text/event-stream`, for
+    /// `send_events()`: the type of that media type's schema (any JSON value without one), and
+    /// whether every success response with a body is read as events (it offers nothing the
+    /// client prefers, such as JSON), so that `send()` returns them too. One pass over the
+    /// success responses.
+    pub(super) fn events(
         &mut self,
         op: &openapiv3::Operation,
         id: &str,
         pointer: &str,
-    ) -> Option<TypeRef> {
+    ) -> Option<(TypeRef, bool)> {
+        let mut event = None;
+        let mut only = true;
         for (code, response) in &op.responses.responses {
             let label = match code {
                 StatusCode::Code(c @ 200..=299) => c.to_string(),
@@ -118,17 +122,21 @@ impl Lowerer<'_> {
             let Some((response, home, _)) = self.deref_home(response, &rp) else {
                 continue;
             };
-            let Some((media, content)) = response.content.iter().find(|(m, _)| {
-                m.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .eq_ignore_ascii_case("text/event-stream")
-            }) else {
+            if let Some((media, _)) = pick_media(&response.content) {
+                only &= media_essence(&media) == "text/event-stream";
+            }
+            if event.is_some() {
+                continue;
+            }
+            let Some((media, content)) = response
+                .content
+                .iter()
+                .find(|(m, _)| media_essence(m) == "text/event-stream")
+            else {
                 continue;
             };
             let schema_pointer = join(&join(&join(&home, "content"), media), "schema");
-            return Some(match &content.schema {
+            event = Some(match &content.schema {
                 Some(s) => {
                     self.lower_schema_ref(s, &format!("{}Event", pascal(id)), &schema_pointer)
                         .0
@@ -136,39 +144,7 @@ impl Lowerer<'_> {
                 None => TypeRef::Json,
             });
         }
-        None
-    }
-
-    /// Whether every success response with a body is read as `text/event-stream` (it offers
-    /// nothing the client prefers, such as JSON).
-    pub(super) fn answers_only_events(&mut self, op: &openapiv3::Operation, pointer: &str) -> bool {
-        let mut any = false;
-        for (code, response) in &op.responses.responses {
-            let label = match code {
-                StatusCode::Code(c @ 200..=299) => c.to_string(),
-                StatusCode::Range(2) => "2XX".to_owned(),
-                _ => continue,
-            };
-            let rp = join(&join(pointer, "responses"), &label);
-            let Some((response, _, _)) = self.deref_home(response, &rp) else {
-                continue;
-            };
-            match pick_media(&response.content) {
-                None => {}
-                Some((media, _))
-                    if media
-                        .split(';')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .eq_ignore_ascii_case("text/event-stream") =>
-                {
-                    any = true
-                }
-                Some(_) => return false,
-            }
-        }
-        any
+        event.map(|e| (e, only))
     }
 
     pub(super) fn responses(

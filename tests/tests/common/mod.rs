@@ -181,3 +181,21 @@ pub fn run_consumer_test(
     );
     (warnings, stdout)
 }
+
+/// The API features of a generated crate with their operation counts, from the table in its
+/// crate docs (`//! | \`repos\` | 204 | ...` under "Features of the API").
+pub fn api_features(files: &[clientgen::OutFile]) -> Vec<(String, usize)> {
+    let Some(lib) = files.iter().find(|f| f.path == Path::new("src/lib.rs")) else {
+        return Vec::new();
+    };
+    lib.contents
+        .lines()
+        .skip_while(|l| !l.contains("# Features of the API"))
+        .filter_map(|l| {
+            let mut cells = l.strip_prefix("//! | `")?.split(" | ");
+            let name = cells.next()?.strip_suffix('`')?;
+            let operations: usize = cells.next()?.parse().ok()?;
+            Some((name.to_owned(), operations))
+        })
+        .collect()
+}
