@@ -413,6 +413,9 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
         if let Some(b) = op.body.as_ref().filter(|b| b.required && !b.defaultable) {
             args.push(format!("body: {}", body_sig(api, b)));
         }
+        for f in op.body.iter().flat_map(|b| &b.files).filter(|f| f.required) {
+            args.push(format!("{0}_file_name: String, {0}: bytes", f.rust_name));
+        }
         let doc = [op.summary.as_deref(), op.description.as_deref()]
             .into_iter()
             .flatten()
@@ -449,7 +452,12 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
                 ),
             );
         }
-        for f in op.body.iter().flat_map(|b| &b.files) {
+        for f in op
+            .body
+            .iter()
+            .flat_map(|b| &b.files)
+            .filter(|f| !f.required)
+        {
             add(
                 format!("{call}.{}(..)", f.rust_name),
                 plain(

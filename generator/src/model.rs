@@ -248,6 +248,9 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// `object` with only `additionalProperties`.
     Map(Box<TypeRef>),
+    /// An array item or map value that may be `null`: `Option<T>`. (A nullable field is
+    /// `Field::nullable`; this is for the values inside containers.)
+    Nullable(Box<TypeRef>),
 }
 
 /// HTTP methods OpenAPI knows.
@@ -315,6 +318,9 @@ pub struct Operation {
     pub path: String,
     /// The template split into literal text and parameter indexes.
     pub path_parts: Vec<PathPart>,
+    /// Query pairs written into the path key itself (`/responses?beta=true`): always sent,
+    /// before the query parameters.
+    pub fixed_query: Vec<(String, String)>,
     /// Parameters, required ones first in path order.
     pub params: Vec<Param>,
     /// The request body.
@@ -473,8 +479,11 @@ pub struct Body {
 pub struct FilePart {
     /// The part name on the wire.
     pub wire_name: String,
-    /// The builder method's name.
+    /// The builder method's name (for a required part, the argument's).
     pub rust_name: String,
+    /// In the body schema's `required`: the part is an argument of the call (its file name
+    /// and contents), not a builder method.
+    pub required: bool,
     /// Doc text.
     pub description: Option<String>,
 }

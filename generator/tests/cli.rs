@@ -105,7 +105,7 @@ fn diff_exit_codes_and_formats() {
 #[test]
 fn the_crate_version_survives_regeneration() {
     let dir = scratch("version");
-    let out_dir = dir.join("crate");
+    let out_dir = dir.join("client");
     let spec = fixture("evolution/v1.yaml");
     let generate = |extra: &[&str]| {
         run(bin()
@@ -158,7 +158,7 @@ fn bump_applies_what_diff_computes_since_the_last_generation() {
         run(bin()
             .current_dir(&dir)
             .args([
-                "generate", "--spec", "api.yaml", "--out", "crate", "--quiet",
+                "generate", "--spec", "api.yaml", "--out", "client", "--quiet",
             ])
             .args(extra))
     };
@@ -178,12 +178,12 @@ fn bump_applies_what_diff_computes_since_the_last_generation() {
         "{}",
         text(&out)
     );
-    assert_eq!(version_of(&dir.join("crate")), "0.3.1");
+    assert_eq!(version_of(&dir.join("client")), "0.3.1");
 
     // The same description again: the version stays.
     let out = generate(&["--bump"]);
     assert_eq!(code(&out), 0, "{}", text(&out));
-    assert_eq!(version_of(&dir.join("crate")), "0.3.1");
+    assert_eq!(version_of(&dir.join("client")), "0.3.1");
 
     // A removed property breaks consumers: a minor bump before 1.0.
     std::fs::write(&spec, v2.replace("        tag: {type: string}\n", "")).expect("write");
@@ -194,5 +194,5 @@ fn bump_applies_what_diff_computes_since_the_last_generation() {
         "{}",
         text(&out)
     );
-    assert_eq!(version_of(&dir.join("crate")), "0.4.0");
+    assert_eq!(version_of(&dir.join("client")), "0.4.0");
 }

@@ -85,6 +85,7 @@ pub fn type_text(api: &Api, t: &TypeRef) -> String {
             "std::collections::BTreeMap<String,{}>",
             type_text(api, inner)
         ),
+        TypeRef::Nullable(inner) => format!("Option<{}>", type_text(api, inner)),
     }
 }
 
@@ -113,6 +114,10 @@ pub fn type_tokens(api: &Api, t: &TypeRef) -> TokenStream {
         TypeRef::Map(inner) => {
             let inner = type_tokens(api, inner);
             quote! { std::collections::BTreeMap<String, #inner> }
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(api, inner);
+            quote! { Option<#inner> }
         }
     }
 }
@@ -156,7 +161,9 @@ pub fn formats_used(api: &Api) -> (bool, bool) {
         match t {
             TypeRef::DateTime | TypeRef::Date => out.0 = true,
             TypeRef::Uuid => out.1 = true,
-            TypeRef::Array(inner) | TypeRef::Map(inner) => visit(inner, out),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                visit(inner, out)
+            }
             _ => {}
         }
     }
@@ -213,7 +220,9 @@ pub fn request_types(api: &Api) -> Vec<bool> {
                     TypeKind::Enum { .. } => {}
                 }
             }
-            TypeRef::Array(inner) | TypeRef::Map(inner) => stack.push(*inner),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                stack.push(*inner)
+            }
             _ => {}
         }
     }

@@ -105,7 +105,13 @@ pub(super) fn success_shape(
         ),
         (_, None) => (quote! { () }, quote! { response.empty() }),
     };
-    (ret, vec![quote! { 200..=299 => #call, }], quote! {})
+    // A documented `303 See Other` is an answer too (the client does not follow it).
+    let pattern = if op.success.iter().any(|(s, _)| *s == StatusMatch::Code(303)) {
+        quote! { 200..=299 | 303 }
+    } else {
+        quote! { 200..=299 }
+    };
+    (ret, vec![quote! { #pattern => #call, }], quote! {})
 }
 
 /// `src/operations.rs`: namespaces, the client's accessors and one builder per operation.
@@ -290,7 +296,14 @@ pub(super) fn emit_operation_method(
         }
         for f in &b.files {
             let name = ident(&f.rust_name);
-            inits.push(quote! { #name: None });
+            if f.required {
+                // A required file part: its file name and contents (bytes, a `String`, ..).
+                let file_name = format_ident!("{}_file_name", f.rust_name);
+                args.push(quote! { #file_name: impl Into<String>, #name: impl Into<Vec<u8>> });
+                inits.push(quote! { #name: Some((#file_name.into(), #name.into())) });
+            } else {
+                inits.push(quote! { #name: None });
+            }
         }
     }
     let doc = docs(
@@ -379,6 +392,9 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
     for f in op.body.iter().flat_map(|b| &b.files) {
         let name = ident(&f.rust_name);
         fields.push(quote! { #name: Option<(String, Vec<u8>)> });
+        if f.required {
+            continue; // An argument of the call.
+        }
         let doc = docs(
             join_docs(&[
                 f.description.as_deref(),
@@ -675,13 +691,23 @@ pub(super) fn is_scalar(api: &Api, t: &TypeRef) -> bool {
     }
 }
 
-/// The text of a path, header or cookie value: scalars directly, anything else (a union, an
-/// object) through its JSON form, whose strings are sent bare.
-pub(super) fn param_text(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
-    if is_scalar(api, ty) {
-        quote! { #value.to_param() }
-    } else {
-        quote! { serde_json::to_value(&#value).unwrap_or_default().to_param() }
+/// The text of a path, header or cookie value: scalars directly, an array of scalars joined
+/// by commas, anything else (a union, an object) in the `simple` style through its JSON form
+/// (see `runtime::simple_param`).
+pub(super) fn param_text(
+    api: &Api,
+    ty: &TypeRef,
+    value: TokenStream,
+    explode: bool,
+) -> TokenStream {
+    match ty {
+        t if is_scalar(api, t) => quote! { #value.to_param() },
+        TypeRef::Array(inner) if is_scalar(api, inner) => quote! {
+            #value.iter().map(ParamValue::to_param).collect::<Vec<String>>().join(",")
+        },
+        _ => quote! {
+            crate::runtime::simple_param(&serde_json::to_value(&#value).unwrap_or_default(), #explode)
+        },
     }
 }
 
@@ -706,10 +732,13 @@ pub(super) fn emit_send(api: &Api, op: &Operation) -> TokenStream {
                 let p = &op.params[*i];
                 let name = ident(&p.rust_name);
                 let wire = &p.wire_name;
-                let text = param_text(api, &p.ty, quote! { self.#name });
+                let text = param_text(api, &p.ty, quote! { self.#name }, p.explode);
                 stmts.push(quote! { request.path_param(#wire, &#text)?; });
             }
         }
+    }
+    for (name, value) in &op.fixed_query {
+        stmts.push(quote! { request.query(#name, #value.to_owned()); });
     }
     for p in &op.params {
         if p.location == ParamLocation::Path {
@@ -739,11 +768,11 @@ pub(super) fn emit_send(api: &Api, op: &Operation) -> TokenStream {
             (ParamLocation::Header, t) => {
                 let lower = p.wire_name.to_ascii_lowercase();
                 let sensitive = p.sensitive;
-                let text = param_text(api, t, quote! { value });
+                let text = param_text(api, t, quote! { value }, p.explode);
                 quote! { request.header(#lower, &#text, #sensitive)?; }
             }
             (ParamLocation::Cookie, t) => {
-                let text = param_text(api, t, quote! { value });
+                let text = param_text(api, t, quote! { value }, p.explode);
                 quote! { request.cookie(#wire, &#text)?; }
             }
             // Path parameters were sent with the path parts above.

@@ -238,7 +238,9 @@ pub(super) fn emit_struct_deserialize(
         fn typed_format(t: &TypeRef) -> bool {
             match t {
                 TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => true,
-                TypeRef::Array(inner) | TypeRef::Map(inner) => typed_format(inner),
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                    typed_format(inner)
+                }
                 _ => false,
             }
         }
@@ -462,11 +464,36 @@ pub(super) fn emit_union(
         },
         // Tagged by a discriminator: the tag picks the variant, and the variant's own type
         // still sees the tag property (serde's internally tagged enums would remove it).
+        // Alternatives that declare the same tag (OpenAI's input and output messages are both
+        // `type: message`) are tried in turn under it, like an untagged union.
         Some(tag) => {
-            let arms = variants.iter().zip(&idents).filter_map(|(v, id)| {
-                let value = v.tag_value.as_deref()?;
-                let wrap = if v.boxed { quote! { |v| Self::#id(Box::new(v)) } } else { quote! { Self::#id } };
-                Some(quote! { Some(#value) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom), })
+            let mut groups: Vec<(&str, Vec<(&UnionVariant, &Ident)>)> = Vec::new();
+            for (v, id) in variants.iter().zip(&idents) {
+                let Some(value) = v.tag_value.as_deref() else {
+                    continue;
+                };
+                match groups.iter_mut().find(|(t, _)| *t == value) {
+                    Some((_, members)) => members.push((v, id)),
+                    None => groups.push((value, vec![(v, id)])),
+                }
+            }
+            let arms = groups.iter().map(|(value, members)| {
+                let wrap = |v: &UnionVariant, id: &Ident| {
+                    if v.boxed { quote! { |v| Self::#id(Box::new(v)) } } else { quote! { Self::#id } }
+                };
+                match members.as_slice() {
+                    [(v, id)] => {
+                        let wrap = wrap(v, id);
+                        quote! { Some(#value) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom), }
+                    }
+                    _ => {
+                        let tries = members.iter().map(|(v, id)| {
+                            let wrap = wrap(v, id);
+                            quote! { if let Some(v) = de::alternative(&value) { return Ok((#wrap)(v)); } }
+                        });
+                        quote! { Some(#value) => { #(#tries)* Ok(Self::Unknown(value)) } }
+                    }
+                }
             });
             quote! {
                 let value = serde_json::Value::deserialize(deserializer)?;

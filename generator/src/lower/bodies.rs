@@ -80,11 +80,15 @@ impl Lowerer<'_> {
                 .and_then(|s| self.deref(s, &schema_pointer))
                 .map(Cow::into_owned)
             {
-                let properties = match &mut schema.schema_kind {
-                    SchemaKind::Type(Type::Object(o)) => Some(&mut o.properties),
-                    SchemaKind::Any(a) => Some(&mut a.properties),
-                    _ => None,
+                let (properties, required) = match &mut schema.schema_kind {
+                    SchemaKind::Type(Type::Object(o)) => {
+                        (Some(&mut o.properties), Some(&mut o.required))
+                    }
+                    SchemaKind::Any(a) => (Some(&mut a.properties), Some(&mut a.required)),
+                    _ => (None, None),
                 };
+                let mut no_required = Vec::new();
+                let required = required.unwrap_or(&mut no_required);
                 if let Some(properties) = properties {
                     let binary: Vec<String> = properties
                         .iter()
@@ -96,8 +100,13 @@ impl Lowerer<'_> {
                             Some(ReferenceOr::Item(s)) => s.schema_data.description.clone(),
                             _ => None,
                         };
+                        // A required file part is an argument; the body type does not
+                        // hold it, so its name leaves the body's `required` too.
+                        let is_required = required.contains(&wire);
+                        required.retain(|r| r != &wire);
                         files.push(FilePart {
                             rust_name: names.claim(snake(&wire)),
+                            required: is_required,
                             wire_name: wire,
                             description,
                         });
@@ -135,6 +144,21 @@ impl Lowerer<'_> {
             TypeRef::Map(_) => true,
             _ => false,
         };
+        // A type with no required field may still not take `{}`: the body schema can require
+        // names through its alternatives (GitHub's alert updates, `anyOf: [{required:
+        // [state]}, ..]`) or ask for `minProperties`. Then the body is an argument, never a
+        // default that the server refuses. (Required file parts are arguments of their own.)
+        let defaultable = defaultable
+            && self
+                .raw
+                .pointer(schema_pointer.trim_start_matches('#'))
+                .is_none_or(|schema| {
+                    let mut empty = serde_json::Map::new();
+                    for f in files.iter().filter(|f| f.required) {
+                        empty.insert(f.wire_name.clone(), Value::String(String::new()));
+                    }
+                    crate::synth::Synth::new(self.raw).fits(&Value::Object(empty), schema, 0)
+                });
         Some(Body {
             content_type: media,
             encoding,

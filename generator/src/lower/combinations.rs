@@ -82,6 +82,28 @@ pub(super) fn merge_objects(objects: Vec<ObjectPart>) -> ObjectParts {
     let mut out = ObjectParts::default();
     for (_, part) in objects {
         for (k, v) in part.properties {
+            // A later part that only annotates a property (`size: {readOnly: true}`, as
+            // Linode's volume update does) keeps the earlier schema's type, with the
+            // annotations added; any other later schema replaces the earlier one.
+            if let (Some((ReferenceOr::Item(earlier), _)), ReferenceOr::Item(later)) =
+                (out.properties.get_mut(&k), &v.0)
+            {
+                if is_annotation_only(later) {
+                    let (e, l) = (&mut earlier.schema_data, &later.schema_data);
+                    e.read_only |= l.read_only;
+                    e.write_only |= l.write_only;
+                    e.deprecated |= l.deprecated;
+                    if l.description.is_some() {
+                        e.description.clone_from(&l.description);
+                    }
+                    continue;
+                }
+            }
+            if let (Some(_), ReferenceOr::Item(later)) = (out.properties.get(&k), &v.0) {
+                if is_annotation_only(later) {
+                    continue; // Annotations of a `$ref`'d property: its type stays.
+                }
+            }
             out.properties.insert(k, v);
         }
         for r in part.required {
@@ -96,20 +118,40 @@ pub(super) fn merge_objects(objects: Vec<ObjectPart>) -> ObjectParts {
     out
 }
 
+/// A schema with no type or structure of its own: only annotations (`readOnly`,
+/// `description`, `example`, ..).
+fn is_annotation_only(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::Any(a) => {
+            a.typ.is_none()
+                && has_no_shape(a)
+                && a.required.is_empty()
+                && a.not.is_none()
+                && a.format.is_none()
+                && a.pattern.is_none()
+        }
+        _ => false,
+    }
+}
+
+/// No properties, items, values or alternatives.
+fn has_no_shape(a: &openapiv3::AnySchema) -> bool {
+    a.properties.is_empty()
+        && a.additional_properties.is_none()
+        && a.items.is_none()
+        && a.enumeration.is_empty()
+        && a.one_of.is_empty()
+        && a.any_of.is_empty()
+        && a.all_of.is_empty()
+}
+
 /// An inline schema that only constrains an object (`required`, property counts) and adds no
 /// property or type of its own.
 pub(super) fn is_constraint_only(s: &ReferenceOr<Schema>) -> bool {
     match s {
         ReferenceOr::Item(s) => match &s.schema_kind {
             SchemaKind::Any(a) => {
-                matches!(a.typ.as_deref(), None | Some("object"))
-                    && a.properties.is_empty()
-                    && a.additional_properties.is_none()
-                    && a.items.is_none()
-                    && a.enumeration.is_empty()
-                    && a.one_of.is_empty()
-                    && a.any_of.is_empty()
-                    && a.all_of.is_empty()
+                matches!(a.typ.as_deref(), None | Some("object")) && has_no_shape(a)
             }
             SchemaKind::Type(Type::Object(o)) => {
                 o.properties.is_empty() && o.additional_properties.is_none()

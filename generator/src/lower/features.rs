@@ -193,7 +193,9 @@ fn walk<'t>(
                     TypeKind::Enum { .. } => {}
                 }
             }
-            TypeRef::Array(inner) | TypeRef::Map(inner) => stack.push(inner),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                stack.push(inner)
+            }
             _ => {}
         }
     }

@@ -152,9 +152,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     api.root = build_namespaces(&mut api.operations, &mut l.type_names);
     pagination::detect(&mut api, l.raw, l.diags);
     api.features = features::assign(&api);
-    if !parsed.is_31 {
-        relax_one_way_requirements(&mut api);
-    }
+    relax_one_way_requirements(&mut api);
     api
 }
 
@@ -162,8 +160,11 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
 /// OpenAPI 3.0 says: a struct that requests send does not require its read-only properties
 /// (the client must be able to leave them out), and one that responses carry does not require
 /// its write-only ones (the server leaves them out). A struct used one way only keeps both.
-/// OpenAPI 3.1 dropped the rule (`readOnly` is a JSON Schema annotation there, and validators
-/// such as Prism require the property in requests too), so 3.1 documents keep `required`.
+/// OpenAPI 3.1 leaves the rule to implementations (`readOnly` is a JSON Schema annotation
+/// there, which says a server ignores or rejects a value sent for it); it is applied to 3.1
+/// documents too, so that nobody has to make up an `id` to create a resource. The field stays
+/// an `Option`, so a value can still be sent to a server that insists (Prism does, for 3.1
+/// documents: the conformance arguments send them there).
 fn relax_one_way_requirements(api: &mut Api) {
     let (sent, received) = (&api.features.sent, &api.features.received);
     for (i, t) in api.types.iter_mut().enumerate() {

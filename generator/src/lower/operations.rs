@@ -38,6 +38,44 @@ pub(super) enum Tpl {
 }
 
 /// Splits a path template once into literal text and `{parameter}` parts.
+/// The `name=value` pairs of a query string, percent-decoded (a name alone has an empty value).
+fn query_pairs(query: &str) -> Vec<(String, String)> {
+    fn decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match (bytes[i], hex) {
+                (b'%', Some(b)) => {
+                    out.push(b);
+                    i += 3;
+                }
+                (b'+', _) => {
+                    out.push(b' ');
+                    i += 1;
+                }
+                (b, _) => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) => (decode(name), decode(value)),
+            None => (decode(pair), String::new()),
+        })
+        .collect()
+}
+
 pub(super) fn parse_template(path: &str) -> Vec<Tpl> {
     let mut out = Vec::new();
     let mut rest = path;
@@ -194,6 +232,19 @@ impl Lowerer<'_> {
         // A `#fragment` in a path key only tells operations apart in the description (Box's
         // `/files/{file_id}#get_shared_link`); it is never sent.
         let path = path.split_once('#').map_or(path, |(p, _)| p);
+        // A `?query` in a path key (OpenAI's `/responses?beta=true`) is not part of the path:
+        // a path cannot hold `?` (RFC 3986), and sent as path text it would be encoded as
+        // `%3F` and address another resource. It is sent as query pairs on every request.
+        let (path, fixed_query) = match path.split_once('?') {
+            Some((p, query)) => {
+                self.diags.warn(
+                    pointer,
+                    format!("the path key holds a query (`?{query}`): sent as query pairs"),
+                );
+                (p, query_pairs(query))
+            }
+            None => (path, Vec::new()),
+        };
         let template = parse_template(path);
         let mut scope = Scope::with_reserved(BUILDER_RESERVED);
         let mut lowered: Vec<Param> = Vec::new();
@@ -240,13 +291,19 @@ impl Lowerer<'_> {
                 ParameterSchemaOrContent::Content(_) => TypeRef::Json,
             };
             let ty = match (&ty, location) {
+                // An array of scalars keeps its type: its items are sent joined by commas
+                // (the `simple` style of paths and headers, and unexploded `form` of cookies).
+                (
+                    TypeRef::Array(inner),
+                    ParamLocation::Path | ParamLocation::Header | ParamLocation::Cookie,
+                ) if is_scalar(inner, &self.types) => ty,
                 (
                     TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Json,
                     ParamLocation::Path | ParamLocation::Header | ParamLocation::Cookie,
                 ) => {
                     self.diags.warn(
                         pp,
-                        "non-scalar path, header or cookie parameter: sent as its JSON text",
+                        "non-scalar path, header or cookie parameter: a JSON value, sent in the `simple` style (members joined by commas)",
                     );
                     TypeRef::Json
                 }
@@ -370,6 +427,7 @@ impl Lowerer<'_> {
             method,
             path: path.to_owned(),
             path_parts,
+            fixed_query,
             params: lowered,
             body,
             success,

@@ -19,9 +19,11 @@ pub(super) fn needs_success_enum(success: &[(StatusMatch, ResponseKind)]) -> boo
     kinds.len() > 1 && !(json == 1 && empty == 1 && kinds.len() == 2)
 }
 
+/// 2xx, and a documented `303 See Other`: the client does not follow it (see the runtime's
+/// redirect policy), so it is the answer.
 pub(super) fn is_success(s: StatusMatch) -> bool {
     match s {
-        StatusMatch::Code(c) => (200..300).contains(&c),
+        StatusMatch::Code(c) => (200..300).contains(&c) || c == 303,
         StatusMatch::Range(r) => r == 2,
         StatusMatch::Default => false,
     }

@@ -28,6 +28,16 @@ pub(super) fn is_scalar(t: &TypeRef, types: &[Option<TypeDef>]) -> bool {
     }
 }
 
+/// An array item or map value that may be null keeps the null: `Option<T>` (`Value` holds
+/// null already).
+fn or_null(t: TypeRef, nullable: bool) -> TypeRef {
+    match t {
+        TypeRef::Json => TypeRef::Json,
+        t if nullable => TypeRef::Nullable(Box::new(t)),
+        t => t,
+    }
+}
+
 pub(super) fn variant_name(ty: &TypeRef, types: &[Option<TypeDef>], i: usize) -> String {
     match ty {
         TypeRef::Named(n) => types
@@ -44,6 +54,7 @@ pub(super) fn variant_name(ty: &TypeRef, types: &[Option<TypeDef>], i: usize) ->
         TypeRef::F32 | TypeRef::F64 => "Number".into(),
         TypeRef::Array(_) => "Array".into(),
         TypeRef::Map(_) => "Map".into(),
+        TypeRef::Nullable(inner) => variant_name(inner, types, i),
         TypeRef::Json => "Json".into(),
     }
 }
@@ -356,8 +367,9 @@ impl Lowerer<'_> {
     ) -> TypeRef {
         let item = match items {
             Some(items) => {
-                self.lower_schema_ref(items, &format!("{hint}Item"), &join(pointer, "items"))
-                    .0
+                let (item, nullable) =
+                    self.lower_schema_ref(items, &format!("{hint}Item"), &join(pointer, "items"));
+                or_null(item, nullable)
             }
             None => TypeRef::Json,
         };
@@ -374,12 +386,12 @@ impl Lowerer<'_> {
     ) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(s)) => {
-                let (v, _) = self.lower_schema_ref(
+                let (v, nullable) = self.lower_schema_ref(
                     s,
                     &format!("{hint}Value"),
                     &join(pointer, "additionalProperties"),
                 );
-                TypeRef::Map(Box::new(v))
+                TypeRef::Map(Box::new(or_null(v, nullable)))
             }
             _ => TypeRef::Map(Box::new(TypeRef::Json)),
         }
@@ -581,6 +593,44 @@ impl Lowerer<'_> {
             Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
             _ => None,
         };
+        // A required name without a property schema (Box's `actionable_by` requires `id` but
+        // declares only `login`) is still a member of every valid value: without a field for
+        // it, the value would be dropped. It gets a field of any JSON value (an
+        // extra-properties map would keep it as well, when there is one). The field is
+        // optional: such a name is as often a slip (Box's shared links require an
+        // undescribed `accessed` that its own examples leave out), and a response without it
+        // must still decode.
+        if additional.is_none() {
+            let object_pointer = parts
+                .properties
+                .values()
+                .next()
+                .and_then(|(_, p)| p.rsplit_once("/properties/").map(|(o, _)| o.to_owned()))
+                .unwrap_or_default();
+            for wire in &parts.required {
+                if parts.properties.contains_key(wire)
+                    || fields.iter().any(|f| &f.wire_name == wire)
+                {
+                    continue;
+                }
+                self.diags.warn(
+                    &join(&object_pointer, "required"),
+                    format!("required property `{wire}` has no schema: an optional field of any JSON value"),
+                );
+                fields.push(Field {
+                    wire_name: wire.clone(),
+                    rust_name: scope.claim(snake(wire)),
+                    ty: TypeRef::Json,
+                    required: false,
+                    nullable: false,
+                    boxed: false,
+                    description: None,
+                    deprecated: false,
+                    read_only: false,
+                    write_only: false,
+                });
+            }
+        }
         TypeKind::Struct { fields, additional }
     }
 
@@ -620,6 +670,10 @@ impl Lowerer<'_> {
                         ReferenceOr::Item(_) => false,
                     })
                     .map(|(value, _)| value.clone())
+                    .or_else(|| {
+                        let raw_alt = self.raw.pointer(alt_pointer.trim_start_matches('#'))?;
+                        crate::synth::Synth::new(self.raw).implicit_tag(raw_alt, &d.property_name)
+                    })
                     .or_else(|| ref_key.clone())
                     .unwrap_or_else(|| i.to_string())
             });

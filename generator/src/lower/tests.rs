@@ -38,6 +38,7 @@ fn type_of(api: &Api, t: &TypeRef) -> String {
         TypeRef::Named(i) => api.types[*i].name.clone(),
         TypeRef::Array(inner) => format!("Vec<{}>", type_of(api, inner)),
         TypeRef::Map(inner) => format!("Map<{}>", type_of(api, inner)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", type_of(api, inner)),
         other => format!("{other:?}"),
     }
 }
@@ -529,9 +530,15 @@ fn pagination_is_inferred_from_shapes_and_set_by_the_extension() {
 /// `required` with `readOnly` binds responses only, with `writeOnly` requests only.
 #[test]
 fn read_only_and_write_only_requirements_bind_one_direction() {
+    for version in ["3.0.3", "3.1.0"] {
+        read_only_and_write_only_in(version);
+    }
+}
+
+fn read_only_and_write_only_in(version: &str) {
     let (api, _) = lower_text(
-        r#"
-openapi: 3.0.3
+        &r#"
+openapi: VERSION
 info: {title: t, version: "1"}
 paths:
   /users:
@@ -568,9 +575,10 @@ components:
       required: [id]
       properties:
         id: {type: string, readOnly: true}
-"#,
+"#
+        .replace("VERSION", version),
     );
-    assert!(!field(&api, "User", "id").required);
+    assert!(!field(&api, "User", "id").required, "{version}");
     assert!(field(&api, "User", "name").required);
     assert!(!field(&api, "User", "password").required);
     // Only received: its read-only property stays required.
