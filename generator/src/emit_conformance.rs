@@ -128,9 +128,17 @@ fn emit_call(
     }
     if let Some(b) = &op.body {
         let is_argument = b.required && !b.defaultable;
+        // A required form body whose fields are all optional is sent empty by default, which
+        // Prism reads as no body at all ("Body parameter is required"): the required mode
+        // sends it with its optional fields, so that the call is still checked.
+        let empty_form = b.required
+            && b.defaultable
+            && matches!(b.encoding, BodyEncoding::Form | BodyEncoding::Multipart)
+            && b.files.iter().all(|f| !f.required);
+        let body_fill = if empty_form { Fill::All } else { fill };
         if b.required || fill == Fill::All {
             let mut value = match raw_body_schema(synth, op, b) {
-                Some(schema) => synth.value(schema, fill, true),
+                Some(schema) => synth.value(schema, body_fill, true),
                 None => Value::Object(Default::default()),
             };
             // Multipart file parts are not fields of the body type: they have setters.
@@ -165,14 +173,17 @@ fn emit_call(
             // called; the required mode keeps the default.
             if is_argument {
                 args.push(quote! { body });
-            } else if fill == Fill::All {
+            } else if fill == Fill::All || empty_form {
                 setters.push(quote! { .body(body) });
             } else {
                 lets.pop();
             }
         }
         for f in &b.files {
-            if fill == Fill::All {
+            if f.required {
+                fingerprint.push_str(&format!("file={};", f.wire_name));
+                args.push(quote! { "conformance.txt", b"conformance".to_vec() });
+            } else if fill == Fill::All {
                 fingerprint.push_str(&format!("file={};", f.wire_name));
                 let setter = ident(&f.rust_name);
                 setters.push(quote! { .#setter("conformance.txt", b"conformance".to_vec()) });
@@ -247,8 +258,8 @@ mod operations;
 }
 
 /// `tests/conformance/operations.rs`: the tests, one per operation.
-pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream {
-    let synth = Synth::new(raw);
+pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str, is_31: bool) -> TokenStream {
+    let synth = Synth::new(raw).sending_required_read_only(is_31);
     let lib = ident(&crate_name.replace('-', "_"));
     let client_fn = emit_client_fn(api);
     let mut names = BTreeSet::new();
@@ -369,11 +380,21 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream
                 }
             }
 
-            /// Prints the verdict of one call; returns it unless it is `ok`.
+            /// Prints the verdict of one call; returns it unless it is `ok`. A body that did
+            /// not decode follows on a line of its own (`conformance-body`), so that a runner
+            /// can check it against the description: the mock may answer with an example that
+            /// breaks its own schema.
             pub fn check(operation: &str, mode: &str, has_success: bool, outcome: Result<Result<(), Error>, String>) -> Option<String> {
+                let body = match &outcome {
+                    Ok(Err(Error::Decode(d))) => Some(String::from_utf8_lossy(d.body()).replace(['\t', '\n', '\r'], " ")),
+                    _ => None,
+                };
                 let (verdict, detail) = verdict(has_success, outcome);
                 let detail = detail.replace(['\t', '\n', '\r'], " ");
                 println!("conformance\t{operation}\t{mode}\t{verdict}\t{detail}");
+                if let Some(body) = body {
+                    println!("conformance-body\t{operation}\t{mode}\t{body}");
+                }
                 (verdict != "ok").then(|| format!("{operation} ({mode}): {verdict}: {detail}"))
             }
 
@@ -386,7 +407,9 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream
             /// `ok`; `rejected` (the server found the request invalid); `decode` (the response
             /// could not be decoded); `unrepresentable` (a spec-valid argument does not fit its
             /// Rust type); `refused` (the client would not send it); `spec` (the server's
-            /// answer breaks the description itself); `status` and `transport` otherwise.
+            /// answer breaks the description itself); `mock` (the mock cannot answer in the
+            /// response's media type: Prism serialises no objects as `application/x-ndjson`);
+            /// `status` and `transport` otherwise.
             fn verdict(has_success: bool, outcome: Result<Result<(), Error>, String>) -> (&'static str, String) {
                 let error = match outcome {
                     Err(e) => return ("unrepresentable", e),
@@ -409,10 +432,13 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str) -> TokenStream
                     .to_owned();
                 let snippet = api.snippet();
                 let detail = format!("status {}: {violations} {snippet}", api.status());
-                if violations.contains("[\"request\"") {
+                if snippet.contains("Cannot find serializer") {
+                    ("mock", detail)
+                } else if violations.contains("[\"request\"") {
                     ("rejected", detail)
                 } else if violations.contains("[\"response\"")
-                    || snippet.contains("prism/errors#NO_RESPONSE_DEFINED")
+                    // `NO_RESPONSE_RESPONSE_DEFINED`: the operation documents no response.
+                    || snippet.contains("prism/errors#NO_RESPONSE_RESPONSE_DEFINED")
                     || snippet.contains("prism/errors#NO_COMPLEX_OBJECT_TEXT")
                 {
                     ("spec", detail)

@@ -268,18 +268,23 @@ fn check_crate_name(name: &str) -> Result<(), Errors> {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
-        Ok(())
+    // Cargo refuses a keyword as a package name, and `use box::..` would not parse.
+    let keyword = naming::KEYWORDS.contains(&name.replace('-', "_").as_str());
+    let message = if !ok {
+        format!(
+            "`{name}` is not a valid crate name (ASCII letters, digits, `-` and `_`, starting with a letter)"
+        )
+    } else if keyword {
+        format!("`{name}` is a Rust keyword, which Cargo refuses as a crate name; choose another")
     } else {
-        Err(Errors(vec![Diagnostic {
-            severity: Severity::Error,
-            pointer: "--name".into(),
-            message: format!(
-                "`{name}` is not a valid crate name (ASCII letters, digits, `-` and `_`, starting with a letter)"
-            ),
-            line: None,
-        }]))
-    }
+        return Ok(());
+    };
+    Err(Errors(vec![Diagnostic {
+        severity: Severity::Error,
+        pointer: "--name".into(),
+        message,
+        line: None,
+    }]))
 }
 
 /// Parses and lowers: the IR of a description, with its warnings, or every error found.
@@ -343,8 +348,9 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
     let api = lower::lower(&parsed, &mut diags);
     // The conformance test synthesises its arguments from the raw schemas, so it is emitted
     // before the document is freed.
-    let conformance = (!diags.has_errors())
-        .then(|| emit_conformance::emit_conformance(&api, &parsed.raw, &options.crate_name));
+    let conformance = (!diags.has_errors()).then(|| {
+        emit_conformance::emit_conformance(&api, &parsed.raw, &options.crate_name, parsed.is_31)
+    });
     let t2 = Instant::now();
     // The model owns everything it needs: freeing the document now lets rendering reuse its
     // memory (peak on the GitHub spec 294 -> 214 MiB).
@@ -417,6 +423,27 @@ mod tests {
             spec_blob_id("hello\n"),
             "ce013625030ba8dba906f756967f9e9ca394464a"
         );
+    }
+
+    #[test]
+    fn keywords_and_bad_characters_are_refused_as_crate_names() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        for (name, says) in [
+            ("box", "keyword"),
+            ("self", "keyword"),
+            ("9lives", "not a valid"),
+        ] {
+            let Err(errors) = generate(spec, &Options::new(name, "t")) else {
+                panic!("`{name}` was accepted");
+            };
+            assert!(
+                errors.0[0].message.contains(says),
+                "{name}: {}",
+                errors.0[0].message
+            );
+            assert_eq!(errors.0[0].pointer, "--name");
+        }
+        assert!(generate(spec, &Options::new("box-api", "t")).is_ok());
     }
 
     #[test]

@@ -17,6 +17,14 @@ pub enum Fill {
 /// Synthesises values from schemas of one document.
 pub struct Synth<'a> {
     raw: &'a Value,
+    /// `oneOf` fits only values that match exactly one alternative. `fits` checks fewer
+    /// keywords than a validator (patterns are trusted), so a value may seem to match two
+    /// alternatives that a validator tells apart: a check that must not call a valid value
+    /// invalid turns this off.
+    exact_one_of: bool,
+    /// OpenAPI 3.1: a required read-only property below a body's top level is sent too. 3.1
+    /// leaves `required` beside `readOnly` to implementations, and Prism enforces it there.
+    required_read_only: bool,
 }
 
 /// Nesting depth after which objects get only their required properties, so that recursive
@@ -28,7 +36,28 @@ const MAX_DEPTH: usize = 16;
 impl<'a> Synth<'a> {
     /// A synthesiser over the (normalised) document.
     pub fn new(raw: &'a Value) -> Self {
-        Synth { raw }
+        Synth {
+            raw,
+            exact_one_of: true,
+            required_read_only: false,
+        }
+    }
+
+    /// Sends required read-only properties in requests too: for an OpenAPI 3.1 document (the
+    /// normalised document always says 3.0.3, so the caller tells).
+    pub fn sending_required_read_only(mut self, send: bool) -> Self {
+        self.required_read_only = send;
+        self
+    }
+
+    /// A synthesiser whose `fits` reads `oneOf` as `anyOf`: it never calls a value invalid
+    /// only because it seems to match two alternatives.
+    pub fn lenient(raw: &'a Value) -> Self {
+        Synth {
+            raw,
+            exact_one_of: false,
+            required_read_only: false,
+        }
     }
 
     /// Follows local `$ref`s (at most 32) to the schema or object they name.
@@ -72,6 +101,11 @@ impl<'a> Synth<'a> {
         let Some(schema) = schema else {
             return json!("conformance");
         };
+        // A `oneOf` parameter: its text must match exactly one alternative however a
+        // validator reads it (`"1"` is a string and an integer).
+        if let Some(alts) = schema.get("oneOf").and_then(Value::as_array) {
+            return self.choose(true, alts, true, |alt| self.value(alt, fill, true));
+        }
         let example = param.get("example").or_else(|| {
             param
                 .get("examples")
@@ -115,7 +149,18 @@ impl<'a> Synth<'a> {
             return c.clone();
         }
         if let Some(values) = obj.get("enum").and_then(Value::as_array) {
-            if let Some(v) = values.iter().find(|v| !v.is_null()) {
+            // The example when it is a member, else the first member of the declared type
+            // (Linode's string enum lists YAML's `true` and `false` beside `local`).
+            let types = type_list(obj);
+            let typed = |v: &&Value| {
+                !v.is_null() && (types.is_empty() || types.iter().any(|t| is_of_type(v, t)))
+            };
+            let example = schema_example(obj).filter(|e| values.contains(e));
+            if let Some(v) = example
+                .filter(typed)
+                .or_else(|| values.iter().find(typed))
+                .or_else(|| values.iter().find(|v| !v.is_null()))
+            {
                 return v.clone();
             }
         }
@@ -127,18 +172,23 @@ impl<'a> Synth<'a> {
                 // Properties beside the alternatives (often alternatives that only list
                 // `required` names): the value must satisfy both, as with `allOf`.
                 if obj.contains_key("properties") {
-                    let first = alts.iter().find(|a| {
-                        self.resolve(a).get("type").and_then(Value::as_str) != Some("null")
-                    });
                     let mut own = obj.clone();
                     own.remove(key);
-                    own.insert(
-                        "allOf".into(),
-                        Value::Array(first.into_iter().cloned().collect()),
-                    );
-                    return self.build(&Value::Object(own), fill, request, depth + 1);
+                    let own_required = required_names(&own);
+                    return self.choose(key == "oneOf", alts, false, |alt| {
+                        let mut with = own.clone();
+                        with.insert("allOf".into(), Value::Array(vec![alt.clone()]));
+                        let mut v = self.build(&Value::Object(with), fill, request, depth + 1);
+                        if key == "oneOf" {
+                            self.drop_others_required(&mut v, alt, alts, &own_required);
+                        }
+                        let mut keep = own_required.clone();
+                        keep.extend(self.all_required(alt));
+                        avoid_not_required(&mut v, obj, &keep);
+                        v
+                    });
                 }
-                return self.build_alternative(schema, alts, fill, request, depth);
+                return self.build_alternative(schema, key == "oneOf", alts, fill, request, depth);
             }
         }
         // Scalars keep the spec's own example when it fits; objects and arrays are built
@@ -217,7 +267,17 @@ impl<'a> Synth<'a> {
             }
             if let Some(props) = p.get("properties").and_then(Value::as_object) {
                 for (k, v) in props {
-                    properties.entry(k.clone()).or_insert_with(|| v.clone());
+                    // A property that several parts describe must satisfy each of them
+                    // (Linode's later part marks `size` read-only, or says `type: array`).
+                    match properties.get_mut(k) {
+                        Some(existing) => {
+                            let earlier = existing.take();
+                            *existing = json!({ "allOf": [earlier, v] });
+                        }
+                        None => {
+                            properties.insert(k.clone(), v.clone());
+                        }
+                    }
                 }
             }
             if let Some(req) = p.get("required").and_then(Value::as_array) {
@@ -245,38 +305,173 @@ impl<'a> Synth<'a> {
     fn build_alternative(
         &self,
         schema: &Value,
+        one_of: bool,
         alts: &[Value],
         fill: Fill,
         request: bool,
         depth: usize,
     ) -> Value {
-        let Some(first) = alts
-            .iter()
-            .find(|a| self.resolve(a).get("type").and_then(Value::as_str) != Some("null"))
-        else {
+        self.choose(one_of, alts, false, |alt| {
+            let mut v = self.build(alt, fill, request, depth + 1);
+            // With a discriminator the tag must name the chosen alternative.
+            if let Some(d) = schema.get("discriminator") {
+                if let (Some(prop), Some(o)) = (
+                    d.get("propertyName").and_then(Value::as_str),
+                    v.as_object_mut(),
+                ) {
+                    let reference = alt.get("$ref").and_then(Value::as_str);
+                    let mapped = d.get("mapping").and_then(Value::as_object).and_then(|m| {
+                        m.iter()
+                            .find(|(_, target)| target.as_str() == reference)
+                            .map(|(k, _)| k.clone())
+                    });
+                    let tag = mapped.or_else(|| self.implicit_tag(alt, prop)).or_else(|| {
+                        reference.and_then(|r| r.rsplit('/').next().map(str::to_owned))
+                    });
+                    if let Some(tag) = tag {
+                        o.insert(prop.to_owned(), Value::String(tag));
+                    }
+                }
+            }
+            if one_of {
+                self.drop_others_required(&mut v, alt, alts, &[]);
+            }
+            v
+        })
+    }
+
+    /// The value of the first alternative (`null` ones last) built by `build` that `oneOf`
+    /// accepts: one that fits exactly one alternative, since a value matching two is
+    /// invalid (Kratos' login methods, GitHub's `workflow_id: oneOf [integer, string]`).
+    /// `anyOf` takes the first. `coerce`: the value travels as text (a parameter), which a
+    /// validator may read as any type it parses as (`"1"` is an integer too).
+    fn choose(
+        &self,
+        one_of: bool,
+        alts: &[Value],
+        coerce: bool,
+        build: impl Fn(&Value) -> Value,
+    ) -> Value {
+        let mut ordered: Vec<&Value> = alts.iter().filter(|a| !self.is_null_schema(a)).collect();
+        if ordered.is_empty() {
             return Value::Null;
-        };
-        let mut v = self.build(first, fill, request, depth + 1);
-        // With a discriminator the tag must name the chosen alternative.
-        if let Some(d) = schema.get("discriminator") {
-            if let (Some(prop), Some(o)) = (
-                d.get("propertyName").and_then(Value::as_str),
-                v.as_object_mut(),
-            ) {
-                let reference = first.get("$ref").and_then(Value::as_str);
-                let mapped = d.get("mapping").and_then(Value::as_object).and_then(|m| {
-                    m.iter()
-                        .find(|(_, target)| target.as_str() == reference)
-                        .map(|(k, _)| k.clone())
-                });
-                let tag = mapped
-                    .or_else(|| reference.and_then(|r| r.rsplit('/').next().map(str::to_owned)));
-                if let Some(tag) = tag {
-                    o.insert(prop.to_owned(), Value::String(tag));
+        }
+        let mut first = None;
+        for alt in ordered.drain(..) {
+            let v = build(alt);
+            if !one_of {
+                return v;
+            }
+            let fitting = alts
+                .iter()
+                .filter(|a| {
+                    if coerce {
+                        readings(&v).iter().any(|r| self.fits(r, a, 0))
+                    } else {
+                        self.fits(&v, a, 0)
+                    }
+                })
+                .count();
+            if fitting == 1 {
+                return v;
+            }
+            first.get_or_insert(v);
+        }
+        first.unwrap_or(Value::Null)
+    }
+
+    fn is_null_schema(&self, schema: &Value) -> bool {
+        self.resolve(schema).get("type").and_then(Value::as_str) == Some("null")
+    }
+
+    /// Removes from an object value the properties that only the other alternatives of a
+    /// `oneOf` require (neither `alt` nor `keep` does): with them, the value would match
+    /// those alternatives too (`{id}` against `{owner, repo, number}`).
+    fn drop_others_required(&self, v: &mut Value, alt: &Value, alts: &[Value], keep: &[String]) {
+        let Some(o) = v.as_object_mut() else { return };
+        let mine = self.all_required(alt);
+        for other in alts {
+            if std::ptr::eq(other, alt) {
+                continue;
+            }
+            for name in self.all_required(other) {
+                if !mine.contains(&name) && !keep.contains(&name) {
+                    o.remove(&name);
                 }
             }
         }
-        v
+    }
+
+    /// The discriminator value an alternative declares itself, when its mapping does not
+    /// name it: the `const`, or the only `enum` member, of its tag property (through
+    /// `$ref`s and `allOf`). OpenAI's `FileSearchTool` has `type: {enum: [file_search]}`; its
+    /// schema name is not a valid tag.
+    pub fn implicit_tag(&self, alt: &Value, property: &str) -> Option<String> {
+        self.implicit_tag_at(alt, property, 0)
+    }
+
+    fn implicit_tag_at(&self, alt: &Value, property: &str, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let schema = self.resolve(alt);
+        let obj = schema.as_object()?;
+        let own = obj
+            .get("properties")
+            .and_then(|p| p.get(property))
+            .map(|p| self.resolve(p))
+            .and_then(|p| {
+                p.get("const")
+                    .or_else(|| match p.get("enum")?.as_array()?.as_slice() {
+                        [only] => Some(only),
+                        _ => None,
+                    })
+            })
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        own.or_else(|| {
+            obj.get("allOf")?
+                .as_array()?
+                .iter()
+                .find_map(|part| self.implicit_tag_at(part, property, depth + 1))
+        })
+    }
+
+    /// A boolean keyword (`readOnly`, `writeOnly`) set on a schema or one of its `allOf` parts.
+    fn flag(&self, schema: &Value, key: &str) -> bool {
+        self.flag_at(schema, key, 0)
+    }
+
+    fn flag_at(&self, schema: &Value, key: &str, depth: usize) -> bool {
+        let schema = self.resolve(schema);
+        schema.get(key).and_then(Value::as_bool) == Some(true)
+            || (depth < MAX_DEPTH
+                && schema
+                    .get("allOf")
+                    .and_then(Value::as_array)
+                    .is_some_and(|parts| parts.iter().any(|p| self.flag_at(p, key, depth + 1))))
+    }
+
+    /// The names a schema requires, through `$ref`s and `allOf`.
+    fn all_required(&self, schema: &Value) -> Vec<String> {
+        self.all_required_at(schema, 0)
+    }
+
+    fn all_required_at(&self, schema: &Value, depth: usize) -> Vec<String> {
+        let schema = self.resolve(schema);
+        let Some(obj) = schema.as_object().filter(|_| depth <= MAX_DEPTH) else {
+            return Vec::new();
+        };
+        let mut out = required_names(obj);
+        for part in obj
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            out.extend(self.all_required_at(part, depth + 1));
+        }
+        out
     }
 
     fn build_object(
@@ -299,7 +494,11 @@ impl<'a> Synth<'a> {
                 // Read-only properties are not sent, even when required (OpenAPI: `required`
                 // then applies to responses only); write-only ones are not received.
                 let skip_key = if request { "readOnly" } else { "writeOnly" };
-                if p.get(skip_key).and_then(Value::as_bool) == Some(true) {
+                // 3.1 only, and below the top level: Prism removes a request body's top-level
+                // read-only properties from its schema (so `additionalProperties: false`
+                // then refuses them) but requires nested ones.
+                let send_anyway = is_required && self.required_read_only && depth > 0;
+                if self.flag(p, skip_key) && !send_anyway {
                     continue;
                 }
                 if is_required || fill == Fill::All {
@@ -335,7 +534,9 @@ impl<'a> Synth<'a> {
                 }
             }
         }
-        Value::Object(out)
+        let mut out = Value::Object(out);
+        avoid_not_required(&mut out, obj, &required_names(obj));
+        out
     }
 
     /// Whether `value` fits `schema`, for the keywords that examples get wrong in practice:
@@ -362,24 +563,29 @@ impl<'a> Synth<'a> {
                 return false;
             }
         }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(alts) = obj.get(key).and_then(Value::as_array) {
-                if !alts.iter().any(|p| self.fits(value, p, depth + 1)) {
-                    return false;
-                }
+        if let Some(alts) = obj.get("anyOf").and_then(Value::as_array) {
+            if !alts.iter().any(|p| self.fits(value, p, depth + 1)) {
+                return false;
+            }
+        }
+        if let Some(alts) = obj.get("oneOf").and_then(Value::as_array) {
+            let fitting = alts
+                .iter()
+                .filter(|p| self.fits(value, p, depth + 1))
+                .count();
+            if fitting == 0 || (self.exact_one_of && fitting > 1) {
+                return false;
             }
         }
         let types = type_list(obj);
-        let type_ok = types.is_empty()
-            || types.iter().any(|t| match *t {
-                "string" => value.is_string(),
-                "integer" => value.is_i64() || value.is_u64(),
-                "number" => value.is_number(),
-                "boolean" => value.is_boolean(),
-                "array" => value.is_array(),
-                "object" => value.is_object(),
-                _ => false,
-            });
+        // No `type` but `properties`: JSON Schema would take any non-object, but a description
+        // means an object (and its client reads one), so a string there does not fit (Xero's
+        // `Folder` examples are JSON text in a string).
+        let type_ok = match types.is_empty() {
+            true if obj.contains_key("properties") => value.is_object(),
+            true => true,
+            false => types.iter().any(|t| is_of_type(value, t)),
+        };
         if !type_ok {
             return false;
         }
@@ -440,7 +646,17 @@ impl<'a> Synth<'a> {
                             .all(|k| map.contains_key(k))
                     });
                 let props = obj.get("properties").and_then(Value::as_object);
+                let count = map.len() as u64;
+                let size_ok = obj
+                    .get("minProperties")
+                    .and_then(Value::as_u64)
+                    .is_none_or(|m| count >= m)
+                    && obj
+                        .get("maxProperties")
+                        .and_then(Value::as_u64)
+                        .is_none_or(|m| count <= m);
                 required_ok
+                    && size_ok
                     && map.iter().all(|(k, v)| match props.and_then(|p| p.get(k)) {
                         Some(s) => self.fits(v, s, depth + 1),
                         None => obj.get("additionalProperties") != Some(&Value::Bool(false)),
@@ -449,6 +665,76 @@ impl<'a> Synth<'a> {
             _ => true,
         }
     }
+}
+
+/// Whether a (non-null) value is of a JSON Schema type.
+fn is_of_type(v: &Value, t: &str) -> bool {
+    match t {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        _ => false,
+    }
+}
+
+/// `not: {required: [a, b]}` (OpenAI's image reference: a URL or a file id, not both): when
+/// the value has every one of those names, the ones `keep` does not need are removed until
+/// it no longer has them all.
+fn avoid_not_required(v: &mut Value, schema: &Map<String, Value>, keep: &[String]) {
+    let Some(names) = schema
+        .get("not")
+        .and_then(|n| n.get("required"))
+        .and_then(Value::as_array)
+    else {
+        return;
+    };
+    let Some(o) = v.as_object_mut() else { return };
+    let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
+    if names.is_empty() || !names.iter().all(|n| o.contains_key(*n)) {
+        return;
+    }
+    if let Some(name) = names.iter().rev().find(|n| !keep.iter().any(|k| k == *n)) {
+        o.remove(*name);
+    }
+}
+
+/// The `required` names of an object schema.
+fn required_names(obj: &Map<String, Value>) -> Vec<String> {
+    obj.get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What a validator that coerces parameter text (Prism does) may read a value as: its text,
+/// and the number or boolean that text parses as.
+fn readings(v: &Value) -> Vec<Value> {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut out = vec![Value::String(text.clone())];
+    if let Ok(n) = text.parse::<i64>() {
+        out.push(json!(n));
+    } else if let Some(n) = text
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+    {
+        out.push(Value::Number(n));
+    }
+    if let Ok(b) = text.parse::<bool>() {
+        out.push(Value::Bool(b));
+    }
+    out
 }
 
 /// The schema's example: `example`, else the first of `examples` (3.1), else `default`.
@@ -594,12 +880,12 @@ fn string(obj: &Map<String, Value>) -> String {
     if let Some(f) = formatted {
         return f.to_owned();
     }
+    let min = obj.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
     let base = obj
         .get("pattern")
         .and_then(Value::as_str)
-        .and_then(from_pattern)
+        .and_then(|p| from_pattern_min(p, min))
         .unwrap_or_else(|| "conformance".to_owned());
-    let min = obj.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
     let max = obj
         .get("maxLength")
         .and_then(Value::as_u64)
@@ -622,14 +908,33 @@ fn string(obj: &Map<String, Value>) -> String {
 /// classes, groups with alternatives (the first is taken) and quantifiers. `None` for anything
 /// else (lookarounds, backreferences).
 pub fn from_pattern(pattern: &str) -> Option<String> {
+    stretched_sample(pattern, 0)
+}
+
+/// A sample of `pattern` at least `min` characters long where its open repetitions (`+`,
+/// `*`, `{n,}`) allow (GitHub's `commit_sha`: `^[0-9a-fA-F]+$` with `minLength: 40`).
+fn from_pattern_min(pattern: &str, min: usize) -> Option<String> {
+    let first = stretched_sample(pattern, 0)?;
+    if first.chars().count() >= min {
+        return Some(first);
+    }
+    (1..=min.min(256))
+        .filter_map(|stretch| stretched_sample(pattern, stretch))
+        .find(|s| s.chars().count() >= min)
+        .or(Some(first))
+}
+
+/// A sample of `pattern` whose open repetitions repeat `stretch` times (at least their
+/// minimum).
+fn stretched_sample(pattern: &str, stretch: usize) -> Option<String> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut pos = 0;
-    let out = sequence(&chars, &mut pos, 0)?;
+    let out = sequence(&chars, &mut pos, 0, stretch)?;
     (pos == chars.len()).then_some(out)
 }
 
 /// Parses alternatives up to `)` or the end, producing a sample of the first.
-fn sequence(chars: &[char], pos: &mut usize, depth: usize) -> Option<String> {
+fn sequence(chars: &[char], pos: &mut usize, depth: usize, stretch: usize) -> Option<String> {
     if depth > 16 {
         return None;
     }
@@ -658,7 +963,7 @@ fn sequence(chars: &[char], pos: &mut usize, depth: usize) -> Option<String> {
                     }
                     *pos += 2;
                 }
-                let inner = sequence(chars, pos, depth + 1)?;
+                let inner = sequence(chars, pos, depth + 1, stretch)?;
                 if chars.get(*pos) != Some(&')') {
                     return None;
                 }
@@ -692,7 +997,7 @@ fn sequence(chars: &[char], pos: &mut usize, depth: usize) -> Option<String> {
                 c.to_string()
             }
         };
-        let count = quantifier(chars, pos)?;
+        let count = quantifier(chars, pos, stretch)?;
         for _ in 0..count {
             current.push_str(&atom);
         }
@@ -701,15 +1006,15 @@ fn sequence(chars: &[char], pos: &mut usize, depth: usize) -> Option<String> {
 }
 
 /// Reads a quantifier after an atom and returns how often to repeat it.
-fn quantifier(chars: &[char], pos: &mut usize) -> Option<usize> {
+fn quantifier(chars: &[char], pos: &mut usize, stretch: usize) -> Option<usize> {
     let n = match chars.get(*pos) {
         Some('*') => {
             *pos += 1;
-            0
+            stretch
         }
         Some('+') => {
             *pos += 1;
-            1
+            stretch.max(1)
         }
         Some('?') => {
             *pos += 1;
@@ -719,8 +1024,12 @@ fn quantifier(chars: &[char], pos: &mut usize) -> Option<usize> {
             let end = chars[*pos..].iter().position(|&c| c == '}')? + *pos;
             let body: String = chars[*pos + 1..end].iter().collect();
             *pos = end + 1;
-            let min = body.split(',').next()?.trim();
-            min.parse::<usize>().ok()?.min(64)
+            let mut bounds = body.split(',');
+            let min = bounds.next()?.trim().parse::<usize>().ok()?.min(64);
+            match bounds.next() {
+                Some(max) if max.trim().is_empty() => min.max(stretch.min(256)),
+                _ => min,
+            }
         }
         _ => 1,
     };
@@ -808,6 +1117,11 @@ mod tests {
         assert_eq!(from_pattern("^(foo|bar)+$").as_deref(), Some("foo"));
         assert_eq!(from_pattern("^[^/]+$").as_deref(), Some("a"));
         assert_eq!(from_pattern("(?=x)"), None);
+        assert_eq!(
+            from_pattern_min("^[0-9a-f]+$", 40).map(|s| s.len()),
+            Some(40)
+        );
+        assert_eq!(from_pattern_min("^a{2,}b$", 5).as_deref(), Some("aaaab"));
     }
 
     #[test]
@@ -843,6 +1157,61 @@ mod tests {
             "oneOf": [{"required": ["id"]}, {"required": ["owner"]}]
         });
         assert_eq!(s.value(&schema, Fill::Required, true), json!({"id": 1}));
+    }
+
+    #[test]
+    fn one_of_values_match_exactly_one_alternative() {
+        let doc = json!({});
+        let s = Synth::new(&doc);
+        // Every property filled, the first alternative's value would also match the second.
+        let beside = json!({
+            "type": "object",
+            "properties": {
+                "type": {"type": "string"}, "id": {"type": "integer"},
+                "owner": {"type": "string"}, "repo": {"type": "string"}
+            },
+            "required": ["type"],
+            "oneOf": [{"required": ["id"]}, {"required": ["owner", "repo"]}]
+        });
+        let all = s.value(&beside, Fill::All, true);
+        assert_eq!(all, json!({"type": "conformance", "id": 1}));
+        assert!(s.fits(&all, &beside, 0));
+        // The first alternative requires a subset of the second's names: the second is the
+        // only exclusive choice.
+        let overlapping = json!({"oneOf": [
+            {"type": "object", "required": ["method"], "properties": {"method": {"type": "string"}}},
+            {"type": "object", "required": ["method", "email"], "properties": {
+                "method": {"type": "string"}, "email": {"type": "string"}}}
+        ]});
+        let v = s.value(&overlapping, Fill::Required, true);
+        assert!(s.fits(&v, &overlapping, 0), "{v}");
+        // A value matching both alternatives does not fit a `oneOf`.
+        assert!(!s.fits(&json!({"method": "x", "email": "y"}), &overlapping, 0));
+    }
+
+    #[test]
+    fn a_not_required_pair_is_never_sent_whole() {
+        let doc = json!({});
+        let s = Synth::new(&doc);
+        let schema = json!({
+            "type": "object",
+            "properties": {"image_url": {"type": "string"}, "file_id": {"type": "string"}},
+            "anyOf": [{"required": ["image_url"]}, {"required": ["file_id"]}],
+            "not": {"required": ["image_url", "file_id"]}
+        });
+        assert_eq!(
+            s.value(&schema, Fill::All, true),
+            json!({"image_url": "conformance"})
+        );
+    }
+
+    #[test]
+    fn one_of_parameters_avoid_text_that_reads_as_two_types() {
+        let doc = json!({});
+        let s = Synth::new(&doc);
+        let param = json!({"name": "workflow_id", "in": "path", "required": true,
+            "schema": {"oneOf": [{"type": "integer"}, {"type": "string"}]}});
+        assert_eq!(s.param_value(&param, Fill::Required), json!("conformance"));
     }
 
     #[test]

@@ -183,8 +183,21 @@ impl ClientBuilder {
     /// rustls configuration is complete, so reqwest's own TLS options (extra root certificates,
     /// client identities, TLS versions) do not apply to it; for those, install the provider and
     /// start from `reqwest::Client::builder()`.
+    ///
+    /// Redirects: followed (at most 10; reqwest drops credentials when one leaves the host),
+    /// except `303 See Other`, which answers the call itself (a login's session cookie and
+    /// `Location` are on it) and is returned as it is.
     pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
-        tls::configure(reqwest::Client::builder())
+        let redirects = reqwest::redirect::Policy::custom(|attempt| {
+            if attempt.status() == reqwest::StatusCode::SEE_OTHER {
+                attempt.stop()
+            } else if attempt.previous().len() >= 10 {
+                attempt.error("more than 10 redirects")
+            } else {
+                attempt.follow()
+            }
+        });
+        tls::configure(reqwest::Client::builder().redirect(redirects))
     }
 
     /// Checks the configuration and creates the client.

@@ -235,27 +235,49 @@ impl TransportError {
 }
 
 /// A response body that does not match the API description.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DecodeError {
     status: u16,
     request_id: Option<String>,
     snippet: String,
     message: String,
+    body: Vec<u8>,
+}
+
+/// The snippet only: a body may be large, and may hold what should not reach logs.
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("message", &self.message)
+            .field("snippet", &self.snippet)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl DecodeError {
     pub(crate) fn new(
         status: u16,
         request_id: Option<String>,
-        body: &[u8],
+        body: Vec<u8>,
         message: String,
     ) -> Self {
         DecodeError {
             status,
             request_id,
-            snippet: snippet(body),
+            snippet: snippet(&body),
             message,
+            body,
         }
+    }
+
+    /// The whole body as received (moved in, not copied), to look at what the server sent
+    /// where the description says otherwise. Neither `Display` nor `Debug` shows more than
+    /// the snippet.
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
 
     /// The HTTP status of the response.

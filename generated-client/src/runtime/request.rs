@@ -277,6 +277,13 @@ impl Request {
                 match member {
                     serde_json::Value::Null => {}
                     serde_json::Value::String(s) => part(key, None, None, s.as_bytes()),
+                    // OpenAPI's default for an object part is `application/json`.
+                    serde_json::Value::Object(_) => part(
+                        key,
+                        None,
+                        Some("application/json"),
+                        member.to_string().as_bytes(),
+                    ),
                     other => part(key, None, None, other.to_string().as_bytes()),
                 }
             }
@@ -411,6 +418,35 @@ impl ParamValue for serde_json::Value {
     }
 }
 
+/// The text of a structured path, header or cookie value in OpenAPI's `simple` style (the
+/// style of paths and headers; a cookie's `form` style writes the same text): an array's
+/// items joined by commas, an object's members as `key,value,...`, or `key=value,...` when
+/// `explode`. Strings are written bare, other members as their JSON text.
+pub(crate) fn simple_param(value: &serde_json::Value, explode: bool) -> String {
+    match value {
+        serde_json::Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(ParamValue::to_param).collect();
+            items.join(",")
+        }
+        serde_json::Value::Object(members) => {
+            let mut parts = Vec::with_capacity(members.len() * 2);
+            for (key, member) in members {
+                if member.is_null() {
+                    continue;
+                }
+                if explode {
+                    parts.push(format!("{key}={}", member.to_param()));
+                } else {
+                    parts.push(key.clone());
+                    parts.push(member.to_param());
+                }
+            }
+            parts.join(",")
+        }
+        other => other.to_param(),
+    }
+}
+
 impl ParamValue for super::secret::Secret {
     fn to_param(&self) -> String {
         self.expose().to_owned()
@@ -420,6 +456,17 @@ impl ParamValue for super::secret::Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn simple_style_joins_arrays_and_objects() {
+        let array = serde_json::json!(["a", 1, true]);
+        assert_eq!(simple_param(&array, false), "a,1,true");
+        // One member beside a null (member order depends on serde_json's features).
+        let object = serde_json::json!({"role": "admin", "gone": null});
+        assert_eq!(simple_param(&object, false), "role,admin");
+        assert_eq!(simple_param(&serde_json::json!({"n": 2}), true), "n=2");
+        assert_eq!(simple_param(&serde_json::json!("x"), false), "x");
+    }
 
     #[test]
     fn base64_matches_rfc4648_vectors() {
@@ -435,6 +482,25 @@ mod tests {
         for (plain, encoded) in cases {
             assert_eq!(base64(plain.as_bytes()), encoded);
         }
+    }
+
+    #[test]
+    fn multipart_object_parts_are_json() {
+        let mut r = Request::new(Method::POST, "/upload", &[]);
+        let fields = serde_json::json!({"attributes": {"name": "a.txt"}, "note": "n"});
+        r.multipart(&fields, &[("file", "a.txt", b"hi")]).unwrap();
+        let Some(RequestBody::Bytes(body)) = &r.body else {
+            panic!("a multipart body is bytes");
+        };
+        let text = String::from_utf8_lossy(body);
+        assert!(
+            text.contains(
+                "name=\"attributes\"\r\nContent-Type: application/json\r\n\r\n{\"name\":\"a.txt\"}"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("name=\"note\"\r\n\r\nn\r\n"), "{text}");
+        assert!(text.contains("filename=\"a.txt\"\r\nContent-Type: application/octet-stream"));
     }
 
     #[test]

@@ -120,7 +120,7 @@ impl RawResponse {
             Err(source) => Err(Error::Decode(Box::new(DecodeError::new(
                 self.status,
                 request_id_header(&self.headers),
-                &self.body,
+                self.body,
                 source.to_string(),
             )))),
         }
@@ -145,7 +145,7 @@ impl RawResponse {
             Err(e) => Err(Error::Decode(Box::new(DecodeError::new(
                 self.status,
                 request_id_header(&self.headers),
-                e.as_bytes(),
+                e.into_bytes(),
                 "the body is not valid UTF-8".into(),
             )))),
         }

@@ -237,7 +237,7 @@ impl<T: serde::de::DeserializeOwned> EventStream<T> {
                 Error::Decode(Box::new(DecodeError::new(
                     self.bytes.status,
                     request_id_header(&self.bytes.headers),
-                    data.as_bytes(),
+                    data.clone().into_bytes(),
                     format!("an event's data: {e}"),
                 )))
             }));

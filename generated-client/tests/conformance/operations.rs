@@ -69,16 +69,28 @@ mod support {
             _ => a == b,
         }
     }
-    /// Prints the verdict of one call; returns it unless it is `ok`.
+    /// Prints the verdict of one call; returns it unless it is `ok`. A body that did
+    /// not decode follows on a line of its own (`conformance-body`), so that a runner
+    /// can check it against the description: the mock may answer with an example that
+    /// breaks its own schema.
     pub fn check(
         operation: &str,
         mode: &str,
         has_success: bool,
         outcome: Result<Result<(), Error>, String>,
     ) -> Option<String> {
+        let body = match &outcome {
+            Ok(Err(Error::Decode(d))) => {
+                Some(String::from_utf8_lossy(d.body()).replace(['\t', '\n', '\r'], " "))
+            }
+            _ => None,
+        };
         let (verdict, detail) = verdict(has_success, outcome);
         let detail = detail.replace(['\t', '\n', '\r'], " ");
         println!("conformance\t{operation}\t{mode}\t{verdict}\t{detail}");
+        if let Some(body) = body {
+            println!("conformance-body\t{operation}\t{mode}\t{body}");
+        }
         (verdict != "ok").then(|| format!("{operation} ({mode}): {verdict}: {detail}"))
     }
     /// Fails the test when a call of it did not succeed, after every mode has run.
@@ -89,7 +101,9 @@ mod support {
     /// `ok`; `rejected` (the server found the request invalid); `decode` (the response
     /// could not be decoded); `unrepresentable` (a spec-valid argument does not fit its
     /// Rust type); `refused` (the client would not send it); `spec` (the server's
-    /// answer breaks the description itself); `status` and `transport` otherwise.
+    /// answer breaks the description itself); `mock` (the mock cannot answer in the
+    /// response's media type: Prism serialises no objects as `application/x-ndjson`);
+    /// `status` and `transport` otherwise.
     fn verdict(
         has_success: bool,
         outcome: Result<Result<(), Error>, String>,
@@ -113,10 +127,12 @@ mod support {
             .to_owned();
         let snippet = api.snippet();
         let detail = format!("status {}: {violations} {snippet}", api.status());
-        if violations.contains("[\"request\"") {
+        if snippet.contains("Cannot find serializer") {
+            ("mock", detail)
+        } else if violations.contains("[\"request\"") {
             ("rejected", detail)
         } else if violations.contains("[\"response\"")
-            || snippet.contains("prism/errors#NO_RESPONSE_DEFINED")
+            || snippet.contains("prism/errors#NO_RESPONSE_RESPONSE_DEFINED")
             || snippet.contains("prism/errors#NO_COMPLEX_OBJECT_TEXT")
         {
             ("spec", detail)
