@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The conformance runner over every description, the largest too (CI leaves out those over
-# CONFORMANCE_MAX_OPERATIONS for time). Needs Prism in target/prism (see .ci/run) or PRISM_BIN,
-# and ../shared for the corpus. The table is printed and written to target/conformance-report.txt.
+# The conformance runner over every description, timed (as `.ci/run` runs it). Needs Prism in
+# target/prism (installed here if missing) or PRISM_BIN, and ../shared for the corpus. The table
+# is printed and written to target/conformance-report.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${PRISM_BIN:-}" ] && [ ! -x target/prism/node_modules/.bin/prism ]; then

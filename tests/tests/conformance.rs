@@ -8,7 +8,8 @@
 //! Prism comes from `PRISM_BIN` or `target/prism` (where `.ci/run` installs it); without it
 //! the runner skips, saying so. `CONFORMANCE_SPECS` (comma-separated substrings of spec labels)
 //! limits the run to some descriptions; `CONFORMANCE_MAX_OPERATIONS` leaves out the larger
-//! ones other than Stytch's (CI does, for time: `bench/conformance.sh` runs them all).
+//! ones other than Stytch's; `CONFORMANCE_JOBS` (default 2) is how many descriptions run at
+//! once, each against its own Prism.
 
 mod common;
 
@@ -26,11 +27,16 @@ use common::root;
 /// on any other failure of ours, and on an entry that matches nothing any more (so the list
 /// shrinks as the causes are fixed).
 const KNOWN: &[(&str, &str, &str)] = &[
-    // Run in CI (CONFORMANCE_MAX_OPERATIONS=100).
+    // Prism's limits: no request can pass, whatever the client sends.
     (
         "tests/fixtures/lossless.yaml",
         "getAccountDetail",
         "Prism's limit: it routes the path key with its `#fragment` (`/accounts/{id}#detail`), which HTTP never sends, so the request for `/accounts/x` finds no route",
+    ),
+    (
+        "tests/fixtures/wire_cases.yaml",
+        "cancelResponseBeta",
+        "Prism's limit: it routes the path key with its `?beta=true` as path text, so the request for `/responses/x/cancel?beta=true` finds no route (OpenAI's description has a plain twin of each such key, which Prism answers)",
     ),
     (
         "tests/fixtures/bodies.yaml",
@@ -38,80 +44,101 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "Prism's limit: a one-item array in a form body (`tags=a`, form style, exploded, as OpenAPI says) reads as a string to it",
     ),
     (
+        "openapi-3.0/box-openapi.json",
+        "Request body property attributes must be object",
+        "Prism's limit: it reads every multipart part as text, also one sent as `application/json` (OpenAPI's default for an object part)",
+    ),
+    (
+        "openapi-3.0/box-openapi.json",
+        "mdfilters.0 must be object",
+        "Prism's limit: an array of objects in a query (OpenAPI defines no serialisation for it; we send each item's JSON text, with a warning) passes only in Prism's own `mdfilters[0][scope]=` notation",
+    ),
+    (
+        "openapi-3.0/box-openapi.json",
+        "required property 'grant_type'",
+        "Prism's limit: it reads a form body by its declared `properties` only; `grant_type` is required but not declared, so the one we send is dropped",
+    ),
+    (
+        "openapi-3.0/datadog-v1.yaml",
+        "NO_COMPLEX_OBJECT_TEXT",
+        "Prism's limit: it parses `text/json` (the media type these operations declare) as text, not JSON; `application/json` gets 415",
+    ),
+    (
+        "openapi-3.1/lichess-bundled.yaml",
+        "required property 'time'",
+        "Prism's limit: it reads a form body by the top-level `properties` only, so the fields of its `oneOf` parts (`time`, `increment`, `days`) are dropped",
+    ),
+    (
+        "openapi-3.1/lichess-bundled.yaml",
+        "required property 'name'",
+        "Prism's limit: it reads a form body by the top-level `properties` only, so the fields of its `allOf` parts (`name`, `syncUrl`) are dropped",
+    ),
+    (
+        "openapi-3.1/lichess-bundled.yaml",
+        "must be object",
+        "Prism's limit: without an `encoding` entry it keeps every form field a string, so no object or array field (`info`, `tiebreaks`) can pass",
+    ),
+    (
+        "openapi-3.0/openai-3.0.0.yaml",
+        "include[] must be array",
+        "Prism's limit: without an `encoding` entry it keeps every multipart part a string, so no array part can pass (repeated parts neither)",
+    ),
+    (
+        "openapi-3.1/openai-openapi.yaml",
+        "languages must be array",
+        "Prism's limit: without an `encoding` entry it keeps every multipart part a string, so no array part can pass (repeated parts neither)",
+    ),
+    (
+        "openapi-3.1/openai-openapi.yaml",
+        "expires_after must be object",
+        "Prism's limit: it reads every multipart part as text, also one sent as `application/json` (OpenAPI's default for an object part)",
+    ),
+    // Descriptions that contradict themselves: no valid request exists.
+    (
+        "openapi-3.0/openai-3.0.0.yaml",
+        "required property 'cert_id'",
+        "spec fault: the parameter is `cert_id` but the path template says `{certificate_id}`; the undeclared template parameter is sent (with a warning), `cert_id` cannot be",
+    ),
+    (
         "openapi-3.0/keeper.json",
         "property 'authorization'",
         "spec fault: `Authorization` is declared as a header parameter, which OpenAPI says to ignore (clientgen does) and Prism requires",
     ),
     (
-        "openapi-3.0/xero_files.yaml",
-        "required property 'name'",
-        "spec fault: `Folder` and `FileObject` require `name`, `id` (and `manufacturer`, `releaseDate`), but their properties are `Name`, `Id`, ...",
+        "openapi-3.0/linode-openapi.yaml",
+        "root_device must match pattern",
+        "spec fault: the pattern is prose (`a-z, A-Z, 0-9, /, _, -`), and the description's own example `/dev/sda` breaks it",
     ),
     (
-        "openapi-3.0/xero_files.yaml",
-        "expected an object (Folder)",
-        "spec fault Prism does not flag: the response example is a JSON string, not the object its schema says",
+        "openapi-3.0/linode-openapi.yaml",
+        "found 'devices'",
+        "spec fault: `rules` requires `inbound_policy` and `outbound_policy` while an `allOf` part with `additionalProperties: false` forbids them and `devices`",
     ),
     (
-        "openapi-3.1/scalar-galaxy.yaml",
-        "missing field `id`",
-        "synthesiser: it leaves read-only properties out of requests, as OpenAPI 3.0 says; this 3.1 document still requires `id` there (3.1 dropped the rule, and Prism enforces it), as our type does",
+        "openapi-3.0/linode-openapi.yaml",
+        "found 'cluster'",
+        "spec fault: `cluster` is required, but the schema has `additionalProperties: false` and no `cluster` property",
     ),
     (
         "openapi-3.0/ory-kratos.json",
-        "Flow",
-        "not triaged: oneOf request bodies (login, registration, settings, recovery, verification flows); the synthesised alternative is not the one Prism matches",
+        "updateRegistrationFlow",
+        "spec fault: the `oneOf` alternatives overlap (WebAuthn, Code, Passkey and Profile all require exactly `traits` and `method`, and `method` is a plain string), so every valid-looking body matches several",
     ),
     (
-        "openapi-3.0/oxide-buildomat.json",
-        "task_output_download",
-        "not triaged: Prism answers 500 for this binary download",
-    ),
-    // Only in bench/conformance.sh; each spec's failures are matched as a whole until triaged
-    // (causes found so far in the reason).
-    (
-        "openapi-3.0/github-api.github.com-progenitor.json",
-        "prism exited",
-        "Prism cannot load this description (ResolverError)",
+        "openapi-3.0/ory-kratos.json",
+        "updateSettingsFlow",
+        "spec fault: six `oneOf` alternatives require only `method`, a plain string, so every body matches several",
     ),
     (
-        "openapi-3.1/openai-openapi.yaml",
-        "prism exited",
-        "Prism crashes during the run (TypeError in its request handling)",
+        "openapi-3.0/sonarr-v5.json",
+        "Request path must have required property 'path'",
+        "spec fault: `/` declares the path parameter `path` (copied from `/{path}`); the template has no such parameter, so it is not sent (with a warning)",
     ),
-    (
-        "openapi-3.1/openai-openapi.yaml",
-        "",
-        "not triaged; unions under allOf with a nullable sibling lower to structs (lowering)",
-    ),
-    (
-        "openapi-3.0/openai-3.0.0.yaml",
-        "",
-        "not triaged; `allOf: [{$ref: oneOf-union}, {nullable: true}]` lowers to a struct, so `tool_choice: \"none\"` cannot decode (lowering)",
-    ),
-    (
-        "openapi-3.0/box-openapi.json",
-        "",
-        "not triaged; `allOf: [{type: string, nullable: true}, {nullable: false}]` lowers to a struct (lowering); paths with `#fragment` are sent (lowering)",
-    ),
-    (
-        "openapi-3.0/datadog-v1.yaml",
-        "",
-        "not triaged; required readOnly `id` in request types (lowering)",
-    ),
-    (
-        "openapi-3.0/github-api.github.com-octokit.json",
-        "",
-        "not triaged; path oneOf [integer, string] ambiguous for Prism; some nested allOf responses do not decode",
-    ),
-    ("openapi-3.0/linode-openapi.yaml", "", "not triaged"),
     (
         "openapi-3.1/lichess-bundled.yaml",
-        "",
-        "not triaged; many `Body parameter is required` and 500 answers",
+        "accept must be equal to one of the allowed values",
+        "spec fault: the `Accept` parameter allows only PGN and NDJSON while the only response is `application/json` (OpenAPI says an `Accept` parameter is ignored; Prism checks it)",
     ),
-    ("openapi-3.0/oxide-nexus.json", "", "not triaged"),
-    ("openapi-3.0/sonarr-v5.json", "", "not triaged"),
 ];
 
 /// Verdicts of the generated test that are our fault.
@@ -195,8 +222,23 @@ fn rank(verdict: &str) -> u8 {
     }
 }
 
-/// Parses the generated test's lines: `conformance\top\tmode\tverdict\tdetail`.
-fn parse_outcomes(stdout: &str) -> BTreeMap<String, OpOutcome> {
+/// Parses the generated test's lines: `conformance\top\tmode\tverdict\tdetail`, each
+/// `decode` followed by `conformance-body\top\tmode\tbody`. A body that did not decode
+/// is checked against the description by `breaks_schema`: when the mock's answer breaks the
+/// response schema itself, the verdict is the spec's (`spec`), not ours.
+fn parse_outcomes(
+    stdout: &str,
+    mut breaks_schema: impl FnMut(&str, &str, &str) -> Option<String>,
+) -> BTreeMap<String, OpOutcome> {
+    let mut bodies: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    for line in stdout.lines() {
+        let mut parts = line.splitn(4, '\t');
+        if parts.next() == Some("conformance-body") {
+            if let (Some(op), Some(mode), Some(body)) = (parts.next(), parts.next(), parts.next()) {
+                bodies.insert((op, mode), body);
+            }
+        }
+    }
     let mut ops: BTreeMap<String, OpOutcome> = BTreeMap::new();
     for line in stdout.lines() {
         let mut parts = line.splitn(5, '\t');
@@ -208,6 +250,14 @@ fn parse_outcomes(stdout: &str) -> BTreeMap<String, OpOutcome> {
             continue;
         };
         let detail = parts.next().unwrap_or("");
+        let reason = match bodies.get(&(op, mode)) {
+            Some(body) if verdict == "decode" => breaks_schema(op, detail, body),
+            _ => None,
+        };
+        let (verdict, detail) = match &reason {
+            Some(reason) => ("spec", format!("{reason}; {detail}")),
+            None => (verdict, detail.to_owned()),
+        };
         let entry = ops.entry(op.to_owned()).or_default();
         if entry.verdict.is_empty() || rank(verdict) > rank(&entry.verdict) {
             *entry = OpOutcome {
@@ -218,6 +268,59 @@ fn parse_outcomes(stdout: &str) -> BTreeMap<String, OpOutcome> {
         }
     }
     ops
+}
+
+/// The description's response schemas, to check a body the client could not decode.
+struct ResponseSchemas {
+    raw: serde_json::Value,
+    /// Operation label (as the test prints it) to the operation's JSON pointer.
+    pointers: BTreeMap<String, String>,
+}
+
+impl ResponseSchemas {
+    fn load(spec: &Path) -> Option<ResponseSchemas> {
+        let text = std::fs::read_to_string(spec).ok()?;
+        let raw = clientgen::parse_stage(&text).ok()?.raw;
+        let (api, _) = clientgen::lower_text(&text).ok()?;
+        let pointers = api
+            .operations
+            .iter()
+            .map(|op| (op.id.clone(), op.pointer.clone()))
+            .collect();
+        Some(ResponseSchemas { raw, pointers })
+    }
+
+    /// Why `body`, answered with the status in `detail` (`... (status 200): ...`), breaks
+    /// the operation's response schema, if it does.
+    fn breaks(&self, op: &str, detail: &str, body: &str) -> Option<String> {
+        let status = detail
+            .split_once("(status ")
+            .and_then(|(_, rest)| rest.get(..3))?;
+        let body: serde_json::Value = serde_json::from_str(body).ok()?;
+        let pointer = self.pointers.get(op.split(" (").next().unwrap_or(op))?;
+        let synth = clientgen::synth::Synth::lenient(&self.raw);
+        let responses = self
+            .raw
+            .pointer(&format!("{}/responses", pointer.trim_start_matches('#')))?;
+        let range = format!("{}XX", &status[..1]);
+        let response = [status, range.as_str(), "default"]
+            .iter()
+            .find_map(|k| responses.get(*k))
+            .map(|r| synth.resolve(r))?;
+        let schema = response
+            .get("content")?
+            .as_object()?
+            .iter()
+            .find(|(media, _)| media.contains("json"))?
+            .1
+            .get("schema")?;
+        (!synth.fits(&body, schema, 0)).then(|| {
+            format!(
+                "the mock answered {status} with a body that breaks the description's own \
+                 response schema (checked by the runner; Prism did not flag it)"
+            )
+        })
+    }
 }
 
 /// Builds every conformance test binary; returns the binary per crate and the first compile
@@ -241,8 +344,10 @@ fn build_tests(dir: &Path) -> (BTreeMap<String, PathBuf>, BTreeMap<String, Strin
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", root().join("target/generated-check"))
         .env("RUSTFLAGS", "-D warnings")
-        // Nobody reads the debug info of these binaries; without it they link faster.
+        // Nobody reads the debug info of these binaries; without it they link faster. Built
+        // once from scratch: incremental state would only cost time and disk.
         .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .stderr(Stdio::piped())
         .output()
@@ -286,6 +391,60 @@ fn build_tests(dir: &Path) -> (BTreeMap<String, PathBuf>, BTreeMap<String, Strin
     (bins, errors)
 }
 
+/// The description as Prism gets it. Prism resolves every `$ref` member it finds, also in
+/// literal example values (GitHub's SCIM examples carry `"$ref": "https://api.github.com/..."`
+/// as data), and exits when it cannot fetch one. Those members are dropped from a copy
+/// (written beside the logs) of a JSON description; schemas and operations are untouched.
+fn prism_input(spec: &Path, logs: &Path, crate_name: &str) -> PathBuf {
+    fn strip_literal_refs(value: &mut serde_json::Value, in_example: bool) -> bool {
+        let mut changed = false;
+        match value {
+            serde_json::Value::Object(map) => {
+                if in_example
+                    && map
+                        .get("$ref")
+                        .is_some_and(|r| r.as_str().is_some_and(|r| !r.starts_with('#')))
+                {
+                    map.remove("$ref");
+                    changed = true;
+                }
+                for (key, member) in map.iter_mut() {
+                    let literal = in_example
+                        || matches!(
+                            key.as_str(),
+                            "example" | "value" | "default" | "enum" | "const"
+                        );
+                    changed |= strip_literal_refs(member, literal);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    changed |= strip_literal_refs(item, in_example);
+                }
+            }
+            _ => {}
+        }
+        changed
+    }
+    if spec.extension().is_none_or(|x| x != "json") {
+        return spec.to_path_buf();
+    }
+    let Some(mut doc) = std::fs::read(spec)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+    else {
+        return spec.to_path_buf();
+    };
+    if !strip_literal_refs(&mut doc, false) {
+        return spec.to_path_buf();
+    }
+    let copy = logs.join(format!("{crate_name}.prism.json"));
+    match std::fs::write(&copy, doc.to_string()) {
+        Ok(()) => copy,
+        Err(_) => spec.to_path_buf(),
+    }
+}
+
 /// Prism on 127.0.0.1 only, on a port that was free a moment ago, answering when this returns.
 fn start_prism(prism: &Path, spec: &Path, log: &Path) -> Result<(Child, u16), String> {
     let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
@@ -327,6 +486,87 @@ fn start_prism(prism: &Path, spec: &Path, log: &Path) -> Result<(Child, u16), St
     ))
 }
 
+/// Runs one description's conformance test against its own Prism and fills in its row.
+fn run_spec(
+    prism: &Path,
+    spec: &Spec,
+    row: &mut Row,
+    bins: &BTreeMap<String, PathBuf>,
+    build_errors: &BTreeMap<String, String>,
+    logs: &Path,
+) {
+    let started = Instant::now();
+    let Some(bin) = bins.get(&spec.crate_name) else {
+        row.note = format!(
+            "build failed: {}",
+            build_errors
+                .get(&spec.crate_name)
+                .or_else(|| build_errors.get("*"))
+                .map_or("no test binary", String::as_str)
+        );
+        row.other = row.operations;
+        return;
+    };
+    let log = logs.join(format!("{}.log", spec.crate_name));
+    let input = prism_input(&spec.path, logs, &spec.crate_name);
+    let (mut child, port) = match start_prism(prism, &input, &log) {
+        Ok(p) => p,
+        Err(e) => {
+            row.note = e;
+            row.other = row.operations;
+            return;
+        }
+    };
+    let mut run = Command::new(bin)
+        .args(["--nocapture", "--test-threads", "4"])
+        .env("TEST_API_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("RUST_BACKTRACE", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run a conformance test binary");
+    let mut stdout = String::new();
+    let _ = run
+        .stdout
+        .take()
+        .expect("piped")
+        .read_to_string(&mut stdout);
+    let _ = run.wait();
+    if let Ok(Some(status)) = child.try_wait() {
+        row.note = format!(
+            "prism exited during the run ({status}); see {}",
+            log.display()
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut schemas: Option<Option<ResponseSchemas>> = None;
+    let outcomes = parse_outcomes(&stdout, |op, detail, body| {
+        schemas
+            .get_or_insert_with(|| ResponseSchemas::load(&spec.path))
+            .as_ref()?
+            .breaks(op, detail, body)
+    });
+    row.seconds = started.elapsed().as_secs();
+    for (op, outcome) in outcomes {
+        match rank(&outcome.verdict) {
+            0 => row.ok += 1,
+            1 => row.spec_fault += 1,
+            3 => row.ours += 1,
+            _ => row.other += 1,
+        }
+        if outcome.verdict != "ok" {
+            row.failures.push((op, outcome));
+        }
+    }
+    let seen = row.ok + row.spec_fault + row.ours + row.other;
+    if seen < row.operations && row.note.is_empty() {
+        row.note = format!("{} operations printed no outcome", row.operations - seen);
+    }
+    let _ = std::fs::write(logs.join(format!("{}.out", spec.crate_name)), &stdout);
+    row.other += row.operations.saturating_sub(seen);
+}
+
 struct Row {
     spec: String,
     operations: usize,
@@ -365,6 +605,8 @@ fn operations_conform_to_their_descriptions() {
         "bodies.yaml",
         "nullable.yaml",
         "evolution/v2.yaml",
+        "wire_cases.yaml",
+        "wire_cases_31.yaml",
     ] {
         let stem = fixture.trim_end_matches(".yaml").replace(['/', '_'], "-");
         specs.push(Spec {
@@ -432,71 +674,25 @@ fn operations_conform_to_their_descriptions() {
 
     let logs = root().join("target/conformance-logs");
     let _ = std::fs::create_dir_all(&logs);
-    for (spec, row) in &mut rows {
-        let started = Instant::now();
-        let Some(bin) = bins.get(&spec.crate_name) else {
-            row.note = format!(
-                "build failed: {}",
-                build_errors
-                    .get(&spec.crate_name)
-                    .or_else(|| build_errors.get("*"))
-                    .map_or("no test binary", String::as_str)
-            );
-            row.other = row.operations;
-            continue;
-        };
-        let log = logs.join(format!("{}.log", spec.crate_name));
-        let (mut child, port) = match start_prism(&prism, &spec.path, &log) {
-            Ok(p) => p,
-            Err(e) => {
-                row.note = e;
-                row.other = row.operations;
-                continue;
-            }
-        };
-        let mut run = Command::new(bin)
-            .args(["--nocapture", "--test-threads", "4"])
-            .env("TEST_API_BASE_URL", format!("http://127.0.0.1:{port}"))
-            .env("RUST_BACKTRACE", "0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("run a conformance test binary");
-        let mut stdout = String::new();
-        let _ = run
-            .stdout
-            .take()
-            .expect("piped")
-            .read_to_string(&mut stdout);
-        let _ = run.wait();
-        if let Ok(Some(status)) = child.try_wait() {
-            row.note = format!(
-                "prism exited during the run ({status}); see {}",
-                log.display()
-            );
+    // Two descriptions at a time: Prism (one Node thread) and the test binary share the
+    // machine's cores, and large descriptions spend a while loading into Prism.
+    let workers: usize = std::env::var("CONFORMANCE_JOBS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2)
+        .max(1);
+    let queue = std::sync::Mutex::new(rows.iter_mut());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let next = queue.lock().expect("no worker panics holding it").next();
+                    let Some((spec, row)) = next else { break };
+                    run_spec(&prism, spec, row, &bins, &build_errors, &logs);
+                }
+            });
         }
-        let _ = child.kill();
-        let _ = child.wait();
-        let outcomes = parse_outcomes(&stdout);
-        row.seconds = started.elapsed().as_secs();
-        for (op, outcome) in outcomes {
-            match rank(&outcome.verdict) {
-                0 => row.ok += 1,
-                1 => row.spec_fault += 1,
-                3 => row.ours += 1,
-                _ => row.other += 1,
-            }
-            if outcome.verdict != "ok" {
-                row.failures.push((op, outcome));
-            }
-        }
-        let seen = row.ok + row.spec_fault + row.ours + row.other;
-        if seen < row.operations && row.note.is_empty() {
-            row.note = format!("{} operations printed no outcome", row.operations - seen);
-        }
-        let _ = std::fs::write(logs.join(format!("{}.out", spec.crate_name)), &stdout);
-        row.other += row.operations.saturating_sub(seen);
-    }
+    });
 
     let mut table = String::from(
         "| spec | operations | OK | spec fault | ours | other | seconds | note |\n|---|---:|---:|---:|---:|---:|---:|---|\n",
