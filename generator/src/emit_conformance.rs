@@ -206,8 +206,8 @@ fn emit_call(
 }
 
 /// The client built for the conformance test: the base URL from the environment, dummy
-/// credentials for every security scheme, and no retries (a mock answers at once).
-fn emit_client_fn(api: &Api) -> TokenStream {
+/// credentials for every security scheme, no retries (a mock answers at once) and no redirects.
+fn emit_client_fn(api: &Api, lib: &Ident) -> TokenStream {
     let dummy = |c: &str| Literal::string(&format!("conformance-{}", c.replace('_', "-")));
     let constructor = api.constructor_scheme.map(|i| &api.schemes[i]);
     let args: Vec<Literal> = constructor
@@ -230,8 +230,17 @@ fn emit_client_fn(api: &Api) -> TokenStream {
                 println!("conformance: skipped; set TEST_API_BASE_URL to a spec-validating mock of this API (Prism with --errors)");
                 return None;
             };
+            // Redirects are not followed: the mock's `Location` examples point at hosts
+            // other than the mock (GitHub's downloads), which a test must never contact. A
+            // documented redirect is then the documented answer.
+            let http = #lib::ClientBuilder::http_client_builder()
+                .expect("the TLS setup builds")
+                .redirect(#lib::reqwest::redirect::Policy::none())
+                .build()
+                .expect("the HTTP client builds");
             let client = Client::builder(#(#args),*)
                 .base_url(base_url)
+                .http_client(http)
                 #(#setters)*
                 .max_retries(0)
                 .build()
@@ -261,7 +270,7 @@ mod operations;
 pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str, is_31: bool) -> TokenStream {
     let synth = Synth::new(raw).sending_required_read_only(is_31);
     let lib = ident(&crate_name.replace('-', "_"));
-    let client_fn = emit_client_fn(api);
+    let client_fn = emit_client_fn(api, &lib);
     let mut names = BTreeSet::new();
     let mut tests = Vec::new();
     // Operations are reported by id; a duplicated id (a spec error the generator tolerates)

@@ -19,8 +19,14 @@ mod support {
             );
             return None;
         };
+        let http = stytch_b2b::ClientBuilder::http_client_builder()
+            .expect("the TLS setup builds")
+            .redirect(stytch_b2b::reqwest::redirect::Policy::none())
+            .build()
+            .expect("the HTTP client builds");
         let client = Client::builder("conformance-project-id", "conformance-secret")
             .base_url(base_url)
+            .http_client(http)
             .max_retries(0)
             .build()
             .expect("the conformance client builds");
