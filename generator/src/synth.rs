@@ -352,21 +352,18 @@ impl<'a> Synth<'a> {
         coerce: bool,
         build: impl Fn(&Value) -> Value,
     ) -> Value {
-        let mut ordered: Vec<&Value> = alts.iter().filter(|a| !self.is_null_schema(a)).collect();
-        if ordered.is_empty() {
-            return Value::Null;
-        }
         let mut first = None;
-        for alt in ordered.drain(..) {
+        for alt in alts.iter().filter(|a| !self.is_null_schema(a)) {
             let v = build(alt);
             if !one_of {
                 return v;
             }
+            let readings = if coerce { readings(&v) } else { Vec::new() };
             let fitting = alts
                 .iter()
                 .filter(|a| {
                     if coerce {
-                        readings(&v).iter().any(|r| self.fits(r, a, 0))
+                        readings.iter().any(|r| self.fits(r, a, 0))
                     } else {
                         self.fits(&v, a, 0)
                     }

@@ -85,23 +85,21 @@ pub(super) fn merge_objects(objects: Vec<ObjectPart>) -> ObjectParts {
             // A later part that only annotates a property (`size: {readOnly: true}`, as
             // Linode's volume update does) keeps the earlier schema's type, with the
             // annotations added; any other later schema replaces the earlier one.
-            if let (Some((ReferenceOr::Item(earlier), _)), ReferenceOr::Item(later)) =
+            if let (Some((earlier, _)), ReferenceOr::Item(later)) =
                 (out.properties.get_mut(&k), &v.0)
             {
                 if is_annotation_only(later) {
-                    let (e, l) = (&mut earlier.schema_data, &later.schema_data);
-                    e.read_only |= l.read_only;
-                    e.write_only |= l.write_only;
-                    e.deprecated |= l.deprecated;
-                    if l.description.is_some() {
-                        e.description.clone_from(&l.description);
+                    // A `$ref`'d earlier property keeps its type and loses the annotations.
+                    if let ReferenceOr::Item(earlier) = earlier {
+                        let (e, l) = (&mut earlier.schema_data, &later.schema_data);
+                        e.read_only |= l.read_only;
+                        e.write_only |= l.write_only;
+                        e.deprecated |= l.deprecated;
+                        if l.description.is_some() {
+                            e.description.clone_from(&l.description);
+                        }
                     }
                     continue;
-                }
-            }
-            if let (Some(_), ReferenceOr::Item(later)) = (out.properties.get(&k), &v.0) {
-                if is_annotation_only(later) {
-                    continue; // Annotations of a `$ref`'d property: its type stays.
                 }
             }
             out.properties.insert(k, v);
