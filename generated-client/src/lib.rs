@@ -19,29 +19,41 @@
 //!
 //! HTTPS works with the default features. The TLS stack is a cargo feature of this crate:
 //!
-//! | Feature | TLS stack | First build |
-//! |---|---|---|
-//! | `rustls-ring` (default) | rustls with the ring provider | fastest; needs only what Rust itself needs (a C compiler) |
-//! | `rustls-aws-lc-rs` | rustls with the aws-lc-rs provider (FIPS-capable) | a large C build (AWS-LC) |
-//! | `native-tls` | the platform's TLS (OpenSSL on Linux) | needs the OpenSSL headers on Linux |
+//! | Feature | TLS stack | Post-quantum key exchange | First build |
+//! |---|---|---|---|
+//! | `rustls-aws-lc-rs` (default) | rustls with the aws-lc-rs provider (FIPS-capable) | X25519MLKEM768, preferred | a C build (AWS-LC) with the C compiler Rust needs |
+//! | `rustls-graviola` | rustls with the graviola provider (Rust and assembly) | X25519MLKEM768, preferred | no C; x86_64 (with AES-NI, AVX2) and aarch64 only |
+//! | `native-tls` | the platform's TLS (OpenSSL on Linux) | as the platform offers | needs the OpenSSL headers on Linux |
 //!
-//! The default is rustls with ring because it builds quickly everywhere and needs no system
-//! library. To switch, turn the default off and name one:
-//! `default-features = false, features = ["native-tls"]`. Certificates are checked against
-//! the platform's trust store in every case.
+//! The default is rustls with aws-lc-rs: it negotiates the post-quantum hybrid key exchange with
+//! servers that offer it, runs on every platform Rust does, and is rustls's own default. To
+//! switch, turn the default off and name one:
+//! `default-features = false, features = ["rustls-graviola", "full"]`. Certificates are
+//! checked against the platform's trust store in every case. rustls with ring is not offered:
+//! ring has no post-quantum key exchange, and rustls deprecated its provider for it.
 //!
 //! Several TLS features may be on at once (another crate in the build may switch one on): the
-//! first of `native-tls`, `rustls-aws-lc-rs` and `rustls-ring` is used. With none, `https` needs a
-//! client passed with [`ClientBuilder::http_client`], whose TLS setup is then the caller's. The
-//! rustls provider is passed to rustls explicitly, so a program that links both ring and aws-lc-rs
-//! works without installing a process-wide default. For a client of your own (proxies, pool
-//! settings), start from [`ClientBuilder::http_client_builder`], which has this TLS setup. The
-//! `http2` feature offers HTTP/2.
+//! first of `native-tls`, `rustls-graviola` and `rustls-aws-lc-rs` is used. With none, `https`
+//! needs a client passed with [`ClientBuilder::http_client`], whose TLS setup is then the
+//! caller's. The rustls provider is passed to rustls explicitly, so a program that links several
+//! providers works without installing a process-wide default. For a client of your own (proxies,
+//! pool settings), start from [`ClientBuilder::http_client_builder`], which has this TLS setup
+//! and follows no redirect itself. The `http2` feature offers HTTP/2.
+//!
+//! # Redirects
+//!
+//! `301`, `302`, `307` and `308` are followed, at most 10 in a row; `303 See Other` answers the
+//! call itself and is returned as it is. A credential goes only to the origin (scheme, host and
+//! port) of the base URL: once a redirect leaves it, every credential the client added is
+//! removed for the rest of the chain (the `Authorization` header, API keys in headers and
+//! cookies, every header parameter held as a [`Secret`] and every extra header), and a query API
+//! key is not copied to the new URL. A redirect from `https` to plain `http` is never followed
+//! ([`Error::Redirect`]).
 //!
 //! # Features of the API
 //!
 //! Each part of the API is a cargo feature that compiles its operations and only the types they use; types shared by several parts are compiled once. All are on by default (`full`). To compile less, turn the defaults off and name the parts you call, with a TLS feature:
-//! `default-features = false, features = ["rustls-ring", "organizations"]`.
+//! `default-features = false, features = ["rustls-aws-lc-rs", "organizations"]`.
 //!
 //! | Feature | Operations | What it compiles |
 //! |---|---:|---|
@@ -69,6 +81,8 @@ pub use runtime::ClientBuilder;
 pub use runtime::DecodeError;
 pub use runtime::Error;
 pub use runtime::InvalidRequest;
+pub use runtime::LimitExceeded;
+pub use runtime::RedirectError;
 pub use runtime::RequestOptions;
 pub use runtime::Response;
 pub use runtime::Secret;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use super::error::{Error, InvalidRequest, TransportError};
+use super::error::{Cause, Error, InvalidRequest, LimitExceeded, RedirectError, TransportError};
 use super::request::{check_header_value, Request, RequestBody};
 use super::response::RawResponse;
 use super::retry;
@@ -19,6 +19,17 @@ pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default number of retries after the first attempt.
 pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Default limit for a response body read whole (`send()`): 64 MiB.
+pub(crate) const DEFAULT_MAX_BODY_SIZE: u64 = 64 * 1024 * 1024;
+/// How much of an error response's body is read: enough for any error document; the rest is
+/// not read and the connection is closed.
+pub(crate) const ERROR_BODY_PREFIX: u64 = 1024 * 1024;
+/// Default limit for one line, and for one event's data, of a server-sent event stream.
+pub(crate) const DEFAULT_MAX_EVENT_SIZE: usize = 1024 * 1024;
+/// Default limit for a pause in a streamed body (no bytes at all for this long).
+pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How many redirects in a row are followed.
+pub(crate) const MAX_REDIRECTS: usize = 10;
 
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
@@ -70,6 +81,35 @@ struct Config {
     timeout: Duration,
     max_retries: u32,
     credentials: Vec<(&'static str, Credential)>,
+    limits: Limits,
+}
+
+/// The limits of reading a response, from the client and the request's options.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub(crate) max_body_size: u64,
+    pub(crate) max_event_size: usize,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) stream_timeout: Option<Duration>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            max_event_size: DEFAULT_MAX_EVENT_SIZE,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            stream_timeout: None,
+        }
+    }
+}
+
+/// A success response whose body is still to be read as a stream, with the limits that apply
+/// to reading it (`stream_timeout` already turned into a deadline).
+pub(crate) struct Live {
+    pub(crate) response: reqwest::Response,
+    pub(crate) limits: Limits,
+    pub(crate) deadline: Option<tokio::time::Instant>,
 }
 
 /// The API client. Cheap to clone: clones share one connection pool and one configuration.
@@ -85,6 +125,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.config.base_url.as_str())
             .field("timeout", &self.config.timeout)
             .field("max_retries", &self.config.max_retries)
+            .field("limits", &self.config.limits)
             .field("credentials", &schemes)
             .finish()
     }
@@ -99,6 +140,7 @@ pub struct ClientBuilder {
     max_retries: u32,
     http: Option<reqwest::Client>,
     credentials: Vec<(&'static str, Credential)>,
+    limits: Limits,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -109,6 +151,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
+            .field("limits", &self.limits)
             .field("credentials", &schemes)
             .finish()
     }
@@ -124,6 +167,7 @@ impl ClientBuilder {
             max_retries: DEFAULT_MAX_RETRIES,
             http: None,
             credentials: Vec::new(),
+            limits: Limits::default(),
         }
     }
 
@@ -143,9 +187,42 @@ impl ClientBuilder {
     }
 
     /// Limit for each attempt of a request, from connecting until the whole response is read
-    /// (default 60 s). Requests can override it with `RequestOptions`.
+    /// (default 60 s), redirects included. For a body read as a stream (`send_stream()`,
+    /// events) it ends when the response headers arrive; [`ClientBuilder::idle_timeout`] and
+    /// [`ClientBuilder::stream_timeout`] apply to the body. Requests can override it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The largest response body read whole, in bytes (default 64 MiB). A larger one ends the
+    /// request with [`Error::LimitExceeded`] without reading more; `send_stream()` reads a
+    /// body of any size. Of an error response only the first 1 MiB at most is read (enough
+    /// for any error document), then the connection is closed. Requests can override it.
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.limits.max_body_size = bytes;
+        self
+    }
+
+    /// The longest line, and the most data of one event, of a server-sent event stream, in
+    /// bytes (default 1 MiB). Past it the stream ends with an [`Error::LimitExceeded`] item.
+    /// Comment lines are skipped without being kept, whatever their length.
+    pub fn max_event_size(mut self, bytes: usize) -> Self {
+        self.limits.max_event_size = bytes;
+        self
+    }
+
+    /// The longest pause in a streamed body (`send_stream()`, events): no bytes for this long
+    /// ends the stream with an [`Error::Timeout`] item (default 60 s). Requests can override it.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
+    /// A limit for the whole of a streamed body, from when its headers arrive (default: none,
+    /// a stream that keeps sending may run as long as it does). Requests can override it.
+    pub fn stream_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.stream_timeout = Some(timeout);
         self
     }
 
@@ -175,28 +252,20 @@ impl ClientBuilder {
     /// [`ClientBuilder::http_client`]: add proxies, default headers or pool settings, build it,
     /// pass it.
     ///
-    /// With the default `rustls-ring` feature, a client from `reqwest::Client::builder()`
-    /// itself panics when built unless the program installed a process-wide rustls provider
-    /// (`rustls::crypto::ring::default_provider().install_default()`, once, in `main`): reqwest
-    /// picks no provider on its own except aws-lc-rs. This builder passes ring explicitly. Its
-    /// rustls configuration is complete, so reqwest's own TLS options (extra root certificates,
-    /// client identities, TLS versions) do not apply to it; for those, install the provider and
-    /// start from `reqwest::Client::builder()`.
+    /// This builder passes the selected rustls provider explicitly (with `rustls-graviola`, a
+    /// client from `reqwest::Client::builder()` itself would panic when built unless the
+    /// program installed a process-wide provider first: reqwest picks none on its own except
+    /// aws-lc-rs). Its rustls configuration is complete, so reqwest's own TLS options (extra
+    /// root certificates, client identities, TLS versions) do not apply to it; for those,
+    /// start from `reqwest::Client::builder()` and keep redirects off (below).
     ///
-    /// Redirects: followed (at most 10; reqwest drops credentials when one leaves the host),
-    /// except `303 See Other`, which answers the call itself (a login's session cookie and
-    /// `Location` are on it) and is returned as it is.
+    /// The builder follows no redirect itself (`redirect::Policy::none()`): the client
+    /// follows them, so that credentials stay with the base URL's origin (see the crate's
+    /// "Redirects" docs). A reqwest client of your own must not follow redirects either, or
+    /// reqwest would carry every header but `Authorization` and `Cookie` to another host:
+    /// keep the policy this builder sets.
     pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
-        let redirects = reqwest::redirect::Policy::custom(|attempt| {
-            if attempt.status() == reqwest::StatusCode::SEE_OTHER {
-                attempt.stop()
-            } else if attempt.previous().len() >= 10 {
-                attempt.error("more than 10 redirects")
-            } else {
-                attempt.follow()
-            }
-        });
-        tls::configure(reqwest::Client::builder().redirect(redirects))
+        tls::configure(reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()))
     }
 
     /// Checks the configuration and creates the client.
@@ -207,9 +276,9 @@ impl ClientBuilder {
             None => {
                 if tls::BACKEND.is_none() && base_url.scheme() == "https" {
                     return Err(Error::Config(
-                        "this build has no TLS: enable one of the crate's features rustls-ring, \
-                         rustls-aws-lc-rs or native-tls, or pass a reqwest client with \
-                         ClientBuilder::http_client"
+                        "this build has no TLS: enable one of the crate's features \
+                         rustls-aws-lc-rs, rustls-graviola or native-tls, or pass a reqwest \
+                         client with ClientBuilder::http_client"
                             .into(),
                     ));
                 }
@@ -229,6 +298,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 max_retries: self.max_retries,
                 credentials: self.credentials,
+                limits: self.limits,
             }),
         })
     }
@@ -286,11 +356,14 @@ fn is_loopback(url: &url::Url) -> bool {
 }
 
 /// Settings for one request, set through the request builder's methods
-/// (`timeout`, `max_retries`, `header`).
+/// (`timeout`, `max_retries`, `header`, `max_body_size`, `idle_timeout`, `stream_timeout`).
 #[derive(Clone, Debug, Default)]
 pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
+    pub(crate) max_body_size: Option<u64>,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) stream_timeout: Option<Duration>,
     // Values are kept as secrets: an extra header is often an authorization of some kind.
     pub(crate) headers: Vec<(String, Secret)>,
 }
@@ -305,24 +378,22 @@ impl Client {
     ) -> Result<RawResponse, Error> {
         match self.attempts(request, options, false).await? {
             Outcome::Read(raw) => Ok(raw),
-            // Not returned unless asked for; read whole all the same.
-            Outcome::Live(response) => read_response(response)
-                .await
-                .map_err(|e| Error::Connection(TransportError::new(e.without_url(), 1))),
+            // Only returned when asked for.
+            Outcome::Live(_) => unreachable!("a live response is returned only to streams"),
         }
     }
 
     /// Like [`Client::execute`], but a success response is returned before its body is read,
     /// for reading as a stream: retries apply until a success status arrives, never after
-    /// its first byte. Other statuses are read whole, as errors are.
+    /// its first byte. Other statuses are read (a bounded prefix), as errors are.
     pub(crate) async fn execute_streaming(
         &self,
         request: Request,
         options: RequestOptions,
-    ) -> Result<Result<reqwest::Response, RawResponse>, Error> {
+    ) -> Result<Result<Live, RawResponse>, Error> {
         Ok(match self.attempts(request, options, true).await? {
             Outcome::Read(raw) => Err(raw),
-            Outcome::Live(response) => Ok(response),
+            Outcome::Live(live) => Ok(live),
         })
     }
 
@@ -357,35 +428,68 @@ impl Client {
         }
         let timeout = options.timeout.unwrap_or(config.timeout);
         let max_retries = options.max_retries.unwrap_or(config.max_retries);
+        let limits = Limits {
+            max_body_size: options
+                .max_body_size
+                .unwrap_or(config.limits.max_body_size),
+            max_event_size: config.limits.max_event_size,
+            idle_timeout: options.idle_timeout.unwrap_or(config.limits.idle_timeout),
+            stream_timeout: options.stream_timeout.or(config.limits.stream_timeout),
+        };
         let idempotent = retry::is_idempotent(&request.method);
         let started = Instant::now();
         let mut attempt: u32 = 0;
         let mut streamed = false;
+        // Bytes are shared by every attempt and redirect without a copy.
+        let (bytes, mut stream_body) = match request.body.take() {
+            Some(RequestBody::Bytes(body)) => (Some(bytes::Bytes::from(body)), None),
+            Some(RequestBody::Stream(body)) => (None, Some(body)),
+            None => (None, None),
+        };
         loop {
             attempt += 1;
-            let mut builder = config
-                .http
-                .request(request.method.clone(), url.clone())
-                .headers(headers.clone())
-                .timeout(timeout);
-            if let Some(RequestBody::Bytes(body)) = &request.body {
-                builder = builder.body(body.clone());
-            } else if let Some(RequestBody::Stream(body)) = request.body.take() {
-                builder = builder.body(body);
-                // A stream cannot be replayed: this is the only attempt.
-                streamed = true;
-            }
-            let outcome = match builder.send().await {
-                Ok(response) if stream && response.status().is_success() => {
-                    log_attempt(&request, attempt, Some(response.status().as_u16()), started);
-                    return Ok(Outcome::Live(response));
+            let body = match (&bytes, stream_body.take()) {
+                (Some(bytes), _) => Some(HopBody::Bytes(bytes.clone())),
+                (None, Some(stream)) => {
+                    // A stream cannot be replayed: this is the only attempt.
+                    streamed = true;
+                    Some(HopBody::Stream(stream))
                 }
-                Ok(response) => read_response(response).await,
-                Err(error) => Err(error),
+                (None, None) => None,
             };
+            let hop = Hop {
+                method: request.method.clone(),
+                url: url.clone(),
+                headers: headers.clone(),
+                body,
+            };
+            // One deadline for the attempt: every redirect, and the body unless it is
+            // streamed to the caller.
+            let sent = tokio::time::timeout(timeout, async {
+                let response = self.follow(hop).await?;
+                if stream && response.status().is_success() {
+                    return Ok(Received::Live(response));
+                }
+                read_limited(response, limits.max_body_size)
+                    .await
+                    .map(Received::Read)
+            })
+            .await
+            .unwrap_or(Err(Failure::Deadline));
             let retries_left = attempt <= max_retries && !streamed;
-            match outcome {
-                Ok(raw) => {
+            match sent {
+                Ok(Received::Live(response)) => {
+                    log_attempt(&request, attempt, Some(response.status().as_u16()), started);
+                    let deadline = limits
+                        .stream_timeout
+                        .map(|limit| tokio::time::Instant::now() + limit);
+                    return Ok(Outcome::Live(Live {
+                        response,
+                        limits,
+                        deadline,
+                    }));
+                }
+                Ok(Received::Read(raw)) => {
                     log_attempt(&request, attempt, Some(raw.status), started);
                     if retries_left && !raw.is_success() {
                         if let Some(delay) =
@@ -397,26 +501,104 @@ impl Client {
                     }
                     return Ok(Outcome::Read(raw.with_attempts(attempt)));
                 }
-                Err(error) => {
+                Err(failure) => {
                     log_attempt(&request, attempt, None, started);
-                    let error = error.without_url();
+                    let (connect, transient) = match &failure {
+                        Failure::Http(e) => (e.is_connect(), !e.is_builder() && !e.is_redirect()),
+                        Failure::Deadline => (false, true),
+                        Failure::Redirect(_) | Failure::Limit(_) => (false, false),
+                    };
                     if retries_left {
-                        if let Some(delay) = retry::delay_after_error(&error, idempotent, attempt) {
+                        if let Some(delay) =
+                            retry::delay_after_error(connect, transient, idempotent, attempt)
+                        {
                             tokio::time::sleep(delay).await;
                             continue;
                         }
                     }
-                    let transport = TransportError::new(error, attempt);
-                    return Err(if transport.is_timeout() {
-                        Error::Timeout(transport)
-                    } else {
-                        Error::Connection(transport)
-                    });
+                    return Err(failure.into_error(attempt, timeout));
                 }
             }
         }
     }
 
+    /// Sends one attempt, following redirects as the crate docs' "Redirects" section says:
+    /// `301`, `302`, `307` and `308` are followed (at most [`MAX_REDIRECTS`]); `303 See Other`
+    /// and a redirect without a usable `Location` are returned as they are. Once a redirect
+    /// leaves the base URL's origin (scheme, host and port), every credential the client
+    /// added is removed for the rest of the chain: `Authorization`, `Cookie`, and every
+    /// header marked sensitive (API keys, secret header parameters, extra headers). The next
+    /// URL is the `Location` as the server gave it, so a query API key is never copied to it.
+    /// A redirect from `https` to plain `http`, or to plain `http` on a host that is not
+    /// loopback, is refused.
+    async fn follow(&self, mut hop: Hop) -> Result<reqwest::Response, Failure> {
+        let origin = self.config.base_url.origin();
+        let mut stripped = false;
+        for redirects in 0..=MAX_REDIRECTS {
+            let mut builder = self
+                .config
+                .http
+                .request(hop.method.clone(), hop.url.clone())
+                .headers(hop.headers.clone());
+            let mut sent_stream = false;
+            match hop.body.take() {
+                Some(HopBody::Bytes(body)) => {
+                    builder = builder.body(body.clone());
+                    hop.body = Some(HopBody::Bytes(body));
+                }
+                Some(HopBody::Stream(body)) => {
+                    builder = builder.body(body);
+                    sent_stream = true;
+                }
+                None => {}
+            }
+            let response = builder.send().await.map_err(Failure::Http)?;
+            let status = response.status().as_u16();
+            if !matches!(status, 301 | 302 | 307 | 308) {
+                return Ok(response);
+            }
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let Ok(next) = hop.url.join(&location) else {
+                return Ok(response);
+            };
+            if location.is_empty() {
+                return Ok(response);
+            }
+            let refuse = |reason| Failure::Redirect(RedirectError::new(status, &location, reason));
+            if redirects == MAX_REDIRECTS {
+                return Err(refuse("more than 10 redirects in a row"));
+            }
+            match next.scheme() {
+                "https" => {}
+                "http" if hop.url.scheme() == "https" => {
+                    return Err(refuse("it leads from https to plain http"));
+                }
+                "http" if is_loopback(&next) => {}
+                _ => return Err(refuse("it leads to plain http or another scheme")),
+            }
+            // 301 and 302 turn a POST into a GET without its body, as browsers and reqwest
+            // do; 307 and 308 repeat the request as it was.
+            if matches!(status, 301 | 302) && hop.method == reqwest::Method::POST {
+                hop.method = reqwest::Method::GET;
+                hop.body = None;
+                hop.headers.remove(reqwest::header::CONTENT_TYPE);
+                hop.headers.remove(reqwest::header::CONTENT_LENGTH);
+            } else if sent_stream {
+                return Err(refuse("a streamed request body cannot be sent a second time"));
+            }
+            if !stripped && next.origin() != origin {
+                strip_credentials(&mut hop.headers);
+                stripped = true;
+            }
+            hop.url = next;
+        }
+        unreachable!("the loop returns at its last redirect")
+    }
     /// Adds the credentials of the first security alternative that this client can satisfy.
     fn apply_credentials(&self, request: &mut Request) -> Result<(), Error> {
         let alternatives = request.security;
@@ -455,15 +637,124 @@ enum Outcome {
     /// A response read whole.
     Read(RawResponse),
     /// A success response whose body is still to be read.
+    Live(Live),
+}
+
+/// What one attempt received.
+enum Received {
+    Read(RawResponse),
     Live(reqwest::Response),
 }
 
-async fn read_response(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
+/// One request of an attempt: the first, or one a redirect leads to.
+struct Hop {
+    method: reqwest::Method,
+    url: url::Url,
+    headers: HeaderMap,
+    body: Option<HopBody>,
+}
+
+enum HopBody {
+    Bytes(bytes::Bytes),
+    Stream(reqwest::Body),
+}
+
+/// Why an attempt got no response to return.
+enum Failure {
+    Http(reqwest::Error),
+    /// The attempt's timeout passed.
+    Deadline,
+    Redirect(RedirectError),
+    Limit(LimitExceeded),
+}
+
+impl Failure {
+    fn into_error(self, attempts: u32, timeout: Duration) -> Error {
+        match self {
+            // A request reqwest could not build was never sent: not a connection failure.
+            Failure::Http(e) if e.is_builder() => Error::InvalidRequest(InvalidRequest::new(
+                format!("the request could not be built: {}", e.without_url()),
+            )),
+            Failure::Http(e) => {
+                let transport = TransportError::new(e.without_url(), attempts);
+                if transport.is_timeout() {
+                    Error::Timeout(transport)
+                } else {
+                    Error::Connection(transport)
+                }
+            }
+            Failure::Deadline => Error::Timeout(TransportError::from_cause(
+                Cause::Deadline(timeout),
+                attempts,
+            )),
+            Failure::Redirect(e) => Error::Redirect(e),
+            Failure::Limit(e) => Error::LimitExceeded(Box::new(e)),
+        }
+    }
+}
+
+/// Removes every credential the client added from headers bound for another origin.
+fn strip_credentials(headers: &mut HeaderMap) {
+    use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
+    let secret: Vec<HeaderName> = headers
+        .iter()
+        .filter(|(name, value)| {
+            value.is_sensitive()
+                || *name == AUTHORIZATION
+                || *name == COOKIE
+                || *name == PROXY_AUTHORIZATION
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    for name in secret {
+        headers.remove(name);
+    }
+}
+
+/// Reads a response whole, within a limit. A success body larger than `max_body_size` is a
+/// [`LimitExceeded`] failure, found from `Content-Length` before anything is read where the
+/// server sends it. Of any other status only the first [`ERROR_BODY_PREFIX`] bytes are kept
+/// (an error document is short; a cut one is typed as no body and kept as a snippet), and the
+/// rest is left unread: dropping the response closes its connection.
+async fn read_limited(
+    mut response: reqwest::Response,
+    max_body_size: u64,
+) -> Result<RawResponse, Failure> {
     let status = response.status().as_u16();
     let headers: HeaderMap = response.headers().clone();
-    let body = response.bytes().await?;
-    // `Vec::from` reuses the buffer when it is not shared: one copy of a large body, not two.
-    Ok(RawResponse::new(status, headers, Vec::from(body)))
+    let success = response.status().is_success();
+    let limit = if success {
+        max_body_size
+    } else {
+        max_body_size.min(ERROR_BODY_PREFIX)
+    };
+    let too_large = |headers: &HeaderMap| {
+        Failure::Limit(
+            LimitExceeded::new("response body", max_body_size, "max_body_size")
+                .response(status, headers),
+        )
+    };
+    let announced = response.content_length();
+    if success && announced.is_some_and(|n| n > limit) {
+        return Err(too_large(&headers));
+    }
+    // One buffer of the announced size: a large body is copied once, as it arrives.
+    let capacity = announced.unwrap_or(0).min(limit);
+    let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await.map_err(Failure::Http)? {
+        let room = usize::try_from(limit)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(body.len());
+        if chunk.len() > room {
+            if success {
+                return Err(too_large(&headers));
+            }
+            body.extend_from_slice(&chunk[..room]);
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(RawResponse::new(status, headers, body))
 }
 
 #[allow(unused_variables)]

@@ -16,7 +16,9 @@ pub mod streaming;
 mod tls;
 
 pub use client::{Client, ClientBuilder, RequestOptions};
-pub use error::{ApiError, DecodeError, Error, InvalidRequest, TransportError};
+pub use error::{
+    ApiError, DecodeError, Error, InvalidRequest, LimitExceeded, RedirectError, TransportError,
+};
 pub use response::Response;
 pub use secret::Secret;
 
@@ -328,6 +330,27 @@ macro_rules! request_options_methods {
         /// Overrides the client's retry limit for this request (0 turns retries off).
         pub fn max_retries(mut self, max_retries: u32) -> Self {
             self.options.max_retries = Some(max_retries);
+            self
+        }
+
+        /// Overrides the client's `max_body_size` for this request: the largest response body
+        /// read whole, in bytes.
+        pub fn max_body_size(mut self, bytes: u64) -> Self {
+            self.options.max_body_size = Some(bytes);
+            self
+        }
+
+        /// Overrides the client's `idle_timeout` for this request: the longest pause in a
+        /// streamed response body.
+        pub fn idle_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.idle_timeout = Some(timeout);
+            self
+        }
+
+        /// A limit for the whole of this request's streamed response body, from when its
+        /// headers arrive (by default none).
+        pub fn stream_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.stream_timeout = Some(timeout);
             self
         }
 

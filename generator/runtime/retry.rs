@@ -61,13 +61,17 @@ pub(crate) fn delay_after_status(
     }
 }
 
-/// The wait before retrying after a transport error, or `None` when it is final.
+/// The wait before retrying after an attempt that got no usable response, or `None` when it
+/// is final. `connect`: nothing reached the server. `transient`: a broken connection or a
+/// timeout, which a later attempt may not meet; a redirect the client refused, a limit it
+/// reached or a request it could not build would only happen again.
 pub(crate) fn delay_after_error(
-    error: &reqwest::Error,
+    connect: bool,
+    transient: bool,
     idempotent: bool,
     attempt: u32,
 ) -> Option<Duration> {
-    if error.is_connect() || idempotent {
+    if connect || (transient && idempotent) {
         Some(backoff(attempt))
     } else {
         None
@@ -98,19 +102,36 @@ pub(crate) fn random_u64() -> u64 {
 }
 
 /// Parses `Retry-After`: delay seconds, or an HTTP date (IMF-fixdate, as RFC 9110 requires
-/// senders to use) measured from `now`. A date in the past means no wait.
+/// senders to use) measured from `now`. A date in the past means no wait. A wait too long to
+/// represent (more seconds than `u64` holds, a year past 9999) is [`Duration::MAX`]: longer
+/// than any limit, so it ends retrying as every too-long wait does.
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<u64>().ok().map(Duration::from_secs);
+        // Only digits: the one way to fail is a number too large for `u64`.
+        return Some(value.parse::<u64>().map_or(Duration::MAX, Duration::from_secs));
     }
-    let at = parse_http_date(value)?;
+    let at = match parse_http_date(value)? {
+        HttpDate::At(at) => at,
+        HttpDate::Beyond => return Some(Duration::MAX),
+    };
     let now = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
     Some(Duration::from_secs(at.saturating_sub(now)))
 }
 
-/// `Sun, 06 Nov 1994 08:49:37 GMT` → seconds since the Unix epoch.
-fn parse_http_date(value: &str) -> Option<u64> {
+/// A parsed HTTP date.
+#[derive(Debug, PartialEq)]
+enum HttpDate {
+    /// Seconds since the Unix epoch.
+    At(u64),
+    /// A well-formed date after the year 9999, which IMF-fixdate's four-digit year cannot
+    /// mean: read as "later than any wait".
+    Beyond,
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` → seconds since the Unix epoch. All arithmetic is checked:
+/// the date comes from the server.
+fn parse_http_date(value: &str) -> Option<HttpDate> {
     let rest = value.split_once(", ")?.1;
     let mut parts = rest.split(' ');
     let day: u64 = parts.next()?.parse().ok()?;
@@ -129,7 +150,10 @@ fn parse_http_date(value: &str) -> Option<u64> {
         "Dec" => 12,
         _ => return None,
     };
-    let year: i64 = parts.next()?.parse().ok()?;
+    let year_text = parts.next()?;
+    if year_text.is_empty() || !year_text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let mut clock = parts.next()?.split(':');
     let hour: u64 = clock.next()?.parse().ok()?;
     let minute: u64 = clock.next()?.parse().ok()?;
@@ -138,6 +162,10 @@ fn parse_http_date(value: &str) -> Option<u64> {
     {
         return None;
     }
+    // Any number of digits is well formed; past four, the date is beyond any wait.
+    let Some(year) = year_text.parse::<i64>().ok().filter(|y| *y <= 9999) else {
+        return Some(HttpDate::Beyond);
+    };
     // Days from the civil date (Howard Hinnant's algorithm).
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
@@ -147,7 +175,10 @@ fn parse_http_date(value: &str) -> Option<u64> {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     let days = u64::try_from(days).ok()?;
-    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+    let seconds = days
+        .checked_mul(86_400)?
+        .checked_add(hour * 3_600 + minute * 60 + second)?;
+    Some(HttpDate::At(seconds))
 }
 
 #[cfg(test)]
@@ -168,6 +199,36 @@ mod tests {
         );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-1", now), None);
+    }
+
+    /// A server's `Retry-After` must never panic or wrap: a date in the year 10^14 (which
+    /// overflowed `days * 86_400`) and a number past `u64` are both "too long".
+    #[test]
+    fn retry_after_beyond_any_wait_is_too_long() {
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 100000000000000 08:49:37 GMT", now),
+            Some(Duration::MAX)
+        );
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 99999999999999999999999 23:59:59 GMT", now),
+            Some(Duration::MAX)
+        );
+        assert_eq!(
+            parse_retry_after("99999999999999999999", now),
+            Some(Duration::MAX)
+        );
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now),
+            Some(Duration::from_secs(253_402_300_799 - 784_111_777))
+        );
+        // Too long ends retrying, whatever the status and method.
+        let mut headers = HeaderMap::new();
+        for value in ["99999999999999999999", "Sun, 06 Nov 100000000000000 08:49:37 GMT"] {
+            headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
+            assert_eq!(delay_after_status(429, &headers, true, 1), None, "{value}");
+            assert_eq!(delay_after_status(503, &headers, true, 1), None, "{value}");
+        }
     }
 
     #[test]

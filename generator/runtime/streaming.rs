@@ -2,9 +2,15 @@
 //! (`send_stream()`), [`EventStream`] for server-sent events (`text/event-stream`).
 //!
 //! Both hold the response whose status and headers have arrived and read its body chunk by
-//! chunk, so a body of any size is read in flat memory. A request is retried (as the client's
+//! chunk, so a body of any size is read in flat memory; an event stream keeps at most one line
+//! and one event's data, each within `max_event_size`. A request is retried (as the client's
 //! policy allows) only until a success status arrives, never after its first byte: a stream
 //! cannot be replayed to its reader.
+//!
+//! Time: the request's `timeout` ends when the response headers arrive. After that, a pause
+//! of `idle_timeout` without a byte ends the stream with an [`Error::Timeout`] item, and so
+//! does `stream_timeout` for the whole body when the caller set one; a stream that keeps
+//! sending may otherwise run as long as it does.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -16,20 +22,23 @@ pub use bytes::Bytes;
 use futures_core::Stream;
 use reqwest::header::HeaderMap;
 
-use super::error::{DecodeError, Error, TransportError};
+use super::client::Live;
+use super::error::{Cause, DecodeError, Error, LimitExceeded, TransportError};
 use super::response::request_id_header;
 
-type Chunk = (reqwest::Response, Result<Option<Bytes>, reqwest::Error>);
+type Chunk = (reqwest::Response, Result<Option<Bytes>, Error>);
 
 /// A response body as it arrives: a [`Stream`](futures_core::Stream) of `Result<Bytes, Error>`
 /// chunks, with [`ByteStream::next`] for callers without a stream library. A transport error
-/// (the connection dropped, the timeout passed) is the last item.
+/// (the connection dropped, `idle_timeout` or `stream_timeout` passed) is the last item.
 #[must_use = "a stream does nothing until polled"]
 pub struct ByteStream {
     status: u16,
     headers: HeaderMap,
     response: Option<reqwest::Response>,
     pending: Option<Pin<Box<dyn Future<Output = Chunk> + Send>>>,
+    idle_timeout: std::time::Duration,
+    deadline: Option<(tokio::time::Instant, std::time::Duration)>,
 }
 
 // Nothing is pinned in place: the read in flight is boxed.
@@ -45,12 +54,19 @@ impl std::fmt::Debug for ByteStream {
 }
 
 impl ByteStream {
-    pub(crate) fn new(response: reqwest::Response) -> Self {
+    pub(crate) fn new(live: Live) -> Self {
+        let Live {
+            response,
+            limits,
+            deadline,
+        } = live;
         Self {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
             response: Some(response),
             pending: None,
+            idle_timeout: limits.idle_timeout,
+            deadline: deadline.zip(limits.stream_timeout),
         }
     }
 
@@ -86,8 +102,30 @@ impl Stream for ByteStream {
                 let Some(mut response) = this.response.take() else {
                     return Poll::Ready(None);
                 };
+                let idle = this.idle_timeout;
+                let deadline = this.deadline;
                 this.pending.insert(Box::pin(async move {
-                    let chunk = response.chunk().await;
+                    let timeout = |cause| Error::Timeout(TransportError::from_cause(cause, 1));
+                    let read = async {
+                        match tokio::time::timeout(idle, response.chunk()).await {
+                            Err(_) => Err(timeout(Cause::Idle(idle))),
+                            Ok(Err(error)) => {
+                                let transport = TransportError::new(error.without_url(), 1);
+                                Err(if transport.is_timeout() {
+                                    Error::Timeout(transport)
+                                } else {
+                                    Error::Connection(transport)
+                                })
+                            }
+                            Ok(Ok(chunk)) => Ok(chunk),
+                        }
+                    };
+                    let chunk = match deadline {
+                        Some((at, limit)) => tokio::time::timeout_at(at, read)
+                            .await
+                            .unwrap_or_else(|_| Err(timeout(Cause::StreamDeadline(limit)))),
+                        None => read.await,
+                    };
                     (response, chunk)
                 }))
             }
@@ -103,14 +141,8 @@ impl Stream for ByteStream {
                 Poll::Ready(Some(Ok(bytes)))
             }
             Ok(None) => Poll::Ready(None),
-            Err(error) => {
-                let transport = TransportError::new(error.without_url(), 1);
-                Poll::Ready(Some(Err(if transport.is_timeout() {
-                    Error::Timeout(transport)
-                } else {
-                    Error::Connection(transport)
-                })))
-            }
+            // The response is dropped with the error: its connection is closed.
+            Err(error) => Poll::Ready(Some(Err(error))),
         }
     }
 }
@@ -120,12 +152,16 @@ impl Stream for ByteStream {
 /// ends when the server closes the stream, or at a `data: [DONE]` event (the end marker of
 /// OpenAI-style streams). An event whose data does not decode is a decode error item, and
 /// the stream goes on; a transport error is the last item. Comments, `event`, `id` and
-/// `retry` lines are read and skipped.
+/// `retry` lines are read and skipped. A line or an event's data longer than `max_event_size`
+/// ends the stream with an [`Error::LimitExceeded`] item.
 #[must_use = "a stream does nothing until polled"]
 pub struct EventStream<T> {
     bytes: ByteStream,
     /// Bytes of an unfinished line.
     line: Vec<u8>,
+    /// The line being read is a comment: its bytes are skipped, not kept.
+    comment: bool,
+    max_event_size: usize,
     /// The data lines of the event being read.
     data: String,
     has_data: bool,
@@ -147,10 +183,13 @@ impl<T> std::fmt::Debug for EventStream<T> {
 }
 
 impl<T: serde::de::DeserializeOwned> EventStream<T> {
-    pub(crate) fn new(response: reqwest::Response) -> Self {
+    pub(crate) fn new(live: Live) -> Self {
+        let max_event_size = live.limits.max_event_size;
         Self {
-            bytes: ByteStream::new(response),
+            bytes: ByteStream::new(live),
             line: Vec::new(),
+            comment: false,
+            max_event_size,
             data: String::new(),
             has_data: false,
             after_cr: false,
@@ -178,6 +217,9 @@ impl<T: serde::de::DeserializeOwned> EventStream<T> {
     /// Reads one chunk of the stream: complete lines are taken in, events dispatched.
     fn feed(&mut self, chunk: &[u8]) {
         for &b in chunk {
+            if self.ended {
+                return;
+            }
             if self.after_cr {
                 self.after_cr = false;
                 if b == b'\n' {
@@ -190,26 +232,46 @@ impl<T: serde::de::DeserializeOwned> EventStream<T> {
                     self.end_line();
                     self.after_cr = true;
                 }
+                _ if self.comment => {}
+                b':' if self.line.is_empty() => self.comment = true,
+                _ if self.line.len() >= self.max_event_size => {
+                    self.too_large("event-stream line");
+                }
                 _ => self.line.push(b),
             }
         }
     }
 
+    /// Ends the stream with a limit error after the events read so far.
+    fn too_large(&mut self, what: &'static str) {
+        let error = LimitExceeded::new(what, self.max_event_size as u64, "max_event_size")
+            .response(self.bytes.status, &self.bytes.headers);
+        self.ready
+            .push_back(Err(Error::LimitExceeded(Box::new(error))));
+        self.ended = true;
+        self.line = Vec::new();
+        self.data = String::new();
+    }
+
     fn end_line(&mut self) {
+        if std::mem::take(&mut self.comment) {
+            return;
+        }
         let line = std::mem::take(&mut self.line);
         if line.is_empty() {
             self.dispatch();
             return;
         }
         let line = String::from_utf8_lossy(&line);
-        if line.starts_with(':') {
-            return;
-        }
         let (field, value) = match line.split_once(':') {
             Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
             None => (&*line, ""),
         };
         if field == "data" {
+            if self.data.len() + value.len() + 1 > self.max_event_size {
+                self.too_large("event data");
+                return;
+            }
             if self.has_data {
                 self.data.push('\n');
             }

@@ -2,30 +2,32 @@
 //!
 //! Cargo features are additive: a crate elsewhere in a build can switch on a second TLS
 //! feature, so several may be on at once and one is picked by a fixed precedence:
-//! `native-tls`, then `rustls-aws-lc-rs`, then `rustls-ring` (the default). An explicit choice
-//! beats the default, which is the one most likely to have been switched on by accident.
+//! `native-tls`, then `rustls-graviola`, then `rustls-aws-lc-rs` (the default). An explicit
+//! choice beats the default, which is the one most likely to have been switched on by accident.
 //!
 //! With rustls the crypto provider is passed explicitly. rustls refuses to guess a
-//! process-wide provider when a program links both ring and aws-lc-rs, and reqwest's own rustls
-//! setup without aws-lc-rs panics unless one is installed; a library must not install one for
-//! the whole program either.
+//! process-wide provider when a program links two, and reqwest's own rustls setup without
+//! aws-lc-rs panics unless one is installed; a library must not install one for the whole
+//! program either. Both rustls providers offered negotiate the post-quantum hybrid key
+//! exchange X25519MLKEM768 first, as rustls does by default; ring, which cannot, is not offered
+//! (rustls deprecated its provider for that reason).
 
 use super::error::Error;
 
 /// Which TLS stack [`configure`] sets up, for error messages.
 #[cfg(feature = "native-tls")]
 pub(crate) const BACKEND: Option<&str> = Some("native-tls");
-#[cfg(all(feature = "rustls-aws-lc-rs", not(feature = "native-tls")))]
-pub(crate) const BACKEND: Option<&str> = Some("rustls with aws-lc-rs");
+#[cfg(all(feature = "rustls-graviola", not(feature = "native-tls")))]
+pub(crate) const BACKEND: Option<&str> = Some("rustls with graviola");
 #[cfg(all(
-    feature = "rustls-ring",
-    not(feature = "rustls-aws-lc-rs"),
+    feature = "rustls-aws-lc-rs",
+    not(feature = "rustls-graviola"),
     not(feature = "native-tls")
 ))]
-pub(crate) const BACKEND: Option<&str> = Some("rustls with ring");
+pub(crate) const BACKEND: Option<&str> = Some("rustls with aws-lc-rs");
 #[cfg(not(any(
-    feature = "rustls-ring",
     feature = "rustls-aws-lc-rs",
+    feature = "rustls-graviola",
     feature = "native-tls"
 )))]
 pub(crate) const BACKEND: Option<&str> = None;
@@ -43,7 +45,7 @@ pub(crate) fn configure(
         builder = builder.tls_backend_native();
     }
     #[cfg(all(
-        any(feature = "rustls-ring", feature = "rustls-aws-lc-rs"),
+        any(feature = "rustls-aws-lc-rs", feature = "rustls-graviola"),
         not(feature = "native-tls")
     ))]
     {
@@ -56,16 +58,16 @@ pub(crate) fn configure(
 /// (the system trust store; the OS verifier on macOS, Windows and Android), as reqwest's own
 /// rustls setup would build it.
 #[cfg(all(
-    any(feature = "rustls-ring", feature = "rustls-aws-lc-rs"),
+    any(feature = "rustls-aws-lc-rs", feature = "rustls-graviola"),
     not(feature = "native-tls")
 ))]
 fn rustls_config() -> Result<rustls::ClientConfig, Error> {
     use rustls_platform_verifier::BuilderVerifierExt;
 
-    #[cfg(feature = "rustls-aws-lc-rs")]
+    #[cfg(feature = "rustls-graviola")]
+    let provider = rustls_graviola::default_provider();
+    #[cfg(not(feature = "rustls-graviola"))]
     let provider = rustls::crypto::aws_lc_rs::default_provider();
-    #[cfg(not(feature = "rustls-aws-lc-rs"))]
-    let provider = rustls::crypto::ring::default_provider();
     let tls_error = |e: rustls::Error| Error::Config(format!("cannot set up TLS: {e}"));
     let mut config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(provider))
         .with_safe_default_protocol_versions()

@@ -37,6 +37,8 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "DecodeError",
     "InvalidRequest",
     "TransportError",
+    "RedirectError",
+    "LimitExceeded",
     "Value",
     "Self",
     "Default",

@@ -56,6 +56,18 @@ pub struct Reply {
     /// When set, `Content-Length` announces more bytes than the body has, and the connection is
     /// closed right after the body, so the client sees a response that ends early.
     pub truncate: bool,
+    /// A body of this many bytes (repeating `body`, or `x` when it is empty) made as it is
+    /// written, so that a reply can be far larger than memory; see [`Reply::huge`].
+    pub huge: Option<Huge>,
+}
+
+/// A generated body: [`Reply::huge`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Huge {
+    /// How many bytes to write at most (the client may close the connection first).
+    pub len: u64,
+    /// Whether `Content-Length` announces them, or the body is sent chunked with no length.
+    pub announce: bool,
 }
 
 impl Reply {
@@ -67,6 +79,7 @@ impl Reply {
             body: Vec::new(),
             delay: None,
             truncate: false,
+            huge: None,
         }
     }
 
@@ -98,6 +111,14 @@ impl Reply {
     /// Announces a longer body than is sent, then closes the connection.
     pub fn truncate(mut self) -> Self {
         self.truncate = true;
+        self
+    }
+
+    /// A body of `len` bytes, repeating the reply's `body` (or `x`), written 64 KiB at a time
+    /// as the client reads it, with `Content-Length` when `announce` and chunked otherwise.
+    /// Writing stops when the client closes the connection, which then ends.
+    pub fn huge(mut self, len: u64, announce: bool) -> Self {
+        self.huge = Some(Huge { len, announce });
         self
     }
 }
@@ -246,6 +267,19 @@ impl Server {
     /// How many requests were received so far.
     pub fn count(&self) -> usize {
         lock(&self.shared.requests).len()
+    }
+
+    /// Replaces the replies still to give (for a script that needs another server's URL,
+    /// which exists only once that server has started).
+    ///
+    /// # Panics
+    ///
+    /// When `replies` is empty.
+    pub fn replace_script(&self, replies: Vec<Reply>) {
+        assert!(!replies.is_empty(), "a server needs at least one reply");
+        let mut script = lock(&self.shared.script);
+        script.queue = replies.into();
+        script.last = None;
     }
 
     /// Forgets the requests received so far (benchmarks send many thousands).
@@ -455,6 +489,9 @@ fn reason(status: u16) -> &'static str {
 }
 
 async fn write_reply(stream: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
+    if let Some(huge) = reply.huge {
+        return write_huge(stream, reply, huge).await;
+    }
     let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
     let mut has_length = false;
     for (name, value) in &reply.headers {
@@ -474,6 +511,40 @@ async fn write_reply(stream: &mut TcpStream, reply: &Reply) -> std::io::Result<(
     bytes.extend_from_slice(&reply.body);
     stream.write_all(&bytes).await?;
     stream.flush().await
+}
+
+/// Writes a [`Reply::huge`] body, then ends the connection (an `Err` tells the caller to).
+async fn write_huge(stream: &mut TcpStream, reply: &Reply, huge: Huge) -> std::io::Result<()> {
+    let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if huge.announce {
+        head.push_str(&format!("Content-Length: {}\r\n", huge.len));
+    } else {
+        head.push_str("Transfer-Encoding: chunked\r\n");
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    let unit: &[u8] = if reply.body.is_empty() { b"x" } else { &reply.body };
+    let block: Vec<u8> = unit.iter().copied().cycle().take(64 * 1024).collect();
+    let mut left = huge.len;
+    while left > 0 {
+        let n = usize::try_from(left.min(block.len() as u64)).unwrap_or(block.len());
+        if huge.announce {
+            stream.write_all(&block[..n]).await?;
+        } else {
+            stream.write_all(format!("{n:x}\r\n").as_bytes()).await?;
+            stream.write_all(&block[..n]).await?;
+            stream.write_all(b"\r\n").await?;
+        }
+        left -= n as u64;
+    }
+    if !huge.announce {
+        stream.write_all(b"0\r\n\r\n").await?;
+    }
+    stream.flush().await?;
+    Err(std::io::Error::other("a huge reply ends its connection"))
 }
 
 /// The README's Rust example, compiled as a doctest so that it cannot rot.

@@ -1,7 +1,10 @@
-//! The default TLS setup (rustls with ring) in a program that links both rustls providers, ring
-//! and aws-lc-rs, as a consumer's program may: rustls then cannot pick a process-wide provider,
-//! and a client that relied on one would panic. The generated client passes its provider
-//! explicitly, so it builds and completes a real HTTPS request against a loopback server.
+//! The default TLS setup (rustls with aws-lc-rs) against loopback HTTPS servers:
+//! - a server that accepts only the post-quantum hybrid key exchange X25519MLKEM768: the
+//!   default client must complete a request with it;
+//! - in a program that links two rustls providers, ring and aws-lc-rs, as a consumer's program
+//!   may: rustls then cannot pick a process-wide provider, and a client that relied on one would
+//!   panic; the generated client passes its provider explicitly;
+//! - a redirect from https to plain http is refused, and the plain-http server sees nothing.
 //!
 //! No test harness: `main` sets `SSL_CERT_FILE` (how the platform verifier on Linux finds the
 //! test CA in `tests/tls/`) while it is the only thread, which is what makes changing the
@@ -30,19 +33,105 @@ fn main() {
     }
 
     both_providers_leave_rustls_without_a_default();
-    let url = https_server(&certs);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime");
+    let url = https_server(&certs, post_quantum_only(), Answer::Ok);
     runtime.block_on(default_client_completes_https_request(&url));
     runtime.block_on(own_http_client_from_the_crates_tls_setup(&url));
-    println!("tls: 3 checks passed");
+    runtime.block_on(a_client_without_post_quantum_is_refused(&url, &certs));
+    let plain = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("binding 127.0.0.1:0");
+    plain.set_nonblocking(true).expect("a non-blocking listener");
+    let downgrade = format!("http://{}/plain", plain.local_addr().expect("an address"));
+    let url = https_server(&certs, post_quantum_only(), Answer::Redirect(downgrade));
+    runtime.block_on(https_to_http_is_never_followed(&url));
+    assert!(
+        plain.accept().is_err(),
+        "the plain-http server was contacted"
+    );
+    println!("tls: 5 passed, 0 failed");
+}
+
+/// The aws-lc-rs provider with X25519MLKEM768 as its only key exchange: a client that cannot
+/// negotiate it fails the handshake.
+fn post_quantum_only() -> CryptoProvider {
+    CryptoProvider {
+        kx_groups: vec![rustls::crypto::aws_lc_rs::kx_group::X25519MLKEM768],
+        ..rustls::crypto::aws_lc_rs::default_provider()
+    }
+}
+
+/// The server really insists: a client that offers only X25519 cannot talk to it.
+async fn a_client_without_post_quantum_is_refused(url: &str, certs: &Path) {
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(certs.join("ca.pem")).expect("tests/tls/ca.pem") {
+        roots.add(cert.expect("a PEM certificate")).expect("a CA certificate");
+    }
+    let classic = CryptoProvider {
+        kx_groups: vec![rustls::crypto::aws_lc_rs::kx_group::X25519],
+        ..rustls::crypto::aws_lc_rs::default_provider()
+    };
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(classic))
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let http = stytch_b2b::reqwest::Client::builder()
+        .tls_backend_preconfigured(config)
+        .build()
+        .expect("a reqwest client");
+    let client = stytch_b2b::Client::builder("project-test-tls", "secret-tls")
+        .base_url(url)
+        .max_retries(0)
+        .http_client(http)
+        .build()
+        .expect("a client");
+    let error = client
+        .organizations()
+        .connected_apps("org-1")
+        .send()
+        .await
+        .expect_err("the handshake fails without X25519MLKEM768");
+    assert!(
+        matches!(error, stytch_b2b::Error::Connection(_)),
+        "{error:?}"
+    );
+}
+
+/// What the test server answers.
+#[derive(Clone)]
+enum Answer {
+    Ok,
+    Redirect(String),
+}
+
+async fn https_to_http_is_never_followed(url: &str) {
+    let client = stytch_b2b::Client::builder("project-test-tls", "secret-tls")
+        .base_url(url)
+        .max_retries(2)
+        .build()
+        .expect("a client");
+    let error = client
+        .organizations()
+        .connected_apps("org-1")
+        .send()
+        .await
+        .expect_err("a downgrade is refused");
+    let stytch_b2b::Error::Redirect(redirect) = &error else {
+        panic!("expected Error::Redirect, got {error:?}");
+    };
+    assert_eq!(redirect.status(), 301);
+    assert!(redirect.location().starts_with("http://127.0.0.1"));
+    assert!(error.to_string().contains("from https to plain http"), "{error}");
 }
 
 /// The situation the explicit provider is for: with both providers linked and none installed,
 /// rustls's own default configuration panics.
 fn both_providers_leave_rustls_without_a_default() {
+    // Deprecated upstream (no post-quantum key exchange), which is why the generated crate no
+    // longer offers it; a consumer's program may still link it.
+    #[allow(deprecated)]
     let _ring = rustls::crypto::ring::default_provider();
     let _aws_lc_rs = rustls::crypto::aws_lc_rs::default_provider();
     assert!(CryptoProvider::get_default().is_none());
@@ -95,17 +184,15 @@ async fn send(client: &stytch_b2b::Client, url: &str) {
     assert_eq!(body.request_id, "req-tls");
 }
 
-/// Serves HTTPS on 127.0.0.1 with the test certificate (signed by `ca.pem`) and the ring
-/// provider, one request per connection, and returns the base URL.
-fn https_server(certs: &Path) -> String {
+/// Serves HTTPS on 127.0.0.1 with the test certificate (signed by `ca.pem`) and `provider`,
+/// one request per connection, and returns the base URL.
+fn https_server(certs: &Path, provider: CryptoProvider, answer: Answer) -> String {
     let chain = CertificateDer::pem_file_iter(certs.join("server.pem"))
         .expect("tests/tls/server.pem")
         .collect::<Result<Vec<_>, _>>()
         .expect("a PEM certificate");
     let key = PrivateKeyDer::from_pem_file(certs.join("server.key")).expect("tests/tls/server.key");
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(provider))
     .with_safe_default_protocol_versions()
     .expect("TLS versions")
     .with_no_client_auth()
@@ -116,28 +203,40 @@ fn https_server(certs: &Path) -> String {
     let url = format!("https://{}", listener.local_addr().expect("local address"));
     std::thread::spawn(move || {
         for tcp in listener.incoming() {
-            serve_one(tcp.expect("a connection"), config.clone());
+            serve_one(tcp.expect("a connection"), config.clone(), &answer);
         }
     });
     url
 }
 
-fn serve_one(tcp: TcpStream, config: Arc<rustls::ServerConfig>) {
+fn serve_one(tcp: TcpStream, config: Arc<rustls::ServerConfig>, answer: &Answer) {
     let tls = rustls::ServerConnection::new(config).expect("a TLS session");
     let mut stream = BufReader::new(rustls::StreamOwned::new(tls, tcp));
     let mut line = String::new();
-    // The request head; a GET has no body.
-    while stream.read_line(&mut line).expect("reading the request") > 2 {
-        line.clear();
+    // The request head; a GET has no body. A client that cannot complete the handshake ends
+    // here with an error, and its request fails.
+    loop {
+        match stream.read_line(&mut line) {
+            Ok(n) if n > 2 => line.clear(),
+            Ok(_) => break,
+            Err(_) => return,
+        }
     }
     let stream = stream.get_mut();
-    write!(
-        stream,
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{BODY}",
-        BODY.len()
-    )
-    .and_then(|()| stream.flush())
-    .expect("writing the response");
+    let written = match answer {
+        Answer::Ok => write!(
+            stream,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{BODY}",
+            BODY.len()
+        ),
+        Answer::Redirect(location) => write!(
+            stream,
+            "HTTP/1.1 301 Moved Permanently\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        ),
+    };
+    written
+        .and_then(|()| stream.flush())
+        .expect("writing the response");
     stream.conn.send_close_notify();
     let _ = stream.flush();
 }

@@ -12,13 +12,21 @@ use super::retry;
 /// At most this many bytes of an unexpected body are kept, for messages and debugging.
 const SNIPPET_LIMIT: usize = 512;
 
-fn snippet(body: &[u8]) -> String {
-    let end = body.len().min(SNIPPET_LIMIT);
-    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
-    if body.len() > SNIPPET_LIMIT {
-        text.push('…');
+/// The start of `body` as text, at most [`SNIPPET_LIMIT`] bytes of UTF-8 after invalid bytes
+/// are replaced (each replacement character takes three bytes, so the bound is taken on the
+/// decoded text, not on the raw bytes), with `…` (counted in the bound) when cut.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
+    if body.len() <= SNIPPET_LIMIT && text.len() <= SNIPPET_LIMIT {
+        return text.into_owned();
     }
-    text
+    let mut end = SNIPPET_LIMIT - '…'.len_utf8();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut cut = text[..end].to_owned();
+    cut.push('…');
+    cut
 }
 
 /// Everything that can go wrong when calling the API.
@@ -39,6 +47,13 @@ pub enum Error {
     InvalidRequest(InvalidRequest),
     /// The client is configured wrongly (a bad base URL, missing credentials, ...).
     Config(String),
+    /// A redirect the client would not follow: more than 10 in a row, one from `https` to
+    /// plain `http`, or one that would send a streamed body a second time. Never retried.
+    Redirect(RedirectError),
+    /// A limit of the client was reached: a response body larger than
+    /// `max_body_size`, an event-stream line or event larger than `max_event_size`, or more
+    /// pages than `max_pages`. Nothing more is read; never retried.
+    LimitExceeded(Box<LimitExceeded>),
 }
 
 impl Error {
@@ -47,6 +62,8 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::Redirect(e) => Some(e.status),
+            Error::LimitExceeded(e) => e.status,
             _ => None,
         }
     }
@@ -57,6 +74,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id(),
             Error::Decode(e) => e.request_id.as_deref(),
+            Error::LimitExceeded(e) => e.request_id.as_deref(),
             _ => None,
         }
     }
@@ -90,20 +108,34 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(e) => e.fmt(f),
-            Error::Timeout(e) => write!(
-                f,
-                "the request timed out after {} attempt(s); raise the timeout on the client or \
-                 the request if the API needs longer",
-                e.attempts
-            ),
+            Error::Timeout(e) => match e.cause {
+                Cause::Idle(limit) => write!(
+                    f,
+                    "no data arrived for {limit:?} while reading a streamed response; raise \
+                     `idle_timeout` on the client or the request if the API pauses longer"
+                ),
+                Cause::StreamDeadline(limit) => write!(
+                    f,
+                    "the streamed response was still going after its `stream_timeout` of {limit:?}"
+                ),
+                _ => write!(
+                    f,
+                    "the request timed out after {} attempt(s); raise the timeout on the client \
+                     or the request if the API needs longer",
+                    e.attempts
+                ),
+            },
             Error::Connection(e) => write!(
                 f,
-                "could not reach the API after {} attempt(s): {}; check the base URL and the network",
-                e.attempts, e.source
+                "could not reach the API after {} attempt(s): {e}; check the base URL and the \
+                 network",
+                e.attempts
             ),
             Error::Decode(e) => e.fmt(f),
             Error::InvalidRequest(e) => e.fmt(f),
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
+            Error::Redirect(e) => e.fmt(f),
+            Error::LimitExceeded(e) => e.fmt(f),
         }
     }
 }
@@ -111,7 +143,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Timeout(e) | Error::Connection(e) => Some(&e.source),
+            Error::Timeout(e) | Error::Connection(e) => Some(e),
             _ => None,
         }
     }
@@ -207,20 +239,45 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// A failure below HTTP: connecting, sending, or reading the response.
+/// A failure below HTTP: connecting, sending, or reading the response, or a time limit.
 #[derive(Debug)]
 pub struct TransportError {
-    source: reqwest::Error,
+    cause: Cause,
     attempts: u32,
+}
+
+/// What ended a request below HTTP.
+#[derive(Debug)]
+pub(crate) enum Cause {
+    /// The HTTP client's own error.
+    Http(reqwest::Error),
+    /// No response within the attempt's `timeout`.
+    Deadline(Duration),
+    /// No bytes of a streamed body for this long (`idle_timeout`).
+    Idle(Duration),
+    /// A streamed body still going after the caller's `stream_timeout`.
+    StreamDeadline(Duration),
 }
 
 impl TransportError {
     pub(crate) fn new(source: reqwest::Error, attempts: u32) -> Self {
-        TransportError { source, attempts }
+        Self::from_cause(Cause::Http(source), attempts)
+    }
+
+    pub(crate) fn from_cause(cause: Cause, attempts: u32) -> Self {
+        TransportError { cause, attempts }
     }
 
     pub(crate) fn is_timeout(&self) -> bool {
-        self.source.is_timeout()
+        match &self.cause {
+            Cause::Http(e) => e.is_timeout(),
+            Cause::Deadline(_) | Cause::Idle(_) | Cause::StreamDeadline(_) => true,
+        }
+    }
+
+    /// Whether the connection could not be made (nothing reached the server).
+    pub fn is_connect(&self) -> bool {
+        matches!(&self.cause, Cause::Http(e) if e.is_connect())
     }
 
     /// How many attempts were made.
@@ -228,9 +285,152 @@ impl TransportError {
         self.attempts
     }
 
-    /// The underlying HTTP client error.
-    pub fn inner(&self) -> &reqwest::Error {
-        &self.source
+    /// The underlying HTTP client error; `None` when a time limit of this client ended the
+    /// request (the attempt's `timeout`, a stream's `idle_timeout` or `stream_timeout`).
+    pub fn inner(&self) -> Option<&reqwest::Error> {
+        match &self.cause {
+            Cause::Http(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.cause {
+            Cause::Http(e) => e.fmt(f),
+            Cause::Deadline(limit) => write!(f, "no complete response within {limit:?}"),
+            Cause::Idle(limit) => write!(f, "no data for {limit:?}"),
+            Cause::StreamDeadline(limit) => write!(f, "the stream ran past {limit:?}"),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.cause {
+            Cause::Http(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A redirect the client did not follow.
+#[derive(Debug, Clone)]
+pub struct RedirectError {
+    status: u16,
+    location: String,
+    reason: &'static str,
+}
+
+impl RedirectError {
+    pub(crate) fn new(status: u16, location: &str, reason: &'static str) -> Self {
+        RedirectError {
+            status,
+            location: location.to_owned(),
+            reason,
+        }
+    }
+
+    /// The status of the redirect response.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The `Location` the redirect pointed to, as the server sent it.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// Why it was not followed.
+    pub fn reason(&self) -> &str {
+        self.reason
+    }
+}
+
+/// The target's scheme, host and port only: a redirect's query may hold a signed token.
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "did not follow a redirect ({}", self.status)?;
+        if let Ok(url) = url::Url::parse(&self.location) {
+            write!(f, " to {}", url.origin().ascii_serialization())?;
+        }
+        write!(f, "): {}", self.reason)
+    }
+}
+
+/// A limit of the client that a response reached.
+#[derive(Debug, Clone)]
+pub struct LimitExceeded {
+    what: &'static str,
+    limit: u64,
+    setting: &'static str,
+    status: Option<u16>,
+    request_id: Option<String>,
+}
+
+impl LimitExceeded {
+    pub(crate) fn new(what: &'static str, limit: u64, setting: &'static str) -> Self {
+        LimitExceeded {
+            what,
+            limit,
+            setting,
+            status: None,
+            request_id: None,
+        }
+    }
+
+    pub(crate) fn response(mut self, status: u16, headers: &HeaderMap) -> Self {
+        self.status = Some(status);
+        self.request_id = request_id_header(headers);
+        self
+    }
+
+    /// What went past its limit: `response body`, `event-stream line`, `event data` or
+    /// `pages`.
+    pub fn what(&self) -> &str {
+        self.what
+    }
+
+    /// The limit that was reached (bytes, or pages).
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// The setting that raises it (on the `ClientBuilder`, the request or the stream).
+    pub fn setting(&self) -> &str {
+        self.setting
+    }
+
+    /// The HTTP status of the response, when one had arrived.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The request id from the response headers, when the API sends one there.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for LimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the {} went past the limit of {}", self.what, self.limit)?;
+        if self.what != "pages" {
+            f.write_str(" bytes")?;
+        }
+        if let Some(status) = self.status {
+            write!(f, " (status {status}")?;
+            if let Some(id) = &self.request_id {
+                write!(f, ", request id {id}")?;
+            }
+            f.write_str(")")?;
+        }
+        write!(f, "; raise it with `{}`", self.setting)?;
+        if self.what == "response body" {
+            f.write_str(", or read the body with `send_stream()` where the operation has it")?;
+        }
+        Ok(())
     }
 }
 

@@ -5,8 +5,12 @@
 //! A page is the operation's own request, sent through its builder, so every option the caller
 //! set (headers, timeout, retries, parameters) applies to every page. The next request is the
 //! first one with the cursor the previous response gave; the stream ends when a response gives
-//! no cursor, an empty one or one it gave before (a server that loops is not followed forever),
-//! and after an error, which is the stream's last item. Nothing is sent before the first poll.
+//! no cursor, an empty one or one it gave in the last [`SEEN_CURSORS`] pages (a server that
+//! loops is not followed forever), and after an error, which is the stream's last item. A
+//! server that always sends a new cursor is stopped by the page limit
+//! ([`Pages::max_pages`], default [`DEFAULT_MAX_PAGES`]): the stream then ends with an
+//! [`Error::LimitExceeded`] item, so that a cut list never looks complete. Memory stays flat:
+//! one page at a time, and a bounded record of cursors. Nothing is sent before the first poll.
 
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
@@ -16,8 +20,13 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use reqwest::header::HeaderMap;
 
-use super::error::Error;
+use super::error::{Error, LimitExceeded};
 use super::response::Response;
+
+/// How many pages a stream fetches at most, unless [`Pages::max_pages`] says otherwise.
+pub const DEFAULT_MAX_PAGES: u32 = 10_000;
+/// How many of the latest cursors are remembered to notice a server that loops.
+pub const SEEN_CURSORS: usize = 1_000;
 
 type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Response<T>, Error>> + Send + 'a>>;
 
@@ -34,7 +43,11 @@ pub struct Pages<'a, B, T> {
     send: fn(B) -> PageFuture<'a, T>,
     set_cursor: fn(B, String) -> B,
     next_cursor: fn(&B, &Response<T>) -> Option<String>,
+    /// The latest cursors, as a set and in the order they came (to forget the oldest).
     seen: HashSet<String>,
+    seen_order: VecDeque<String>,
+    fetched: u32,
+    max_pages: u32,
 }
 
 // Nothing is pinned in place: the request in flight is boxed.
@@ -55,7 +68,31 @@ impl<'a, B: Clone, T> Pages<'a, B, T> {
             set_cursor,
             next_cursor,
             seen: HashSet::new(),
+            seen_order: VecDeque::new(),
+            fetched: 0,
+            max_pages: DEFAULT_MAX_PAGES,
         }
+    }
+
+    /// The most pages to fetch (default [`DEFAULT_MAX_PAGES`]). A list with more ends with an
+    /// [`Error::LimitExceeded`] item after this many pages.
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.max_pages = max_pages;
+        self
+    }
+
+    /// Records a cursor; false when it is one of the latest seen.
+    fn remember(&mut self, cursor: &str) -> bool {
+        if !self.seen.insert(cursor.to_owned()) {
+            return false;
+        }
+        self.seen_order.push_back(cursor.to_owned());
+        if self.seen_order.len() > SEEN_CURSORS {
+            if let Some(oldest) = self.seen_order.pop_front() {
+                self.seen.remove(&oldest);
+            }
+        }
+        true
     }
 
     /// The next page, or `None` at the end: `while let Some(page) = pages.next().await`.
@@ -86,7 +123,7 @@ impl<B: Clone, T> Stream for Pages<'_, B, T> {
                             .and_then(|current| (this.next_cursor)(current, &response));
                         this.next = match (cursor, current) {
                             (Some(cursor), Some(current))
-                                if !cursor.is_empty() && this.seen.insert(cursor.clone()) =>
+                                if !cursor.is_empty() && this.remember(&cursor) =>
                             {
                                 Some((this.set_cursor)(current, cursor))
                             }
@@ -103,6 +140,11 @@ impl<B: Clone, T> Stream for Pages<'_, B, T> {
             let Some(request) = this.next.take() else {
                 return Poll::Ready(None);
             };
+            if this.fetched >= this.max_pages {
+                let limit = LimitExceeded::new("pages", this.max_pages.into(), "max_pages");
+                return Poll::Ready(Some(Err(Error::LimitExceeded(Box::new(limit)))));
+            }
+            this.fetched += 1;
             this.current = Some(request.clone());
             this.pending = Some((this.send)(request));
         }
@@ -128,6 +170,12 @@ impl<'a, B: Clone, T, I> Items<'a, B, T, I> {
             items,
             buffered: VecDeque::new(),
         }
+    }
+
+    /// The most pages to fetch (see [`Pages::max_pages`]).
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.pages = self.pages.max_pages(max_pages);
+        self
     }
 
     /// The next item, or `None` at the end: `while let Some(item) = items.next().await`.

@@ -8,24 +8,36 @@ pub(super) const TLS_DOCS: &str = "
 
 HTTPS works with the default features. The TLS stack is a cargo feature of this crate:
 
-| Feature | TLS stack | First build |
-|---|---|---|
-| `rustls-ring` (default) | rustls with the ring provider | fastest; needs only what Rust itself needs (a C compiler) |
-| `rustls-aws-lc-rs` | rustls with the aws-lc-rs provider (FIPS-capable) | a large C build (AWS-LC) |
-| `native-tls` | the platform's TLS (OpenSSL on Linux) | needs the OpenSSL headers on Linux |
+| Feature | TLS stack | Post-quantum key exchange | First build |
+|---|---|---|---|
+| `rustls-aws-lc-rs` (default) | rustls with the aws-lc-rs provider (FIPS-capable) | X25519MLKEM768, preferred | a C build (AWS-LC) with the C compiler Rust needs |
+| `rustls-graviola` | rustls with the graviola provider (Rust and assembly) | X25519MLKEM768, preferred | no C; x86_64 (with AES-NI, AVX2) and aarch64 only |
+| `native-tls` | the platform's TLS (OpenSSL on Linux) | as the platform offers | needs the OpenSSL headers on Linux |
 
-The default is rustls with ring because it builds quickly everywhere and needs no system
-library. To switch, turn the default off and name one:
-`default-features = false, features = [\"native-tls\"]`. Certificates are checked against
-the platform's trust store in every case.
+The default is rustls with aws-lc-rs: it negotiates the post-quantum hybrid key exchange with
+servers that offer it, runs on every platform Rust does, and is rustls's own default. To
+switch, turn the default off and name one:
+`default-features = false, features = [\"rustls-graviola\", \"full\"]`. Certificates are
+checked against the platform's trust store in every case. rustls with ring is not offered:
+ring has no post-quantum key exchange, and rustls deprecated its provider for it.
 
 Several TLS features may be on at once (another crate in the build may switch one on): the
-first of `native-tls`, `rustls-aws-lc-rs` and `rustls-ring` is used. With none, `https` needs a
-client passed with [`ClientBuilder::http_client`], whose TLS setup is then the caller's. The
-rustls provider is passed to rustls explicitly, so a program that links both ring and aws-lc-rs
-works without installing a process-wide default. For a client of your own (proxies, pool
-settings), start from [`ClientBuilder::http_client_builder`], which has this TLS setup. The
-`http2` feature offers HTTP/2.";
+first of `native-tls`, `rustls-graviola` and `rustls-aws-lc-rs` is used. With none, `https`
+needs a client passed with [`ClientBuilder::http_client`], whose TLS setup is then the
+caller's. The rustls provider is passed to rustls explicitly, so a program that links several
+providers works without installing a process-wide default. For a client of your own (proxies,
+pool settings), start from [`ClientBuilder::http_client_builder`], which has this TLS setup
+and follows no redirect itself. The `http2` feature offers HTTP/2.
+
+# Redirects
+
+`301`, `302`, `307` and `308` are followed, at most 10 in a row; `303 See Other` answers the
+call itself and is returned as it is. A credential goes only to the origin (scheme, host and
+port) of the base URL: once a redirect leaves it, every credential the client added is
+removed for the rest of the chain (the `Authorization` header, API keys in headers and
+cookies, every header parameter held as a [`Secret`] and every extra header), and a query API
+key is not copied to the new URL. A redirect from `https` to plain `http` is never followed
+([`Error::Redirect`]).";
 
 /// `src/lib.rs`: crate docs with a compiled example, modules and re-exports.
 pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
@@ -163,6 +175,8 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
         pub use runtime::DecodeError;
         pub use runtime::Error;
         pub use runtime::InvalidRequest;
+        pub use runtime::LimitExceeded;
+        pub use runtime::RedirectError;
         pub use runtime::RequestOptions;
         pub use runtime::Response;
         pub use runtime::Secret;
@@ -189,7 +203,7 @@ fn feature_docs(api: &Api) -> Vec<String> {
          TLS feature:"
             .into(),
         format!(
-            "`default-features = false, features = [\"rustls-ring\", \"{}\"]`.",
+            "`default-features = false, features = [\"rustls-aws-lc-rs\", \"{}\"]`.",
             list[0].name
         ),
         String::new(),
@@ -286,9 +300,9 @@ pub fn emit_manifest(
         );
     }
     let default = if api.features.list.is_empty() {
-        "\"rustls-ring\""
+        "\"rustls-aws-lc-rs\""
     } else {
-        "\"rustls-ring\", \"full\""
+        "\"rustls-aws-lc-rs\", \"full\""
     };
     format!(
         r#"{header}
@@ -313,6 +327,7 @@ reqwest = {{ version = "0.13", default-features = false }}
 # reqwest 0.13 uses, so the build has one copy of each.
 rustls = {{ version = "0.23", optional = true, default-features = false, features = ["std", "tls12"] }}
 rustls-platform-verifier = {{ version = "0.7", optional = true }}
+rustls-graviola = {{ version = "0.4", optional = true }}
 # Streamed bodies' chunks, and the `Stream` trait of `.pages()`, `.items()` and streamed
 # bodies; reqwest depends on both already.
 bytes = "1"
@@ -327,16 +342,16 @@ tracing = {{ version = "0.1", optional = true, default-features = false, feature
 url = "2"
 
 [features]
-# rustls with ring: Rust plus a small C and assembly build that needs only the C compiler Rust
-# itself needs; the fastest first build. Enable several TLS features and the first of native-tls,
-# rustls-aws-lc-rs, rustls-ring wins; with none, only `http_client` or plain-http loopback
-# base URLs work.
+# rustls with aws-lc-rs (AWS-LC, FIPS-capable; post-quantum key exchange preferred): a C build
+# that needs the C compiler Rust itself needs. reqwest's own `rustls` feature, so that clients
+# a caller builds with reqwest directly find a provider too. Enable several TLS features and the
+# first of native-tls, rustls-graviola, rustls-aws-lc-rs wins; with none, only `http_client` or
+# plain-http loopback base URLs work.
 default = [{default}]
-rustls-ring = ["reqwest/rustls-no-provider", "dep:rustls", "rustls/ring", "dep:rustls-platform-verifier"]
-# rustls with aws-lc-rs (AWS-LC, FIPS-capable): a large C build, needs a C compiler and CMake
-# on some platforms. reqwest's own `rustls` feature, so that clients a caller builds with
-# reqwest directly find a provider too.
 rustls-aws-lc-rs = ["reqwest/rustls", "dep:rustls", "rustls/aws-lc-rs", "dep:rustls-platform-verifier"]
+# rustls with graviola (Rust and assembly, no C build; post-quantum key exchange preferred):
+# x86_64 with AES-NI and AVX2, and aarch64, only.
+rustls-graviola = ["reqwest/rustls-no-provider", "dep:rustls", "dep:rustls-graviola", "dep:rustls-platform-verifier"]
 # The platform's TLS: SChannel, Secure Transport, or OpenSSL on Linux (needs its headers).
 native-tls = ["reqwest/native-tls"]
 # Offer HTTP/2 through ALPN (h2 and hpack add to the build).

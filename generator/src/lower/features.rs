@@ -16,8 +16,10 @@ const RESERVED: &[&str] = &[
     "tracing",
     "http2",
     "native-tls",
+    // No longer defined (ring is not offered); kept so that no API feature takes its name.
     "rustls-ring",
     "rustls-aws-lc-rs",
+    "rustls-graviola",
     "serde-all",
     "extra-types",
 ];

@@ -78,7 +78,7 @@ pub fn cargo_check_features(
     for (m, f) in members {
         args.push("-p".into());
         args.push(m.clone());
-        features.push(format!("{m}/rustls-ring,{m}/{f}"));
+        features.push(format!("{m}/rustls-aws-lc-rs,{m}/{f}"));
     }
     args.push("--features".into());
     args.push(features.join(","));
