@@ -1,29 +1,32 @@
 #!/usr/bin/env bash
 # A consumer's first build: cold `cargo build` (dev profile) of a one-line binary that depends on
 # the committed stytch-b2b crate with each TLS feature, beside one that depends on Stytch's
-# official crate (`stytch = "=11.1.0"`), in one run. Downloads are fetched first and do not
+# official crate (`stytch = "=11.1.0"`) and one on stytch-b2b as committed at the previous
+# release (BASE, with its own default TLS feature), in one run. Downloads are fetched first and do not
 # count; every build gets a fresh target directory. Prints a Markdown table: wall-clock time,
 # CPU time (user + sys, which moves less when other work shares the machine), crates built and,
 # for each build, the five slowest crates (from `cargo build --timings`).
 #
 #   bench/cold-build.sh            one build of each
 #   RUNS=3 bench/cold-build.sh     builds of each, interleaved; the median is reported
-#   ONLY="ring official" ...       a subset (ring, aws-lc-rs, native-tls, official, ring-base)
-#   ONLY="ring ring-base" BASE=REV  the default consumer beside the same consumer of the crate
-#                                   as committed at REV (default d7be5e3), to see what a change
-#                                   to the generated crate costs a first build
+#   ONLY="aws-lc-rs official" ...  a subset (aws-lc-rs, the default; graviola, native-tls,
+#                                   official, base)
+#   ONLY="aws-lc-rs base" BASE=REV  the default consumer beside the same consumer of the crate
+#                                   as committed at REV (default a44c16a, the last release
+#                                   with ring as the default), to see what a change to the
+#                                   generated crate costs a first build
 #
 # native-tls needs the OpenSSL headers on Linux (apt-get install libssl-dev pkg-config).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 runs=${RUNS:-1}
-only=${ONLY:-"ring aws-lc-rs native-tls official"}
+only=${ONLY:-"aws-lc-rs graviola native-tls official base"}
 out=$root/target/cold-build
 rm -rf "$out"
 mkdir -p "$out"
-base=${BASE:-d7be5e3}
-if [[ " $only " == *" ring-base "* ]]; then
+base=${BASE:-a44c16a}
+if [[ " $only " == *" base "* ]]; then
   mkdir -p "$out/base"
   git archive "$base" generated-client | tar -x -C "$out/base"
 fi
@@ -31,11 +34,11 @@ fi
 # name -> the dependency line of the consumer's manifest
 dep_of() {
   case $1 in
-    ring) echo "stytch-b2b = { path = \"$root/generated-client\" }" ;;
-    aws-lc-rs) echo "stytch-b2b = { path = \"$root/generated-client\", default-features = false, features = [\"rustls-aws-lc-rs\"] }" ;;
-    native-tls) echo "stytch-b2b = { path = \"$root/generated-client\", default-features = false, features = [\"native-tls\"] }" ;;
+    aws-lc-rs) echo "stytch-b2b = { path = \"$root/generated-client\" }" ;;
+    graviola) echo "stytch-b2b = { path = \"$root/generated-client\", default-features = false, features = [\"rustls-graviola\", \"full\"] }" ;;
+    native-tls) echo "stytch-b2b = { path = \"$root/generated-client\", default-features = false, features = [\"native-tls\", \"full\"] }" ;;
     official) echo 'stytch = "=11.1.0"' ;;
-    ring-base) echo "stytch-b2b = { path = \"$out/base/generated-client\" }" ;;
+    base) echo "stytch-b2b = { path = \"$out/base/generated-client\" }" ;;
   esac
 }
 crate_of() { if [ "$1" = official ]; then echo stytch; else echo stytch_b2b; fi; }
@@ -104,7 +107,7 @@ for name in $only; do
   slow=$(tail -n +2 "$out/$name.units" | awk '{printf "%s%s %s", (NR>1?", ":""), $1, $2}')
   case $name in
     official) label='`stytch = "=11.1.0"`' ;;
-    ring-base) label="stytch-b2b at $base, \`ring\`" ;;
+    base) label="stytch-b2b at $base (its default, \`rustls-ring\`)" ;;
     *) label="stytch-b2b, \`$name\`" ;;
   esac
   printf '| %s | %.1f | %s | %.1f | %s | %s | %s |\n' "$label" "$t" "$(ratio "$t" "$official")" \

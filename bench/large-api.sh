@@ -80,10 +80,10 @@ done
 # Configurations: "label|crate|cargo arguments".
 configs=(
   "GitHub, all features|github|"
-  "GitHub, repos only|github|--no-default-features --features rustls-ring,repos"
+  "GitHub, repos only|github|--no-default-features --features rustls-aws-lc-rs,repos"
   "GitHub at $base|github-base|"
   "nexus, all features|nexus|"
-  "nexus, $nexus_feature only|nexus|--no-default-features --features rustls-ring,$nexus_feature"
+  "nexus, $nexus_feature only|nexus|--no-default-features --features rustls-aws-lc-rs,$nexus_feature"
   "nexus at $base|nexus-base|"
 )
 [[ " ${members[*]} " == *" nexus-progenitor "* ]] && configs+=("nexus, progenitor builder|nexus-progenitor|")

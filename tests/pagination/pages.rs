@@ -309,3 +309,30 @@ fn the_streams_are_streams() {
     stream(&client.members().search().pages());
     stream(&client.members().search().items());
 }
+
+/// A server that always sends a new cursor is stopped by the page limit, with a limit error
+/// after the last page's items, so that a cut list never looks complete.
+#[tokio::test]
+async fn a_server_that_never_ends_is_stopped_by_the_page_limit() {
+    let answers: Vec<Answer> = (0..10)
+        .map(|i| ok(&format!(r#"{{"members":[{{"id":"m{i}"}}],"results_metadata":{{"total":99,"next_cursor":"c{i}"}}}}"#)))
+        .collect();
+    let (base, seen) = serve(answers).await;
+    let client = client(&base);
+    let mut items = client.members().search().body(pagination::SearchBody::default()).items().max_pages(4);
+    let mut ids = Vec::new();
+    let error = loop {
+        match items.next().await {
+            Some(Ok(item)) => ids.push(item.id),
+            Some(Err(error)) => break error,
+            None => panic!("the stream ended without saying it was cut"),
+        }
+    };
+    assert_eq!(ids, ["m0", "m1", "m2", "m3"]);
+    let pagination::Error::LimitExceeded(limit) = &error else {
+        panic!("expected a page limit error, got {error:?}");
+    };
+    assert_eq!((limit.what(), limit.limit(), limit.setting()), ("pages", 4, "max_pages"));
+    assert!(items.next().await.is_none());
+    assert_eq!(seen.lock().unwrap().len(), 4);
+}

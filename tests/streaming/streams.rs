@@ -381,6 +381,150 @@ async fn events_are_retried_only_before_the_first_byte() {
     assert_eq!(seen.lock().unwrap().len(), 2);
 }
 
+/// A client whose events may be at most 64 KiB.
+fn small_events_client(base: &str) -> Client {
+    Client::builder().base_url(base).max_retries(0).max_event_size(64 * 1024).build().unwrap()
+}
+
+fn expect_limit(item: Option<Result<impl std::fmt::Debug, streaming::Error>>, what: &str) {
+    match item {
+        Some(Err(streaming::Error::LimitExceeded(limit))) => {
+            assert_eq!(limit.what(), what);
+            assert_eq!(limit.limit(), 64 * 1024);
+            assert_eq!(limit.setting(), "max_event_size");
+        }
+        other => panic!("expected a {what} limit error, got {other:?}"),
+    }
+}
+
+/// A `data:` line that never ends (4 MiB here, endless on a hostile server) ends the stream
+/// with a limit error at `max_event_size`, after the events before it.
+#[tokio::test]
+async fn an_endless_line_ends_the_stream_at_the_event_limit() {
+    let mut parts = vec![b"data: {\"delta\":\"ok\"}\n\ndata: ".to_vec()];
+    parts.extend((0..64).map(|_| vec![b'a'; 64 * 1024]));
+    let (base, _) = serve(vec![Answer { parts, ..sse(&[], Duration::ZERO) }], canned).await;
+    let mut events = small_events_client(&base).chat().create().send_events().await.unwrap();
+    assert_eq!(events.next().await.unwrap().unwrap().delta, "ok");
+    expect_limit(events.next().await, "event-stream line");
+    assert!(events.next().await.is_none());
+}
+
+/// `data:` lines without the blank line that ends an event: the event's data is bounded too.
+#[tokio::test]
+async fn data_lines_without_an_end_stop_at_the_event_limit() {
+    let line = format!("data: {}\n", "b".repeat(100));
+    let parts: Vec<Vec<u8>> = (0..2000).map(|_| line.as_bytes().to_vec()).collect();
+    let (base, _) = serve(vec![Answer { parts, ..sse(&[], Duration::ZERO) }], canned).await;
+    let mut events = small_events_client(&base).chat().create().send_events().await.unwrap();
+    expect_limit(events.next().await, "event data");
+    assert!(events.next().await.is_none());
+}
+
+/// A comment line is skipped without being kept: 4 MiB of comment, far past the event limit,
+/// and the event after it arrives.
+#[tokio::test]
+async fn a_long_comment_is_skipped_not_kept() {
+    let mut parts = vec![b": ".to_vec()];
+    parts.extend((0..64).map(|_| vec![b'c'; 64 * 1024]));
+    parts.push(b"\ndata: {\"delta\":\"after\"}\n\n".to_vec());
+    let (base, _) = serve(vec![Answer { parts, ..sse(&[], Duration::ZERO) }], canned).await;
+    let mut events = small_events_client(&base).chat().create().send_events().await.unwrap();
+    assert_eq!(events.next().await.unwrap().unwrap().delta, "after");
+    assert!(events.next().await.is_none());
+}
+
+/// The request's timeout ends when the headers arrive: a healthy stream runs past it.
+#[tokio::test]
+async fn a_healthy_stream_outlives_the_request_timeout() {
+    let parts: Vec<String> = (0..8).map(|i| format!("data: {{\"delta\":\"{i}\"}}\n\n")).collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let (base, _) = serve(vec![sse(&parts, Duration::from_millis(100))], canned).await;
+    let client = client(&base, 0);
+    let started = std::time::Instant::now();
+    let mut events = client
+        .chat()
+        .create()
+        .timeout(Duration::from_millis(300))
+        .send_events()
+        .await
+        .unwrap();
+    let mut deltas = Vec::new();
+    while let Some(event) = events.next().await {
+        deltas.push(event.unwrap().delta);
+    }
+    assert_eq!(deltas.len(), 8);
+    assert!(started.elapsed() > Duration::from_millis(700));
+}
+
+/// A stream that goes quiet for longer than `idle_timeout` ends with a timeout item.
+#[tokio::test]
+async fn a_stalled_stream_ends_at_the_idle_timeout() {
+    let (base, _) = serve(vec![sse(&["data: {\"delta\":\"late\"}\n\n"], Duration::from_secs(2))], canned).await;
+    let client = client(&base, 0);
+    let started = std::time::Instant::now();
+    let mut events = client
+        .chat()
+        .create()
+        .idle_timeout(Duration::from_millis(300))
+        .send_events()
+        .await
+        .unwrap();
+    let error = events.next().await.unwrap().unwrap_err();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(error.to_string().contains("idle_timeout"), "{error}");
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    assert!(events.next().await.is_none());
+}
+
+/// A total limit for a stream applies only when the caller sets one.
+#[tokio::test]
+async fn a_stream_timeout_set_by_the_caller_ends_the_stream() {
+    let parts: Vec<String> = (0..20).map(|i| format!("data: {{\"delta\":\"{i}\"}}\n\n")).collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let (base, _) = serve(vec![sse(&parts, Duration::from_millis(100))], canned).await;
+    let client = client(&base, 0);
+    let mut events = client
+        .chat()
+        .create()
+        .stream_timeout(Duration::from_millis(450))
+        .send_events()
+        .await
+        .unwrap();
+    let mut received = 0;
+    let error = loop {
+        match events.next().await.unwrap() {
+            Ok(_) => received += 1,
+            Err(error) => break error,
+        }
+    };
+    assert!((2..=5).contains(&received), "{received}");
+    assert!(error.is_timeout() && error.to_string().contains("stream_timeout"), "{error}");
+}
+
+/// A download's body read whole is bounded by `max_body_size`; `send_stream()` is not.
+#[tokio::test]
+async fn a_download_past_the_body_limit_is_refused_but_streams() {
+    let body = vec![7u8; 3 << 20];
+    let (base, _) = serve(
+        vec![
+            answer("200 OK", "application/octet-stream", vec![body.clone()], Duration::ZERO),
+            answer("200 OK", "application/octet-stream", vec![body], Duration::ZERO),
+        ],
+        canned,
+    )
+    .await;
+    let client = Client::builder().base_url(&base).max_retries(0).max_body_size(1 << 20).build().unwrap();
+    let error = client.files().download("big").send().await.unwrap_err();
+    assert!(matches!(&error, streaming::Error::LimitExceeded(l) if l.what() == "response body"), "{error:?}");
+    let mut stream = client.files().download("big").send_stream().await.unwrap();
+    let mut total = 0;
+    while let Some(chunk) = stream.next().await {
+        total += chunk.unwrap().len();
+    }
+    assert_eq!(total, 3 << 20);
+}
+
 /// 1 GiB read as a stream: `bench/streaming.sh` runs this with and without `BUFFERED=1` and
 /// compares the peak memory of the two.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -407,7 +551,8 @@ async fn one_gib_download() {
         .unwrap();
     let started = std::time::Instant::now();
     let total = if std::env::var_os("BUFFERED").is_some() {
-        client.files().download("big").send().await.unwrap().len() as u64
+        // Past the 64 MiB default for bodies read whole: raised for this request.
+        client.files().download("big").max_body_size(2 << 30).send().await.unwrap().len() as u64
     } else {
         let mut stream = client.files().download("big").send_stream().await.unwrap();
         let mut total = 0u64;

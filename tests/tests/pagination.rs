@@ -32,7 +32,7 @@ fn pages_and_items_follow_every_shape_on_the_wire() {
             "#/paths/~1events/get"
         ]
     );
-    assert!(stdout.contains("test result: ok. 9 passed"), "{stdout}");
+    assert!(stdout.contains("test result: ok. 10 passed"), "{stdout}");
 }
 
 /// The search operations of Stytch's official description (organizations, members, users,

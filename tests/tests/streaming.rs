@@ -2,7 +2,10 @@
 //! the consumer test `tests/streaming/streams.rs` (a loopback server writing in parts with
 //! delays: downloads read as they arrive, uploads from bytes, a stream and a file, streamed
 //! uploads never replayed, server-sent events typed, `[DONE]`, retries only before the first
-//! byte), and that test runs with `cargo test` in a scratch workspace.
+//! byte; hostile servers: endless lines, event data and comments bounded by `max_event_size`,
+//! stalled streams ended by `idle_timeout`, healthy ones outliving the request's timeout, a
+//! caller's `stream_timeout`, bodies read whole bounded by `max_body_size`), and that test runs
+//! with `cargo test` in a scratch workspace.
 
 mod common;
 
@@ -15,7 +18,7 @@ fn streamed_bodies_and_events_on_the_wire() {
         &[],
     );
     assert!(
-        stdout.contains("test result: ok. 9 passed; 0 failed; 1 ignored"),
+        stdout.contains("test result: ok. 16 passed; 0 failed; 1 ignored"),
         "{stdout}"
     );
 }
