@@ -124,6 +124,8 @@ pub fn read_manifest(text: &str) -> ManifestInfo {
 
 /// One piece of a generated file: which file, and which items.
 enum Piece {
+    /// The whole conformance test, emitted from the raw document.
+    Conformance,
     Lib,
     Client,
     Types(std::ops::Range<usize>),
@@ -144,14 +146,25 @@ fn chunks(len: usize, size: usize) -> Vec<std::ops::Range<usize>> {
 const TYPES_PER_PIECE: usize = 64;
 const OPERATIONS_PER_PIECE: usize = 16;
 
+/// The raw document the conformance test is synthesised from, and whether it is OpenAPI 3.1.
+struct ConformanceSource {
+    raw: serde_json::Value,
+    is_31: bool,
+}
+
 /// Emits and renders the generated source files in small pieces, on `jobs` threads that take
 /// the next piece from a shared counter. Token streams cannot cross threads, so each thread
 /// emits the items it renders; the pieces are put back in order afterwards.
+///
+/// The conformance test, one piece, goes first: it is the largest, and the worker that takes
+/// it frees the raw document as soon as it has emitted it, so that the other pieces reuse that
+/// memory.
 fn render_files(
     api: &model::Api,
     crate_name: &str,
     header: &str,
     jobs: usize,
+    conformance: Option<ConformanceSource>,
 ) -> Result<Vec<OutFile>, Errors> {
     let jobs = if jobs == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -159,7 +172,12 @@ fn render_files(
         jobs
     };
     let request = emit::request_types(api);
-    let mut pieces = vec![Piece::Lib, Piece::Client];
+    let mut pieces = Vec::new();
+    if conformance.is_some() {
+        pieces.push(Piece::Conformance);
+    }
+    pieces.extend([Piece::Lib, Piece::Client]);
+    let conformance = std::sync::Mutex::new(conformance);
     pieces.extend(
         chunks(api.types.len(), TYPES_PER_PIECE)
             .into_iter()
@@ -172,6 +190,17 @@ fn render_files(
     );
     let render_piece = |piece: &Piece| {
         let tokens = match piece {
+            Piece::Conformance => {
+                let source = conformance
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take()
+                    .ok_or("the conformance test was emitted twice (a clientgen bug)")?;
+                let tokens =
+                    emit_conformance::emit_conformance(api, &source.raw, crate_name, source.is_31);
+                drop(source);
+                tokens
+            }
             Piece::Lib => emit::emit_lib(api, crate_name),
             Piece::Client => emit::emit_client(api),
             Piece::Types(r) => emit::emit_types_part(api, &request, r.clone()),
@@ -206,6 +235,7 @@ fn render_files(
     let mut texts: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
     for (piece, text) in pieces.iter().zip(rendered) {
         let path = match piece {
+            Piece::Conformance => "tests/conformance/operations.rs",
             Piece::Lib => "src/lib.rs",
             Piece::Client => "src/client.rs",
             Piece::Types(_) => "src/types.rs",
@@ -251,6 +281,8 @@ pub struct Output {
     pub files: Vec<OutFile>,
     /// Warnings: constructs generated with a documented fallback.
     pub warnings: Vec<Diagnostic>,
+    /// The git blob id of the description (`spec_blob_id`), as the manifest records it.
+    pub spec_blob: String,
     /// Operations generated.
     pub operations: usize,
     /// Named types generated.
@@ -329,6 +361,25 @@ pub fn parse_stage(spec_text: &str) -> Result<parse::Parsed, Errors> {
 /// together in `Errors`, each with its JSON pointer; nothing in the spec makes this panic.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
     check_crate_name(&options.crate_name)?;
+    // The description's blob id hashes all its text (15 ms for the 13 MB GitHub spec): on a
+    // large one it is computed beside parsing and lowering, which leave a core idle.
+    if options.jobs == 1 || spec_text.len() < parse::TWO_HALVES_FROM {
+        return generate_with(spec_text, options, || spec_blob_id(spec_text));
+    }
+    std::thread::scope(|scope| {
+        let blob = scope.spawn(|| spec_blob_id(spec_text));
+        generate_with(spec_text, options, move || {
+            blob.join().unwrap_or_else(|_| spec_blob_id(spec_text))
+        })
+    })
+}
+
+/// `generate`, with the blob id of the text from `blob`.
+fn generate_with(
+    spec_text: &str,
+    options: &Options,
+    blob: impl FnOnce() -> String,
+) -> Result<Output, Errors> {
     let mut diags = diag::Diagnostics::default();
     let t0 = Instant::now();
     let parsed = parse::parse(spec_text, &mut diags);
@@ -346,32 +397,43 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
         return Err(fail(diags));
     };
     let api = lower::lower(&parsed, &mut diags);
-    // The conformance test synthesises its arguments from the raw schemas, so it is emitted
-    // before the document is freed.
-    let conformance = (!diags.has_errors()).then(|| {
-        emit_conformance::emit_conformance(&api, &parsed.raw, &options.crate_name, parsed.is_31)
-    });
     let t2 = Instant::now();
     // The model owns everything it needs: freeing the document now lets rendering reuse its
-    // memory (peak on the GitHub spec 294 -> 214 MiB).
-    drop(parsed);
+    // memory (peak on the GitHub spec 294 -> 214 MiB). Only the raw tree stays, for the
+    // conformance test, which synthesises its arguments from the raw schemas; rendering frees
+    // it once that test is emitted.
+    let parse::Parsed {
+        spec,
+        raw,
+        deep_refs,
+        is_31,
+    } = parsed;
+    drop((spec, deep_refs));
     if diags.has_errors() {
         return Err(fail(diags));
     }
     let label = options.spec_label.replace(['\n', '\r'], " ");
     let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
-    let mut files = render_files(&api, &options.crate_name, &header, options.jobs)?;
+    let conformance = ConformanceSource { raw, is_31 };
+    let mut files = render_files(
+        &api,
+        &options.crate_name,
+        &header,
+        options.jobs,
+        Some(conformance),
+    )?;
     for (path, text) in RUNTIME {
         files.push(OutFile {
             path: (*path).into(),
             contents: format!("{header}\n{text}"),
         });
     }
+    let spec_blob = blob();
     let mut manifest = emit::emit_manifest(
         &api,
         &options.crate_name,
         &options.crate_version,
-        &spec_blob_id(spec_text),
+        &spec_blob,
         &header.replacen("//", "#", 1),
     );
     manifest.push_str(emit_conformance::DEV_DEPENDENCIES);
@@ -379,29 +441,16 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
         path: "Cargo.toml".into(),
         contents: manifest,
     });
-    if let Some(tokens) = conformance {
-        let text = render::render(tokens, &header).map_err(|message| {
-            Errors(vec![Diagnostic {
-                severity: Severity::Error,
-                pointer: "#".into(),
-                message: format!("tests/conformance/operations.rs: {message}"),
-                line: None,
-            }])
-        })?;
-        files.push(OutFile {
-            path: "tests/conformance/main.rs".into(),
-            contents: emit_conformance::main_file(&header),
-        });
-        files.push(OutFile {
-            path: "tests/conformance/operations.rs".into(),
-            contents: text,
-        });
-    }
+    files.push(OutFile {
+        path: "tests/conformance/main.rs".into(),
+        contents: emit_conformance::main_file(&header),
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let t3 = Instant::now();
     Ok(Output {
         files,
         warnings: diags.into_vec_placed(spec_text),
+        spec_blob,
         operations: api.operations.len(),
         types: api.types.len(),
         timings_us: [

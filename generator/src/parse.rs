@@ -236,7 +236,7 @@ fn accept_server_slips(servers: Option<&mut Value>, pointer: &str, diags: &mut D
 /// Spec size from which the typed document is deserialised on two threads; below it, starting
 /// a thread costs more than it saves (our 4-operation spec parsed in 0.9 ms on one thread and
 /// 1.5 ms on two).
-const TWO_HALVES_FROM: usize = 256 * 1024;
+pub(crate) const TWO_HALVES_FROM: usize = 256 * 1024;
 
 /// Deserialises the typed document with `components` on a second thread and the rest (paths,
 /// mostly) on this one: on large specs the two are of similar size. The top-level values are
