@@ -15,10 +15,10 @@ cargo build -q -p clientgen
 # Our crate, and a fixture whose crate also uses every optional dependency the generator
 # writes (chrono, uuid) and every runtime module (pagination, streams).
 "$root/target/debug/clientgen" generate --spec spec/stytch-b2b.yaml --out "$fresh/stytch-b2b" \
-  --name stytch-b2b --quiet
+  --name stytch-b2b --quiet >/dev/null
 for fixture in formats streaming pagination; do
   "$root/target/debug/clientgen" generate --spec "tests/fixtures/$fixture.yaml" \
-    --out "$fresh/$fixture" --name "$fixture" --quiet
+    --out "$fresh/$fixture" --name "$fixture" --quiet >/dev/null
 done
 cat > "$fresh/Cargo.toml" <<'TOML'
 [workspace]

@@ -526,7 +526,11 @@ async fn write_huge(stream: &mut TcpStream, reply: &Reply, huge: Huge) -> std::i
     }
     head.push_str("Connection: close\r\n\r\n");
     stream.write_all(head.as_bytes()).await?;
-    let unit: &[u8] = if reply.body.is_empty() { b"x" } else { &reply.body };
+    let unit: &[u8] = if reply.body.is_empty() {
+        b"x"
+    } else {
+        &reply.body
+    };
     let block: Vec<u8> = unit.iter().copied().cycle().take(64 * 1024).collect();
     let mut left = huge.len;
     while left > 0 {

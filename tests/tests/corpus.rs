@@ -85,8 +85,8 @@ fn crate_name(path: &Path) -> String {
 #[ignore = "slow; run with `cargo test -p clientgen-tests --test corpus -- --ignored --nocapture`"]
 fn corpus_generates_and_compiles() {
     let Some(shared) = common::shared() else {
-        eprintln!(
-            "skipping the corpus runner: ../shared/corpus.tar.xz is not beside this checkout"
+        common::skip_or_fail(
+            "the corpus runner needs ../shared/corpus.tar.xz beside this checkout",
         );
         return;
     };

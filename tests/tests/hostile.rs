@@ -59,10 +59,17 @@ async fn a_huge_success_body_ends_at_the_body_limit() {
         assert_eq!(error.request_id(), Some("req-huge"));
         assert!(!error.is_retryable());
         let message = error.to_string();
-        assert!(message.contains("max_body_size") && message.contains("send_stream()"), "{message}");
+        assert!(
+            message.contains("max_body_size") && message.contains("send_stream()"),
+            "{message}"
+        );
         // Not retried: the same body would come again.
         assert_eq!(server.count(), 1);
-        assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }
 
@@ -75,7 +82,10 @@ async fn the_default_body_limit_and_a_per_request_one() {
             .huge(65 * 1024 * 1024, true),
     ]);
     let error = get_apps(&client(&server)).await.expect_err("past 64 MiB");
-    assert!(matches!(&error, Error::LimitExceeded(l) if l.limit() == 64 * 1024 * 1024), "{error:?}");
+    assert!(
+        matches!(&error, Error::LimitExceeded(l) if l.limit() == 64 * 1024 * 1024),
+        "{error:?}"
+    );
 
     // A request's own limit: a body of 2 MiB of spaces then nothing decodes as no JSON, so
     // reaching the decoder proves the whole body was read.
@@ -126,10 +136,18 @@ async fn a_huge_error_body_is_read_only_in_part() {
         assert_eq!(api.status(), status);
         assert_eq!(api.request_id(), Some("req-err"));
         assert!(api.body().is_none(), "a cut body is not typed");
-        assert!(api.snippet().starts_with("{\"error\": \""), "{}", api.snippet());
+        assert!(
+            api.snippet().starts_with("{\"error\": \""),
+            "{}",
+            api.snippet()
+        );
         assert!(api.snippet().len() <= 512);
         assert_eq!(server.count(), attempts, "{status}");
-        assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }
 

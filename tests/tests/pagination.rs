@@ -41,7 +41,7 @@ fn pages_and_items_follow_every_shape_on_the_wire() {
 #[test]
 fn stytchs_official_search_operations_are_paginated() {
     let Some(shared) = common::shared() else {
-        eprintln!("skipping: ../shared/specs/stytch/openapi.yml is not beside this checkout");
+        common::skip_or_fail("../shared/specs/stytch/openapi.yml is not beside this checkout");
         return;
     };
     let text = std::fs::read_to_string(shared.join("specs/stytch/openapi.yml"))

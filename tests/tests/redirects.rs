@@ -50,12 +50,20 @@ fn assert_no_secret(request: &Recorded, context: &str) {
     }
     text.push_str(&request.body_text());
     for secret in [SECRET, SECRET_BASE64, SESSION, JWT, EXTRA] {
-        assert!(!text.contains(secret), "{context}: {secret:?} reached B:\n{text}");
+        assert!(
+            !text.contains(secret),
+            "{context}: {secret:?} reached B:\n{text}"
+        );
     }
-    assert!(request.header("authorization").is_none(), "{context}: {text}");
+    assert!(
+        request.header("authorization").is_none(),
+        "{context}: {text}"
+    );
 }
 
-async fn get_with_every_secret(client: &Client) -> Result<stytch_b2b::GetConnectedAppsResponse, Error> {
+async fn get_with_every_secret(
+    client: &Client,
+) -> Result<stytch_b2b::GetConnectedAppsResponse, Error> {
     client
         .organizations()
         .members()
@@ -73,7 +81,10 @@ async fn get_with_every_secret(client: &Client) -> Result<stytch_b2b::GetConnect
 async fn credentials_never_follow_a_redirect_to_another_origin() {
     for status in [301, 302, 303, 307, 308] {
         let b = Server::start(vec![member_apps_ok()]);
-        let a = Server::start(vec![redirect(status, &format!("{}/elsewhere?x=1", b.url()))]);
+        let a = Server::start(vec![redirect(
+            status,
+            &format!("{}/elsewhere?x=1", b.url()),
+        )]);
         let result = get_with_every_secret(&client(&a)).await;
 
         // A, the configured origin, got every credential.
@@ -157,7 +168,10 @@ async fn same_origin_redirects_keep_credentials() {
 async fn a_chain_that_comes_back_stays_without_credentials() {
     let a = Server::start(vec![Reply::status(500)]);
     let b = Server::start(vec![redirect(302, &format!("{}/back", a.url()))]);
-    a.replace_script(vec![redirect(302, &format!("{}/out", b.url())), member_apps_ok()]);
+    a.replace_script(vec![
+        redirect(302, &format!("{}/out", b.url())),
+        member_apps_ok(),
+    ]);
     get_with_every_secret(&client(&a))
         .await
         .expect("the chain ends at A with a 200");
@@ -187,7 +201,10 @@ async fn a_redirect_loop_ends_with_a_redirect_error() {
     };
     assert_eq!(redirect.status(), 302);
     assert!(!error.is_retryable());
-    assert!(error.to_string().contains("more than 10 redirects"), "{error}");
+    assert!(
+        error.to_string().contains("more than 10 redirects"),
+        "{error}"
+    );
     // The first request and 10 redirects, once: not retried.
     assert_eq!(a.count(), 11);
 }

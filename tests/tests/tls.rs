@@ -42,7 +42,9 @@ fn main() {
     runtime.block_on(own_http_client_from_the_crates_tls_setup(&url));
     runtime.block_on(a_client_without_post_quantum_is_refused(&url, &certs));
     let plain = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("binding 127.0.0.1:0");
-    plain.set_nonblocking(true).expect("a non-blocking listener");
+    plain
+        .set_nonblocking(true)
+        .expect("a non-blocking listener");
     let downgrade = format!("http://{}/plain", plain.local_addr().expect("an address"));
     let url = https_server(&certs, post_quantum_only(), Answer::Redirect(downgrade));
     runtime.block_on(https_to_http_is_never_followed(&url));
@@ -66,7 +68,9 @@ fn post_quantum_only() -> CryptoProvider {
 async fn a_client_without_post_quantum_is_refused(url: &str, certs: &Path) {
     let mut roots = rustls::RootCertStore::empty();
     for cert in CertificateDer::pem_file_iter(certs.join("ca.pem")).expect("tests/tls/ca.pem") {
-        roots.add(cert.expect("a PEM certificate")).expect("a CA certificate");
+        roots
+            .add(cert.expect("a PEM certificate"))
+            .expect("a CA certificate");
     }
     let classic = CryptoProvider {
         kx_groups: vec![rustls::crypto::aws_lc_rs::kx_group::X25519],
@@ -123,7 +127,10 @@ async fn https_to_http_is_never_followed(url: &str) {
     };
     assert_eq!(redirect.status(), 301);
     assert!(redirect.location().starts_with("http://127.0.0.1"));
-    assert!(error.to_string().contains("from https to plain http"), "{error}");
+    assert!(
+        error.to_string().contains("from https to plain http"),
+        "{error}"
+    );
 }
 
 /// The situation the explicit provider is for: with both providers linked and none installed,
@@ -193,11 +200,11 @@ fn https_server(certs: &Path, provider: CryptoProvider, answer: Answer) -> Strin
         .expect("a PEM certificate");
     let key = PrivateKeyDer::from_pem_file(certs.join("server.key")).expect("tests/tls/server.key");
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(provider))
-    .with_safe_default_protocol_versions()
-    .expect("TLS versions")
-    .with_no_client_auth()
-    .with_single_cert(chain, key)
-    .expect("the test certificate and key");
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .expect("the test certificate and key");
     let config = Arc::new(config);
     let listener = TcpListener::bind(("127.0.0.1", 0)).expect("binding 127.0.0.1:0");
     let url = format!("https://{}", listener.local_addr().expect("local address"));

@@ -13,5 +13,5 @@ fn wire_cases_send_and_read_what_the_description_says() {
         "tests/wire_cases/wire.rs",
         &[],
     );
-    assert!(stdout.contains("test result: ok. 8 passed"), "{stdout}");
+    assert!(stdout.contains("test result: ok. 10 passed"), "{stdout}");
 }

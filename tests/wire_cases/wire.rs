@@ -222,3 +222,37 @@ async fn see_other_is_the_answer_and_is_not_followed() {
     let lines: Vec<String> = seen.lock().unwrap().iter().map(|s| s.line().to_owned()).collect();
     assert_eq!(lines, vec!["POST /login HTTP/1.1"]);
 }
+
+/// An optional multipart body does not hold back the call's required file: it is sent
+/// without `.body(..)`, and beside the text fields with it.
+#[tokio::test]
+async fn a_required_file_goes_out_without_the_optional_body() {
+    let (base, seen) = serve(|_| ("200 OK", "", r#"{"size":5}"#)).await;
+    let client = client(&base);
+    client.upload_optional("a.txt", b"hello".to_vec()).send().await.unwrap();
+    client
+        .upload_optional("b.txt", b"world".to_vec())
+        .body(wire_cases::UploadOptionalBody::new().note("n"))
+        .send()
+        .await
+        .unwrap();
+    let seen = seen.lock().unwrap().clone();
+    let alone = String::from_utf8_lossy(&seen[0].body);
+    assert!(alone.contains("name=\"data\"; filename=\"a.txt\"\r\nContent-Type: application/octet-stream\r\n\r\nhello\r\n"), "{alone}");
+    let both = String::from_utf8_lossy(&seen[1].body);
+    assert!(both.contains("filename=\"b.txt\""), "{both}");
+    assert!(both.contains("name=\"note\"\r\n\r\nn\r\n"), "{both}");
+}
+
+/// An `Authorization` header parameter that no security scheme covers reaches the wire, and
+/// is held as a secret: `Debug` of the builder does not show it.
+#[tokio::test]
+async fn an_authorization_parameter_without_a_scheme_is_sent() {
+    let (base, seen) = serve(|_| ("200 OK", "", r#"{"count":1}"#)).await;
+    let client = client(&base);
+    let builder = client.legacy_records("Token secret-abc");
+    assert!(!format!("{builder:?}").contains("secret-abc"));
+    builder.send().await.unwrap();
+    let seen = seen.lock().unwrap()[0].clone();
+    assert!(seen.head.contains("authorization: Token secret-abc"), "{}", seen.head);
+}

@@ -786,15 +786,18 @@ pub(super) fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     }
     if let Some(b) = &op.body {
         let content_type = safe_media(&b.content_type, b.encoding);
+        let file_pushes = || {
+            b.files.iter().map(|f| {
+                let name = ident(&f.rust_name);
+                let wire = &f.wire_name;
+                quote! { if let Some((file_name, data)) = &self.#name { files.push((#wire, file_name.as_str(), data.as_slice())); } }
+            })
+        };
         let send = match b.encoding {
             BodyEncoding::Json => quote! { request.json(#content_type, body)?; },
             BodyEncoding::Form => quote! { request.form(body)?; },
             BodyEncoding::Multipart => {
-                let pushes = b.files.iter().map(|f| {
-                    let name = ident(&f.rust_name);
-                    let wire = &f.wire_name;
-                    quote! { if let Some((file_name, data)) = &self.#name { files.push((#wire, file_name.as_str(), data.as_slice())); } }
-                });
+                let pushes = file_pushes();
                 quote! {
                     #[allow(unused_mut)]
                     let mut files: Vec<(&str, &str, &[u8])> = Vec::new();
@@ -807,10 +810,27 @@ pub(super) fn emit_send(api: &Api, op: &Operation) -> TokenStream {
                 quote! { request.body(#content_type, body.clone().into_bytes()); }
             }
         };
-        stmts.push(if b.required {
-            quote! { { let body = &self.body; #send } }
-        } else {
-            quote! { if let Some(body) = &self.body { #send } }
+        stmts.push(match (b.required, b.encoding) {
+            (true, _) => quote! { { let body = &self.body; #send } },
+            // An optional multipart body still carries the call's file parts: without the
+            // text fields, the files go alone (a required file is an argument of the call,
+            // and must reach the wire whether or not `.body(..)` was set).
+            (false, BodyEncoding::Multipart) if !b.files.is_empty() => {
+                let pushes = file_pushes();
+                quote! {
+                    match &self.body {
+                        Some(body) => { #send }
+                        None => {
+                            let mut files: Vec<(&str, &str, &[u8])> = Vec::new();
+                            #(#pushes)*
+                            if !files.is_empty() {
+                                request.multipart(&serde_json::Map::new(), &files)?;
+                            }
+                        }
+                    }
+                }
+            }
+            (false, _) => quote! { if let Some(body) = &self.body { #send } },
         });
     }
     quote! { #(#stmts)* }

@@ -137,13 +137,25 @@ impl Lowerer<'_> {
                 if let Some(first) = seen_ids.insert(id.clone(), pointer.clone()) {
                     self.diags.warn(&pointer, format!("operationId `{id}` is also used at {first}; this one gets a numbered name"));
                 }
-                let Some(mut operation) =
-                    self.lower_operation(method, path, &item.parameters, op, &id, &pointer)
-                else {
-                    continue;
-                };
                 // Security: the operation's own, else the document's.
                 let requirements = op.security.as_ref().or(self.spec.security.as_ref());
+                // Whether a security scheme sets the credentials of this call: an
+                // `Authorization` header parameter is then the scheme's, not the caller's.
+                let secured = requirements.is_some_and(|reqs| {
+                    reqs.iter().any(|req| {
+                        !req.is_empty() && req.keys().all(|k| schemes.iter().any(|s| &s.key == k))
+                    })
+                });
+                let Some(mut operation) = self.lower_operation(
+                    method,
+                    path,
+                    &item.parameters,
+                    op,
+                    (&id, &pointer),
+                    secured,
+                ) else {
+                    continue;
+                };
                 if let Some(reqs) = requirements {
                     for req in reqs {
                         let mut alternative = Vec::new();
@@ -201,8 +213,8 @@ impl Lowerer<'_> {
         path: &str,
         path_params: &[ReferenceOr<Parameter>],
         op: &openapiv3::Operation,
-        id: &str,
-        pointer: &str,
+        (id, pointer): (&str, &str),
+        secured: bool,
     ) -> Option<Operation> {
         let op_name = pascal(&split_operation_id(id).1);
         // Path-level parameters, overridden by operation parameters with the same name and place.
@@ -251,11 +263,39 @@ impl Lowerer<'_> {
         for (p, pp, component) in &params {
             let data = p.parameter_data_ref();
             let location = location_of(p);
+            // OpenAPI says `Accept`, `Content-Type` and `Authorization` header parameters are
+            // ignored: the client sets the first two from the media types, and a security
+            // scheme sets the third. Each is reported, so that no parameter vanishes silently.
+            // An `Authorization` parameter of a call that no scheme covers is the only way to
+            // authenticate it (keeper's description has no security scheme at all): it is
+            // kept, as a secret header argument.
+            let lower_name = data.name.to_ascii_lowercase();
+            let mut forced_secret = false;
             if location == ParamLocation::Header
-                && ["accept", "content-type", "authorization"]
-                    .contains(&data.name.to_ascii_lowercase().as_str())
+                && ["accept", "content-type", "authorization"].contains(&lower_name.as_str())
             {
-                continue; // OpenAPI says these header parameters are ignored.
+                if lower_name != "authorization" {
+                    self.diags.warn(
+                        pp,
+                        format!(
+                            "the `{}` header parameter is ignored, as OpenAPI says: the client sets it from the media types",
+                            data.name
+                        ),
+                    );
+                    continue;
+                }
+                if secured {
+                    self.diags.warn(
+                        pp,
+                        "the `Authorization` header parameter is ignored, as OpenAPI says: the operation's security scheme sets it",
+                    );
+                    continue;
+                }
+                self.diags.warn(
+                    pp,
+                    "the `Authorization` header parameter is kept as a secret argument: no security scheme covers this operation, so it is the only way to authenticate it",
+                );
+                forced_secret = true;
             }
             if location == ParamLocation::Header && !is_token(&data.name) {
                 self.diags
@@ -319,12 +359,12 @@ impl Lowerer<'_> {
             let name_hint = ext_str(&data.extensions, "x-clientgen-name")
                 .unwrap_or(&data.name)
                 .to_owned();
-            let lower_name = data.name.to_ascii_lowercase();
-            let sensitive = data
-                .extensions
-                .get("x-clientgen-sensitive")
-                .and_then(Value::as_bool)
-                .unwrap_or(false)
+            let sensitive = forced_secret
+                || data
+                    .extensions
+                    .get("x-clientgen-sensitive")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
                 || (location != ParamLocation::Path
                     && [
                         "token", "secret", "password", "session", "api-key", "api_key", "apikey",

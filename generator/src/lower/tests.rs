@@ -584,3 +584,58 @@ components:
     // Only received: its read-only property stays required.
     assert!(field(&api, "Receipt", "id").required);
 }
+
+/// An `Authorization` header parameter reaches the wire, or is reported: kept as a secret
+/// argument where no security scheme covers the call, ignored (with a warning) where one does.
+#[test]
+fn an_authorization_parameter_is_kept_or_reported() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /open:
+    get:
+      operationId: open
+      parameters:
+        - {name: Authorization, in: header, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+  /secured:
+    get:
+      operationId: secured
+      security: [{key: []}]
+      parameters:
+        - {name: Authorization, in: header, schema: {type: string}}
+      responses: {"200": {description: ok}}
+components:
+  securitySchemes:
+    key: {type: http, scheme: bearer}
+"#;
+    let (api, warnings) = lower_text(text);
+    let open = api.operations.iter().find(|o| o.path == "/open").unwrap();
+    let param = open
+        .params
+        .iter()
+        .find(|p| p.wire_name == "Authorization")
+        .unwrap();
+    assert!(param.required && param.sensitive);
+    let secured = api
+        .operations
+        .iter()
+        .find(|o| o.path == "/secured")
+        .unwrap();
+    assert!(secured.params.is_empty());
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("kept as a secret argument")
+                && w.ends_with("#/paths/~1open/get/parameters/0")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("security scheme sets it")
+                && w.ends_with("#/paths/~1secured/get/parameters/0")),
+        "{warnings:?}"
+    );
+}
