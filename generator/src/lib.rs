@@ -59,8 +59,9 @@ pub struct Options {
     pub crate_name: String,
     /// How the spec is named in each file's header (`spec/stytch-b2b.yaml`).
     pub spec_label: String,
-    /// Threads for emitting and rendering; 0 means one per available core. The output is the
-    /// same for every value.
+    /// Threads for emitting and rendering (and, on large descriptions, parsing and hashing);
+    /// 0 means one per available core, 1 runs everything on the calling thread. The output is
+    /// the same for every value.
     pub jobs: usize,
     /// The generated crate's version. It belongs to the maintainer: the CLI keeps the one in
     /// the existing manifest, or takes `--crate-version`, or `--bump` computes it.
@@ -382,7 +383,7 @@ fn generate_with(
 ) -> Result<Output, Errors> {
     let mut diags = diag::Diagnostics::default();
     let t0 = Instant::now();
-    let parsed = parse::parse(spec_text, &mut diags);
+    let parsed = parse::parse_on(spec_text, &mut diags, options.jobs != 1);
     let t1 = Instant::now();
     let fail = |diags: diag::Diagnostics| {
         Errors(

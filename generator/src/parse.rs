@@ -25,6 +25,11 @@ pub struct Parsed {
 /// Parses spec text (YAML or JSON). Problems are added to `diags`; `None` when the text
 /// cannot become a document at all.
 pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
+    parse_on(text, diags, true)
+}
+
+/// `parse`, with a second thread for large documents only if `threads`.
+pub(crate) fn parse_on(text: &str, diags: &mut Diagnostics, threads: bool) -> Option<Parsed> {
     let mut raw = match parse_value(text) {
         Ok(v) => v,
         Err(message) => {
@@ -78,7 +83,7 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
     }
     // The plain deserialiser first; only a document that fails is read again with path
     // tracking, which costs a good part of the parse on large specs.
-    let plain = if text.len() >= TWO_HALVES_FROM {
+    let plain = if threads && text.len() >= TWO_HALVES_FROM {
         deserialize_in_two_halves(&mut raw)
     } else {
         <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw).ok()
