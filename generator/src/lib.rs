@@ -362,41 +362,57 @@ pub fn parse_stage(spec_text: &str) -> Result<parse::Parsed, Errors> {
 /// together in `Errors`, each with its JSON pointer; nothing in the spec makes this panic.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Errors> {
     check_crate_name(&options.crate_name)?;
+    let mut diags = diag::Diagnostics::default();
+    let t0 = Instant::now();
+    let parsed = parse::parse_on(spec_text, &mut diags, options.jobs != 1);
+    let t1 = Instant::now();
+    let Some(parsed) = parsed else {
+        return Err(errors_of(diags, spec_text));
+    };
     // The description's blob id hashes all its text (15 ms for the 13 MB GitHub spec): on a
-    // large one it is computed beside parsing and lowering, which leave a core idle.
+    // large one it is computed beside lowering, which leaves a core idle. (Beside parsing, it
+    // would take that core from the second half of the typed document.)
+    let stages = Stages { t0, t1, diags };
     if options.jobs == 1 || spec_text.len() < parse::TWO_HALVES_FROM {
-        return generate_with(spec_text, options, || spec_blob_id(spec_text));
+        return lower_and_render(spec_text, options, parsed, stages, || {
+            spec_blob_id(spec_text)
+        });
     }
     std::thread::scope(|scope| {
         let blob = scope.spawn(|| spec_blob_id(spec_text));
-        generate_with(spec_text, options, move || {
+        lower_and_render(spec_text, options, parsed, stages, move || {
             blob.join().unwrap_or_else(|_| spec_blob_id(spec_text))
         })
     })
 }
 
-/// `generate`, with the blob id of the text from `blob`.
-fn generate_with(
+/// What parsing leaves for the later stages: its start and end, and its diagnostics.
+struct Stages {
+    t0: Instant,
+    t1: Instant,
+    diags: diag::Diagnostics,
+}
+
+/// The errors among `diags`, placed in the text.
+fn errors_of(diags: diag::Diagnostics, spec_text: &str) -> Errors {
+    Errors(
+        diags
+            .into_vec_placed(spec_text)
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect(),
+    )
+}
+
+/// `generate` after parsing, with the blob id of the text from `blob`.
+fn lower_and_render(
     spec_text: &str,
     options: &Options,
+    parsed: parse::Parsed,
+    stages: Stages,
     blob: impl FnOnce() -> String,
 ) -> Result<Output, Errors> {
-    let mut diags = diag::Diagnostics::default();
-    let t0 = Instant::now();
-    let parsed = parse::parse_on(spec_text, &mut diags, options.jobs != 1);
-    let t1 = Instant::now();
-    let fail = |diags: diag::Diagnostics| {
-        Errors(
-            diags
-                .into_vec_placed(spec_text)
-                .into_iter()
-                .filter(|d| d.severity == Severity::Error)
-                .collect(),
-        )
-    };
-    let Some(parsed) = parsed else {
-        return Err(fail(diags));
-    };
+    let Stages { t0, t1, mut diags } = stages;
     let api = lower::lower(&parsed, &mut diags);
     let t2 = Instant::now();
     // The model owns everything it needs: freeing the document now lets rendering reuse its
@@ -411,7 +427,7 @@ fn generate_with(
     } = parsed;
     drop((spec, deep_refs));
     if diags.has_errors() {
-        return Err(fail(diags));
+        return Err(errors_of(diags, spec_text));
     }
     let label = options.spec_label.replace(['\n', '\r'], " ");
     let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
