@@ -38,7 +38,7 @@ fi
 echo "building the current checkout ..." >&2
 cargo build --release -q -p clientgen
 new="$dir/clientgen-current"
-cp target/release/clientgen "$new"
+cp "${CARGO_TARGET_DIR:-target}/release/clientgen" "$new"
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
