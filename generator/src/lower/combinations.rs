@@ -339,7 +339,6 @@ impl Lowerer<'_> {
         let Some((schema, home, _)) = self.deref_home(part, pointer) else {
             return;
         };
-        let schema = schema.into_owned();
         let is_ref = matches!(part, ReferenceOr::Reference { .. });
         match &schema.schema_kind {
             SchemaKind::AllOf { .. } => {
