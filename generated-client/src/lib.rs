@@ -73,6 +73,7 @@ pub mod types;
 pub use operations::*;
 /// The HTTP client library, re-exported for [`ClientBuilder::http_client`] and headers.
 pub use reqwest;
+pub use runtime::hooks;
 pub use runtime::pagination;
 pub use runtime::streaming;
 pub use runtime::ApiError;

@@ -19,6 +19,22 @@ pub struct GetConnectedAppsResponse {
     pub status_code: i32,
 }
 #[cfg(feature = "organizations")]
+impl GetConnectedAppsResponse {
+    /// Creates a `GetConnectedAppsResponse` from its required properties; set the others with the methods below.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        request_id: impl Into<String>,
+        connected_apps: Vec<MemberConnectedApp>,
+        status_code: i32,
+    ) -> Self {
+        Self {
+            request_id: request_id.into(),
+            connected_apps,
+            status_code,
+        }
+    }
+}
+#[cfg(feature = "organizations")]
 crate::runtime::from_map!(
     GetConnectedAppsResponse { req : ["request_id" request_id, "connected_apps"
     connected_apps, "status_code" status_code], opt : [], nul : [], }
@@ -44,6 +60,32 @@ pub struct MemberConnectedApp {
     pub logo_url: Option<String>,
 }
 #[cfg(feature = "organizations")]
+impl MemberConnectedApp {
+    /// Creates a `MemberConnectedApp` from its required properties; set the others with the methods below.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        connected_app_id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        client_type: impl Into<String>,
+        scopes_granted: impl Into<String>,
+    ) -> Self {
+        Self {
+            connected_app_id: connected_app_id.into(),
+            name: name.into(),
+            description: description.into(),
+            client_type: client_type.into(),
+            scopes_granted: scopes_granted.into(),
+            logo_url: None,
+        }
+    }
+    /// Sets `logo_url`.
+    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
+        self.logo_url = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "organizations")]
 crate::runtime::from_map!(
     MemberConnectedApp { req : ["connected_app_id" connected_app_id, "name" name,
     "description" description, "client_type" client_type, "scopes_granted"
@@ -67,6 +109,17 @@ pub struct RevokeConnectedAppResponse {
     pub status_code: i32,
 }
 #[cfg(feature = "organizations")]
+impl RevokeConnectedAppResponse {
+    /// Creates a `RevokeConnectedAppResponse` from its required properties; set the others with the methods below.
+    #[allow(clippy::new_without_default)]
+    pub fn new(request_id: impl Into<String>, status_code: i32) -> Self {
+        Self {
+            request_id: request_id.into(),
+            status_code,
+        }
+    }
+}
+#[cfg(feature = "organizations")]
 crate::runtime::from_map!(
     RevokeConnectedAppResponse { req : ["request_id" request_id, "status_code"
     status_code], opt : [], nul : [], }
@@ -83,6 +136,22 @@ pub struct GetOrganizationConnectedAppsResponse {
     pub connected_apps: Vec<OrganizationConnectedApp>,
     /// The HTTP status, repeated in the body.
     pub status_code: i32,
+}
+#[cfg(feature = "organizations")]
+impl GetOrganizationConnectedAppsResponse {
+    /// Creates a `GetOrganizationConnectedAppsResponse` from its required properties; set the others with the methods below.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        request_id: impl Into<String>,
+        connected_apps: Vec<OrganizationConnectedApp>,
+        status_code: i32,
+    ) -> Self {
+        Self {
+            request_id: request_id.into(),
+            connected_apps,
+            status_code,
+        }
+    }
 }
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
@@ -106,6 +175,30 @@ pub struct OrganizationConnectedApp {
     /// URL of the app's logo, when one has been set.
     #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub logo_url: Option<String>,
+}
+#[cfg(feature = "organizations")]
+impl OrganizationConnectedApp {
+    /// Creates a `OrganizationConnectedApp` from its required properties; set the others with the methods below.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        connected_app_id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        client_type: impl Into<String>,
+    ) -> Self {
+        Self {
+            connected_app_id: connected_app_id.into(),
+            name: name.into(),
+            description: description.into(),
+            client_type: client_type.into(),
+            logo_url: None,
+        }
+    }
+    /// Sets `logo_url`.
+    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
+        self.logo_url = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
@@ -136,6 +229,34 @@ pub struct GetOrganizationConnectedAppResponse {
     pub logo_url: Option<String>,
 }
 #[cfg(feature = "organizations")]
+impl GetOrganizationConnectedAppResponse {
+    /// Creates a `GetOrganizationConnectedAppResponse` from its required properties; set the others with the methods below.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        connected_app_id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        client_type: impl Into<String>,
+        active_members: Vec<OrganizationConnectedAppActiveMember>,
+        status_code: i32,
+    ) -> Self {
+        Self {
+            connected_app_id: connected_app_id.into(),
+            name: name.into(),
+            description: description.into(),
+            client_type: client_type.into(),
+            active_members,
+            status_code,
+            logo_url: None,
+        }
+    }
+    /// Sets `logo_url`.
+    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
+        self.logo_url = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "organizations")]
 crate::runtime::from_map!(
     GetOrganizationConnectedAppResponse { req : ["connected_app_id" connected_app_id,
     "name" name, "description" description, "client_type" client_type, "active_members"
@@ -151,6 +272,17 @@ pub struct OrganizationConnectedAppActiveMember {
     pub member_id: String,
     /// Scopes the Member granted in their most recent authorization flow with the app.
     pub granted_scopes: Vec<String>,
+}
+#[cfg(feature = "organizations")]
+impl OrganizationConnectedAppActiveMember {
+    /// Creates a `OrganizationConnectedAppActiveMember` from its required properties; set the others with the methods below.
+    #[allow(clippy::new_without_default)]
+    pub fn new(member_id: impl Into<String>, granted_scopes: Vec<String>) -> Self {
+        Self {
+            member_id: member_id.into(),
+            granted_scopes,
+        }
+    }
 }
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
@@ -176,6 +308,35 @@ pub struct StytchError {
     /// Extra machine-readable context about the error, when Stytch sends it.
     #[cfg_attr(feature = "serde-all", serde(skip_serializing_if = "Option::is_none"))]
     pub error_details: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+#[cfg(feature = "organizations")]
+impl StytchError {
+    /// Creates a `StytchError` from its required properties; set the others with the methods below.
+    #[allow(clippy::new_without_default)]
+    pub fn new(
+        status_code: i32,
+        request_id: impl Into<String>,
+        error_type: impl Into<String>,
+        error_message: impl Into<String>,
+        error_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            status_code,
+            request_id: request_id.into(),
+            error_type: error_type.into(),
+            error_message: error_message.into(),
+            error_url: error_url.into(),
+            error_details: None,
+        }
+    }
+    /// Sets `error_details`.
+    pub fn error_details(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.error_details = Some(value);
+        self
+    }
 }
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(

@@ -7,6 +7,7 @@
 
 mod client;
 mod error;
+pub mod hooks;
 pub mod pagination;
 mod request;
 mod response;

@@ -8,7 +8,7 @@
 //! renamed schema is what it is for a consumer: one type removed and one added.
 //!
 //! What counts as breaking follows what the generated code lets a consumer do with an item.
-//! Every struct and enum is `#[non_exhaustive]` and request structs are built with
+//! Every struct and enum is `#[non_exhaustive]` and structs are built with
 //! `Type::new(required..)` plus setters, so an addition (a call, a builder method, a field, a
 //! variant, a type) breaks nobody; a removal, or a changed signature (a new required argument
 //! of a call or of `Type::new`, a field's type) does.
@@ -349,7 +349,6 @@ fn container(key: &str) -> Option<&str> {
 
 /// The public surface of the crate generated from `api`.
 fn surface(api: &Api) -> BTreeMap<String, Item> {
-    let request = emit::request_types(api);
     let mut items = BTreeMap::new();
     let mut add = |key: String, item: Item| {
         items.entry(key).or_insert(item);
@@ -525,30 +524,28 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
     }
 
     // Types.
-    for (i, t) in api.types.iter().enumerate() {
+    for t in &api.types {
         let key = format!("types::{}", t.name);
         let doc = t.description.as_ref();
         match &t.kind {
             TypeKind::Struct { fields, additional } => {
                 add(key.clone(), plain("type", "struct".into(), &t.pointer, doc));
-                // Structs that requests carry are built with `new(required..)`; a new required
-                // property changes its arguments.
-                if request[i] {
-                    let args: Vec<String> = fields
-                        .iter()
-                        .filter(|f| f.required)
-                        .map(|f| format!("{}: {}", f.rust_name, field_sig(api, f)))
-                        .collect();
-                    add(
-                        format!("{key}::new"),
-                        plain(
-                            "constructor",
-                            format!("({})", args.join(", ")),
-                            &t.pointer,
-                            None,
-                        ),
-                    );
-                }
+                // Structs are built with `new(required..)`; a new required property changes
+                // its arguments.
+                let args: Vec<String> = fields
+                    .iter()
+                    .filter(|f| f.required)
+                    .map(|f| format!("{}: {}", f.rust_name, field_sig(api, f)))
+                    .collect();
+                add(
+                    format!("{key}::new"),
+                    plain(
+                        "constructor",
+                        format!("({})", args.join(", ")),
+                        &t.pointer,
+                        None,
+                    ),
+                );
                 for f in fields {
                     add(
                         format!("{key}.{}", f.rust_name),

@@ -99,12 +99,18 @@ fn emit_call(
     op: &Operation,
     chain: &[String],
     fill: Fill,
-) -> (TokenStream, String) {
+    key: &str,
+) -> (TokenStream, String, String) {
     let mut lets = Vec::new();
     let mut args = Vec::new();
     let mut setters = Vec::new();
     // The mode's fingerprint: the same text for two modes means the same request.
     let mut fingerprint = String::new();
+    // What the call was given, for the runner's wire check: every argument must be on the
+    // request it records, encoded as the description says.
+    let mut expected_params = Vec::new();
+    let mut expected_body = Value::Null;
+    let mut expected_files = Vec::new();
     for (i, p) in op.params.iter().enumerate() {
         if !p.required && fill == Fill::Required {
             continue;
@@ -115,6 +121,19 @@ fn emit_call(
         };
         let json = json_for(&p.ty, value);
         fingerprint.push_str(&format!("{}={json};", p.wire_name));
+        let location = match p.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        };
+        expected_params.push(serde_json::json!({
+            "in": location,
+            "name": p.wire_name,
+            "value": serde_json::from_str::<Value>(&json).unwrap_or(Value::Null),
+            "explode": p.explode,
+            "deep": p.deep_object,
+        }));
         let var = ident(&format!("p{i}"));
         let ty = type_tokens(api, &p.ty);
         let json = Literal::string(&json);
@@ -147,21 +166,30 @@ fn emit_call(
                     map.remove(&f.wire_name);
                 }
             }
-            let body = match b.encoding {
-                BodyEncoding::Binary => {
+            let (encoding, given) = match b.encoding {
+                BodyEncoding::Binary => ("binary", Value::String("conformance".into())),
+                BodyEncoding::Text => (
+                    "text",
+                    Value::String(match value {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    }),
+                ),
+                BodyEncoding::Json => ("json", value),
+                BodyEncoding::Form => ("form", value),
+                BodyEncoding::Multipart => ("multipart", value),
+            };
+            let body = match (&b.encoding, &given) {
+                (BodyEncoding::Binary, _) => {
                     fingerprint.push_str("body=bytes;");
                     quote! { let body: Vec<u8> = b"conformance".to_vec(); }
                 }
-                BodyEncoding::Text => {
-                    let text = match value {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    };
+                (BodyEncoding::Text, Value::String(text)) => {
                     fingerprint.push_str(&format!("body={text};"));
                     quote! { let body: String = #text.to_owned(); }
                 }
-                BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
-                    let json = value.to_string();
+                _ => {
+                    let json = given.to_string();
                     fingerprint.push_str(&format!("body={json};"));
                     let ty = type_tokens(api, &b.ty);
                     let json = Literal::string(&json);
@@ -178,13 +206,18 @@ fn emit_call(
             } else {
                 lets.pop();
             }
+            if is_argument || fill == Fill::All || empty_form {
+                expected_body = serde_json::json!({"encoding": encoding, "value": given});
+            }
         }
         for f in &b.files {
             if f.required {
                 fingerprint.push_str(&format!("file={};", f.wire_name));
+                expected_files.push(f.wire_name.clone());
                 args.push(quote! { "conformance.txt", b"conformance".to_vec() });
             } else if fill == Fill::All {
                 fingerprint.push_str(&format!("file={};", f.wire_name));
+                expected_files.push(f.wire_name.clone());
                 let setter = ident(&f.rust_name);
                 setters.push(quote! { .#setter("conformance.txt", b"conformance".to_vec()) });
             }
@@ -198,16 +231,22 @@ fn emit_call(
     let call = quote! {
         async {
             #(#lets)*
-            Ok(client #(#accessors)* .#method(#(#args),*) #(#setters)* .send().await.map(|_| ()))
+            Ok(client #(#accessors)* .#method(#(#args),*) #(#setters)* .header("x-conformance-call", #key).send().await.map(|_| ()))
         }
         .await
     };
-    (call, fingerprint)
+    let expected = serde_json::json!({
+        "key": key,
+        "params": expected_params,
+        "body": expected_body,
+        "files": expected_files,
+    });
+    (call, fingerprint, expected.to_string())
 }
 
 /// The client built for the conformance test: the base URL from the environment, dummy
 /// credentials for every security scheme, no retries (a mock answers at once) and no redirects.
-fn emit_client_fn(api: &Api, lib: &Ident) -> TokenStream {
+fn emit_client_fn(api: &Api) -> TokenStream {
     let dummy = |c: &str| Literal::string(&format!("conformance-{}", c.replace('_', "-")));
     let constructor = api.constructor_scheme.map(|i| &api.schemes[i]);
     let args: Vec<Literal> = constructor
@@ -233,15 +272,10 @@ fn emit_client_fn(api: &Api, lib: &Ident) -> TokenStream {
             // Redirects are not followed: the mock's `Location` examples point at hosts
             // other than the mock (GitHub's downloads), which a test must never contact. A
             // documented redirect is then the documented answer.
-            let http = #lib::ClientBuilder::http_client_builder()
-                .expect("the TLS setup builds")
-                .redirect(#lib::reqwest::redirect::Policy::none())
-                .build()
-                .expect("the HTTP client builds");
             let client = Client::builder(#(#args),*)
                 .base_url(base_url)
-                .http_client(http)
                 #(#setters)*
+                .max_redirects(0)
                 .max_retries(0)
                 .build()
                 .expect("the conformance client builds");
@@ -270,7 +304,7 @@ mod operations;
 pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str, is_31: bool) -> TokenStream {
     let synth = Synth::new(raw).sending_required_read_only(is_31);
     let lib = ident(&crate_name.replace('-', "_"));
-    let client_fn = emit_client_fn(api, &lib);
+    let client_fn = emit_client_fn(api);
     let mut names = BTreeSet::new();
     let mut tests = Vec::new();
     // Operations are reported by id; a duplicated id (a spec error the generator tolerates)
@@ -314,12 +348,22 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str, is_31: bool) -
             StatusMatch::Range(r) => *r == 2,
             StatusMatch::Default => false,
         });
-        let (required, required_print) = emit_call(api, &synth, op, &chain, Fill::Required);
-        let (all, all_print) = emit_call(api, &synth, op, &chain, Fill::All);
+        // Each call's request carries a key of its own, which the runner's recording proxy
+        // finds it by.
+        let (required, required_print, required_expected) = emit_call(
+            api,
+            &synth,
+            op,
+            &chain,
+            Fill::Required,
+            &format!("{index}-required"),
+        );
+        let (all, all_print, all_expected) =
+            emit_call(api, &synth, op, &chain, Fill::All, &format!("{index}-all"));
         let all = if all_print == required_print {
             quote! {}
         } else {
-            quote! { support::check(#id, "all", #has_success, #all), }
+            quote! { support::check(#id, "all", #has_success, #all_expected, #all), }
         };
         tests.push(quote! {
             #cfg
@@ -327,7 +371,7 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str, is_31: bool) -
             async fn #name() {
                 let Some(client) = support::client() else { return };
                 support::assert_ok(&[
-                    support::check(#id, "required", #has_success, #required),
+                    support::check(#id, "required", #has_success, #required_expected, #required),
                     #all
                 ]);
             }
@@ -337,8 +381,10 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str, is_31: bool) -
         //! Calls every operation with spec-valid arguments (required ones only, then every
         //! optional one too) against the server at `TEST_API_BASE_URL`; without it every test
         //! is skipped. Meant for a mock that validates requests against the API description and
-        //! answers with its examples, such as `prism mock --errors`. Each call prints one line:
-        //! `conformance<TAB>operation<TAB>mode<TAB>verdict<TAB>detail`, and fails unless the
+        //! answers with its examples, such as `prism mock --errors`. Each call prints what it
+        //! was given (`conformance-expect<TAB>operation<TAB>mode<TAB>json`, its request marked
+        //! with the header `x-conformance-call` of the same key) and its verdict
+        //! (`conformance<TAB>operation<TAB>mode<TAB>verdict<TAB>detail`), and fails unless the
         //! verdict is `ok`.
         #![allow(deprecated, unused_imports, clippy::all)]
 
@@ -393,9 +439,13 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str, is_31: bool) -
             /// not decode follows on a line of its own (`conformance-body`), so that a runner
             /// can check it against the description: the mock may answer with an example that
             /// breaks its own schema.
-            pub fn check(operation: &str, mode: &str, has_success: bool, outcome: Result<Result<(), Error>, String>) -> Option<String> {
+            pub fn check(operation: &str, mode: &str, has_success: bool, expected: &str, outcome: Result<Result<(), Error>, String>) -> Option<String> {
+                // What the call was given, as JSON: the runner checks that it is on the wire.
+                println!("conformance-expect\t{operation}\t{mode}\t{expected}");
                 let body = match &outcome {
-                    Ok(Err(Error::Decode(d))) => Some(String::from_utf8_lossy(d.body()).replace(['\t', '\n', '\r'], " ")),
+                    // As a JSON string: one line, and the runner gets the body back as it
+                    // was, line breaks (and the positions of decode errors) included.
+                    Ok(Err(Error::Decode(d))) => serde_json::to_string(&String::from_utf8_lossy(d.body())).ok(),
                     _ => None,
                 };
                 let (verdict, detail) = verdict(has_success, outcome);

@@ -32,6 +32,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
         include_str!("../runtime/client.rs"),
     ),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
+    ("src/runtime/hooks.rs", include_str!("../runtime/hooks.rs")),
     (
         "src/runtime/request.rs",
         include_str!("../runtime/request.rs"),
@@ -172,7 +173,6 @@ fn render_files(
     } else {
         jobs
     };
-    let request = emit::request_types(api);
     let mut pieces = Vec::new();
     if conformance.is_some() {
         pieces.push(Piece::Conformance);
@@ -204,7 +204,7 @@ fn render_files(
             }
             Piece::Lib => emit::emit_lib(api, crate_name),
             Piece::Client => emit::emit_client(api),
-            Piece::Types(r) => emit::emit_types_part(api, &request, r.clone()),
+            Piece::Types(r) => emit::emit_types_part(api, r.clone()),
             Piece::Operations(r) => emit::emit_operations_part(api, r.clone()),
         };
         render::render_part(tokens)

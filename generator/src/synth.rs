@@ -539,6 +539,34 @@ impl<'a> Synth<'a> {
     /// Whether `value` fits `schema`, for the keywords that examples get wrong in practice:
     /// type, enum, bounds, lengths, formats, required properties. Patterns are trusted.
     pub fn fits(&self, value: &Value, schema: &Value, depth: usize) -> bool {
+        self.check(value, schema, depth, &mut String::new(), None, None)
+    }
+
+    /// Where `value` breaks `schema`: the JSON pointers (into `value`) of the values that
+    /// fail a check `fits` makes, innermost first where the failure is inside a property or
+    /// item; a combination that no alternative fits is reported at the combination's value.
+    /// Empty when it fits.
+    pub fn failures(&self, value: &Value, schema: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        self.check(value, schema, 0, &mut String::new(), None, Some(&mut out));
+        out
+    }
+
+    /// The check behind [`Synth::fits`] and [`Synth::failures`]. `path` is the pointer of
+    /// `value`; `siblings` are property names that other parts of an enclosing `allOf`
+    /// declare, which an `additionalProperties: false` of this part does not forbid (the
+    /// parts describe one object; read part by part, every property of the others would be
+    /// "additional"). With `out`, every failure is recorded at its pointer; without, the first
+    /// one ends the check.
+    fn check(
+        &self,
+        value: &Value,
+        schema: &Value,
+        depth: usize,
+        path: &mut String,
+        siblings: Option<&std::collections::BTreeSet<String>>,
+        mut out: Option<&mut Vec<String>>,
+    ) -> bool {
         let schema = self.resolve(schema);
         let Some(obj) = schema.as_object() else {
             return true;
@@ -546,35 +574,81 @@ impl<'a> Synth<'a> {
         if depth > MAX_DEPTH {
             return true;
         }
+        let fail = |out: &mut Option<&mut Vec<String>>, at: &str| {
+            if let Some(out) = out.as_deref_mut() {
+                if !out.iter().any(|p| p == at) {
+                    out.push(at.to_owned());
+                }
+            }
+            false
+        };
+        let nullable = obj.get("nullable").and_then(Value::as_bool) == Some(true);
+        let types = type_list(obj);
         if value.is_null() {
-            return obj.get("nullable").and_then(Value::as_bool) == Some(true)
-                || type_list(obj).contains(&"null");
-        }
-        if let Some(values) = obj.get("enum").and_then(Value::as_array) {
-            if !values.contains(value) {
-                return false;
+            // OpenAPI 3.0's `nullable` admits null whatever else the schema says; a type list
+            // must name `null`; without a type, null is checked by the combinations and
+            // `enum` as any value is (`anyOf: [X, {type: null}]`, `{}`), except that a schema
+            // with properties means an object.
+            if nullable || types.contains(&"null") {
+                return true;
+            }
+            if !types.is_empty() || obj.contains_key("properties") {
+                return fail(&mut out, path);
             }
         }
+        if let Some(values) = obj.get("enum").and_then(Value::as_array) {
+            if !values.iter().any(|v| same_value(v, value)) {
+                return fail(&mut out, path);
+            }
+        }
+        let mut ok = true;
         if let Some(parts) = obj.get("allOf").and_then(Value::as_array) {
-            if !parts.iter().all(|p| self.fits(value, p, depth + 1)) {
-                return false;
+            let mut names = siblings.cloned().unwrap_or_default();
+            for part in parts {
+                collect_property_names(self, part, &mut names, 0);
+            }
+            for part in parts {
+                if !self.check(
+                    value,
+                    part,
+                    depth + 1,
+                    path,
+                    Some(&names),
+                    out.as_deref_mut(),
+                ) {
+                    ok = false;
+                    if out.is_none() {
+                        return false;
+                    }
+                }
             }
         }
         if let Some(alts) = obj.get("anyOf").and_then(Value::as_array) {
-            if !alts.iter().any(|p| self.fits(value, p, depth + 1)) {
-                return false;
+            if !alts
+                .iter()
+                .any(|p| self.check(value, p, depth + 1, &mut path.clone(), siblings, None))
+            {
+                ok = fail(&mut out, path);
+                if out.is_none() {
+                    return false;
+                }
             }
         }
         if let Some(alts) = obj.get("oneOf").and_then(Value::as_array) {
             let fitting = alts
                 .iter()
-                .filter(|p| self.fits(value, p, depth + 1))
+                .filter(|p| self.check(value, p, depth + 1, &mut path.clone(), siblings, None))
                 .count();
             if fitting == 0 || (self.exact_one_of && fitting > 1) {
-                return false;
+                ok = fail(&mut out, path);
+                if out.is_none() {
+                    return false;
+                }
             }
         }
-        let types = type_list(obj);
+        if value.is_null() {
+            return ok;
+        }
         // No `type` but `properties`: JSON Schema would take any non-object, but a description
         // means an object (and its client reads one), so a string there does not fit (Xero's
         // `Folder` examples are JSON text in a string).
@@ -584,13 +658,13 @@ impl<'a> Synth<'a> {
             false => types.iter().any(|t| is_of_type(value, t)),
         };
         if !type_ok {
-            return false;
+            return fail(&mut out, path);
         }
         let num = |k: &str| obj.get(k).and_then(Value::as_f64);
-        match value {
+        let here_ok = match value {
             Value::String(s) => {
                 let len = s.chars().count() as u64;
-                if obj
+                !(obj
                     .get("minLength")
                     .and_then(Value::as_u64)
                     .is_some_and(|m| len < m)
@@ -598,15 +672,10 @@ impl<'a> Synth<'a> {
                         .get("maxLength")
                         .and_then(Value::as_u64)
                         .is_some_and(|m| len > m)
-                {
-                    return false;
-                }
-                if let Some(format) = obj.get("format").and_then(Value::as_str) {
-                    if !format_fits(format, s) {
-                        return false;
-                    }
-                }
-                true
+                    || obj
+                        .get("format")
+                        .and_then(Value::as_str)
+                        .is_some_and(|format| !format_fits(format, s)))
             }
             Value::Number(n) => {
                 let x = n.as_f64().unwrap_or(0.0);
@@ -617,21 +686,35 @@ impl<'a> Synth<'a> {
             }
             Value::Array(items) => {
                 let len = items.len() as u64;
-                if obj
+                let size_ok = !(obj
                     .get("minItems")
                     .and_then(Value::as_u64)
                     .is_some_and(|m| len < m)
                     || obj
                         .get("maxItems")
                         .and_then(Value::as_u64)
-                        .is_some_and(|m| len > m)
-                {
-                    return false;
+                        .is_some_and(|m| len > m));
+                if !size_ok {
+                    return fail(&mut out, path);
                 }
-                match obj.get("items") {
-                    Some(s) => items.iter().all(|i| self.fits(i, s, depth + 1)),
-                    None => true,
+                let Some(item_schema) = obj.get("items") else {
+                    return ok;
+                };
+                let mut items_ok = true;
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("/{i}"));
+                    let fits =
+                        self.check(item, item_schema, depth + 1, path, None, out.as_deref_mut());
+                    path.truncate(len);
+                    if !fits {
+                        items_ok = false;
+                        if out.is_none() {
+                            return false;
+                        }
+                    }
                 }
+                items_ok
             }
             Value::Object(map) => {
                 let required_ok = obj
@@ -642,7 +725,6 @@ impl<'a> Synth<'a> {
                             .filter_map(Value::as_str)
                             .all(|k| map.contains_key(k))
                     });
-                let props = obj.get("properties").and_then(Value::as_object);
                 let count = map.len() as u64;
                 let size_ok = obj
                     .get("minProperties")
@@ -652,15 +734,74 @@ impl<'a> Synth<'a> {
                         .get("maxProperties")
                         .and_then(Value::as_u64)
                         .is_none_or(|m| count <= m);
-                required_ok
-                    && size_ok
-                    && map.iter().all(|(k, v)| match props.and_then(|p| p.get(k)) {
-                        Some(s) => self.fits(v, s, depth + 1),
-                        None => obj.get("additionalProperties") != Some(&Value::Bool(false)),
-                    })
+                if !(required_ok && size_ok) {
+                    fail(&mut out, path);
+                    if out.is_none() {
+                        return false;
+                    }
+                }
+                let props = obj.get("properties").and_then(Value::as_object);
+                let closed = obj.get("additionalProperties") == Some(&Value::Bool(false));
+                let mut members_ok = true;
+                for (k, v) in map {
+                    let len = path.len();
+                    path.push('/');
+                    path.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    let fits = match props.and_then(|p| p.get(k)) {
+                        Some(s) => self.check(v, s, depth + 1, path, None, out.as_deref_mut()),
+                        None if closed && !siblings.is_some_and(|n| n.contains(k)) => {
+                            fail(&mut out, path)
+                        }
+                        None => true,
+                    };
+                    path.truncate(len);
+                    if !fits {
+                        members_ok = false;
+                        if out.is_none() {
+                            return false;
+                        }
+                    }
+                }
+                required_ok && size_ok && members_ok
             }
             _ => true,
+        };
+        if !here_ok && !matches!(value, Value::Array(_) | Value::Object(_)) {
+            fail(&mut out, path);
         }
+        ok && here_ok
+    }
+}
+
+/// The property names `schema` declares, through `$ref`s and `allOf` parts.
+fn collect_property_names(
+    synth: &Synth,
+    schema: &Value,
+    names: &mut std::collections::BTreeSet<String>,
+    depth: usize,
+) {
+    let schema = synth.resolve(schema);
+    if depth > MAX_DEPTH {
+        return;
+    }
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        names.extend(props.keys().cloned());
+    }
+    for part in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        collect_property_names(synth, part, names, depth + 1);
+    }
+}
+
+/// JSON equality with numbers compared by value (`5` and `5.0` are one number).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
     }
 }
 
@@ -668,7 +809,8 @@ impl<'a> Synth<'a> {
 fn is_of_type(v: &Value, t: &str) -> bool {
     match t {
         "string" => v.is_string(),
-        "integer" => v.is_i64() || v.is_u64(),
+        // JSON Schema: a number with no fractional part is an integer, `5.0` too.
+        "integer" => v.is_i64() || v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0),
         "number" => v.is_number(),
         "boolean" => v.is_boolean(),
         "array" => v.is_array(),
@@ -1107,6 +1249,68 @@ fn format_fits(format: &str, s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The response check must not call a valid body invalid: null under a combination that
+    /// admits it or under `{}`, `5.0` as an integer, and `allOf` parts that close the object
+    /// with `additionalProperties: false` while another part declares the property.
+    #[test]
+    fn valid_values_that_a_naive_check_rejects_fit() {
+        let raw = json!({});
+        let s = Synth::lenient(&raw);
+        let nullable_ref = json!({"anyOf": [{"type": "string"}, {"type": "null"}]});
+        assert!(s.fits(&Value::Null, &nullable_ref, 0));
+        assert!(s.fits(&Value::Null, &json!({}), 0));
+        assert!(!s.fits(&Value::Null, &json!({"type": "string"}), 0));
+        assert!(!s.fits(&Value::Null, &json!({"anyOf": [{"type": "string"}]}), 0));
+        assert!(s.fits(
+            &Value::Null,
+            &json!({"type": "string", "nullable": true}),
+            0
+        ));
+        assert!(s.fits(&json!(5.0), &json!({"type": "integer"}), 0));
+        assert!(!s.fits(&json!(5.5), &json!({"type": "integer"}), 0));
+        assert!(s.fits(&json!(2.0), &json!({"enum": [1, 2]}), 0));
+        let closed_parts = json!({"allOf": [
+            {"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": false},
+            {"type": "object", "properties": {"b": {"type": "integer"}}, "additionalProperties": false}
+        ]});
+        assert!(s.fits(&json!({"a": "x", "b": 1}), &closed_parts, 0));
+        assert!(!s.fits(&json!({"a": "x", "c": 1}), &closed_parts, 0));
+    }
+
+    /// Failures are reported where they are, so that a body is blamed only for the value
+    /// that broke it.
+    #[test]
+    fn failures_name_the_value_that_breaks_the_schema() {
+        let raw = json!({});
+        let s = Synth::lenient(&raw);
+        let schema = json!({
+            "type": "object",
+            "required": ["id"],
+            "properties": {
+                "id": {"type": "string"},
+                "items": {"type": "array", "items": {"type": "object", "properties": {"n": {"type": "integer"}}}},
+                "kind": {"oneOf": [{"type": "string"}, {"type": "integer"}]}
+            }
+        });
+        assert!(
+            s.failures(&json!({"id": "x", "items": [{"n": 1}]}), &schema)
+                .is_empty()
+        );
+        assert_eq!(s.failures(&json!({"id": 3}), &schema), ["/id"]);
+        assert_eq!(
+            s.failures(
+                &json!({"id": "x", "items": [{"n": 1}, {"n": "two"}]}),
+                &schema
+            ),
+            ["/items/1/n"]
+        );
+        assert_eq!(s.failures(&json!({"items": []}), &schema), [""]);
+        assert_eq!(
+            s.failures(&json!({"id": "x", "kind": true}), &schema),
+            ["/kind"]
+        );
+    }
 
     #[test]
     fn simple_patterns_give_matching_samples() {

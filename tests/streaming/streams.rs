@@ -525,6 +525,29 @@ async fn a_download_past_the_body_limit_is_refused_but_streams() {
     assert_eq!(total, 3 << 20);
 }
 
+/// Hooks run for a streamed body too: the before-attempt hook's header is sent, and the
+/// after-attempt hook has run once the headers arrived, before any event is read.
+#[tokio::test]
+async fn hooks_run_for_a_streamed_body() {
+    let (base, seen) = serve(vec![sse(&["data: {\"delta\":\"x\"}\n\n"], Duration::from_millis(200))], canned).await;
+    let statuses: Arc<Mutex<Vec<Option<u16>>>> = Arc::default();
+    let s = statuses.clone();
+    let client = Client::builder()
+        .base_url(&base)
+        .max_retries(0)
+        .before_attempt(|attempt| attempt.set_header("traceparent", "00-stream-01").unwrap())
+        .after_attempt(move |attempt| s.lock().unwrap().push(attempt.status()))
+        .build()
+        .unwrap();
+    let mut events = client.chat().create().send_events().await.unwrap();
+    assert_eq!(*statuses.lock().unwrap(), [Some(200)]);
+    assert_eq!(events.next().await.unwrap().unwrap().delta, "x");
+    assert!(events.next().await.is_none());
+    assert_eq!(statuses.lock().unwrap().len(), 1);
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen[0].head.contains("traceparent: 00-stream-01"), "{}", seen[0].head);
+}
+
 /// 1 GiB read as a stream: `bench/streaming.sh` runs this with and without `BUFFERED=1` and
 /// compares the peak memory of the two.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -202,11 +202,32 @@ async fn a_redirect_loop_ends_with_a_redirect_error() {
     assert_eq!(redirect.status(), 302);
     assert!(!error.is_retryable());
     assert!(
-        error.to_string().contains("more than 10 redirects"),
+        error
+            .to_string()
+            .contains("more redirects in a row than `max_redirects` allows"),
         "{error}"
     );
     // The first request and 10 redirects, once: not retried.
     assert_eq!(a.count(), 11);
+}
+
+/// With `max_redirects(0)` a redirect is the answer: returned as the operation reads it, and
+/// its target never contacted.
+#[tokio::test]
+async fn max_redirects_zero_returns_the_redirect() {
+    let b = Server::start(vec![member_apps_ok()]);
+    let a = Server::start(vec![redirect(307, &format!("{}/elsewhere", b.url()))]);
+    let client = Client::builder(PROJECT_ID, SECRET)
+        .base_url(a.url())
+        .max_redirects(0)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = get_with_every_secret(&client)
+        .await
+        .expect_err("a 307 is no success of this operation");
+    assert_eq!(error.status(), Some(307));
+    assert_eq!(b.count(), 0);
 }
 
 /// A generated crate with every credential kind, redirected to another origin with every

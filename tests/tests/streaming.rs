@@ -18,7 +18,7 @@ fn streamed_bodies_and_events_on_the_wire() {
         &[],
     );
     assert!(
-        stdout.contains("test result: ok. 16 passed; 0 failed; 1 ignored"),
+        stdout.contains("test result: ok. 17 passed; 0 failed; 1 ignored"),
         "{stdout}"
     );
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::error::{Cause, Error, InvalidRequest, LimitExceeded, RedirectError, TransportError};
+use super::hooks::{AfterAttempt, AfterHook, BeforeAttempt, BeforeHook};
 use super::request::{check_header_value, Request, RequestBody};
 use super::response::RawResponse;
 use super::retry;
@@ -29,7 +30,8 @@ pub(crate) const ERROR_BODY_PREFIX: u64 = 1024 * 1024;
 pub(crate) const DEFAULT_MAX_EVENT_SIZE: usize = 1024 * 1024;
 /// Default limit for a pause in a streamed body (no bytes at all for this long).
 pub(crate) const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-/// How many redirects in a row are followed.
+/// How many redirects in a row are followed, unless `ClientBuilder::max_redirects` says
+/// otherwise.
 pub(crate) const MAX_REDIRECTS: usize = 10;
 
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
@@ -83,6 +85,9 @@ struct Config {
     max_retries: u32,
     credentials: Vec<(&'static str, Credential)>,
     limits: Limits,
+    max_redirects: usize,
+    before: Vec<BeforeHook>,
+    after: Vec<AfterHook>,
 }
 
 /// The limits of reading a response, from the client and the request's options.
@@ -127,6 +132,8 @@ impl fmt::Debug for Client {
             .field("timeout", &self.config.timeout)
             .field("max_retries", &self.config.max_retries)
             .field("limits", &self.config.limits)
+            .field("max_redirects", &self.config.max_redirects)
+            .field("hooks", &(self.config.before.len() + self.config.after.len()))
             .field("credentials", &schemes)
             .finish()
     }
@@ -142,6 +149,9 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     credentials: Vec<(&'static str, Credential)>,
     limits: Limits,
+    max_redirects: usize,
+    before: Vec<BeforeHook>,
+    after: Vec<AfterHook>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -153,6 +163,8 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
             .field("limits", &self.limits)
+            .field("max_redirects", &self.max_redirects)
+            .field("hooks", &(self.before.len() + self.after.len()))
             .field("credentials", &schemes)
             .finish()
     }
@@ -169,6 +181,9 @@ impl ClientBuilder {
             http: None,
             credentials: Vec::new(),
             limits: Limits::default(),
+            max_redirects: MAX_REDIRECTS,
+            before: Vec::new(),
+            after: Vec::new(),
         }
     }
 
@@ -193,6 +208,37 @@ impl ClientBuilder {
     /// [`ClientBuilder::stream_timeout`] apply to the body. Requests can override it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Adds a hook that runs before each attempt of every request (a retry is an attempt of
+    /// its own), after the client's headers and credentials are set: it may add or change
+    /// headers, to propagate trace context for example. It sees no secret in clear (see
+    /// `hooks::BeforeAttempt`). Hooks run in the order they were added.
+    pub fn before_attempt(
+        mut self,
+        hook: impl Fn(&mut super::hooks::BeforeAttempt<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.before.push(Arc::new(hook));
+        self
+    }
+
+    /// Adds a hook that runs after each attempt of every request, with its status, response
+    /// headers and timing, or what went wrong (see `hooks::AfterAttempt`). For a streamed
+    /// body it runs when the response headers arrive.
+    pub fn after_attempt(
+        mut self,
+        hook: impl Fn(&super::hooks::AfterAttempt<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.after.push(Arc::new(hook));
+        self
+    }
+
+    /// How many redirects in a row are followed (default 10; more is [`Error::Redirect`]).
+    /// With 0, no redirect is followed: a `3xx` response is the answer, as the operation
+    /// reads it (a documented redirect is its success; another is an `Error::Api`).
+    pub fn max_redirects(mut self, max_redirects: usize) -> Self {
+        self.max_redirects = max_redirects;
         self
     }
 
@@ -300,6 +346,9 @@ impl ClientBuilder {
                 max_retries: self.max_retries,
                 credentials: self.credentials,
                 limits: self.limits,
+                max_redirects: self.max_redirects,
+                before: self.before,
+                after: self.after,
             }),
         })
     }
@@ -458,10 +507,21 @@ impl Client {
                 }
                 (None, None) => None,
             };
+            let attempt_started = Instant::now();
+            let mut attempt_headers = headers.clone();
+            for hook in &config.before {
+                hook(&mut BeforeAttempt {
+                    method: &request.method,
+                    template: request.template,
+                    path: url.path(),
+                    attempt,
+                    headers: &mut attempt_headers,
+                });
+            }
             let hop = Hop {
                 method: request.method.clone(),
                 url: url.clone(),
-                headers: headers.clone(),
+                headers: attempt_headers,
                 body,
             };
             // One deadline for the attempt: every redirect, and the body unless it is
@@ -478,6 +538,26 @@ impl Client {
             .await
             .unwrap_or(Err(Failure::Deadline));
             let retries_left = attempt <= max_retries && !streamed;
+            if !config.after.is_empty() {
+                let (status, response_headers, failure) = match &sent {
+                    Ok(Received::Live(response)) => {
+                        (Some(response.status().as_u16()), Some(response.headers()), None)
+                    }
+                    Ok(Received::Read(raw)) => (Some(raw.status), Some(&raw.headers), None),
+                    Err(failure) => (None, None, Some(failure.summary())),
+                };
+                for hook in &config.after {
+                    hook(&AfterAttempt {
+                        method: &request.method,
+                        template: request.template,
+                        attempt,
+                        status,
+                        headers: response_headers,
+                        elapsed: attempt_started.elapsed(),
+                        failure: failure.as_deref(),
+                    });
+                }
+            }
             match sent {
                 Ok(Received::Live(response)) => {
                     log_attempt(&request, attempt, Some(response.status().as_u16()), started);
@@ -524,7 +604,7 @@ impl Client {
     }
 
     /// Sends one attempt, following redirects as the crate docs' "Redirects" section says:
-    /// `301`, `302`, `307` and `308` are followed (at most [`MAX_REDIRECTS`]); `303 See Other`
+    /// `301`, `302`, `307` and `308` are followed (at most `max_redirects`); `303 See Other`
     /// and a redirect without a usable `Location` are returned as they are. Once a redirect
     /// leaves the base URL's origin (scheme, host and port), every credential the client
     /// added is removed for the rest of the chain: `Authorization`, `Cookie`, and every
@@ -534,8 +614,9 @@ impl Client {
     /// loopback, is refused.
     async fn follow(&self, mut hop: Hop) -> Result<reqwest::Response, Failure> {
         let origin = self.config.base_url.origin();
+        let max_redirects = self.config.max_redirects;
         let mut stripped = false;
-        for redirects in 0..=MAX_REDIRECTS {
+        for redirects in 0..=max_redirects {
             let mut builder = self
                 .config
                 .http
@@ -555,7 +636,7 @@ impl Client {
             }
             let response = builder.send().await.map_err(Failure::Http)?;
             let status = response.status().as_u16();
-            if !matches!(status, 301 | 302 | 307 | 308) {
+            if !matches!(status, 301 | 302 | 307 | 308) || max_redirects == 0 {
                 return Ok(response);
             }
             let location = response
@@ -571,8 +652,8 @@ impl Client {
                 return Ok(response);
             }
             let refuse = |reason| Failure::Redirect(RedirectError::new(status, &location, reason));
-            if redirects == MAX_REDIRECTS {
-                return Err(refuse("more than 10 redirects in a row"));
+            if redirects == max_redirects {
+                return Err(refuse("more redirects in a row than `max_redirects` allows"));
             }
             match next.scheme() {
                 "https" => {}
@@ -670,6 +751,19 @@ enum Failure {
 }
 
 impl Failure {
+    /// What happened, for an after-attempt hook: no URL (its query may hold an API key).
+    fn summary(&self) -> String {
+        match self {
+            Failure::Http(e) if e.is_timeout() => "timed out".into(),
+            Failure::Http(e) if e.is_connect() => "could not connect".into(),
+            Failure::Http(e) if e.is_builder() => "the request could not be built".into(),
+            Failure::Http(_) => "the connection failed".into(),
+            Failure::Deadline => "timed out".into(),
+            Failure::Redirect(e) => e.to_string(),
+            Failure::Limit(e) => e.to_string(),
+        }
+    }
+
     fn into_error(self, attempts: u32, timeout: Duration) -> Error {
         match self {
             // A request reqwest could not build was never sent: not a connection failure.

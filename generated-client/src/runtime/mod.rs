@@ -8,6 +8,7 @@
 
 mod client;
 mod error;
+pub mod hooks;
 pub mod pagination;
 mod request;
 mod response;

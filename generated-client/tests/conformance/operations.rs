@@ -2,8 +2,10 @@
 //! Calls every operation with spec-valid arguments (required ones only, then every
 //! optional one too) against the server at `TEST_API_BASE_URL`; without it every test
 //! is skipped. Meant for a mock that validates requests against the API description and
-//! answers with its examples, such as `prism mock --errors`. Each call prints one line:
-//! `conformance<TAB>operation<TAB>mode<TAB>verdict<TAB>detail`, and fails unless the
+//! answers with its examples, such as `prism mock --errors`. Each call prints what it
+//! was given (`conformance-expect<TAB>operation<TAB>mode<TAB>json`, its request marked
+//! with the header `x-conformance-call` of the same key) and its verdict
+//! (`conformance<TAB>operation<TAB>mode<TAB>verdict<TAB>detail`), and fails unless the
 //! verdict is `ok`.
 #![allow(deprecated, unused_imports, clippy::all)]
 use stytch_b2b::types::*;
@@ -19,14 +21,9 @@ mod support {
             );
             return None;
         };
-        let http = stytch_b2b::ClientBuilder::http_client_builder()
-            .expect("the TLS setup builds")
-            .redirect(stytch_b2b::reqwest::redirect::Policy::none())
-            .build()
-            .expect("the HTTP client builds");
         let client = Client::builder("conformance-project-id", "conformance-secret")
             .base_url(base_url)
-            .http_client(http)
+            .max_redirects(0)
             .max_retries(0)
             .build()
             .expect("the conformance client builds");
@@ -83,11 +80,13 @@ mod support {
         operation: &str,
         mode: &str,
         has_success: bool,
+        expected: &str,
         outcome: Result<Result<(), Error>, String>,
     ) -> Option<String> {
+        println!("conformance-expect\t{operation}\t{mode}\t{expected}");
         let body = match &outcome {
             Ok(Err(Error::Decode(d))) => {
-                Some(String::from_utf8_lossy(d.body()).replace(['\t', '\n', '\r'], " "))
+                serde_json::to_string(&String::from_utf8_lossy(d.body())).ok()
             }
             _ => None,
         };
@@ -161,6 +160,7 @@ async fn organizations_members_get_connected_apps() {
                 "organizations.members.getConnectedApps",
                 "required",
                 true,
+                "{\"key\":\"0-required\",\"params\":[{\"in\":\"path\",\"name\":\"organization_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"path\",\"name\":\"member_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false}],\"body\":null,\"files\":[]}",
                 async {
                     let p0: String = support::arg("\"conformance\"")?;
                     let p1: String = support::arg("\"conformance\"")?;
@@ -169,6 +169,7 @@ async fn organizations_members_get_connected_apps() {
                             .organizations()
                             .members()
                             .get_connected_apps(p0, p1)
+                            .header("x-conformance-call", "0-required")
                             .send()
                             .await
                             .map(|_| ()),
@@ -180,6 +181,7 @@ async fn organizations_members_get_connected_apps() {
                 "organizations.members.getConnectedApps",
                 "all",
                 true,
+                "{\"key\":\"0-all\",\"params\":[{\"in\":\"path\",\"name\":\"organization_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"path\",\"name\":\"member_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"header\",\"name\":\"X-Stytch-Member-Session\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"header\",\"name\":\"X-Stytch-Member-SessionJWT\",\"value\":\"conformance\",\"explode\":false,\"deep\":false}],\"body\":null,\"files\":[]}",
                 async {
                     let p0: String = support::arg("\"conformance\"")?;
                     let p1: String = support::arg("\"conformance\"")?;
@@ -192,6 +194,7 @@ async fn organizations_members_get_connected_apps() {
                             .get_connected_apps(p0, p1)
                             .member_session_token(p2)
                             .member_session_jwt(p3)
+                            .header("x-conformance-call", "0-all")
                             .send()
                             .await
                             .map(|_| ()),
@@ -212,6 +215,7 @@ async fn organizations_members_connected_apps_revoke() {
                 "organizations.members.connectedApps.revoke",
                 "required",
                 true,
+                "{\"key\":\"1-required\",\"params\":[{\"in\":\"path\",\"name\":\"organization_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"path\",\"name\":\"member_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"path\",\"name\":\"connected_app_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false}],\"body\":null,\"files\":[]}",
                 async {
                     let p0: String = support::arg("\"conformance\"")?;
                     let p1: String = support::arg("\"conformance\"")?;
@@ -222,6 +226,7 @@ async fn organizations_members_connected_apps_revoke() {
                             .members()
                             .connected_apps()
                             .revoke(p0, p1, p2)
+                            .header("x-conformance-call", "1-required")
                             .send()
                             .await
                             .map(|_| ()),
@@ -233,6 +238,7 @@ async fn organizations_members_connected_apps_revoke() {
                 "organizations.members.connectedApps.revoke",
                 "all",
                 true,
+                "{\"key\":\"1-all\",\"params\":[{\"in\":\"path\",\"name\":\"organization_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"path\",\"name\":\"member_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"path\",\"name\":\"connected_app_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"header\",\"name\":\"X-Stytch-Member-Session\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"header\",\"name\":\"X-Stytch-Member-SessionJWT\",\"value\":\"conformance\",\"explode\":false,\"deep\":false}],\"body\":{\"encoding\":\"json\",\"value\":{}},\"files\":[]}",
                 async {
                     let p0: String = support::arg("\"conformance\"")?;
                     let p1: String = support::arg("\"conformance\"")?;
@@ -249,6 +255,7 @@ async fn organizations_members_connected_apps_revoke() {
                             .member_session_token(p3)
                             .member_session_jwt(p4)
                             .body(body)
+                            .header("x-conformance-call", "1-all")
                             .send()
                             .await
                             .map(|_| ()),
@@ -269,12 +276,14 @@ async fn organizations_connected_apps() {
                 "organizations.connectedApps",
                 "required",
                 true,
+                "{\"key\":\"2-required\",\"params\":[{\"in\":\"path\",\"name\":\"organization_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false}],\"body\":null,\"files\":[]}",
                 async {
                     let p0: String = support::arg("\"conformance\"")?;
                     Ok(
                         client
                             .organizations()
                             .connected_apps(p0)
+                            .header("x-conformance-call", "2-required")
                             .send()
                             .await
                             .map(|_| ()),
@@ -286,6 +295,7 @@ async fn organizations_connected_apps() {
                 "organizations.connectedApps",
                 "all",
                 true,
+                "{\"key\":\"2-all\",\"params\":[{\"in\":\"path\",\"name\":\"organization_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"header\",\"name\":\"X-Stytch-Member-Session\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"header\",\"name\":\"X-Stytch-Member-SessionJWT\",\"value\":\"conformance\",\"explode\":false,\"deep\":false}],\"body\":null,\"files\":[]}",
                 async {
                     let p0: String = support::arg("\"conformance\"")?;
                     let p1: String = support::arg("\"conformance\"")?;
@@ -296,6 +306,7 @@ async fn organizations_connected_apps() {
                             .connected_apps(p0)
                             .member_session_token(p1)
                             .member_session_jwt(p2)
+                            .header("x-conformance-call", "2-all")
                             .send()
                             .await
                             .map(|_| ()),
@@ -316,6 +327,7 @@ async fn organizations_get_connected_app() {
                 "organizations.getConnectedApp",
                 "required",
                 true,
+                "{\"key\":\"3-required\",\"params\":[{\"in\":\"path\",\"name\":\"organization_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"path\",\"name\":\"connected_app_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false}],\"body\":null,\"files\":[]}",
                 async {
                     let p0: String = support::arg("\"conformance\"")?;
                     let p1: String = support::arg("\"conformance\"")?;
@@ -323,6 +335,7 @@ async fn organizations_get_connected_app() {
                         client
                             .organizations()
                             .get_connected_app(p0, p1)
+                            .header("x-conformance-call", "3-required")
                             .send()
                             .await
                             .map(|_| ()),
@@ -334,6 +347,7 @@ async fn organizations_get_connected_app() {
                 "organizations.getConnectedApp",
                 "all",
                 true,
+                "{\"key\":\"3-all\",\"params\":[{\"in\":\"path\",\"name\":\"organization_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"path\",\"name\":\"connected_app_id\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"header\",\"name\":\"X-Stytch-Member-Session\",\"value\":\"conformance\",\"explode\":false,\"deep\":false},{\"in\":\"header\",\"name\":\"X-Stytch-Member-SessionJWT\",\"value\":\"conformance\",\"explode\":false,\"deep\":false}],\"body\":null,\"files\":[]}",
                 async {
                     let p0: String = support::arg("\"conformance\"")?;
                     let p1: String = support::arg("\"conformance\"")?;
@@ -345,6 +359,7 @@ async fn organizations_get_connected_app() {
                             .get_connected_app(p0, p1)
                             .member_session_token(p2)
                             .member_session_jwt(p3)
+                            .header("x-conformance-call", "3-all")
                             .send()
                             .await
                             .map(|_| ()),

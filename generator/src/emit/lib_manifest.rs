@@ -167,6 +167,7 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
         pub use operations::*;
         /// The HTTP client library, re-exported for [`ClientBuilder::http_client`] and headers.
         pub use reqwest;
+        pub use runtime::hooks;
         pub use runtime::pagination;
         pub use runtime::streaming;
         pub use runtime::ApiError;

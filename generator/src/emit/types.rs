@@ -1,17 +1,17 @@
-//! `src/types.rs`: structs (with constructors for request types), enums, unions, `ErrorBody`
+//! `src/types.rs`: structs (each with a constructor and setters), enums, unions, `ErrorBody`
 //! and its decoders.
 
 use super::*;
 
 /// `src/types.rs`: every named type and `ErrorBody`.
 pub fn emit_types(api: &Api) -> TokenStream {
-    emit_types_part(api, &request_types(api), 0..api.types.len())
+    emit_types_part(api, 0..api.types.len())
 }
 
 /// The part of `src/types.rs` with the types in `range`. The part that starts at 0 also has
 /// the file's prelude, and the part that ends at the last type has `ErrorBody` and the error
 /// decoders, so that the parts rendered one after another make the whole file.
-pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize>) -> TokenStream {
+pub fn emit_types_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let prelude = if range.start == 0 {
         let (chrono, uuid) = formats_used(api);
         // Typed formats as parameters: the same text they have in JSON.
@@ -59,7 +59,7 @@ pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize
     let items = api.types[range.clone()]
         .iter()
         .zip(range)
-        .map(|(_, i)| emit_type(api, i, request[i]));
+        .map(|(_, i)| emit_type(api, i));
     let error_body = if last {
         emit_error_body(api)
     } else {
@@ -74,12 +74,13 @@ pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize
 
 // Every struct and enum is `#[non_exhaustive]`, so that what a description can add without
 // breaking its API (a property, an enum value, a union alternative) does not break the crate's
-// consumers either. Structs that requests carry are built with `Type::new(required..)` and a
-// setter per optional property instead of a struct literal, which would have to name every
-// field (smithy-rs and async-openai's builders serve the same end; a constructor plus setters
-// on the type itself needs no second builder type per struct, which large APIs pay for in
-// compile time).
-pub(super) fn emit_type(api: &Api, index: usize, is_request: bool) -> TokenStream {
+// consumers either. Every struct is built with `Type::new(required..)` and a setter per
+// optional property instead of a struct literal, which would have to name every field:
+// requests' structs so that a caller can send them, responses' so that a test can build the
+// value a mock returns without JSON (smithy-rs and async-openai's builders serve the same end;
+// a constructor plus setters on the type itself needs no second builder type per struct,
+// which large APIs pay for in compile time).
+pub(super) fn emit_type(api: &Api, index: usize) -> TokenStream {
     let t = &api.types[index];
     let name = ident(&t.name);
     let doc = docs(t.description.as_deref());
@@ -121,12 +122,8 @@ pub(super) fn emit_type(api: &Api, index: usize, is_request: bool) -> TokenStrea
                     pub #field_name: std::collections::BTreeMap<String, #extra_ty>,
                 });
             }
-            let constructor = if is_request {
-                let constructor = emit_constructor(api, &name, fields, additional.is_some());
-                quote! { #cfg #constructor }
-            } else {
-                quote! {}
-            };
+            let constructor = emit_constructor(api, &name, fields, additional.is_some());
+            let constructor = quote! { #cfg #constructor };
             let (serialize_listed, serialize) = serde.serialize_derive();
             let de_cfg = serde.deserialize_cfg();
             let de_gate = quote! { #cfg #de_cfg };
@@ -272,7 +269,7 @@ pub(super) fn emit_struct_deserialize(
     }
 }
 
-/// `Type::new(required..)` and a setter per optional field, for a struct that requests carry.
+/// `Type::new(required..)` and a setter per optional field.
 pub(super) fn emit_constructor(
     api: &Api,
     name: &Ident,

@@ -159,11 +159,16 @@ impl Lowerer<'_> {
                     }
                     crate::synth::Synth::new(self.raw).fits(&Value::Object(empty), schema, 0)
                 });
+        // A required file part is an argument of the call, so a body with one is always
+        // sent, whatever `requestBody.required` says (Box's uploads, OpenAI's video
+        // characters): the body is then required, and its own required fields are arguments
+        // too, or the file would go out in a body that breaks its schema.
+        let required = body.required || files.iter().any(|f| f.required);
         Some(Body {
             content_type: media,
             encoding,
             ty,
-            required: body.required,
+            required,
             defaultable,
             files,
         })
