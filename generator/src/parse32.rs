@@ -70,12 +70,7 @@ type Visit<'f> = dyn FnMut(&str, Option<&str>, &mut Map<String, Value>) + 'f;
 
 /// Visits every object that is not data (examples, defaults, enums and extension values are
 /// data), with its pointer and the key it sits under.
-fn walk(
-    v: &mut Value,
-    pointer: &mut String,
-    parent: Option<&str>,
-    f: &mut Visit<'_>,
-) {
+fn walk(v: &mut Value, pointer: &mut String, parent: Option<&str>, f: &mut Visit<'_>) {
     match v {
         Value::Object(obj) => {
             f(pointer, parent, obj);
