@@ -284,7 +284,9 @@ pub fn diff(old: &Api, new: &Api) -> Report {
                 new: Some(n.sig.clone()),
                 old_pointer: Some(o.pointer.clone()),
                 new_pointer: Some(n.pointer.clone()),
-                breaking: true,
+                // Another HTTP method compiles as before: the call sends it, and is retried
+                // as that method allows.
+                breaking: n.what != "http method",
                 reason: Some(changed_reason(n.what).into()),
             }),
             Some(n) => {
@@ -333,6 +335,9 @@ fn changed_reason(what: &str) -> &'static str {
         "type" => "the kind of type changed",
         "default server" => "requests go to another URL unless a base URL is set",
         "constructor" => "the constructor takes other arguments",
+        "http method" => {
+            "the call compiles as before; it sends the other method, retried as that method allows"
+        }
         _ => "its signature changed",
     }
 }
@@ -340,6 +345,9 @@ fn changed_reason(what: &str) -> &'static str {
 /// The item a member belongs to: `types::A` for `types::A.f` and `types::A::V`, the call
 /// for a builder method.
 fn container(key: &str) -> Option<&str> {
+    if let Some(call) = key.strip_suffix(" http method") {
+        return Some(call);
+    }
     if let Some(rest) = key.strip_prefix("types::") {
         let end = rest.find(['.', ':']).map(|i| i + "types::".len())?;
         return Some(&key[..end]);
@@ -498,6 +506,28 @@ fn surface(api: &Api) -> BTreeMap<String, Item> {
                 ),
             );
         }
+        if let Some(sequence) = &op.items {
+            add(
+                format!("{call}.send_items()"),
+                plain(
+                    "builder method",
+                    format!("JsonStream<{}>", emit::type_text(api, &sequence.item)),
+                    &op.pointer,
+                    None,
+                ),
+            );
+        }
+        // The method the call sends: a call that moves to another (POST to OpenAPI 3.2's
+        // QUERY, say) compiles as before but is retried differently.
+        add(
+            format!("{call} http method"),
+            plain(
+                "http method",
+                op.method.as_str().to_owned(),
+                &op.pointer,
+                None,
+            ),
+        );
         if emit::streams_body(op) {
             add(
                 format!("{call}.send_stream()"),
@@ -639,9 +669,15 @@ fn field_sig(api: &Api, f: &Field) -> String {
 
 fn param_sig(api: &Api, p: &Param) -> String {
     let (_, arg, _) = emit::param_types(api, p);
-    arg.to_string()
+    let sig = arg
+        .to_string()
         .replace(' ', "")
-        .replace("implInto", "impl Into")
+        .replace("implInto", "impl Into");
+    match p.location {
+        // The same type as a query parameter or as the whole query string sends other URLs.
+        ParamLocation::QueryString(encoding) => format!("{sig} as the query string ({encoding:?})"),
+        _ => sig,
+    }
 }
 
 fn body_sig(api: &Api, b: &Body) -> String {
@@ -807,6 +843,114 @@ components:
         assert_eq!(
             json["changes"][3]["old_pointer"],
             "#/components/schemas/Pet/properties/id"
+        );
+    }
+
+    /// The OpenAPI 3.2 constructs as a consumer sees them: a call that moves from POST to
+    /// QUERY, a query parameter that becomes the whole query string, JSON items, and a call
+    /// that nested tags move into a namespace.
+    #[test]
+    fn openapi_32_constructs_are_compared() {
+        let old = r##"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /books/search:
+    post:
+      operationId: search
+      requestBody: {content: {application/json: {schema: {type: object}}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
+  /authors:
+    get:
+      operationId: authors
+      tags: [authors]
+      parameters:
+        - {name: filter, in: query, schema: {type: string}}
+      responses:
+        "200": {description: ok, content: {application/octet-stream: {schema: {type: string, format: binary}}}}
+"##;
+        let new = r##"
+openapi: 3.2.0
+info: {title: t, version: "1"}
+tags: [{name: catalog}, {name: authors, parent: catalog}]
+paths:
+  /books/search:
+    query:
+      operationId: search
+      requestBody: {content: {application/json: {schema: {type: object}}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
+  /authors:
+    get:
+      operationId: authors
+      tags: [authors]
+      parameters:
+        - {name: filter, in: querystring, content: {text/plain: {schema: {type: string}}}}
+      responses:
+        "200": {description: ok, content: {application/x-ndjson: {itemSchema: {type: string}}}}
+"##;
+        let report = diff(&api(old), &api(new));
+        let found: Vec<(ChangeKind, &str, bool, Option<&str>)> = report
+            .changes
+            .iter()
+            .map(|c| (c.kind, c.item.as_str(), c.breaking, c.new.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (ChangeKind::Removed, "client.authors(..)", true, None),
+                (
+                    ChangeKind::Added,
+                    "client.catalog().authors().authors(..)",
+                    false,
+                    Some("()")
+                ),
+                (
+                    ChangeKind::Changed,
+                    "client.search(..) http method",
+                    false,
+                    Some("QUERY")
+                ),
+            ],
+            "{found:#?}"
+        );
+        // The same call in both, its parameter and response changed.
+        let moved = new.replace(
+            "tags: [{name: catalog}, {name: authors, parent: catalog}]",
+            "",
+        );
+        let report = diff(&api(&old.replace("3.1.0", "3.2.0")), &api(&moved));
+        let found: Vec<(ChangeKind, &str, Option<&str>)> = report
+            .changes
+            .iter()
+            .map(|c| (c.kind, c.item.as_str(), c.new.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    ChangeKind::Changed,
+                    "client.authors(..).filter(..)",
+                    Some("(impl Into<String> as the query string (Text))")
+                ),
+                (
+                    ChangeKind::Changed,
+                    "client.authors(..).send()",
+                    Some("Result<crate::streaming::JsonStream<String>, Error>")
+                ),
+                (
+                    ChangeKind::Added,
+                    "client.authors(..).send_items()",
+                    Some("JsonStream<String>")
+                ),
+                (
+                    ChangeKind::Changed,
+                    "client.search(..) http method",
+                    Some("QUERY")
+                ),
+            ],
+            "{found:#?}"
         );
     }
 

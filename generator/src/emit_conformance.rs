@@ -53,11 +53,15 @@ fn chains(api: &Api) -> Vec<Vec<String>> {
 fn raw_param<'a>(synth: &Synth<'a>, op: &Operation, p: &Param) -> Option<&'a Value> {
     let location = match p.location {
         ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
+        // `in: querystring` reads as `in: query` once parsed.
+        ParamLocation::Query | ParamLocation::QueryString(_) => "query",
         ParamLocation::Header => "header",
         ParamLocation::Cookie => "cookie",
     };
     let path_item = op.pointer.rsplit_once('/').map_or("", |(a, _)| a);
+    let path_item = path_item
+        .strip_suffix("/additionalOperations")
+        .unwrap_or(path_item);
     [op.pointer.as_str(), path_item]
         .into_iter()
         .filter_map(|ptr| synth.at(ptr)?.get("parameters")?.as_array())

@@ -11,6 +11,7 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod parse;
+mod parse32;
 pub mod render;
 pub mod synth;
 pub mod write;
@@ -424,6 +425,7 @@ fn lower_and_render(
         raw,
         deep_refs,
         is_31,
+        ..
     } = parsed;
     drop((spec, deep_refs));
     if diags.has_errors() {

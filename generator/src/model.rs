@@ -253,8 +253,9 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
 }
 
-/// HTTP methods OpenAPI knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// HTTP methods: the fixed fields of a path item, and any other method OpenAPI 3.2's
+/// `additionalOperations` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Method {
     /// GET
     Get,
@@ -272,11 +273,15 @@ pub enum Method {
     Patch,
     /// TRACE
     Trace,
+    /// QUERY (OpenAPI 3.2's `query` field): safe and idempotent, with a body.
+    Query,
+    /// Another method (`additionalOperations` in OpenAPI 3.2), sent exactly as written.
+    Other(String),
 }
 
 impl Method {
     /// The method as written in HTTP.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Method::Get => "GET",
             Method::Put => "PUT",
@@ -286,6 +291,8 @@ impl Method {
             Method::Head => "HEAD",
             Method::Patch => "PATCH",
             Method::Trace => "TRACE",
+            Method::Query => "QUERY",
+            Method::Other(name) => name,
         }
     }
 }
@@ -297,10 +304,24 @@ pub enum ParamLocation {
     Path,
     /// The query string.
     Query,
+    /// The whole query string (OpenAPI 3.2's `in: querystring`), serialised as its `content`
+    /// media type says.
+    QueryString(QueryStringEncoding),
     /// A header.
     Header,
     /// A cookie.
     Cookie,
+}
+
+/// How an `in: querystring` parameter becomes the query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStringEncoding {
+    /// `application/x-www-form-urlencoded`: the members of an object as `name=value` pairs.
+    Form,
+    /// A JSON media type: the value's JSON text, percent-encoded.
+    Json,
+    /// Any other media type: the value as text, percent-encoded.
+    Text,
 }
 
 /// One operation.
@@ -347,12 +368,60 @@ pub struct Operation {
     pub accept: Option<String>,
     /// The first tag: names the cargo feature of an operation of the client itself.
     pub tag: Option<String>,
+    /// The first tag's place in the tree of OpenAPI 3.2 nested tags (`parent`), from the root
+    /// tag down to it; empty when the document does not nest tags. The namespace of an
+    /// operation whose id names none.
+    pub tag_path: Vec<String>,
     /// How the operation's results come in pages, when they do.
     pub pagination: Option<Pagination>,
     /// The event type, when a success response is offered as `text/event-stream`.
     pub events: Option<TypeRef>,
     /// Every success answers only with events: `send()` returns them as they arrive.
     pub events_only: bool,
+    /// What each event is: its `data` (OpenAPI 3.0 and 3.1 `schema`), or the whole event
+    /// as an OpenAPI 3.2 `itemSchema` describes it.
+    pub event_shape: EventShape,
+    /// A success response offered as a sequence of JSON items (JSON Lines, NDJSON, JSON text
+    /// sequences): `send_items()`.
+    pub items: Option<JsonSequence>,
+}
+
+/// What one server-sent event is decoded into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EventShape {
+    /// The event's `data`, as JSON.
+    #[default]
+    Data,
+    /// The whole event as an object of its `event`, `data`, `id` and `retry` fields (OpenAPI
+    /// 3.2 `itemSchema`); `data` parsed as JSON when `json_data` (the schema gives it
+    /// `contentMediaType: application/json`), else kept as text.
+    Whole {
+        /// `data` holds JSON.
+        json_data: bool,
+    },
+}
+
+/// A response read as a sequence of JSON items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonSequence {
+    /// The media type asked for in `Accept`.
+    pub media: String,
+    /// How items are delimited.
+    pub framing: Framing,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// Every success answers only with this sequence: `send()` returns it too.
+    pub only: bool,
+}
+
+/// How the items of a JSON sequence are delimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// One JSON text per line (`application/jsonl`, `application/x-ndjson`).
+    Lines,
+    /// RFC 7464 JSON text sequences: each item after an ASCII record separator
+    /// (`application/json-seq`).
+    RecordSeparator,
 }
 
 /// A paginated operation: where the next page's cursor goes, where it comes from, and where

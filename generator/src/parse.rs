@@ -18,8 +18,13 @@ pub struct Parsed {
     /// Targets of local references that are not a whole component (`#/components/schemas/A/
     /// properties/b`, a schema inside an operation): lowering shares one type for each.
     pub deep_refs: std::collections::BTreeSet<String>,
-    /// The document is OpenAPI 3.1 (normalised to the 3.0 model above).
+    /// The document is OpenAPI 3.1 or 3.2 (normalised to the 3.0 model above).
     pub is_31: bool,
+    /// The document is OpenAPI 3.2. What the 3.0 model has no place for stays in `raw`, where
+    /// lowering reads it: the `query` and `additionalOperations` operations of a path item,
+    /// `itemSchema` of a media type and nested tags; an `in: querystring` parameter is read
+    /// as `in: query` with `x-clientgen-querystring: true`.
+    pub is_32: bool,
 }
 
 /// Parses spec text (YAML or JSON). Problems are added to `diags`; `None` when the text
@@ -42,9 +47,10 @@ pub(crate) fn parse_on(text: &str, diags: &mut Diagnostics, threads: bool) -> Op
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
+    let is_32 = version.starts_with("3.2.") || version == "3.2";
     let is_31 = if version.starts_with("3.0.") || version == "3.0" {
         false
-    } else if version.starts_with("3.1.") || version == "3.1" {
+    } else if version.starts_with("3.1.") || version == "3.1" || is_32 {
         true
     } else {
         let found = if version.is_empty() {
@@ -57,13 +63,16 @@ pub(crate) fn parse_on(text: &str, diags: &mut Diagnostics, threads: bool) -> Op
         };
         diags.error(
             "#/openapi",
-            format!("unsupported OpenAPI version {found}; expected 3.0.x or 3.1.x"),
+            format!("unsupported OpenAPI version {found}; expected 3.0.x, 3.1.x or 3.2.x"),
         );
         return None;
     };
     if !raw.is_object() {
         diags.error("#", "the document is not an object");
         return None;
+    }
+    if is_32 {
+        crate::parse32::prepare(&mut raw, diags);
     }
     let mut deep_refs = std::collections::BTreeSet::new();
     normalise(
@@ -94,6 +103,7 @@ pub(crate) fn parse_on(text: &str, diags: &mut Diagnostics, threads: bool) -> Op
             raw,
             deep_refs,
             is_31,
+            is_32,
         });
     }
     let spec = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
@@ -109,6 +119,7 @@ pub(crate) fn parse_on(text: &str, diags: &mut Diagnostics, threads: bool) -> Op
         raw,
         deep_refs,
         is_31,
+        is_32,
     })
 }
 
@@ -154,11 +165,30 @@ fn accept_slips(raw: &mut Value, diags: &mut Diagnostics) {
                 &format!("{item_pointer}/servers"),
                 diags,
             );
-            for method in METHODS {
-                let Some(Value::Object(op)) = item.get_mut(*method) else {
-                    continue;
-                };
-                let op_pointer = format!("{item_pointer}/{method}");
+            // The fixed methods in their order, then 3.2's `query` and `additionalOperations`.
+            let mut operations: Vec<(usize, String, &mut Map<String, Value>)> = Vec::new();
+            for (key, value) in item.iter_mut() {
+                let Value::Object(obj) = value else { continue };
+                let rank = METHODS
+                    .iter()
+                    .position(|m| m == key)
+                    .or((key == "query").then_some(METHODS.len()));
+                if let Some(rank) = rank {
+                    operations.push((rank, format!("{item_pointer}/{key}"), obj));
+                } else if key == "additionalOperations" {
+                    for (method, op) in obj.iter_mut() {
+                        if let Value::Object(op) = op {
+                            let pointer = format!(
+                                "{item_pointer}/additionalOperations/{}",
+                                escape_token(method)
+                            );
+                            operations.push((METHODS.len() + 1, pointer, op));
+                        }
+                    }
+                }
+            }
+            operations.sort_by_key(|(rank, _, _)| *rank);
+            for (_, op_pointer, op) in operations {
                 accept_server_slips(
                     op.get_mut("servers"),
                     &format!("{op_pointer}/servers"),
@@ -311,7 +341,8 @@ fn expect_at(pointer: &str) -> Option<Expect> {
     Some(match t.as_slice() {
         ["paths"] => Expect::Paths,
         ["paths", _] => Expect::PathItem,
-        ["paths", _, m] if METHODS.contains(m) => Expect::Operation,
+        ["paths", _, m] if METHODS.contains(m) || *m == "query" => Expect::Operation,
+        ["paths", _, "additionalOperations", _] => Expect::Operation,
         ["info"] => Expect::Info,
         ["components"] => Expect::Components,
         ["servers", i] if index(i) => Expect::Server,
@@ -326,7 +357,10 @@ fn expect_at(pointer: &str) -> Option<Expect> {
         [.., "responses", _] => Expect::Response,
         [.., "content", _] => Expect::MediaType,
         [.., "headers", _] => Expect::Header,
-        [.., "schema" | "items" | "not" | "additionalProperties"] => Expect::Schema,
+        [
+            ..,
+            "schema" | "itemSchema" | "items" | "not" | "additionalProperties",
+        ] => Expect::Schema,
         [.., "properties", _] => Expect::Schema,
         [.., "allOf" | "oneOf" | "anyOf", i] if index(i) => Expect::Schema,
         _ => return None,
@@ -364,7 +398,7 @@ fn try_as(expect: Expect, node: &Value) -> Result<(), (String, String)> {
 /// Narrows a typed-parse error to the node that is wrong. serde loses the location inside
 /// `$ref`-or-item values (they are untagged enums), so the error may name only `#/paths`:
 /// each place below it is read again as what OpenAPI expects there, as deep as it goes.
-fn refine(raw: &Value, mut pointer: String, mut message: String) -> (String, String) {
+pub(crate) fn refine(raw: &Value, mut pointer: String, mut message: String) -> (String, String) {
     'deeper: for _ in 0..64 {
         let Some(node) = raw.pointer(&pointer[1..]) else {
             break;
@@ -410,7 +444,7 @@ fn refine(raw: &Value, mut pointer: String, mut message: String) -> (String, Str
     (pointer, message)
 }
 
-fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     let mut pointer = String::from("#");
     for segment in path.iter() {
         match segment {

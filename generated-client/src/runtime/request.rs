@@ -15,6 +15,9 @@ pub(crate) struct Request {
     /// Alternatives of security scheme sets; empty means no authentication.
     pub(crate) security: &'static [&'static [&'static str]],
     path: String,
+    /// A whole query string written as one value (`in: querystring`), already encoded; the
+    /// query pairs follow it.
+    raw_query: Option<String>,
     query: Vec<(String, String)>,
     cookies: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
@@ -33,6 +36,41 @@ pub(crate) enum RequestBody {
 /// always stays inside its one segment.
 fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Appends `value` percent-encoded: every byte but the unreserved characters.
+fn percent_encode(value: &str, out: &mut String) {
+    for &b in value.as_bytes() {
+        if is_unreserved(b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
+        }
+    }
+}
+
+/// The `name=value` pairs of an object's top-level members, as forms send them: arrays are
+/// repeated pairs, nulls are left out, nested objects and other values are JSON text.
+fn form_pairs(value: &serde_json::Value) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    if let serde_json::Value::Object(members) = value {
+        for (key, member) in members {
+            let items: Vec<&serde_json::Value> = match member {
+                serde_json::Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            for item in items {
+                match item {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::String(s) => pairs.push((key.clone(), s.clone())),
+                    other => pairs.push((key.clone(), other.to_string())),
+                }
+            }
+        }
+    }
+    pairs
 }
 
 fn refused(message: String) -> Error {
@@ -72,12 +110,21 @@ impl Request {
             template,
             security,
             path: String::with_capacity(template.len() + 32),
+            raw_query: None,
             query: Vec::new(),
             cookies: Vec::new(),
             headers: HeaderMap::new(),
             content_type: None,
             body: None,
         }
+    }
+
+    /// A method the API description names that `reqwest::Method` has no constant for
+    /// (`QUERY`, or any method of OpenAPI 3.2's `additionalOperations`), sent as written.
+    /// The generator checked that it is an HTTP token; a name that is not one is refused.
+    pub(crate) fn method(name: &'static str) -> Result<Method, Error> {
+        Method::from_bytes(name.as_bytes())
+            .map_err(|_| refused(format!("`{name}` is not a valid HTTP method")))
     }
 
     /// Appends a literal part of the path template, as written in the API description.
@@ -96,23 +143,53 @@ impl Request {
                 "path parameter `{name}` is `{value}`, which would change the request's path"
             )));
         }
-        for &b in value.as_bytes() {
-            if is_unreserved(b) {
-                self.path.push(b as char);
-            } else {
-                self.path.push('%');
-                self.path
-                    .push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
-                self.path
-                    .push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
-            }
-        }
+        percent_encode(value, &mut self.path);
         Ok(())
     }
 
     /// Adds one query pair; the value is encoded when the URL is built.
     pub(crate) fn query(&mut self, name: &str, value: String) {
         self.query.push((name.to_owned(), value));
+    }
+
+    /// Sets the whole query string from the members of an object, as
+    /// `application/x-www-form-urlencoded` (`in: querystring`).
+    pub(crate) fn query_string_form<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), Error> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| refused(format!("the query string cannot be encoded: {e}")))?;
+        if !value.is_object() {
+            return Err(refused(
+                "the query string is not an object, which a form needs".into(),
+            ));
+        }
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in form_pairs(&value) {
+            form.append_pair(&name, &value);
+        }
+        self.raw_query = Some(form.finish());
+        Ok(())
+    }
+
+    /// Sets the whole query string to `text`, percent-encoded (`in: querystring` with a media
+    /// type other than a form).
+    pub(crate) fn query_string_text(&mut self, text: &str) {
+        let mut encoded = String::with_capacity(text.len());
+        percent_encode(text, &mut encoded);
+        self.raw_query = Some(encoded);
+    }
+
+    /// Sets the whole query string to a value's JSON text, percent-encoded.
+    pub(crate) fn query_string_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), Error> {
+        let text = serde_json::to_string(value)
+            .map_err(|e| refused(format!("the query string cannot be encoded as JSON: {e}")))?;
+        self.query_string_text(&text);
+        Ok(())
     }
 
     /// Adds a query array: repeated pairs when `explode`, one comma-separated pair otherwise.
@@ -211,24 +288,8 @@ impl Request {
         let value = serde_json::to_value(value)
             .map_err(|e| refused(format!("the request body cannot be encoded: {e}")))?;
         let mut form = url::form_urlencoded::Serializer::new(String::new());
-        if let serde_json::Value::Object(members) = &value {
-            for (key, member) in members {
-                let items: Vec<&serde_json::Value> = match member {
-                    serde_json::Value::Array(items) => items.iter().collect(),
-                    other => vec![other],
-                };
-                for item in items {
-                    match item {
-                        serde_json::Value::Null => {}
-                        serde_json::Value::String(s) => {
-                            form.append_pair(key, s);
-                        }
-                        other => {
-                            form.append_pair(key, &other.to_string());
-                        }
-                    }
-                }
-            }
+        for (name, value) in form_pairs(&value) {
+            form.append_pair(&name, &value);
         }
         self.body(
             "application/x-www-form-urlencoded",
@@ -339,6 +400,9 @@ impl Request {
         // A base without a path still has `/` as its path; operation paths bring their own.
         let path = format!("{}{}", base.path().trim_end_matches('/'), self.path);
         url.set_path(&path);
+        if let Some(raw) = self.raw_query.as_deref().filter(|q| !q.is_empty()) {
+            url.set_query(Some(raw));
+        }
         if !self.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &self.query {
@@ -501,6 +565,40 @@ mod tests {
         );
         assert!(text.contains("name=\"note\"\r\n\r\nn\r\n"), "{text}");
         assert!(text.contains("filename=\"a.txt\"\r\nContent-Type: application/octet-stream"));
+    }
+
+    #[test]
+    fn a_query_string_parameter_is_the_whole_query() {
+        let base = url::Url::parse("https://api.example.com/v1").unwrap();
+        let mut r = Request::new(Method::GET, "/search", &[]);
+        r.literal("/search");
+        let filter = serde_json::json!({"q": "a b&c", "tag": ["x", "y"], "page": 2, "none": null});
+        r.query_string_form(&filter).unwrap();
+        r.query("api_key", "k".into());
+        assert_eq!(
+            r.url(&base).unwrap().as_str(),
+            "https://api.example.com/v1/search?page=2&q=a+b%26c&tag=x&tag=y&api_key=k"
+        );
+        let mut r = Request::new(Method::GET, "/search", &[]);
+        r.query_string_json(&serde_json::json!({"a": [1, 2]})).unwrap();
+        assert_eq!(r.url(&base).unwrap().query(), Some("%7B%22a%22%3A%5B1%2C2%5D%7D"));
+        let mut r = Request::new(Method::GET, "/search", &[]);
+        r.query_string_text("$.store[?(@.price < 10)]");
+        assert_eq!(
+            r.url(&base).unwrap().query(),
+            Some("%24.store%5B%3F%28%40.price%20%3C%2010%29%5D")
+        );
+        assert!(matches!(
+            Request::new(Method::GET, "/", &[]).query_string_form(&"text"),
+            Err(Error::InvalidRequest(_))
+        ));
+    }
+
+    #[test]
+    fn methods_without_a_constant_are_sent_as_written() {
+        assert_eq!(Request::method("QUERY").unwrap().as_str(), "QUERY");
+        assert_eq!(Request::method("LINK").unwrap().as_str(), "LINK");
+        assert!(Request::method("BAD METHOD").is_err());
     }
 
     #[test]

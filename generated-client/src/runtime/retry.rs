@@ -5,7 +5,9 @@
 //! - 429 Too Many Requests, and 503 with `Retry-After`: every method, because the server says
 //!   it did not act on the request.
 //! - Timeouts, other transport errors, 408, 500, 502, 503 and 504: idempotent methods only
-//!   (GET, HEAD, OPTIONS, TRACE, PUT, DELETE), since a POST or PATCH may already have acted.
+//!   (GET, HEAD, OPTIONS, TRACE, PUT, DELETE, and QUERY, which the IETF's definition of the
+//!   method makes safe and idempotent), since a POST, a PATCH or any other method (an OpenAPI
+//!   3.2 `additionalOperations` method such as LINK) may already have acted.
 //! - Any other status is final.
 //!
 //! The wait is `Retry-After` when the server sends one (seconds or an HTTP date) and it is at
@@ -28,7 +30,7 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
     matches!(
         *method,
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE | Method::PUT | Method::DELETE
-    )
+    ) || method.as_str() == "QUERY"
 }
 
 /// Whether a status is worth retrying at all (used by `Error::is_retryable`).
@@ -238,6 +240,17 @@ mod tests {
             let ceiling = (BASE_DELAY * (1 << (attempt - 1).min(16))).min(MAX_DELAY);
             let d = backoff(attempt);
             assert!(d >= ceiling / 2 && d <= ceiling, "attempt {attempt}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn query_is_idempotent_and_other_methods_are_not() {
+        let method = |name: &str| Method::from_bytes(name.as_bytes()).unwrap();
+        for name in ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE", "QUERY"] {
+            assert!(is_idempotent(&method(name)), "{name}");
+        }
+        for name in ["POST", "PATCH", "LINK", "UNLINK", "PURGE", "query"] {
+            assert!(!is_idempotent(&method(name)), "{name}");
         }
     }
 

@@ -143,7 +143,7 @@ pub fn emit_client(api: &Api) -> TokenStream {
 pub(super) fn location_tokens(l: ParamLocation) -> TokenStream {
     match l {
         ParamLocation::Header => quote! { KeyLocation::Header },
-        ParamLocation::Query => quote! { KeyLocation::Query },
+        ParamLocation::Query | ParamLocation::QueryString(_) => quote! { KeyLocation::Query },
         ParamLocation::Cookie => quote! { KeyLocation::Cookie },
         ParamLocation::Path => quote! { KeyLocation::Header },
     }

@@ -190,6 +190,7 @@ pub fn formats_used(api: &Api) -> (bool, bool) {
             }
         }
         op.events.iter().for_each(|e| visit(e, &mut out));
+        op.items.iter().for_each(|s| visit(&s.item, &mut out));
     }
     out
 }

@@ -9,13 +9,17 @@ pub(crate) fn success_type(api: &Api, op: &Operation) -> TokenStream {
     success_shape(api, op).0
 }
 
-/// The event type of an operation that answers only with server-sent events: its `send()`
-/// returns the events as they arrive.
+/// The stream type of an operation that answers only with server-sent events or only with a
+/// sequence of JSON items: its `send()` returns them as they arrive.
 fn events_only(api: &Api, op: &Operation) -> Option<TokenStream> {
-    op.events
-        .as_ref()
-        .filter(|_| op.events_only)
-        .map(|e| type_tokens(api, e))
+    if let Some(e) = op.events.as_ref().filter(|_| op.events_only) {
+        let event = type_tokens(api, e);
+        return Some(quote! { crate::streaming::EventStream<#event> });
+    }
+    op.items.as_ref().filter(|s| s.only).map(|s| {
+        let item = type_tokens(api, &s.item);
+        quote! { crate::streaming::JsonStream<#item> }
+    })
 }
 
 /// The success enum's variant for a status.
@@ -27,12 +31,8 @@ pub(super) fn success_shape(
     api: &Api,
     op: &Operation,
 ) -> (TokenStream, Vec<TokenStream>, TokenStream) {
-    if let Some(event) = events_only(api, op) {
-        return (
-            quote! { crate::streaming::EventStream<#event> },
-            Vec::new(),
-            quote! {},
-        );
+    if let Some(stream) = events_only(api, op) {
+        return (stream, Vec::new(), quote! {});
     }
     if let Some(enum_name) = &op.success_enum {
         let name = ident(enum_name);
@@ -420,11 +420,16 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
     );
     let streaming = emit_streaming(api, op, &send_body, &decoder);
     let send_with_response = if events_only(api, op).is_some() {
-        // The events as they arrive: the whole stream read as text would never return
-        // from an endless one.
+        // The events or items as they arrive: the whole stream read at once would never
+        // return from an endless one.
+        let (send, stream) = if op.events_only && op.events.is_some() {
+            (quote! { send_events }, quote! { events })
+        } else {
+            (quote! { send_items }, quote! { items })
+        };
         quote! {
-            let events = self.send_events().await?;
-            Ok(Response::new(events.status(), events.headers().clone(), events))
+            let #stream = self.#send().await?;
+            Ok(Response::new(#stream.status(), #stream.headers().clone(), #stream))
         }
     } else {
         quote! {
@@ -493,15 +498,52 @@ fn emit_streaming(api: &Api, op: &Operation, send: &TokenStream, decoder: &Ident
     let mut out = TokenStream::new();
     if let Some(events) = &op.events {
         let event = type_tokens(api, events);
+        let (doc, open) = match op.event_shape {
+            EventShape::Data => (
+                " events as they arrive, each event's data decoded as JSON (see",
+                quote! { crate::streaming::EventStream::new(response) },
+            ),
+            EventShape::Whole { json_data } => (
+                " events as they arrive, each event decoded whole: its `event`, `data`, `id` and `retry` (see",
+                quote! { crate::streaming::EventStream::whole(response, #json_data) },
+            ),
+        };
         out.extend(quote! {
             /// Sends the request asking for `text/event-stream` and returns the server-sent
-            /// events as they arrive, each event's data decoded as JSON (see
+            #[doc = #doc]
             /// [`crate::streaming::EventStream`]). Retries apply only until the stream starts.
             pub async fn send_events(self) -> Result<crate::streaming::EventStream<#event>, Error> {
                 #send
                 request.accept("text/event-stream");
                 match self.client.execute_streaming(request, self.options).await? {
-                    Ok(response) => Ok(crate::streaming::EventStream::new(response)),
+                    Ok(response) => Ok(#open),
+                    Err(response) => Err(response.into_error(crate::types::#decoder)),
+                }
+            }
+        });
+    }
+    if let Some(sequence) = &op.items {
+        let item = type_tokens(api, &sequence.item);
+        let media = &sequence.media;
+        let framing = match sequence.framing {
+            Framing::Lines => quote! { Lines },
+            Framing::RecordSeparator => quote! { RecordSeparator },
+        };
+        let doc = format!(
+            " Sends the request asking for `{media}` and returns its JSON items as they arrive,"
+        );
+        out.extend(quote! {
+            #[doc = #doc]
+            /// each decoded on its own (see [`crate::streaming::JsonStream`]). Retries apply only
+            /// until the stream starts.
+            pub async fn send_items(self) -> Result<crate::streaming::JsonStream<#item>, Error> {
+                #send
+                request.accept(#media);
+                match self.client.execute_streaming(request, self.options).await? {
+                    Ok(response) => Ok(crate::streaming::JsonStream::new(
+                        response,
+                        crate::streaming::Framing::#framing,
+                    )),
                     Err(response) => Err(response.into_error(crate::types::#decoder)),
                 }
             }
@@ -664,6 +706,7 @@ pub(super) fn location_word(l: ParamLocation) -> &'static str {
     match l {
         ParamLocation::Path => "path parameter",
         ParamLocation::Query => "query parameter",
+        ParamLocation::QueryString(_) => "query string",
         ParamLocation::Header => "header",
         ParamLocation::Cookie => "cookie",
     }
@@ -713,14 +756,24 @@ pub(super) fn param_text(
 
 /// The statements that build `request`.
 pub(super) fn emit_send(api: &Api, op: &Operation) -> TokenStream {
-    let method = ident(op.method.as_str());
+    let method = match &op.method {
+        // No `reqwest::Method` constant: built from its name, which lowering checked.
+        Method::Query | Method::Other(_) => {
+            let name = op.method.as_str();
+            quote! { Request::method(#name)? }
+        }
+        m => {
+            let constant = ident(m.as_str());
+            quote! { reqwest::Method::#constant }
+        }
+    };
     let template = &op.path;
     let security = op.security.iter().map(|alt| {
         let keys = alt.iter().map(|&i| api.schemes[i].key.as_str());
         quote! { &[#(#keys),*] }
     });
     let mut stmts = vec![quote! {
-        let mut request = Request::new(reqwest::Method::#method, #template, &[#(#security),*]);
+        let mut request = Request::new(#method, #template, &[#(#security),*]);
     }];
     if let Some(accept) = &op.accept {
         stmts.push(quote! { request.accept(#accept); });
@@ -765,6 +818,16 @@ pub(super) fn emit_send(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
             (ParamLocation::Query, _) => quote! { request.query(#wire, value.to_param()); },
+            (ParamLocation::QueryString(QueryStringEncoding::Form), _) => {
+                quote! { request.query_string_form(value)?; }
+            }
+            (ParamLocation::QueryString(QueryStringEncoding::Json), _) => {
+                quote! { request.query_string_json(value)?; }
+            }
+            (ParamLocation::QueryString(QueryStringEncoding::Text), t) => {
+                let text = param_text(api, t, quote! { value }, false);
+                quote! { request.query_string_text(&#text); }
+            }
             (ParamLocation::Header, t) => {
                 let lower = p.wire_name.to_ascii_lowercase();
                 let sensitive = p.sensitive;

@@ -18,7 +18,8 @@ pub(super) fn is_binary(p: &ReferenceOr<Box<Schema>>) -> bool {
     }
 }
 
-/// Prefers JSON, then forms, then anything else, so the richest typing wins.
+/// Prefers JSON, then forms, then sequences of JSON items (JSON Lines, JSON text sequences),
+/// then anything else, so the richest typing wins.
 pub(super) fn pick_media(
     content: &indexmap::IndexMap<String, openapiv3::MediaType>,
 ) -> Option<(String, openapiv3::MediaType)> {
@@ -30,10 +31,12 @@ pub(super) fn pick_media(
             1
         } else if m.starts_with("multipart/form-data") {
             2
-        } else if m.starts_with("text/plain") {
+        } else if sequence_framing(&m).is_some() {
             3
-        } else {
+        } else if m.starts_with("text/plain") {
             4
+        } else {
+            5
         }
     };
     content

@@ -96,6 +96,7 @@ pub(super) fn assign(api: &Api) -> Features {
                 _ => None,
             })
             .chain(&op.events)
+            .chain(op.items.as_ref().map(|s| &s.item))
             .collect();
         walk(api, out_types.iter().copied(), |t| {
             sent[t] = true;

@@ -48,6 +48,9 @@ struct Lowerer<'a> {
     /// Inline schemas owned by a component (a shared response, parameter or body) are lowered
     /// once, however many operations refer to them.
     shared: BTreeMap<String, (TypeRef, bool)>,
+    /// Tags of an OpenAPI 3.2 tree of nested tags (`parent`), each with its path from the
+    /// root tag down to it; empty when no tag has a parent.
+    tag_paths: BTreeMap<String, Vec<String>>,
     /// Component schemas that allow null themselves (`nullable: true`, or a `null` alternative):
     /// every reference to them is an `Option`.
     nullable_components: std::collections::BTreeSet<String>,
@@ -67,8 +70,10 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         type_names: Scope::with_reserved(RESERVED_TYPE_NAMES),
         component_index: BTreeMap::new(),
         shared: BTreeMap::new(),
+        tag_paths: BTreeMap::new(),
         nullable_components: std::collections::BTreeSet::new(),
     };
+    l.tag_paths = namespaces::tag_paths(&parsed.raw, l.diags);
     // Component schemas are named first, so that their names win over inline types.
     let components: Vec<(&String, &ReferenceOr<Schema>)> = spec
         .components
@@ -194,6 +199,20 @@ fn media_essence(media: &str) -> String {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase()
+}
+
+/// How the items of a sequential JSON media type are delimited, when `media` is one:
+/// `application/jsonl`, `application/x-ndjson` (and `x-jsonlines`, `jsonlines`) are lines,
+/// `application/json-seq` (and `+json-seq`) record separators.
+fn sequence_framing(media: &str) -> Option<Framing> {
+    let essence = media_essence(media);
+    if crate::parse32::is_json_lines(&essence) {
+        Some(Framing::Lines)
+    } else if crate::parse32::is_json_seq(&essence) {
+        Some(Framing::RecordSeparator)
+    } else {
+        None
+    }
 }
 
 fn is_json_media(media: &str) -> bool {

@@ -47,6 +47,61 @@ pub(super) fn split_operation_id(id: &str) -> (Vec<String>, String) {
     (Vec::new(), id.to_owned())
 }
 
+/// The tree of OpenAPI 3.2 nested tags: for every tag that has a `parent` or is one, the tag
+/// names from the root down to it. A parent that no tag names is a root (with a warning), and
+/// so is a tag whose parents lead back to it.
+pub(super) fn tag_paths(raw: &Value, diags: &mut Diagnostics) -> BTreeMap<String, Vec<String>> {
+    let Some(tags) = raw.get("tags").and_then(Value::as_array) else {
+        return BTreeMap::new();
+    };
+    let names: Vec<Option<&str>> = tags
+        .iter()
+        .map(|t| t.get("name").and_then(Value::as_str))
+        .collect();
+    let mut parents: BTreeMap<&str, &str> = BTreeMap::new();
+    for (i, tag) in tags.iter().enumerate() {
+        let (Some(name), Some(parent)) = (names[i], tag.get("parent").and_then(Value::as_str))
+        else {
+            continue;
+        };
+        if names.contains(&Some(parent)) {
+            parents.insert(name, parent);
+        } else {
+            diags.warn(
+                &format!("#/tags/{i}/parent"),
+                format!("no tag is named `{parent}`: `{name}` is a root tag"),
+            );
+        }
+    }
+    let mut out = BTreeMap::new();
+    if parents.is_empty() {
+        return out;
+    }
+    for (i, name) in names.iter().enumerate() {
+        let Some(name) = *name else { continue };
+        let is_parent = parents.values().any(|p| *p == name);
+        if !parents.contains_key(name) && !is_parent {
+            continue;
+        }
+        let mut path = vec![name.to_owned()];
+        let mut current = name;
+        while let Some(parent) = parents.get(current) {
+            if path.iter().any(|p| p == parent) {
+                diags.warn(
+                    &format!("#/tags/{i}/parent"),
+                    format!("the parents of tag `{name}` lead back to it: the cycle is cut at `{current}`"),
+                );
+                break;
+            }
+            path.push((*parent).to_owned());
+            current = parent;
+        }
+        path.reverse();
+        out.insert(name.to_owned(), path);
+    }
+    out
+}
+
 /// Claims an operation's type name (`GetBuilder`), prefixed with its namespace path
 /// (`UsersGetBuilder`) when another operation already has the short one.
 pub(super) fn claim_in_namespace(type_names: &mut Scope, path: &[String], base: String) -> String {
@@ -64,7 +119,12 @@ pub(super) fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) ->
     let mut paths: Vec<Vec<String>> = Vec::new();
     let mut methods: Vec<String> = Vec::new();
     for op in ops.iter() {
-        let (segments, method) = split_operation_id(&op.id);
+        // Namespaces from the operationId win; an id that names none takes its first tag's
+        // place in a tree of nested tags.
+        let (mut segments, method) = split_operation_id(&op.id);
+        if segments.is_empty() {
+            segments = op.tag_path.clone();
+        }
         methods.push(method);
         paths.push(segments);
     }

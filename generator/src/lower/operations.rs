@@ -115,7 +115,7 @@ impl Lowerer<'_> {
             let Some(item) = self.deref(item, &path_pointer) else {
                 continue;
             };
-            let methods = [
+            let fixed = [
                 (Method::Get, &item.get, "get"),
                 (Method::Put, &item.put, "put"),
                 (Method::Post, &item.post, "post"),
@@ -125,9 +125,16 @@ impl Lowerer<'_> {
                 (Method::Patch, &item.patch, "patch"),
                 (Method::Trace, &item.trace, "trace"),
             ];
-            for (method, op, key) in methods {
-                let Some(op) = op else { continue };
-                let pointer = join(&path_pointer, key);
+            let mut methods: Vec<(Method, Cow<openapiv3::Operation>, String)> = fixed
+                .into_iter()
+                .filter_map(|(m, op, key)| {
+                    Some((m, Cow::Borrowed(op.as_ref()?), join(&path_pointer, key)))
+                })
+                .collect();
+            methods.extend(self.more_operations(&path_pointer));
+            for (method, op, pointer) in methods {
+                let op = &*op;
+                let key = method.as_str().to_ascii_lowercase();
                 let id = match &op.operation_id {
                     Some(id) if !id.trim().is_empty() => id.clone(),
                     // No id: a name from method and path, without `/`, so it never reads as
@@ -147,7 +154,7 @@ impl Lowerer<'_> {
                     })
                 });
                 let Some(mut operation) = self.lower_operation(
-                    method,
+                    method.clone(),
                     path,
                     &item.parameters,
                     op,
@@ -177,6 +184,12 @@ impl Lowerer<'_> {
                         operation.security.push(alternative);
                     }
                 }
+                operation.tag_path = op
+                    .tags
+                    .first()
+                    .and_then(|t| self.tag_paths.get(t))
+                    .cloned()
+                    .unwrap_or_default();
                 // Errors: one ErrorBody variant per distinct error type.
                 let mut decoder = Vec::new();
                 for (status, kind) in operation.errors.clone() {
@@ -205,6 +218,131 @@ impl Lowerer<'_> {
             }
         }
         (ops, error_variants, decoders)
+    }
+
+    /// The encoding and type of an `in: querystring` parameter, from its `content` media type
+    /// (`application/x-www-form-urlencoded`: an object's members as pairs; JSON: the JSON text;
+    /// anything else: text), or from its `schema`, as a form, when it has no `content`.
+    fn querystring(
+        &mut self,
+        data: &openapiv3::ParameterData,
+        op_name: &str,
+        component: Option<&str>,
+        pp: &str,
+    ) -> (QueryStringEncoding, TypeRef) {
+        let hint = match component {
+            Some(c) => pascal(c),
+            None => format!("{op_name}{}", pascal(&data.name)),
+        };
+        match &data.format {
+            ParameterSchemaOrContent::Schema(s) => (
+                QueryStringEncoding::Form,
+                self.lower_schema_ref(s, &hint, &join(pp, "schema")).0,
+            ),
+            ParameterSchemaOrContent::Content(content) => {
+                if content.len() > 1 {
+                    self.diags.warn(
+                        &join(pp, "content"),
+                        "a parameter's `content` has more than one media type: the first is used",
+                    );
+                }
+                let Some((media, m)) = content.iter().next() else {
+                    return (QueryStringEncoding::Text, TypeRef::String);
+                };
+                let essence = media_essence(media);
+                let encoding = if essence == "application/x-www-form-urlencoded" {
+                    QueryStringEncoding::Form
+                } else if is_json_media(media) {
+                    QueryStringEncoding::Json
+                } else {
+                    QueryStringEncoding::Text
+                };
+                let media_pointer = join(&join(pp, "content"), media);
+                let ty = match &m.schema {
+                    Some(s) => {
+                        self.lower_schema_ref(s, &hint, &join(&media_pointer, "schema"))
+                            .0
+                    }
+                    None if encoding == QueryStringEncoding::Text => TypeRef::String,
+                    None => TypeRef::Json,
+                };
+                if !m.encoding.is_empty() {
+                    self.diags.warn(
+                        &join(&media_pointer, "encoding"),
+                        "`encoding` of a query string is not applied: members are written as forms write them (arrays repeated, objects as JSON text)",
+                    );
+                }
+                (encoding, ty)
+            }
+        }
+    }
+
+    /// The operations of a path item that the 3.0 model has no field for, read from the raw
+    /// document: OpenAPI 3.2's `query` (the QUERY method) and `additionalOperations` (any
+    /// other method, sent exactly as its key is written), with their pointers.
+    fn more_operations(
+        &mut self,
+        path_pointer: &str,
+    ) -> Vec<(Method, Cow<'static, openapiv3::Operation>, String)> {
+        let mut home = path_pointer.to_owned();
+        let mut item = self.raw.pointer(&home[1..]);
+        // A path item that is a reference (3.1 `components/pathItems`), a bounded number of times.
+        for _ in 0..8 {
+            match item.and_then(|i| i.get("$ref")).and_then(Value::as_str) {
+                Some(r) if r.starts_with("#/") => {
+                    home = r.to_owned();
+                    item = self.raw.pointer(&crate::parse::percent_decode(&r[1..]));
+                }
+                _ => break,
+            }
+        }
+        let Some(item) = item.and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(Method, &Value, String)> = Vec::new();
+        if let Some(op) = item.get("query") {
+            found.push((Method::Query, op, join(&home, "query")));
+        }
+        if let Some(Value::Object(more)) = item.get("additionalOperations") {
+            let more_pointer = join(&home, "additionalOperations");
+            for (name, op) in more {
+                let pointer = join(&more_pointer, name);
+                if !is_token(name) {
+                    self.diags
+                        .error(&pointer, format!("`{name}` is not a valid HTTP method"));
+                    continue;
+                }
+                let upper = name.to_ascii_uppercase();
+                if [
+                    "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "QUERY",
+                ]
+                .contains(&upper.as_str())
+                {
+                    self.diags.warn(
+                        &pointer,
+                        format!("`{name}` has a field of its own in a path item, which `additionalOperations` must not repeat; sent as written"),
+                    );
+                }
+                found.push((Method::Other(name.clone()), op, pointer));
+            }
+        }
+        let mut out = Vec::new();
+        for (method, op, pointer) in found {
+            match serde_path_to_error::deserialize::<_, openapiv3::Operation>(op) {
+                Ok(op) => out.push((method, Cow::Owned(op), pointer)),
+                Err(e) => {
+                    let suffix = crate::parse::path_to_pointer(e.path());
+                    let (at, message) = crate::parse::refine(
+                        self.raw,
+                        format!("{pointer}{}", &suffix[1..]),
+                        e.inner().to_string(),
+                    );
+                    self.diags
+                        .error(&at, format!("not a valid OpenAPI document: {message}"));
+                }
+            }
+        }
+        out
     }
 
     pub(super) fn lower_operation(
@@ -316,6 +454,31 @@ impl Lowerer<'_> {
                 );
                 continue;
             }
+            // OpenAPI 3.2 `in: querystring` (read as `in: query` with this mark): the whole
+            // query string, typed by its one `content` media type.
+            let querystring = location == ParamLocation::Query
+                && data
+                    .extensions
+                    .get("x-clientgen-querystring")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+            if querystring {
+                let (encoding, ty) = self.querystring(data, &op_name, component.as_deref(), pp);
+                lowered.push(Param {
+                    wire_name: data.name.clone(),
+                    rust_name: scope.claim(snake(
+                        ext_str(&data.extensions, "x-clientgen-name").unwrap_or(&data.name),
+                    )),
+                    location: ParamLocation::QueryString(encoding),
+                    required: data.required,
+                    ty,
+                    sensitive: false,
+                    explode: false,
+                    deep_object: false,
+                    description: data.description.clone(),
+                });
+                continue;
+            }
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => {
                     self.lower_schema_ref(
@@ -391,6 +554,28 @@ impl Lowerer<'_> {
                 description: data.description.clone(),
             });
         }
+        if lowered
+            .iter()
+            .any(|p| matches!(p.location, ParamLocation::QueryString(_)))
+        {
+            if lowered
+                .iter()
+                .filter(|p| matches!(p.location, ParamLocation::QueryString(_)))
+                .count()
+                > 1
+            {
+                self.diags.warn(
+                    pointer,
+                    "more than one `in: querystring` parameter: the last one set is the query string",
+                );
+            }
+            if lowered.iter().any(|p| p.location == ParamLocation::Query) {
+                self.diags.warn(
+                    pointer,
+                    "`in: query` parameters beside an `in: querystring` one, which OpenAPI 3.2 forbids: they are sent after the query string",
+                );
+            }
+        }
         // Template parameters the spec forgot to declare are still sent, as strings.
         for t in &template {
             if let Tpl::Param(name) = t {
@@ -444,9 +629,10 @@ impl Lowerer<'_> {
             None => None,
         };
         let accept = self.accept(op, pointer);
-        let (events, events_only) = match self.events(op, id, pointer) {
-            Some((event, only)) => (Some(event), only),
-            None => (None, false),
+        let (events, items) = self.streams(op, id, pointer);
+        let (events, events_only, event_shape) = match events {
+            Some((event, only, shape)) => (Some(event), only, shape),
+            None => (None, false, EventShape::Data),
         };
         // `default` is an error when a success is documented, else the success itself.
         let mut all = self.responses(op, id, pointer);
@@ -481,9 +667,12 @@ impl Lowerer<'_> {
             pointer: pointer.to_owned(),
             accept,
             tag: op.tags.first().cloned(),
+            tag_path: Vec::new(),
             pagination: None,
             events,
             events_only,
+            event_shape,
+            items,
         })
     }
 }

@@ -101,19 +101,25 @@ impl Lowerer<'_> {
         })
     }
 
-    /// The events of an operation whose success responses offer `text/event-stream`, for
-    /// `send_events()`: the type of that media type's schema (any JSON value without one), and
-    /// whether every success response with a body is read as events (it offers nothing the
-    /// client prefers, such as JSON), so that `send()` returns them too. One pass over the
-    /// success responses.
-    pub(super) fn events(
+    /// The streams of an operation's success responses, in one pass over them:
+    ///
+    /// - events, for `send_events()`, when a response offers `text/event-stream`: the type of
+    ///   its OpenAPI 3.2 `itemSchema` (each event whole), else of its `schema` (each event's
+    ///   data), else any JSON value; and whether every success response with a body is read as
+    ///   events (it offers nothing the client prefers, such as JSON), so that `send()` returns
+    ///   them too;
+    /// - a sequence of JSON items, for `send_items()`, when a response offers JSON Lines,
+    ///   NDJSON or JSON text sequences: see [`Lowerer::sequence_item`] for the item type.
+    pub(super) fn streams(
         &mut self,
         op: &openapiv3::Operation,
         id: &str,
         pointer: &str,
-    ) -> Option<(TypeRef, bool)> {
+    ) -> (Option<(TypeRef, bool, EventShape)>, Option<JsonSequence>) {
         let mut event = None;
-        let mut only = true;
+        let mut sequence: Option<JsonSequence> = None;
+        let mut events_only = true;
+        let mut sequence_only = true;
         for (code, response) in &op.responses.responses {
             let label = match code {
                 StatusCode::Code(c @ 200..=299) => c.to_string(),
@@ -125,28 +131,127 @@ impl Lowerer<'_> {
                 continue;
             };
             if let Some((media, _)) = pick_media(&response.content) {
-                only &= media_essence(&media) == "text/event-stream";
+                events_only &= media_essence(&media) == "text/event-stream";
+                sequence_only &= sequence_framing(&media).is_some();
             }
-            if event.is_some() {
-                continue;
-            }
-            let Some((media, content)) = response
-                .content
-                .iter()
-                .find(|(m, _)| media_essence(m) == "text/event-stream")
-            else {
-                continue;
-            };
-            let schema_pointer = join(&join(&join(&home, "content"), media), "schema");
-            event = Some(match &content.schema {
-                Some(s) => {
-                    self.lower_schema_ref(s, &format!("{}Event", pascal(id)), &schema_pointer)
-                        .0
+            if event.is_none() {
+                if let Some((media, content)) = response
+                    .content
+                    .iter()
+                    .find(|(m, _)| media_essence(m) == "text/event-stream")
+                {
+                    let media_pointer = join(&join(&home, "content"), media);
+                    let hint = format!("{}Event", pascal(id));
+                    event = Some(match self.item_schema(&media_pointer) {
+                        Some(item) => {
+                            let ty = self
+                                .lower_schema_ref(&item, &hint, &join(&media_pointer, "itemSchema"))
+                                .0;
+                            let json_data = content
+                                .extensions
+                                .get("x-clientgen-event-data-json")
+                                .and_then(Value::as_bool)
+                                .unwrap_or(false);
+                            (ty, EventShape::Whole { json_data })
+                        }
+                        None => match &content.schema {
+                            Some(s) => (
+                                self.lower_schema_ref(s, &hint, &join(&media_pointer, "schema"))
+                                    .0,
+                                EventShape::Data,
+                            ),
+                            None => (TypeRef::Json, EventShape::Data),
+                        },
+                    });
                 }
-                None => TypeRef::Json,
-            });
+            }
+            if sequence.is_none() {
+                if let Some((media, content, framing)) = response
+                    .content
+                    .iter()
+                    .find_map(|(m, c)| sequence_framing(m).map(|f| (m, c, f)))
+                {
+                    let media_pointer = join(&join(&home, "content"), media);
+                    let item = self.sequence_item(content, &media_pointer, id);
+                    let safe = media
+                        .bytes()
+                        .all(|b| (0x20..0x7f).contains(&b) && b != b',');
+                    sequence = Some(JsonSequence {
+                        media: if safe {
+                            media.trim().to_owned()
+                        } else {
+                            media_essence(media)
+                        },
+                        framing,
+                        item,
+                        only: false,
+                    });
+                }
+            }
         }
-        event.map(|e| (e, only))
+        let event = event.map(|(ty, shape)| (ty, events_only, shape));
+        if let Some(sequence) = &mut sequence {
+            sequence.only = sequence_only;
+        }
+        (event, sequence)
+    }
+
+    /// The `itemSchema` of the media type object at `media_pointer` (OpenAPI 3.2), read from
+    /// the raw document, which keeps what the 3.0 model has no field for.
+    fn item_schema(&mut self, media_pointer: &str) -> Option<ReferenceOr<Schema>> {
+        let pointer = join(media_pointer, "itemSchema");
+        let raw = self.raw.pointer(pointer.strip_prefix('#')?)?.clone();
+        match serde_json::from_value(raw) {
+            Ok(schema) => Some(schema),
+            Err(e) => {
+                self.diags
+                    .error(&pointer, format!("not a valid schema: {e}"));
+                None
+            }
+        }
+    }
+
+    /// The type of one item of a sequence of JSON items. The rule, for every OpenAPI version:
+    ///
+    /// 1. an OpenAPI 3.2 `itemSchema` is the schema of one item;
+    /// 2. else a `schema` that is an array describes the whole sequence, as OpenAPI 3.2 reads
+    ///    the `schema` of a sequential media type: its `items` is the item's schema;
+    /// 3. else `schema` describes one item: an array could not hold a sequence of anything
+    ///    else, and that is how OpenAPI 3.0 and 3.1 descriptions write them (Lichess's
+    ///    `application/x-ndjson` responses are objects and unions of the items they stream);
+    /// 4. without a schema, each item is any JSON value.
+    fn sequence_item(
+        &mut self,
+        content: &openapiv3::MediaType,
+        media_pointer: &str,
+        id: &str,
+    ) -> TypeRef {
+        let hint = format!("{}Item", pascal(id));
+        if let Some(item) = self.item_schema(media_pointer) {
+            return self
+                .lower_schema_ref(&item, &hint, &join(media_pointer, "itemSchema"))
+                .0;
+        }
+        let Some(schema) = &content.schema else {
+            return TypeRef::Json;
+        };
+        let ty = self
+            .lower_schema_ref(schema, &hint, &join(media_pointer, "schema"))
+            .0;
+        let mut seen = 0;
+        let mut current = ty.clone();
+        // Through aliases (a component that is an array), a bounded number of times.
+        while let TypeRef::Named(i) = current {
+            seen += 1;
+            match self.types.get(i).and_then(Option::as_ref).map(|t| &t.kind) {
+                Some(TypeKind::Alias(inner)) if seen < 16 => current = inner.clone(),
+                _ => break,
+            }
+        }
+        match current {
+            TypeRef::Array(inner) => *inner,
+            _ => ty,
+        }
     }
 
     pub(super) fn responses(

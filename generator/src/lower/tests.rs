@@ -639,3 +639,204 @@ components:
         "{warnings:?}"
     );
 }
+
+/// The accessor path of every operation, by operation id.
+fn calls(api: &Api) -> Vec<(String, String)> {
+    fn walk(ns: &Namespace, prefix: &str, api: &Api, out: &mut Vec<(String, String)>) {
+        for &i in &ns.operations {
+            let op = &api.operations[i];
+            out.push((op.id.clone(), format!("{prefix}.{}", op.method_name)));
+        }
+        for child in &ns.children {
+            walk(child, &format!("{prefix}.{}", child.rust_name), api, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&api.root, "client", api, &mut out);
+    out.sort();
+    out
+}
+
+/// Nested tags give namespaces to operations whose ids name none; ids that name namespaces
+/// win; a parent no tag names and a cycle of parents are warned about and cut.
+#[test]
+fn nested_tags_are_namespaces_after_operation_ids() {
+    let text = r##"
+openapi: 3.2.0
+info: {title: t, version: "1"}
+tags:
+  - {name: store}
+  - {name: Pet Care, parent: store}
+  - {name: orders, parent: store}
+  - {name: lost, parent: nowhere}
+  - {name: a, parent: b}
+  - {name: b, parent: a}
+  - {name: flat}
+paths:
+  /pets:
+    get: {operationId: listPets, tags: [Pet Care], responses: {"204": {description: ok}}}
+    post: {operationId: pets.create, tags: [Pet Care], responses: {"204": {description: ok}}}
+  /orders:
+    get: {operationId: listOrders, tags: [orders, flat], responses: {"204": {description: ok}}}
+  /flat:
+    get: {operationId: flatOne, tags: [flat], responses: {"204": {description: ok}}}
+  /store:
+    get: {operationId: inventory, tags: [store], responses: {"204": {description: ok}}}
+  /cycle:
+    get: {operationId: spin, tags: [a], responses: {"204": {description: ok}}}
+"##;
+    let (api, warnings) = lower_text(text);
+    assert_eq!(
+        calls(&api),
+        [
+            ("flatOne".into(), "client.flat_one".into()),
+            ("inventory".into(), "client.store.inventory".into()),
+            (
+                "listOrders".into(),
+                "client.store.orders.list_orders".into()
+            ),
+            ("listPets".into(), "client.store.pet_care.list_pets".into()),
+            ("pets.create".into(), "client.pets.create".into()),
+            ("spin".into(), "client.b.a.spin".into()),
+        ]
+    );
+    assert_eq!(
+        warnings,
+        [
+            "no tag is named `nowhere`: `lost` is a root tag at #/tags/3/parent",
+            "the parents of tag `a` lead back to it: the cycle is cut at `b` at #/tags/4/parent",
+            "the parents of tag `b` lead back to it: the cycle is cut at `a` at #/tags/5/parent",
+        ]
+    );
+}
+
+/// QUERY and `additionalOperations` are operations with their method as written; a method
+/// name that is not an HTTP token is an error at its pointer, one that has a field of its own
+/// a warning.
+#[test]
+fn query_and_additional_operations_are_operations() {
+    let text = r##"
+openapi: 3.2.0
+info: {title: t, version: "1"}
+paths:
+  /a:
+    query: {responses: {"204": {description: ok}}}
+    additionalOperations:
+      PURGE: {operationId: purge, responses: {"204": {description: ok}}}
+      post: {operationId: shouty, responses: {"204": {description: ok}}}
+"##;
+    let (api, warnings) = lower_text(text);
+    let methods: Vec<(&str, &str)> = api
+        .operations
+        .iter()
+        .map(|o| (o.id.as_str(), o.method.as_str()))
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            ("query__a", "QUERY"),
+            ("purge", "PURGE"),
+            ("shouty", "post")
+        ]
+    );
+    assert_eq!(
+        api.operations[1].pointer,
+        "#/paths/~1a/additionalOperations/PURGE"
+    );
+    assert_eq!(
+        warnings,
+        [
+            "`post` has a field of its own in a path item, which `additionalOperations` must not repeat; sent as written at #/paths/~1a/additionalOperations/post"
+        ]
+    );
+    let bad = text.replace("PURGE:", "\"BAD METHOD\":");
+    let errors = crate::lower_text(&bad)
+        .expect_err("an invalid method")
+        .to_string();
+    assert!(
+        errors.contains(
+            "`BAD METHOD` is not a valid HTTP method at #/paths/~1a/additionalOperations/BAD METHOD"
+        ),
+        "{errors}"
+    );
+    let broken = text.replace("PURGE: {operationId: purge,", "PURGE: {operationId: [1],");
+    let errors = crate::lower_text(&broken)
+        .expect_err("a broken operation")
+        .to_string();
+    assert!(
+        errors.contains("#/paths/~1a/additionalOperations/PURGE/operationId"),
+        "{errors}"
+    );
+}
+
+/// The device authorization flow is an OAuth 2 scheme like the others: a bearer token set on
+/// the client, without a warning.
+#[test]
+fn the_device_authorization_flow_is_a_bearer_credential() {
+    let text = r##"
+openapi: 3.2.0
+info: {title: t, version: "1"}
+security: [{device: []}]
+paths: {}
+components:
+  securitySchemes:
+    device:
+      type: oauth2
+      flows:
+        deviceAuthorization:
+          deviceAuthorizationUrl: https://auth.example.com/device
+          tokenUrl: https://auth.example.com/token
+          scopes: {}
+"##;
+    let (api, warnings) = lower_text(text);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(api.schemes[0].kind, SchemeKind::Bearer);
+    assert_eq!(api.schemes[0].credentials, ["token"]);
+    assert_eq!(api.constructor_scheme, Some(0));
+}
+
+/// JSON Lines in a 3.0 or 3.1 description: a schema that is not an array is one item, an
+/// array (inline or a component) the whole sequence; the first success offering JSON keeps
+/// `send()` for it.
+#[test]
+fn json_lines_items_follow_the_rule() {
+    let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /one:
+    get:
+      responses:
+        "200": {description: ok, content: {application/x-ndjson: {schema: {$ref: '#/components/schemas/Game'}}}}
+  /array:
+    get:
+      responses:
+        "200": {description: ok, content: {application/x-ndjson: {schema: {$ref: '#/components/schemas/Games'}}}}
+  /both:
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Game'}}, application/json-seq: {schema: {type: array, items: {type: integer}}}}}
+components:
+  schemas:
+    Game: {type: object, properties: {id: {type: string}}}
+    Games: {type: array, items: {$ref: '#/components/schemas/Game'}}
+"##;
+    let (api, warnings) = lower_text(text);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let items: Vec<(String, bool, Framing)> = api
+        .operations
+        .iter()
+        .map(|o| {
+            let s = o.items.as_ref().expect("items");
+            (type_of(&api, &s.item), s.only, s.framing)
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("Game".into(), true, Framing::Lines),
+            ("Game".into(), true, Framing::Lines),
+            ("I64".into(), false, Framing::RecordSeparator),
+        ]
+    );
+}
