@@ -130,6 +130,7 @@ fn emit_call(
             ParamLocation::Query => "query",
             ParamLocation::Header => "header",
             ParamLocation::Cookie => "cookie",
+            ParamLocation::QueryString(_) => "querystring",
         };
         expected_params.push(serde_json::json!({
             "in": location,

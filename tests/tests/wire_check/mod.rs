@@ -321,6 +321,18 @@ pub fn missing(expected: &Value, seen: &Seen) -> Vec<String> {
             "cookie" => cookies
                 .iter()
                 .any(|(k, v)| k == name && *v == simple(value, explode)),
+            // The whole query string (OpenAPI 3.2): an object's members as pairs, else the
+            // value's text or JSON text.
+            "querystring" => match value {
+                Value::Object(_) => query_has(&query, name, value, true, false),
+                _ => {
+                    let raw =
+                        percent_decode(seen.target.split_once('?').map_or("", |(_, q)| q), false);
+                    text_is(value, &raw)
+                        || serde_json::from_str::<Value>(&raw)
+                            .is_ok_and(|sent| covers(value, &sent))
+                }
+            },
             _ => query_has(
                 &query,
                 name,
