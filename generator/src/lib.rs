@@ -2,6 +2,7 @@
 //! crate: parse → lower (IR) → emit → render → write.
 #![deny(missing_docs)]
 
+pub mod build;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -355,6 +356,47 @@ pub fn lower_text(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Erro
         return Err(errors(diags));
     }
     Ok((api, diags.into_vec_placed(spec_text)))
+}
+
+/// The sources of the module form (see [`build`]): the crate's `src/` files without API
+/// features (every operation is compiled), and no manifest, README or conformance test.
+/// `options.crate_name` names the crate in nothing but the dropped crate docs.
+pub fn generate_sources(spec_text: &str, options: &Options) -> Result<Sources, Errors> {
+    let (mut api, warnings) = lower_text(spec_text)?;
+    // A module has no cargo features of its own: nothing is gated. Which serde impls each
+    // type needs stays as it was.
+    let features = std::mem::take(&mut api.features);
+    api.features.sent = features.sent;
+    api.features.received = features.received;
+    let label = options.spec_label.replace(['\n', '\r'], " ");
+    let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
+    let mut files = render_files(&api, &options.crate_name, &header, options.jobs, None)?;
+    for (path, text) in RUNTIME {
+        files.push(OutFile {
+            path: (*path).into(),
+            contents: format!("{header}\n{text}"),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    // The crate form's dependencies and features, which the including crate needs as they are.
+    let mut manifest = emit::emit_manifest(&api, "x", "0.1.0", "", "", &Default::default());
+    manifest.drain(..manifest.find("\n[dependencies]\n").map_or(0, |at| at + 1));
+    Ok(Sources {
+        files,
+        manifest,
+        warnings,
+    })
+}
+
+/// What [`generate_sources`] returns.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// The crate form's `src/` files, sorted by path.
+    pub files: Vec<OutFile>,
+    /// The `[dependencies]` and `[features]` sections the code needs.
+    pub manifest: String,
+    /// Warnings: constructs generated with a documented fallback.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Parses only, for benchmarks and the parse stage's tests.
