@@ -81,10 +81,8 @@ fn stages(c: &mut Criterion) {
         });
         // The whole pipeline as the CLI runs it: emit and render in pieces on every core.
         let options = clientgen::Options {
-            crate_name: "bench".into(),
-            spec_label: "bench".into(),
             jobs: 0,
-            crate_version: "0.1.0".into(),
+            ..clientgen::Options::new("bench", "bench")
         };
         group.bench_function("generate (all stages, all cores)", |b| {
             b.iter(|| clientgen::generate(&text, &options).expect("generates"))

@@ -2,6 +2,7 @@
 //! crate: parse → lower (IR) → emit → render → write.
 #![deny(missing_docs)]
 
+pub mod build;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -68,6 +69,16 @@ pub struct Options {
     /// The generated crate's version. It belongs to the maintainer: the CLI keeps the one in
     /// the existing manifest, or takes `--crate-version`, or `--bump` computes it.
     pub crate_version: String,
+    /// The generated crate's licence, an SPDX expression; without it, the one `info.license`
+    /// names (3.1's `identifier`, or a `name` that is a common SPDX identifier), else none and
+    /// a warning, since crates.io refuses a crate without a licence.
+    pub license: Option<String>,
+    /// `repository` of the generated manifest.
+    pub repository: Option<String>,
+    /// `homepage` of the generated manifest.
+    pub homepage: Option<String>,
+    /// `documentation` of the generated manifest (default: the crate's docs.rs page).
+    pub documentation: Option<String>,
 }
 
 impl Options {
@@ -78,6 +89,10 @@ impl Options {
             spec_label: spec_label.into(),
             jobs: 0,
             crate_version: "0.1.0".into(),
+            license: None,
+            repository: None,
+            homepage: None,
+            documentation: None,
         }
     }
 }
@@ -344,6 +359,47 @@ pub fn lower_text(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Erro
     Ok((api, diags.into_vec_placed(spec_text)))
 }
 
+/// The sources of the module form (see [`build`]): the crate's `src/` files without API
+/// features (every operation is compiled), and no manifest, README or conformance test.
+/// `options.crate_name` names the crate in nothing but the dropped crate docs.
+pub fn generate_sources(spec_text: &str, options: &Options) -> Result<Sources, Errors> {
+    let (mut api, warnings) = lower_text(spec_text)?;
+    // A module has no cargo features of its own: nothing is gated. Which serde impls each
+    // type needs stays as it was.
+    let features = std::mem::take(&mut api.features);
+    api.features.sent = features.sent;
+    api.features.received = features.received;
+    let label = options.spec_label.replace(['\n', '\r'], " ");
+    let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
+    let mut files = render_files(&api, &options.crate_name, &header, options.jobs, None)?;
+    for (path, text) in RUNTIME {
+        files.push(OutFile {
+            path: (*path).into(),
+            contents: format!("{header}\n{text}"),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    // The crate form's dependencies and features, which the including crate needs as they are.
+    let mut manifest = emit::emit_manifest(&api, "x", "0.1.0", "", "", &Default::default());
+    manifest.drain(..manifest.find("\n[dependencies]\n").map_or(0, |at| at + 1));
+    Ok(Sources {
+        files,
+        manifest,
+        warnings,
+    })
+}
+
+/// What [`generate_sources`] returns.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// The crate form's `src/` files, sorted by path.
+    pub files: Vec<OutFile>,
+    /// The `[dependencies]` and `[features]` sections the code needs.
+    pub manifest: String,
+    /// Warnings: constructs generated with a documented fallback.
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Parses only, for benchmarks and the parse stage's tests.
 pub fn parse_stage(spec_text: &str) -> Result<parse::Parsed, Errors> {
     let mut diags = diag::Diagnostics::default();
@@ -448,13 +504,49 @@ fn lower_and_render(
         });
     }
     let spec_blob = blob();
+    let license = match (&options.license, &api.license) {
+        (Some(l), _) => Some(l.clone()),
+        (None, model::License::Spdx(l)) => Some(l.clone()),
+        (None, model::License::Named(name)) => {
+            diags.warn(
+                "#/info/license/name",
+                format!(
+                    "`{name}` is not an SPDX licence identifier clientgen knows: the crate has no `license`, which crates.io requires; pass --license"
+                ),
+            );
+            None
+        }
+        (None, model::License::None) => {
+            diags.warn(
+                "#/info",
+                "no `info.license`: the crate has no `license`, which crates.io requires; pass --license",
+            );
+            None
+        }
+    };
+    let meta = emit::PackageMeta {
+        license,
+        repository: options.repository.clone(),
+        homepage: options.homepage.clone(),
+        documentation: options.documentation.clone(),
+    };
     let mut manifest = emit::emit_manifest(
         &api,
         &options.crate_name,
         &options.crate_version,
         &spec_blob,
         &header.replacen("//", "#", 1),
+        &meta,
     );
+    files.push(OutFile {
+        path: "README.md".into(),
+        contents: emit::emit_readme(
+            &api,
+            &options.crate_name,
+            &options.crate_version,
+            &format!("<!-- {} from {label}. DO NOT EDIT. -->", write::MARKER),
+        ),
+    });
     manifest.push_str(emit_conformance::DEV_DEPENDENCIES);
     files.push(OutFile {
         path: "Cargo.toml".into(),
@@ -537,6 +629,109 @@ mod tests {
                     "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
                 )),
             }
+        );
+    }
+
+    fn manifest_and_warnings(spec: &str, options: &Options) -> (String, Vec<String>) {
+        let output = generate(spec, options).expect("generates");
+        let manifest = output
+            .files
+            .iter()
+            .find(|f| f.path == std::path::Path::new("Cargo.toml"))
+            .expect("a manifest")
+            .contents
+            .clone();
+        let warnings = output.warnings.iter().map(ToString::to_string).collect();
+        (manifest, warnings)
+    }
+
+    #[test]
+    fn the_licence_comes_from_the_option_or_info_license_else_a_warning() {
+        let options = Options::new("x", "t");
+        let doc = |version: &str, license: &str| {
+            format!("openapi: {version}\ninfo:\n  title: t\n  version: '1'\n{license}paths: {{}}\n")
+        };
+        // 3.1: the SPDX identifier.
+        let (manifest, warnings) = manifest_and_warnings(
+            &doc(
+                "3.1.0",
+                "  license: {name: Apache License, identifier: Apache-2.0}\n",
+            ),
+            &options,
+        );
+        assert!(
+            manifest.contains("\nlicense = \"Apache-2.0\"\n"),
+            "{manifest}"
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        // 3.0: a name that is a common SPDX identifier, spaces read as dashes.
+        let (manifest, _) =
+            manifest_and_warnings(&doc("3.0.3", "  license: {name: Apache 2.0}\n"), &options);
+        assert!(
+            manifest.contains("\nlicense = \"Apache-2.0\"\n"),
+            "{manifest}"
+        );
+        // A name that is not one: no licence, and a warning at the name's line.
+        let (manifest, warnings) =
+            manifest_and_warnings(&doc("3.0.3", "  license: {name: Proprietary}\n"), &options);
+        assert!(!manifest.contains("\nlicense ="), "{manifest}");
+        assert_eq!(
+            warnings,
+            [
+                "warning: `Proprietary` is not an SPDX licence identifier clientgen knows: the crate has no `license`, which crates.io requires; pass --license at #/info/license/name (line 5)"
+            ]
+        );
+        // No licence at all: a warning at `info`.
+        let (manifest, warnings) = manifest_and_warnings(&doc("3.0.3", ""), &options);
+        assert!(!manifest.contains("\nlicense ="), "{manifest}");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("no `info.license`"), "{warnings:?}");
+        // The option wins over the description, and needs no warning.
+        let (manifest, warnings) = manifest_and_warnings(
+            &doc("3.0.3", "  license: {name: Proprietary}\n"),
+            &Options {
+                license: Some("MIT OR Apache-2.0".into()),
+                ..options.clone()
+            },
+        );
+        assert!(
+            manifest.contains("\nlicense = \"MIT OR Apache-2.0\"\n"),
+            "{manifest}"
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn the_manifest_links_to_what_the_options_say_and_to_docs_rs_by_default() {
+        let spec =
+            "openapi: 3.0.3\ninfo: {title: t, version: '1', license: {name: MIT}}\npaths: {}\n";
+        let (manifest, _) = manifest_and_warnings(spec, &Options::new("pets", "t"));
+        assert!(
+            manifest.contains("\ndocumentation = \"https://docs.rs/pets\"\n"),
+            "{manifest}"
+        );
+        assert!(!manifest.contains("\nrepository ="), "{manifest}");
+        assert!(manifest.contains("[package.metadata.docs.rs]\n# Every TLS choice and every part of the API in the documentation.\nall-features = true\n"), "{manifest}");
+        let (manifest, _) = manifest_and_warnings(
+            spec,
+            &Options {
+                repository: Some("https://example.com/pets \"client\"".into()),
+                homepage: Some("https://pets.example.com".into()),
+                documentation: Some("https://docs.example.com/pets".into()),
+                ..Options::new("pets", "t")
+            },
+        );
+        assert!(
+            manifest.contains("\nrepository = \"https://example.com/pets \\\"client\\\"\"\n"),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains("\nhomepage = \"https://pets.example.com\"\n"),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains("\ndocumentation = \"https://docs.example.com/pets\"\n"),
+            "{manifest}"
         );
     }
 }

@@ -1,42 +1,183 @@
-//! The clientgen command line: `clientgen generate [--spec FILE --out DIR --name CRATE] [--check]`.
+//! The clientgen command line: `generate`, `diff`, `init` and `completions`, parsed with clap.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 
 // Generation allocates and frees millions of small token trees and strings; with the system
 // allocator, allocation was a quarter of the time on the 13 MB GitHub spec (perf).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str =
-    "usage: clientgen generate [--spec FILE] [--out DIR] [--name CRATE] [--check] [--quiet]
-                          [--crate-version X.Y.Z | --bump]
-       clientgen diff OLD NEW [--format text|markdown|json] [--version X.Y.Z]
+/// Exit code of a bad description or bad arguments (clap exits with 2 on a usage error too).
+const BAD_INPUT: u8 = 2;
 
-Generates a Rust client crate from an OpenAPI 3.0 or 3.1 description (YAML or JSON).
-With no options: spec/stytch-b2b.yaml -> generated-client/ (crate stytch-b2b).
+const AFTER_HELP: &str = "Exit codes: 0 success (diff: nothing breaking), 1 --check found differences (diff: \
+something breaks consumers), 2 bad arguments or a bad description.";
 
-  --spec FILE   the OpenAPI description
-  --out DIR     the crate directory to write
-  --name CRATE  the generated package name (default: the --out directory's name)
-  --check       write nothing; exit 0 if DIR matches, 1 listing stale, missing and extra files
-  --quiet       do not print warnings
-  --timings     print how long each stage took (parse, lower, emit and render)
-  --crate-version V  the generated crate's version (default: the one in DIR/Cargo.toml,
-                else 0.1.0)
-  --bump        set the version by what changed for consumers since the description the
-                crate was last generated from (recorded in DIR/Cargo.toml, read from git)
+/// The options `generate` and `init` share: what goes in the generated manifest.
+fn package_args() -> [Arg; 4] {
+    [
+        Arg::new("license")
+            .long("license")
+            .value_name("SPDX")
+            .help("The crate's licence (an SPDX expression such as `MIT OR Apache-2.0`); default: the description's info.license"),
+        Arg::new("repository")
+            .long("repository")
+            .value_name("URL")
+            .help("`repository` of the generated manifest"),
+        Arg::new("homepage")
+            .long("homepage")
+            .value_name("URL")
+            .help("`homepage` of the generated manifest"),
+        Arg::new("documentation")
+            .long("documentation")
+            .value_name("URL")
+            .help("`documentation` of the generated manifest (default: the crate's docs.rs page)"),
+    ]
+}
 
-`diff` compares two descriptions as a consumer of the generated crate sees them: each call,
-builder method, type, field and variant added, removed or changed, breaking or additive, and
-the semver bump it needs. OLD or NEW may be a git revision of a file: `HEAD:spec/x.yaml`.
+/// The whole command line: every subcommand with its own `--help`, and suggestions for a
+/// misspelled one or a misspelled flag (clap's).
+fn cli() -> Command {
+    let spec = Arg::new("spec")
+        .long("spec")
+        .value_name("FILE")
+        .value_parser(value_parser!(PathBuf))
+        .help("The OpenAPI 3.0 or 3.1 description, YAML or JSON");
+    let name = Arg::new("name")
+        .long("name")
+        .value_name("CRATE")
+        .help("The generated package name (default: the last component of the crate directory)");
+    Command::new("clientgen")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Generates self-contained async Rust client crates from OpenAPI descriptions")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .after_help(AFTER_HELP)
+        .subcommand(
+            Command::new("generate")
+                .about("Writes (or with --check, compares) a client crate generated from a description")
+                .long_about(
+                    "Writes a client crate generated from an OpenAPI description, or with --check \
+                     compares the crate directory with what it would write.\n\nWith neither --spec \
+                     nor --out: spec/stytch-b2b.yaml -> generated-client/ (crate stytch-b2b), \
+                     this project's own client.",
+                )
+                .after_help(AFTER_HELP)
+                .arg(spec.clone().requires("out"))
+                .arg(
+                    Arg::new("out")
+                        .long("out")
+                        .value_name("DIR")
+                        .value_parser(value_parser!(PathBuf))
+                        .help("The crate directory: gets Cargo.toml, README.md and src/, and builds on its own"),
+                )
+                .arg(name.clone())
+                .arg(
+                    Arg::new("check")
+                        .long("check")
+                        .action(ArgAction::SetTrue)
+                        .help("Write nothing; exit 0 if DIR matches, 1 listing stale, missing and extra files"),
+                )
+                .arg(quiet())
+                .arg(
+                    Arg::new("timings")
+                        .long("timings")
+                        .action(ArgAction::SetTrue)
+                        .help("Print how long each stage took (parse, lower, emit and render)"),
+                )
+                .arg(
+                    Arg::new("crate-version")
+                        .long("crate-version")
+                        .value_name("X.Y.Z")
+                        .help("The generated crate's version (default: the one in DIR/Cargo.toml, else 0.1.0)"),
+                )
+                .arg(
+                    Arg::new("bump")
+                        .long("bump")
+                        .action(ArgAction::SetTrue)
+                        .conflicts_with_all(["check", "crate-version"])
+                        .help("Set the version by what changed for consumers since the description the crate was last generated from (recorded in DIR/Cargo.toml, read from git)"),
+                )
+                .args(package_args()),
+        )
+        .subcommand(
+            Command::new("diff")
+                .about("What changes for consumers between two descriptions, and the semver bump it needs")
+                .long_about(
+                    "Compares two descriptions as a consumer of the generated crate sees them: \
+                     each call, builder method, type, field and variant added, removed or changed, \
+                     breaking or additive, and the semver bump it needs. OLD or NEW may be a git \
+                     revision of a file: `HEAD:spec/x.yaml`.",
+                )
+                .after_help(AFTER_HELP)
+                .arg(Arg::new("old").value_name("OLD").required(true).help("The description before"))
+                .arg(Arg::new("new").value_name("NEW").required(true).help("The description after"))
+                .arg(
+                    Arg::new("format")
+                        .long("format")
+                        .value_name("FORMAT")
+                        .value_parser(["text", "markdown", "json"])
+                        .default_value("text")
+                        .help("text, markdown (for a pull request or CHANGELOG) or json"),
+                )
+                .arg(
+                    Arg::new("version")
+                        .long("version")
+                        .value_name("X.Y.Z")
+                        .help("The crate's current version: also print the next one"),
+                ),
+        )
+        .subcommand(
+            Command::new("init")
+                .about("Creates a client crate directory from a description: manifest, code, README and a CI workflow")
+                .long_about(
+                    "Creates DIR as a new client crate: copies the description to DIR/spec/ (unless \
+                     it is inside DIR already), generates the crate there (Cargo.toml, README.md, \
+                     src/), and writes .gitignore and .github/workflows/clientgen.yml, a workflow \
+                     that runs `generate --check` and `diff` on pull requests. Refuses a DIR that \
+                     already has a Cargo.toml: regenerate that one with `generate`.",
+                )
+                .after_help(AFTER_HELP)
+                .arg(
+                    Arg::new("dir")
+                        .value_name("DIR")
+                        .required(true)
+                        .value_parser(value_parser!(PathBuf))
+                        .help("The new crate's directory"),
+                )
+                .arg(spec.required(true))
+                .arg(name)
+                .arg(quiet())
+                .args(package_args()),
+        )
+        .subcommand(
+            Command::new("completions")
+                .about("Prints a shell completion script")
+                .long_about(
+                    "Prints a completion script for SHELL on standard output, for example \
+                     `clientgen completions bash > ~/.local/share/bash-completion/completions/clientgen`.",
+                )
+                .arg(
+                    Arg::new("shell")
+                        .value_name("SHELL")
+                        .required(true)
+                        .value_parser(value_parser!(clap_complete::Shell)),
+                ),
+        )
+}
 
-  --format F      text (default), markdown (for a pull request or CHANGELOG) or json
-  --version V     the crate's current version: also print the next one
+fn quiet() -> Arg {
+    Arg::new("quiet")
+        .long("quiet")
+        .short('q')
+        .action(ArgAction::SetTrue)
+        .help("Do not print warnings")
+}
 
-Exit codes: 0 success (diff: nothing breaking), 1 --check found differences (diff: something
-breaks consumers), 2 bad arguments or a bad spec.";
-
+/// What `generate` does, from its arguments or from `init`'s.
 struct Args {
     spec: PathBuf,
     out: PathBuf,
@@ -46,59 +187,73 @@ struct Args {
     timings: bool,
     crate_version: Option<String>,
     bump: bool,
+    package: Package,
+    /// How the files' headers name the description, when not as `spec` is written.
+    spec_label: Option<String>,
 }
 
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    match args.next().as_deref() {
-        Some("generate") => {}
-        Some("-h" | "--help") | None => return Err(String::new()),
-        Some(other) => return Err(format!("unknown command `{other}`")),
+/// The manifest's licence and links.
+#[derive(Clone, Default)]
+struct Package {
+    license: Option<String>,
+    repository: Option<String>,
+    homepage: Option<String>,
+    documentation: Option<String>,
+}
+
+fn package_of(m: &ArgMatches) -> Package {
+    let get = |id: &str| m.get_one::<String>(id).cloned();
+    Package {
+        license: get("license"),
+        repository: get("repository"),
+        homepage: get("homepage"),
+        documentation: get("documentation"),
     }
-    let (mut spec, mut out, mut name, mut check, mut quiet, mut timings) =
-        (None, None, None, false, false, false);
-    let (mut crate_version, mut bump) = (None, false);
-    while let Some(arg) = args.next() {
-        let mut value = |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value"));
-        match arg.as_str() {
-            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
-            "--out" => out = Some(PathBuf::from(value("--out")?)),
-            "--name" => name = Some(value("--name")?),
-            "--check" => check = true,
-            "--quiet" => quiet = true,
-            "--timings" => timings = true,
-            "--crate-version" => crate_version = Some(value("--crate-version")?),
-            "--bump" => bump = true,
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown option `{other}`")),
-        }
-    }
-    if bump && (check || crate_version.is_some()) {
-        return Err("--bump cannot go with --check or --crate-version".into());
-    }
-    let defaults = spec.is_none() && out.is_none();
-    let spec = spec.unwrap_or_else(|| PathBuf::from("spec/stytch-b2b.yaml"));
-    let out = match out {
-        Some(o) => o,
-        None if defaults => PathBuf::from("generated-client"),
-        None => return Err("--out is needed with --spec".into()),
-    };
-    let name = match name {
-        Some(n) => n,
-        None if defaults => "stytch-b2b".to_owned(),
-        None => out
+}
+
+/// The package name: `--name`, else the crate directory's last component.
+fn crate_name_of(name: Option<&String>, out: &Path) -> Result<String, String> {
+    match name {
+        Some(n) => Ok(n.clone()),
+        None => std::fs::canonicalize(out)
+            .ok()
+            .as_deref()
+            .unwrap_or(out)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| "--name is needed when --out has no final component".to_owned())?,
+            .ok_or_else(|| "--name is needed when --out has no final component".to_owned()),
+    }
+}
+
+fn generate_args(m: &ArgMatches) -> Result<Args, String> {
+    let spec = m.get_one::<PathBuf>("spec").cloned();
+    let out = m.get_one::<PathBuf>("out").cloned();
+    let defaults = spec.is_none() && out.is_none();
+    let (spec, out) = match (spec, out) {
+        (Some(s), Some(o)) => (s, o),
+        (None, Some(o)) => (PathBuf::from("spec/stytch-b2b.yaml"), o),
+        // `--spec` requires `--out` (clap checks it).
+        _ => (
+            PathBuf::from("spec/stytch-b2b.yaml"),
+            PathBuf::from("generated-client"),
+        ),
     };
+    let name = match m.get_one::<String>("name") {
+        None if defaults => "stytch-b2b".to_owned(),
+        name => crate_name_of(name, &out)?,
+    };
+    let package = package_of(m);
     Ok(Args {
         spec,
         out,
         name,
-        check,
-        quiet,
-        timings,
-        crate_version,
-        bump,
+        check: m.get_flag("check"),
+        quiet: m.get_flag("quiet"),
+        timings: m.get_flag("timings"),
+        crate_version: m.get_one::<String>("crate-version").cloned(),
+        bump: m.get_flag("bump"),
+        package,
+        spec_label: None,
     })
 }
 
@@ -209,41 +364,12 @@ fn git(git_args: &[&str], source: &str, e: &std::io::Error) -> Result<String, St
     }
 }
 
-fn diff_main(mut args: impl Iterator<Item = String>) -> ExitCode {
-    let mut sources = Vec::new();
-    let mut format = "text".to_owned();
-    let mut version = None;
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--format" => match args.next() {
-                Some(f) if ["text", "markdown", "json"].contains(&f.as_str()) => format = f,
-                _ => {
-                    eprintln!("error: --format needs text, markdown or json\n\n{USAGE}");
-                    return ExitCode::from(2);
-                }
-            },
-            "--version" => match args.next() {
-                Some(v) => version = Some(v),
-                None => {
-                    eprintln!("error: --version needs a value\n\n{USAGE}");
-                    return ExitCode::from(2);
-                }
-            },
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            other if other.starts_with("--") => {
-                eprintln!("error: unknown option `{other}`\n\n{USAGE}");
-                return ExitCode::from(2);
-            }
-            _ => sources.push(arg),
-        }
-    }
-    let [old, new] = sources.as_slice() else {
-        eprintln!("error: diff needs OLD and NEW\n\n{USAGE}");
-        return ExitCode::from(2);
+fn diff_main(m: &ArgMatches) -> ExitCode {
+    let (Some(old), Some(new)) = (m.get_one::<String>("old"), m.get_one::<String>("new")) else {
+        return ExitCode::from(BAD_INPUT);
     };
+    let format = m.get_one::<String>("format").map_or("text", String::as_str);
+    let version = m.get_one::<String>("version");
     // Both sides are read and lowered at once, on two threads.
     let (old_api, new_api) = std::thread::scope(|s| {
         let lower = &|source: &String| {
@@ -265,24 +391,24 @@ fn diff_main(mut args: impl Iterator<Item = String>) -> ExitCode {
             for e in [o.err(), n.err()].into_iter().flatten() {
                 eprintln!("{e}");
             }
-            return ExitCode::from(2);
+            return ExitCode::from(BAD_INPUT);
         }
     };
     let report = clientgen::diff::diff(&old_api, &new_api);
-    let mut text = match format.as_str() {
+    let mut text = match format {
         "markdown" => report.to_markdown(),
         "json" => report.to_json(),
         _ => report.to_text(),
     };
     if let Some(v) = version {
-        match report.next_version(&v) {
+        match report.next_version(v) {
             Some(next) if format != "json" => {
                 text.push_str(&format!("\nnext version: {v} -> {next}\n"))
             }
             Some(_) => {}
             None => {
                 eprintln!("error: --version `{v}` is not a semver version");
-                return ExitCode::from(2);
+                return ExitCode::from(BAD_INPUT);
             }
         }
     }
@@ -298,41 +424,210 @@ fn diff_main(mut args: impl Iterator<Item = String>) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let mut raw = std::env::args().skip(1).peekable();
-    if raw.peek().map(String::as_str) == Some("diff") {
-        raw.next();
-        return diff_main(raw);
+    let matches = cli().get_matches();
+    match matches.subcommand() {
+        Some(("generate", m)) => match generate_args(m) {
+            Ok(args) => generate_main(&args),
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(BAD_INPUT)
+            }
+        },
+        Some(("diff", m)) => diff_main(m),
+        Some(("init", m)) => init_main(m),
+        Some(("completions", m)) => {
+            let Some(shell) = m.get_one::<clap_complete::Shell>("shell") else {
+                return ExitCode::from(BAD_INPUT);
+            };
+            clap_complete::generate(*shell, &mut cli(), "clientgen", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        // `subcommand_required` makes clap refuse anything else.
+        _ => ExitCode::from(BAD_INPUT),
     }
-    let args = match parse_args(raw) {
-        Ok(a) => a,
-        Err(message) if message.is_empty() => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
+}
+
+/// `clientgen init DIR --spec FILE`: a new crate directory with the description under
+/// `spec/`, the generated crate, `.gitignore` and a CI workflow.
+fn init_main(m: &ArgMatches) -> ExitCode {
+    match init(m) {
+        Ok(args) => {
+            let code = generate_main(&args);
+            if code == ExitCode::SUCCESS {
+                println!(
+                    "next: cd {} && cargo test, then commit the directory (git init first if it is not in a repository)",
+                    args.out.display()
+                );
+            }
+            code
         }
         Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
+            eprintln!("error: {message}");
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}
+
+/// Lays out the new crate directory and returns what `generate` should do there.
+fn init(m: &ArgMatches) -> Result<Args, String> {
+    let (Some(dir), Some(spec)) = (m.get_one::<PathBuf>("dir"), m.get_one::<PathBuf>("spec"))
+    else {
+        return Err("init needs DIR and --spec".into());
+    };
+    if dir.join("Cargo.toml").exists() {
+        return Err(format!(
+            "{} already has a Cargo.toml; regenerate it with `clientgen generate --spec FILE --out {}`",
+            dir.display(),
+            dir.display()
+        ));
+    }
+    let text = std::fs::read_to_string(spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    // Refuse a description that does not generate before writing anything.
+    if let Err(errors) = clientgen::lower_text(&text) {
+        return Err(format!(
+            "{}: {} error(s)\n{errors}",
+            spec.display(),
+            errors.0.len()
+        ));
+    }
+    let name = crate_name_of(m.get_one::<String>("name"), dir).or_else(|_| {
+        std::env::current_dir()
+            .map_err(|e| e.to_string())
+            .and_then(|cwd| crate_name_of(None, &cwd.join(dir)))
+    })?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let dir_abs = std::fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // The description lives in the crate's repository, so that CI can check the crate
+    // against it and diff it against the base branch's.
+    let spec_abs = std::fs::canonicalize(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let spec_rel = match spec_abs.strip_prefix(&dir_abs) {
+        Ok(inside) => inside.to_path_buf(),
+        Err(_) => {
+            let file = spec_abs
+                .file_name()
+                .ok_or_else(|| format!("{} has no file name", spec.display()))?;
+            let rel = Path::new("spec").join(file);
+            let target = dir_abs.join(&rel);
+            std::fs::create_dir_all(dir_abs.join("spec"))
+                .and_then(|()| std::fs::write(&target, &text))
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+            rel
         }
     };
+    let spec_label = spec_rel.display().to_string().replace('\\', "/");
+    let package = package_of(m);
+    let mut flags = format!("--spec {spec_label} --out . --name {name} --quiet");
+    for (flag, value) in [
+        ("--license", &package.license),
+        ("--repository", &package.repository),
+        ("--homepage", &package.homepage),
+        ("--documentation", &package.documentation),
+    ] {
+        if let Some(v) = value {
+            flags.push_str(&format!(" {flag} '{}'", v.replace('\'', "'\\''")));
+        }
+    }
+    let files = [
+        (".gitignore", "/target\n".to_owned()),
+        (
+            ".github/workflows/clientgen.yml",
+            workflow(&spec_label, &flags),
+        ),
+    ];
+    for (path, contents) in files {
+        let target = dir_abs.join(path);
+        if target.exists() {
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&target, contents)
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        println!("created: {}", dir.join(path).display());
+    }
+    Ok(Args {
+        // Generated from inside the directory's own view, so that the files' headers name
+        // the description as CI will (`spec/api.yaml`), wherever `init` ran.
+        spec: dir.join(&spec_rel),
+        out: dir.clone(),
+        name,
+        check: false,
+        quiet: m.get_flag("quiet"),
+        timings: false,
+        crate_version: None,
+        bump: false,
+        package,
+        spec_label: Some(spec_label),
+    })
+}
+
+/// The pull-request workflow `init` writes: the crate matches its description, and what the
+/// description's change means for consumers, in the run's summary.
+fn workflow(spec: &str, flags: &str) -> String {
+    format!(
+        r#"# Written by `clientgen init`; yours to edit (clientgen never rewrites this file).
+# On every pull request: the committed crate matches the description (`generate --check`),
+# and what the description's change means for consumers (`diff`) goes to the run's summary.
+name: clientgen
+
+on:
+  pull_request:
+
+jobs:
+  generated-code:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - name: Install clientgen
+        run: cargo install clientgen --version {version} --locked
+      - name: The crate is what the description generates
+        run: clientgen generate {flags} --check
+      - name: What changes for consumers
+        run: |
+          status=0
+          clientgen diff "origin/${{{{ github.base_ref }}}}:{spec}" {spec} --format markdown > api-changes.md || status=$?
+          cat api-changes.md >> "$GITHUB_STEP_SUMMARY"
+          # 1: something breaks consumers (the version needs a breaking bump); 2: a bad description.
+          test "$status" -ne 2
+      - name: Build and test
+        run: cargo test --all-features
+"#,
+        version = env!("CARGO_PKG_VERSION"),
+    )
+}
+
+/// `clientgen generate`: generates, then writes or checks.
+fn generate_main(args: &Args) -> ExitCode {
     let text = match std::fs::read_to_string(&args.spec) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", args.spec.display());
-            return ExitCode::from(2);
+            return ExitCode::from(BAD_INPUT);
         }
     };
-    let version = match crate_version(&args, &text) {
+    let version = match crate_version(args, &text) {
         Ok(v) => v,
         Err(message) => {
             eprintln!("error: {message}");
-            return ExitCode::from(2);
+            return ExitCode::from(BAD_INPUT);
         }
     };
+    let spec_label = args
+        .spec_label
+        .clone()
+        .unwrap_or_else(|| args.spec.display().to_string().replace('\\', "/"));
     let options = clientgen::Options {
-        crate_name: args.name.clone(),
-        spec_label: args.spec.display().to_string().replace('\\', "/"),
-        jobs: 0,
         crate_version: version,
+        license: args.package.license.clone(),
+        repository: args.package.repository.clone(),
+        homepage: args.package.homepage.clone(),
+        documentation: args.package.documentation.clone(),
+        ..clientgen::Options::new(args.name.clone(), spec_label)
     };
     let output = match clientgen::generate(&text, &options) {
         Ok(o) => o,
@@ -342,7 +637,7 @@ fn main() -> ExitCode {
                 args.spec.display(),
                 errors.0.len()
             );
-            return ExitCode::from(2);
+            return ExitCode::from(BAD_INPUT);
         }
     };
     if args.timings {
@@ -365,7 +660,7 @@ fn main() -> ExitCode {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {}: {e}", args.out.display());
-            return ExitCode::from(2);
+            return ExitCode::from(BAD_INPUT);
         }
     };
     let list = |label: &str, paths: &[PathBuf]| {
@@ -386,7 +681,7 @@ fn main() -> ExitCode {
         list("missing:", &drift.missing);
         list("extra:  ", &drift.extra);
         println!(
-            "{} is out of date; run `cargo run -p clientgen -- generate` and commit the result",
+            "{} is out of date; run `clientgen generate` with the same options and commit the result",
             args.out.display()
         );
         return ExitCode::from(1);

@@ -10,6 +10,8 @@ pub struct Api {
     pub description: Option<String>,
     /// `info.version`.
     pub version: String,
+    /// The licence `info.license` names, as an SPDX expression (see [`License`]).
+    pub license: License,
     /// Servers in spec order, with variables replaced by their defaults.
     pub servers: Vec<Server>,
     /// Security schemes the client can hold credentials for.
@@ -30,6 +32,19 @@ pub struct Api {
     pub error_decoders: Vec<Vec<(StatusMatch, Option<usize>)>>,
     /// Which cargo feature compiles what, and which serde impls each type needs.
     pub features: Features,
+}
+
+/// What `info.license` says, for the generated manifest's `license`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum License {
+    /// No `info.license`.
+    #[default]
+    None,
+    /// An SPDX expression: OpenAPI 3.1's `identifier`, or a `name` that is one of the common
+    /// SPDX identifiers (`MIT`, `Apache-2.0`, or `Apache 2.0` written with a space).
+    Spdx(String),
+    /// A `name` that is not an SPDX identifier clientgen knows (`Proprietary`, a URL's title).
+    Named(String),
 }
 
 /// The generated crate's API features: one per top-level namespace (or per tag, for operations

@@ -797,10 +797,8 @@ mod tests {
         match crate::generate(
             text,
             &crate::Options {
-                crate_name: "x".into(),
-                spec_label: "t".into(),
                 jobs: 1,
-                crate_version: "0.1.0".into(),
+                ..crate::Options::new("x", "t")
             },
         ) {
             Ok(_) => Vec::new(),
@@ -842,10 +840,10 @@ mod tests {
         let out = crate::generate(
             text,
             &crate::Options {
-                crate_name: "x".into(),
-                spec_label: "t".into(),
                 jobs: 1,
-                crate_version: "0.1.0".into(),
+                // A licence given, so that only the slips warn.
+                license: Some("MIT".into()),
+                ..crate::Options::new("x", "t")
             },
         )
         .expect("accepted");

@@ -954,10 +954,8 @@ fn operations_conform_to_their_descriptions() {
     for spec in specs {
         let text = std::fs::read_to_string(&spec.path).expect("read a spec");
         let options = clientgen::Options {
-            crate_name: spec.crate_name.clone(),
-            spec_label: spec.label.clone(),
             jobs: 0,
-            crate_version: "0.1.0".into(),
+            ..clientgen::Options::new(spec.crate_name.clone(), spec.label.clone())
         };
         let Ok(output) = clientgen::generate(&text, &options) else {
             // The corpus runner reports specs that do not generate.

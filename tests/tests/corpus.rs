@@ -122,10 +122,8 @@ fn corpus_generates_and_compiles() {
             Err(_) => "stytch/openapi.yml (official)".to_owned(),
         };
         let options = clientgen::Options {
-            crate_name: name.clone(),
-            spec_label: label.clone(),
             jobs: 0,
-            crate_version: "0.1.0".into(),
+            ..clientgen::Options::new(name.clone(), label.clone())
         };
         let started = Instant::now();
         let outcome = std::panic::catch_unwind(|| clientgen::generate(&text, &options));

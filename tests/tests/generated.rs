@@ -19,10 +19,8 @@ fn generate_with_jobs(spec: &str, crate_name: &str, jobs: usize) -> clientgen::O
 /// Generates from spec text; `label` names the spec in the header and in a failure.
 fn generate_text(text: &str, label: &str, crate_name: &str, jobs: usize) -> clientgen::Output {
     let options = clientgen::Options {
-        crate_name: crate_name.into(),
-        spec_label: label.into(),
         jobs,
-        crate_version: "0.1.0".into(),
+        ..clientgen::Options::new(crate_name, label)
     };
     clientgen::generate(text, &options)
         .unwrap_or_else(|e| panic!("{label} does not generate:\n{e}"))

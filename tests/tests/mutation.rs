@@ -163,10 +163,8 @@ fn damaged_specs_never_panic() {
         })
         .collect();
     let options = clientgen::Options {
-        crate_name: "mutant".into(),
-        spec_label: "mutant".into(),
         jobs: 1,
-        crate_version: "0.1.0".into(),
+        ..clientgen::Options::new("mutant", "mutant")
     };
     let runs = 2_400;
     let (mut ok, mut err) = (0, 0);

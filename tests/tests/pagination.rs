@@ -47,10 +47,8 @@ fn stytchs_official_search_operations_are_paginated() {
     let text = std::fs::read_to_string(shared.join("specs/stytch/openapi.yml"))
         .expect("read Stytch's official description");
     let options = clientgen::Options {
-        crate_name: "stytch-official".into(),
-        spec_label: "openapi.yml".into(),
         jobs: 0,
-        crate_version: "0.1.0".into(),
+        ..clientgen::Options::new("stytch-official", "openapi.yml")
     };
     let output = clientgen::generate(&text, &options).expect("it generates");
     let paginated: Vec<&str> = output

@@ -67,45 +67,12 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     doc_lines.push(format!(
         "# async fn example() -> Result<(), {lib}::Error> {{"
     ));
-    let constructor_args = match api.constructor_scheme.map(|i| &api.schemes[i]) {
-        Some(s) => {
-            let select = api.servers.iter().find_map(|x| x.select.as_ref());
-            s.credentials
-                .iter()
-                .enumerate()
-                .map(|(i, c)| match select {
-                    Some(sel) if i == 0 && &sel.credential == c => {
-                        format!("\"{}...\"", sel.prefix.replace("live", "test"))
-                    }
-                    _ => format!("\"{c}...\""),
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-        None => String::new(),
-    };
-    doc_lines.push(format!(
-        "let client = {lib}::Client::new({constructor_args})?;"
-    ));
-    if let Some((chain, op)) = example {
-        let args: Vec<String> = op
-            .params
-            .iter()
-            .filter(|p| p.required)
-            .map(|p| format!("\"{}\"", p.rust_name))
-            .collect();
-        doc_lines.push(format!(
-            "let response = client{chain}.{}({}).send().await?;",
-            op.method_name,
-            args.join(", ")
-        ));
-        doc_lines.push("println!(\"{response:?}\");".into());
-    }
+    doc_lines.extend(example_body(api, &lib));
     doc_lines.push("# Ok(())".into());
     doc_lines.push("# }".into());
     doc_lines.push("```".into());
     doc_lines.extend(TLS_DOCS.lines().map(str::to_owned));
-    doc_lines.extend(feature_docs(api));
+    doc_lines.extend(feature_docs(api, "#"));
     let crate_docs = doc_lines.iter().enumerate().map(|(i, l)| {
         let l = if l.is_empty() {
             String::new()
@@ -188,15 +155,58 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     }
 }
 
+/// The body of the first-call example (crate docs and README): the client, and one call when
+/// some operation takes only strings.
+fn example_body(api: &Api, lib: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let constructor_args = match api.constructor_scheme.map(|i| &api.schemes[i]) {
+        Some(s) => {
+            let select = api.servers.iter().find_map(|x| x.select.as_ref());
+            s.credentials
+                .iter()
+                .enumerate()
+                .map(|(i, c)| match select {
+                    Some(sel) if i == 0 && &sel.credential == c => {
+                        format!("\"{}...\"", sel.prefix.replace("live", "test"))
+                    }
+                    _ => format!("\"{c}...\""),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        None => String::new(),
+    };
+    lines.push(format!(
+        "let client = {lib}::Client::new({constructor_args})?;"
+    ));
+    if let Some((chain, op)) = example_call(api) {
+        let args: Vec<String> = op
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| format!("\"{}\"", p.rust_name))
+            .collect();
+        lines.push(format!(
+            "let response = client{chain}.{}({}).send().await?;",
+            op.method_name,
+            args.join(", ")
+        ));
+        lines.push("println!(\"{response:?}\");".into());
+    }
+    lines
+}
+
 /// The crate docs' section on the API features: what each compiles, and how to pick some.
-fn feature_docs(api: &Api) -> Vec<String> {
+/// `heading` is the Markdown heading mark of the section (`#` in the crate docs, `##` in the
+/// README).
+fn feature_docs(api: &Api, heading: &str) -> Vec<String> {
     let list = &api.features.list;
     if list.is_empty() {
         return Vec::new();
     }
     let mut out = vec![
         String::new(),
-        "# Features of the API".into(),
+        format!("{heading} Features of the API"),
         String::new(),
         "Each part of the API is a cargo feature that compiles its operations and only the types \
          they use; types shared by several parts are compiled once. All are on by default \
@@ -269,6 +279,37 @@ pub(super) fn example_call(api: &Api) -> Option<(String, &Operation)> {
     out
 }
 
+/// What the manifest says about the package beside its name and version: what a registry
+/// needs to accept it and to link to it.
+#[derive(Debug, Clone, Default)]
+pub struct PackageMeta {
+    /// An SPDX expression (`license`); none leaves the crate unpublishable until one is given.
+    pub license: Option<String>,
+    /// The crate's source repository URL.
+    pub repository: Option<String>,
+    /// The API's or the crate's home page.
+    pub homepage: Option<String>,
+    /// Where the crate's documentation is: docs.rs's page of the crate unless given.
+    pub documentation: Option<String>,
+}
+
+/// A TOML basic string: quoted, with backslashes, quotes and control characters escaped.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// The generated crate's manifest.
 pub fn emit_manifest(
     api: &Api,
@@ -276,6 +317,7 @@ pub fn emit_manifest(
     version: &str,
     spec_blob: &str,
     header: &str,
+    meta: &PackageMeta,
 ) -> String {
     let description = format!(
         "Async Rust client for the {}, generated by clientgen",
@@ -285,6 +327,28 @@ pub fn emit_manifest(
     .replace('"', "\\\"")
     .replace('\n', " ");
     let api_features = api_features_manifest(api);
+    // What registries show and need: a licence (crates.io refuses a crate without one) and a
+    // link (cargo package warns without documentation, homepage or repository).
+    let mut links = String::new();
+    if let Some(license) = &meta.license {
+        links.push_str(&format!("license = {}\n", toml_string(license)));
+    }
+    let documentation = meta
+        .documentation
+        .clone()
+        .unwrap_or_else(|| format!("https://docs.rs/{crate_name}"));
+    links.push_str(&format!(
+        "documentation = {}\n",
+        toml_string(&documentation)
+    ));
+    for (key, value) in [
+        ("homepage", &meta.homepage),
+        ("repository", &meta.repository),
+    ] {
+        if let Some(value) = value {
+            links.push_str(&format!("{key} = {}\n", toml_string(value)));
+        }
+    }
     let (chrono, uuid) = formats_used(api);
     let mut formats = String::new();
     if chrono {
@@ -313,6 +377,13 @@ version = "{version}"
 edition = "2021"
 rust-version = "1.85"
 description = "{description}"
+{links}readme = "README.md"
+keywords = ["api", "client", "openapi", "async"]
+categories = ["api-bindings", "web-programming::http-client"]
+
+[package.metadata.docs.rs]
+# Every TLS choice and every part of the API in the documentation.
+all-features = true
 
 [package.metadata.clientgen]
 # The git blob id of the description this crate was generated from: `clientgen generate --bump`
@@ -382,4 +453,78 @@ fn api_features_manifest(api: &Api) -> String {
         out.push_str(&format!("{} = []\n", f.name));
     }
     out
+}
+
+/// The generated crate's `README.md`: what the API is, how to depend on the crate, a first
+/// call and its features. `header` is the generated-file marker line, as an HTML comment.
+pub fn emit_readme(api: &Api, crate_name: &str, version: &str, header: &str) -> String {
+    let lib = crate_name.replace('-', "_");
+    let title = api.title.trim();
+    let mut out = vec![
+        header.to_owned(),
+        format!("# {crate_name}"),
+        String::new(),
+        format!(
+            "Async Rust client for the {} (API version {}), generated by \
+             [clientgen](https://crates.io/crates/clientgen) from the API's OpenAPI description.",
+            if title.is_empty() { "API" } else { title },
+            api.version.trim()
+        ),
+    ];
+    if let Some(d) = &api.description {
+        out.push(String::new());
+        out.extend(d.trim().lines().map(str::to_owned));
+    }
+    let major_minor = version.split('.').take(2).collect::<Vec<_>>().join(".");
+    out.extend([
+        String::new(),
+        "## Install".into(),
+        String::new(),
+        "```toml".into(),
+        "[dependencies]".into(),
+        format!("{crate_name} = \"{major_minor}\""),
+        "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }".into(),
+        "```".into(),
+        String::new(),
+        "## First call".into(),
+        String::new(),
+        "```rust,no_run".into(),
+        "#[tokio::main]".into(),
+        format!("async fn main() -> Result<(), {lib}::Error> {{"),
+    ]);
+    out.extend(
+        example_body(api, &lib)
+            .into_iter()
+            .map(|l| format!("    {l}")),
+    );
+    out.extend([
+        "    Ok(())".into(),
+        "}".into(),
+        "```".into(),
+        String::new(),
+        format!(
+            "The client has timeouts, retries with backoff, redirects that keep credentials to \
+             their origin and typed errors (`{lib}::Error`); the \
+             [documentation](https://docs.rs/{crate_name}) has every call."
+        ),
+        String::new(),
+        "## Features".into(),
+        String::new(),
+        "| Feature | What it does |".into(),
+        "|---|---|".into(),
+        "| `rustls-aws-lc-rs` (default) | TLS with rustls and aws-lc-rs (post-quantum key exchange preferred; a C build) |".into(),
+        "| `rustls-graviola` | TLS with rustls and graviola (no C build; x86_64 and aarch64) |".into(),
+        "| `native-tls` | the platform's TLS (OpenSSL on Linux) |".into(),
+        "| `http2` | offer HTTP/2 |".into(),
+        "| `tracing` | one `tracing` debug event per HTTP attempt |".into(),
+        "| `serde-all` | `Serialize` and `Deserialize` on every type |".into(),
+    ]);
+    if !api.features.list.is_empty() {
+        out.push("| `full` (default) | every part of the API below |".into());
+    }
+    // The section starts with its blank line.
+    out.extend(feature_docs(api, "##"));
+    let mut text = out.join("\n");
+    text.push('\n');
+    text
 }

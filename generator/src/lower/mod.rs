@@ -56,6 +56,57 @@ struct Lowerer<'a> {
     nullable_components: std::collections::BTreeSet<String>,
 }
 
+/// SPDX identifiers a 3.0 description's `info.license.name` is taken as, compared without
+/// case and with spaces read as `-` (`Apache 2.0`). A name outside this list is not guessed at:
+/// the maintainer says it with `--license`.
+const SPDX_NAMES: &[&str] = &[
+    "MIT",
+    "MIT-0",
+    "Apache-2.0",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "ISC",
+    "MPL-2.0",
+    "Unlicense",
+    "CC0-1.0",
+    "CC-BY-4.0",
+    "Zlib",
+    "0BSD",
+    "GPL-2.0-only",
+    "GPL-3.0-only",
+    "LGPL-2.1-only",
+    "LGPL-3.0-only",
+    "AGPL-3.0-only",
+];
+
+/// `info.license`: 3.1's `identifier` is an SPDX expression as it is; a `name` is one when it
+/// is in [`SPDX_NAMES`]. Read from the raw document, since openapiv3 keeps no `identifier`.
+fn license(raw: &Value) -> License {
+    let Some(license) = raw.get("info").and_then(|i| i.get("license")) else {
+        return License::None;
+    };
+    let text = |key: &str| {
+        license
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    if let Some(id) = text("identifier") {
+        return License::Spdx(id.to_owned());
+    }
+    match text("name") {
+        Some(name) => {
+            let key = name.replace(' ', "-");
+            match SPDX_NAMES.iter().find(|id| id.eq_ignore_ascii_case(&key)) {
+                Some(id) => License::Spdx((*id).to_owned()),
+                None => License::Named(name.to_owned()),
+            }
+        }
+        None => License::None,
+    }
+}
+
 /// Lowers a parsed document. Problems go to `diags`; the result is always usable when
 /// `diags` has no errors.
 pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
@@ -135,6 +186,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
         version: spec.info.version.clone(),
+        license: license(&parsed.raw),
         servers: l.lower_servers(),
         ..Api::default()
     };

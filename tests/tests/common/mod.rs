@@ -145,10 +145,8 @@ pub fn run_consumer_test(
 ) -> (Vec<clientgen::Diagnostic>, String) {
     let text = std::fs::read_to_string(root().join(spec)).expect("read the fixture");
     let options = clientgen::Options {
-        crate_name: crate_name.into(),
-        spec_label: spec.into(),
         jobs: 0,
-        crate_version: "0.1.0".into(),
+        ..clientgen::Options::new(crate_name, spec)
     };
     let output = clientgen::generate(&text, &options).expect("the fixture generates");
     let warnings = output.warnings;

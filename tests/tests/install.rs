@@ -1,0 +1,190 @@
+//! clientgen as a new user gets it: installed with `cargo install --path generator` into a
+//! temporary root, then run in an empty temporary directory outside this workspace (`init`,
+//! `generate --check` as the CI workflow runs it), and the crate it wrote builds and packages
+//! without warnings. Also: the generator and stytch-b2b package without warnings.
+//!
+//! Everything builds in the shared `target/generated-check` (a debug install, offline, with
+//! the workspace's lock file), so a second run costs seconds.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::root;
+
+fn check_target() -> std::path::PathBuf {
+    root().join("target/generated-check")
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("run a command")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn cargo(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.current_dir(dir)
+        .env("CARGO_TARGET_DIR", check_target())
+        .env("RUSTFLAGS", "-D warnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    cmd
+}
+
+/// `cargo package` output lines that warn.
+fn warnings(out: &Output) -> Vec<String> {
+    text(out)
+        .lines()
+        .filter(|l| l.trim_start().starts_with("warning"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn an_installed_clientgen_makes_a_crate_that_builds_outside_the_workspace() {
+    let scratch = std::env::temp_dir().join(format!("clientgen-install-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let install_root = scratch.join("root");
+    let out = run(cargo(&root())
+        .args([
+            "install",
+            "--path",
+            "generator",
+            "--debug",
+            "--locked",
+            "--offline",
+            "--root",
+        ])
+        .arg(&install_root));
+    assert!(
+        out.status.success(),
+        "cargo install failed:\n{}",
+        text(&out)
+    );
+    let bin = install_root
+        .join("bin")
+        .join(format!("clientgen{}", std::env::consts::EXE_SUFFIX));
+
+    // An empty directory outside the workspace, the description copied there: nothing of
+    // this checkout is in reach but the binary.
+    let work = scratch.join("work");
+    std::fs::create_dir_all(&work).expect("create the work dir");
+    std::fs::copy(
+        root().join("tests/fixtures/evolution/v1.yaml"),
+        work.join("pets.yaml"),
+    )
+    .expect("copy the description");
+    let out = run(Command::new(&bin).current_dir(&work).args([
+        "init",
+        "pets-client",
+        "--spec",
+        "pets.yaml",
+        "--license",
+        "MIT OR Apache-2.0",
+        "--repository",
+        "https://example.com/pets-client",
+    ]));
+    assert!(out.status.success(), "init failed:\n{}", text(&out));
+    let crate_dir = work.join("pets-client");
+    for file in [
+        "Cargo.toml",
+        "README.md",
+        "src/lib.rs",
+        "src/runtime/mod.rs",
+        "spec/pets.yaml",
+        ".github/workflows/clientgen.yml",
+    ] {
+        assert!(crate_dir.join(file).exists(), "init did not write {file}");
+    }
+    // What the workflow runs passes.
+    let out = run(Command::new(&bin).current_dir(&crate_dir).args([
+        "generate",
+        "--spec",
+        "spec/pets.yaml",
+        "--out",
+        ".",
+        "--name",
+        "pets-client",
+        "--quiet",
+        "--license",
+        "MIT OR Apache-2.0",
+        "--repository",
+        "https://example.com/pets-client",
+        "--check",
+    ]));
+    assert!(
+        out.status.success(),
+        "generate --check failed:\n{}",
+        text(&out)
+    );
+
+    // The crate builds on its own, with the versions this workspace is tested with.
+    std::fs::copy(root().join("Cargo.lock"), crate_dir.join("Cargo.lock")).expect("copy the lock");
+    let out = run(cargo(&crate_dir).args(["build", "--offline", "--quiet"]));
+    assert!(
+        out.status.success(),
+        "the generated crate does not build:\n{}",
+        text(&out)
+    );
+    let out = run(cargo(&crate_dir).args(["package", "--offline", "--no-verify", "--allow-dirty"]));
+    assert!(
+        out.status.success(),
+        "cargo package failed:\n{}",
+        text(&out)
+    );
+    assert!(
+        warnings(&out).is_empty(),
+        "cargo package warned:\n{}",
+        text(&out)
+    );
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+#[test]
+fn the_generator_and_stytch_b2b_package_without_warnings() {
+    let out = run(cargo(&root()).args([
+        "package",
+        "-p",
+        "clientgen",
+        "-p",
+        "stytch-b2b",
+        "--offline",
+        "--no-verify",
+        "--allow-dirty",
+    ]));
+    assert!(
+        out.status.success(),
+        "cargo package failed:\n{}",
+        text(&out)
+    );
+    assert!(
+        warnings(&out).is_empty(),
+        "cargo package warned:\n{}",
+        text(&out)
+    );
+    // The runtime travels inside the generator's package.
+    let list = run(cargo(&root()).args([
+        "package",
+        "-p",
+        "clientgen",
+        "--list",
+        "--offline",
+        "--allow-dirty",
+    ]));
+    assert!(list.status.success(), "{}", text(&list));
+    let files = String::from_utf8_lossy(&list.stdout);
+    for (path, _) in clientgen::RUNTIME {
+        let name = path.trim_start_matches("src/");
+        assert!(
+            files.lines().any(|l| l == name),
+            "{name} is not packaged:\n{files}"
+        );
+    }
+}
