@@ -10,7 +10,7 @@
 #   bench/cold-build.sh            one build of each
 #   RUNS=3 bench/cold-build.sh     builds of each, interleaved; the median is reported
 #   ONLY="aws-lc-rs official" ...  a subset (aws-lc-rs, the default; graviola, native-tls,
-#                                   official, base)
+#                                   mock, the default with the typed mocks; official, base)
 #   ONLY="aws-lc-rs base" BASE=REV  the default consumer beside the same consumer of the crate
 #                                   as committed at REV (default a44c16a, the last release
 #                                   with ring as the default), to see what a change to the
@@ -37,6 +37,7 @@ dep_of() {
     aws-lc-rs) echo "stytch-b2b = { path = \"$root/generated-client\" }" ;;
     graviola) echo "stytch-b2b = { path = \"$root/generated-client\", default-features = false, features = [\"rustls-graviola\", \"full\"] }" ;;
     native-tls) echo "stytch-b2b = { path = \"$root/generated-client\", default-features = false, features = [\"native-tls\", \"full\"] }" ;;
+    mock) echo "stytch-b2b = { path = \"$root/generated-client\", features = [\"mock\"] }" ;;
     official) echo 'stytch = "=11.1.0"' ;;
     base) echo "stytch-b2b = { path = \"$out/base/generated-client\" }" ;;
   esac

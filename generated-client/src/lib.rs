@@ -63,6 +63,11 @@
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 mod client;
+/// Typed mocks of every operation, for testing code that calls the API (the `mock`
+/// feature).
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 #[rustfmt::skip]
 mod operations;
 #[rustfmt::skip]

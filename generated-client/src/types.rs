@@ -19,21 +19,11 @@ pub struct GetConnectedAppsResponse {
     pub status_code: i32,
 }
 #[cfg(feature = "organizations")]
-impl GetConnectedAppsResponse {
-    /// Creates a `GetConnectedAppsResponse` from its required properties; set the others with the methods below.
-    #[allow(clippy::new_without_default)]
-    pub fn new(
-        request_id: impl Into<String>,
-        connected_apps: Vec<MemberConnectedApp>,
-        status_code: i32,
-    ) -> Self {
-        Self {
-            request_id: request_id.into(),
-            connected_apps,
-            status_code,
-        }
-    }
-}
+#[cfg(feature = "mock")]
+crate::runtime::constructor!(
+    GetConnectedAppsResponse { req : [request_id s : String, connected_apps v : Vec <
+    MemberConnectedApp >, status_code v : i32], opt : [], }
+);
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
     GetConnectedAppsResponse { req : ["request_id" request_id, "connected_apps"
@@ -60,31 +50,12 @@ pub struct MemberConnectedApp {
     pub logo_url: Option<String>,
 }
 #[cfg(feature = "organizations")]
-impl MemberConnectedApp {
-    /// Creates a `MemberConnectedApp` from its required properties; set the others with the methods below.
-    #[allow(clippy::new_without_default)]
-    pub fn new(
-        connected_app_id: impl Into<String>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        client_type: impl Into<String>,
-        scopes_granted: impl Into<String>,
-    ) -> Self {
-        Self {
-            connected_app_id: connected_app_id.into(),
-            name: name.into(),
-            description: description.into(),
-            client_type: client_type.into(),
-            scopes_granted: scopes_granted.into(),
-            logo_url: None,
-        }
-    }
-    /// Sets `logo_url`.
-    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
-        self.logo_url = Some(value.into());
-        self
-    }
-}
+#[cfg(feature = "mock")]
+crate::runtime::constructor!(
+    MemberConnectedApp { req : [connected_app_id s : String, name s : String, description
+    s : String, client_type s : String, scopes_granted s : String], opt : [logo_url
+    logo_url s : String], }
+);
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
     MemberConnectedApp { req : ["connected_app_id" connected_app_id, "name" name,
@@ -109,16 +80,11 @@ pub struct RevokeConnectedAppResponse {
     pub status_code: i32,
 }
 #[cfg(feature = "organizations")]
-impl RevokeConnectedAppResponse {
-    /// Creates a `RevokeConnectedAppResponse` from its required properties; set the others with the methods below.
-    #[allow(clippy::new_without_default)]
-    pub fn new(request_id: impl Into<String>, status_code: i32) -> Self {
-        Self {
-            request_id: request_id.into(),
-            status_code,
-        }
-    }
-}
+#[cfg(feature = "mock")]
+crate::runtime::constructor!(
+    RevokeConnectedAppResponse { req : [request_id s : String, status_code v : i32], opt
+    : [], }
+);
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
     RevokeConnectedAppResponse { req : ["request_id" request_id, "status_code"
@@ -138,21 +104,11 @@ pub struct GetOrganizationConnectedAppsResponse {
     pub status_code: i32,
 }
 #[cfg(feature = "organizations")]
-impl GetOrganizationConnectedAppsResponse {
-    /// Creates a `GetOrganizationConnectedAppsResponse` from its required properties; set the others with the methods below.
-    #[allow(clippy::new_without_default)]
-    pub fn new(
-        request_id: impl Into<String>,
-        connected_apps: Vec<OrganizationConnectedApp>,
-        status_code: i32,
-    ) -> Self {
-        Self {
-            request_id: request_id.into(),
-            connected_apps,
-            status_code,
-        }
-    }
-}
+#[cfg(feature = "mock")]
+crate::runtime::constructor!(
+    GetOrganizationConnectedAppsResponse { req : [request_id s : String, connected_apps v
+    : Vec < OrganizationConnectedApp >, status_code v : i32], opt : [], }
+);
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
     GetOrganizationConnectedAppsResponse { req : ["request_id" request_id,
@@ -177,29 +133,12 @@ pub struct OrganizationConnectedApp {
     pub logo_url: Option<String>,
 }
 #[cfg(feature = "organizations")]
-impl OrganizationConnectedApp {
-    /// Creates a `OrganizationConnectedApp` from its required properties; set the others with the methods below.
-    #[allow(clippy::new_without_default)]
-    pub fn new(
-        connected_app_id: impl Into<String>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        client_type: impl Into<String>,
-    ) -> Self {
-        Self {
-            connected_app_id: connected_app_id.into(),
-            name: name.into(),
-            description: description.into(),
-            client_type: client_type.into(),
-            logo_url: None,
-        }
-    }
-    /// Sets `logo_url`.
-    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
-        self.logo_url = Some(value.into());
-        self
-    }
-}
+#[cfg(feature = "mock")]
+crate::runtime::constructor!(
+    OrganizationConnectedApp { req : [connected_app_id s : String, name s : String,
+    description s : String, client_type s : String], opt : [logo_url logo_url s :
+    String], }
+);
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
     OrganizationConnectedApp { req : ["connected_app_id" connected_app_id, "name" name,
@@ -229,33 +168,13 @@ pub struct GetOrganizationConnectedAppResponse {
     pub logo_url: Option<String>,
 }
 #[cfg(feature = "organizations")]
-impl GetOrganizationConnectedAppResponse {
-    /// Creates a `GetOrganizationConnectedAppResponse` from its required properties; set the others with the methods below.
-    #[allow(clippy::new_without_default)]
-    pub fn new(
-        connected_app_id: impl Into<String>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        client_type: impl Into<String>,
-        active_members: Vec<OrganizationConnectedAppActiveMember>,
-        status_code: i32,
-    ) -> Self {
-        Self {
-            connected_app_id: connected_app_id.into(),
-            name: name.into(),
-            description: description.into(),
-            client_type: client_type.into(),
-            active_members,
-            status_code,
-            logo_url: None,
-        }
-    }
-    /// Sets `logo_url`.
-    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
-        self.logo_url = Some(value.into());
-        self
-    }
-}
+#[cfg(feature = "mock")]
+crate::runtime::constructor!(
+    GetOrganizationConnectedAppResponse { req : [connected_app_id s : String, name s :
+    String, description s : String, client_type s : String, active_members v : Vec <
+    OrganizationConnectedAppActiveMember >, status_code v : i32], opt : [logo_url
+    logo_url s : String], }
+);
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
     GetOrganizationConnectedAppResponse { req : ["connected_app_id" connected_app_id,
@@ -274,16 +193,11 @@ pub struct OrganizationConnectedAppActiveMember {
     pub granted_scopes: Vec<String>,
 }
 #[cfg(feature = "organizations")]
-impl OrganizationConnectedAppActiveMember {
-    /// Creates a `OrganizationConnectedAppActiveMember` from its required properties; set the others with the methods below.
-    #[allow(clippy::new_without_default)]
-    pub fn new(member_id: impl Into<String>, granted_scopes: Vec<String>) -> Self {
-        Self {
-            member_id: member_id.into(),
-            granted_scopes,
-        }
-    }
-}
+#[cfg(feature = "mock")]
+crate::runtime::constructor!(
+    OrganizationConnectedAppActiveMember { req : [member_id s : String, granted_scopes v
+    : Vec < String >], opt : [], }
+);
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
     OrganizationConnectedAppActiveMember { req : ["member_id" member_id, "granted_scopes"
@@ -310,34 +224,12 @@ pub struct StytchError {
     pub error_details: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 #[cfg(feature = "organizations")]
-impl StytchError {
-    /// Creates a `StytchError` from its required properties; set the others with the methods below.
-    #[allow(clippy::new_without_default)]
-    pub fn new(
-        status_code: i32,
-        request_id: impl Into<String>,
-        error_type: impl Into<String>,
-        error_message: impl Into<String>,
-        error_url: impl Into<String>,
-    ) -> Self {
-        Self {
-            status_code,
-            request_id: request_id.into(),
-            error_type: error_type.into(),
-            error_message: error_message.into(),
-            error_url: error_url.into(),
-            error_details: None,
-        }
-    }
-    /// Sets `error_details`.
-    pub fn error_details(
-        mut self,
-        value: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        self.error_details = Some(value);
-        self
-    }
-}
+#[cfg(feature = "mock")]
+crate::runtime::constructor!(
+    StytchError { req : [status_code v : i32, request_id s : String, error_type s :
+    String, error_message s : String, error_url s : String], opt : [error_details
+    error_details v : std::collections::BTreeMap < String, serde_json::Value >], }
+);
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
     StytchError { req : ["status_code" status_code, "request_id" request_id, "error_type"

@@ -136,7 +136,10 @@ fn inline_modules(
 ) -> Result<Vec<syn::Item>, Errors> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
-        if attrs_of(&item).iter().any(is_cfg_test) {
+        if attrs_of(&item)
+            .iter()
+            .any(|a| is_cfg_test(a) || is_cfg_mock(a))
+        {
             continue;
         }
         let syn::Item::Mod(mut m) = item else {
@@ -177,6 +180,15 @@ fn attrs_of(item: &syn::Item) -> &[syn::Attribute] {
         syn::Item::Enum(i) => &i.attrs,
         _ => &[],
     }
+}
+
+/// `#[cfg(feature = "mock")]`: the typed mocks need the crate form's `mock` feature.
+fn is_cfg_mock(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("cfg")
+        && attr.parse_args::<syn::MetaNameValue>().is_ok_and(|m| {
+            m.path.is_ident("feature")
+                && quote::ToTokens::to_token_stream(&m.value).to_string() == "\"mock\""
+        })
 }
 
 fn is_cfg_test(attr: &syn::Attribute) -> bool {

@@ -35,6 +35,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
     ("src/runtime/hooks.rs", include_str!("../runtime/hooks.rs")),
+    ("src/runtime/mock.rs", include_str!("../runtime/mock.rs")),
     (
         "src/runtime/request.rs",
         include_str!("../runtime/request.rs"),
@@ -148,6 +149,8 @@ enum Piece {
     Client,
     Types(std::ops::Range<usize>),
     Operations(std::ops::Range<usize>),
+    /// The typed mocks of the `mock` feature.
+    Mocks(std::ops::Range<usize>),
 }
 
 /// Splits `0..len` into ranges of at most `size` items (at least one range, maybe empty).
@@ -189,6 +192,7 @@ fn render_files(
     } else {
         jobs
     };
+    let request = emit::request_types(api);
     let mut pieces = Vec::new();
     if conformance.is_some() {
         pieces.push(Piece::Conformance);
@@ -205,6 +209,11 @@ fn render_files(
             .into_iter()
             .map(Piece::Operations),
     );
+    pieces.extend(
+        chunks(api.operations.len(), OPERATIONS_PER_PIECE)
+            .into_iter()
+            .map(Piece::Mocks),
+    );
     let render_piece = |piece: &Piece| {
         let tokens = match piece {
             Piece::Conformance => {
@@ -220,8 +229,9 @@ fn render_files(
             }
             Piece::Lib => emit::emit_lib(api, crate_name),
             Piece::Client => emit::emit_client(api),
-            Piece::Types(r) => emit::emit_types_part(api, r.clone()),
+            Piece::Types(r) => emit::emit_types_part(api, &request, r.clone()),
             Piece::Operations(r) => emit::emit_operations_part(api, r.clone()),
+            Piece::Mocks(r) => emit::emit_mock_part(api, r.clone()),
         };
         render::render_part(tokens)
     };
@@ -257,6 +267,7 @@ fn render_files(
             Piece::Client => "src/client.rs",
             Piece::Types(_) => "src/types.rs",
             Piece::Operations(_) => "src/operations.rs",
+            Piece::Mocks(_) => "src/mock.rs",
         };
         let text = text
             .unwrap_or_else(|| Err("a rendering thread panicked (a clientgen bug)".into()))
@@ -382,6 +393,13 @@ pub fn generate_sources(spec_text: &str, options: &Options) -> Result<Sources, E
     // The crate form's dependencies and features, which the including crate needs as they are.
     let mut manifest = emit::emit_manifest(&api, "x", "0.1.0", "", "", &Default::default());
     manifest.drain(..manifest.find("\n[dependencies]\n").map_or(0, |at| at + 1));
+    // The module form has no `mock` feature (its typed mocks need the crate form's feature):
+    // neither it nor its dependency is needed.
+    let manifest: String = manifest
+        .lines()
+        .filter(|l| !l.starts_with("wiremock ") && !l.starts_with("mock = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
     Ok(Sources {
         files,
         manifest,

@@ -336,3 +336,47 @@ async fn a_server_that_never_ends_is_stopped_by_the_page_limit() {
     assert!(items.next().await.is_none());
     assert_eq!(seen.lock().unwrap().len(), 4);
 }
+
+/// The typed mock (the `mock` feature) serves pages in order: `.items()` walks the body
+/// cursors of the pages, and `.pages()` follows the `Link` header the mock writes for
+/// GitHub's shape; each mock answered as many requests as there were pages.
+#[tokio::test]
+async fn the_mock_serves_pages_in_order() {
+    use pagination::mock::MockServer;
+    use pagination::{Member, MembersSearchResponse, MembersSearchResponseResultsMetadata};
+    let server = MockServer::start().await;
+    let page = |ids: &[&str], next: Option<&str>| {
+        MembersSearchResponse::new(
+            ids.iter().map(|id| Member::new(*id)).collect(),
+            MembersSearchResponseResultsMetadata::new(3).next_cursor(next.map(str::to_owned)),
+        )
+    };
+    let search = server
+        .search()
+        .respond_pages(vec![page(&["m1", "m2"], Some("c1")), page(&["m3"], None)])
+        .expect(2)
+        .mount()
+        .await;
+    let client = Client::builder().base_url(server.uri()).max_retries(0).build().unwrap();
+    let mut items = client.members().search().items();
+    let mut ids = Vec::new();
+    while let Some(item) = items.next().await {
+        ids.push(item.unwrap().id);
+    }
+    assert_eq!(ids, ["m1", "m2", "m3"]);
+    search.assert_calls(2);
+
+    let repos = server
+        .repos_list()
+        .respond_pages(vec![vec![Member::new("r1")], vec![Member::new("r2")], vec![Member::new("r3")]])
+        .mount()
+        .await;
+    let mut pages = client.repos().list().pages();
+    let mut seen = Vec::new();
+    while let Some(page) = pages.next().await {
+        seen.extend(page.unwrap().into_iter().map(|m| m.id));
+    }
+    assert_eq!(seen, ["r1", "r2", "r3"]);
+    repos.assert_calls(3);
+    server.verify().await;
+}

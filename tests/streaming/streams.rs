@@ -600,3 +600,25 @@ impl<I: Iterator + Unpin> futures_core::Stream for ChunkStream<I> {
         std::task::Poll::Ready(self.0.next())
     }
 }
+
+/// The typed mock (the `mock` feature) streams typed events, then `[DONE]`.
+#[tokio::test]
+async fn the_mock_streams_typed_events() {
+    use streaming::mock::MockServer;
+    use streaming::ChatCreateEvent;
+    let server = MockServer::start().await;
+    let mock = server
+        .create()
+        .respond_events(vec![ChatCreateEvent::new("a"), ChatCreateEvent::new("b")], true)
+        .mount()
+        .await;
+    let client = Client::builder().base_url(server.uri()).max_retries(0).build().unwrap();
+    let mut events = client.chat().create().send_events().await.unwrap();
+    let mut deltas = Vec::new();
+    while let Some(event) = events.next().await {
+        deltas.push(event.unwrap().delta);
+    }
+    assert_eq!(deltas, ["a", "b"]);
+    mock.assert_calls(1);
+    server.verify().await;
+}

@@ -40,6 +40,10 @@ fn warning_kinds(warnings: &[clientgen::diag::Diagnostic]) -> String {
 /// APIs with at least this many operations are also checked with one feature only.
 const REDUCED_MIN_OPERATIONS: usize = 100;
 
+/// Crates of at most this many operations are checked with the `mock` feature in CI (every
+/// one with `CORPUS_MOCK=all`, as `bench/corpus-mock.sh` runs it).
+const MOCK_MAX_OPERATIONS: usize = 300;
+
 /// The API feature with the most operations (the first by name among equals).
 fn largest_feature(files: &[clientgen::OutFile]) -> Option<String> {
     common::api_features(files)
@@ -184,6 +188,44 @@ fn corpus_generates_and_compiles() {
     let reduced_started = Instant::now();
     let reduced_results = common::cargo_check_features(&dir, &reduced);
     let reduced_secs = reduced_started.elapsed().as_secs();
+    // The typed mocks (`mock`, which brings `serde-all`): every crate of at most
+    // `MOCK_MAX_OPERATIONS` operations here; `CORPUS_MOCK=all` (bench/corpus-mock.sh) checks
+    // the large ones too.
+    let mock_started = Instant::now();
+    let all = std::env::var("CORPUS_MOCK").is_ok_and(|v| v == "all");
+    let mocked: Vec<String> = rows
+        .iter()
+        .filter(|(name, r)| {
+            r.result.is_empty()
+                && (all || r.operations <= MOCK_MAX_OPERATIONS)
+                && members.contains(name)
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    let mock_results = if mocked.is_empty() {
+        Vec::new()
+    } else {
+        let mut args: Vec<String> = Vec::new();
+        for m in &mocked {
+            args.push("-p".into());
+            args.push(m.clone());
+        }
+        args.push("--features".into());
+        args.push(
+            mocked
+                .iter()
+                .map(|m| format!("{m}/mock"))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let stderr = common::run_cargo_check(&dir, &args);
+        mocked
+            .iter()
+            .map(|m| (m.clone(), common::member_errors(&stderr, m)))
+            .collect::<Vec<_>>()
+    };
+    let mock_secs = mock_started.elapsed().as_secs();
     for (name, row) in rows.iter_mut() {
         if row.result.is_empty() {
             row.result = match results.iter().find(|(m, _)| m == name) {
@@ -211,6 +253,18 @@ fn corpus_generates_and_compiles() {
                     }
                 }
             }
+            match mock_results.iter().find(|(m, _)| m == name) {
+                Some((_, None)) if row.result.starts_with("ok") => {
+                    row.result.push_str("; ok with `mock`")
+                }
+                Some((_, Some(e))) => {
+                    row.result = format!(
+                        "cargo check with `mock` failed: {}",
+                        e.lines().next().unwrap_or("")
+                    )
+                }
+                _ => {}
+            }
         }
     }
 
@@ -225,8 +279,10 @@ fn corpus_generates_and_compiles() {
     }
     table.push_str(&format!(
         "\ncargo check of all generated crates (debug, shared target dir): {check_secs} s; \
-         of the {} large ones again with one feature: {reduced_secs} s\n",
-        reduced.len()
+         of the {} large ones again with one feature: {reduced_secs} s; of {} with `mock`: \
+         {mock_secs} s\n",
+        reduced.len(),
+        mocked.len()
     ));
     println!("{table}");
     let _ = std::fs::write(root().join("target/corpus-report.txt"), &table);

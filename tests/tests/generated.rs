@@ -133,8 +133,26 @@ fn fixture_crates_compile_without_warnings() {
     let dir = root().join("target/fixture-crates");
     let members = common::write_workspace(&dir, &crates);
     let results = common::cargo_check(&dir, &members);
+    // And with the typed mocks, which every crate offers behind `mock`.
+    let mut args: Vec<String> = vec!["--workspace".into(), "--features".into()];
+    args.push(
+        members
+            .iter()
+            .map(|m| format!("{m}/mock"))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let stderr = common::run_cargo_check(&dir, &args);
+    let with_mock = members.iter().map(|m| {
+        (
+            format!("{m} with `mock`"),
+            common::member_errors(&stderr, m),
+        )
+    });
     let failures: Vec<String> = results
-        .iter()
+        .into_iter()
+        .chain(with_mock)
         .filter_map(|(m, e)| e.as_ref().map(|e| format!("{m}:\n{e}")))
         .collect();
     assert!(

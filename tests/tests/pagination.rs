@@ -13,7 +13,8 @@ fn pages_and_items_follow_every_shape_on_the_wire() {
         "tests/fixtures/pagination.yaml",
         "pagination",
         "tests/pagination/pages.rs",
-        &[],
+        // The typed mocks are tested too.
+        &["--features", "mock"],
     );
     // What was inferred is reported, one warning per paginated operation.
     let reported: Vec<&str> = warnings
@@ -32,7 +33,7 @@ fn pages_and_items_follow_every_shape_on_the_wire() {
             "#/paths/~1events/get"
         ]
     );
-    assert!(stdout.contains("test result: ok. 10 passed"), "{stdout}");
+    assert!(stdout.contains("test result: ok. 11 passed"), "{stdout}");
 }
 
 /// The search operations of Stytch's official description (organizations, members, users,

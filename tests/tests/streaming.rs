@@ -15,10 +15,11 @@ fn streamed_bodies_and_events_on_the_wire() {
         "tests/fixtures/streaming.yaml",
         "streaming",
         "tests/streaming/streams.rs",
-        &[],
+        // The typed mocks are tested too.
+        &["--features", "mock"],
     );
     assert!(
-        stdout.contains("test result: ok. 17 passed; 0 failed; 1 ignored"),
+        stdout.contains("test result: ok. 18 passed; 0 failed; 1 ignored"),
         "{stdout}"
     );
 }

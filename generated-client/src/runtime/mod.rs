@@ -9,6 +9,8 @@
 mod client;
 mod error;
 pub mod hooks;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod pagination;
 mod request;
 mod response;
@@ -318,6 +320,47 @@ macro_rules! string_enum {
 }
 #[allow(unused_imports)]
 pub(crate) use string_enum;
+
+/// `Type::new(required..)` and a setter per optional field, in one line per struct: the
+/// constructors of types only responses carry, which the `mock` feature compiles for tests
+/// (thousands in a large API; as a macro call each is a line of the generated source, so
+/// generating and parsing the crate stays quick). Each field is `name kind: Type`, with `s`
+/// for a `String` (taken as `impl Into<String>`) and `v` for any other type; an optional
+/// field is `setter name kind: Type` with the type inside its `Option`; `extra` is the map of
+/// other properties.
+#[allow(unused_macros)]
+macro_rules! constructor {
+    ($name:ident {
+        req: [$($rf:ident $rk:ident : $rt:ty),*],
+        opt: [$($os:ident $of:ident $ok:ident : $ot:ty),*] $(,)?
+        $(extra: $extra:ident)?
+    }) => {
+        impl $name {
+            #[doc = concat!(" Creates a `", stringify!($name), "` from its required properties; set the others with the methods below.")]
+            #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+            pub fn new($($rf: $crate::runtime::constructor!(@arg $rk $rt)),*) -> Self {
+                Self {
+                    $($rf: $crate::runtime::constructor!(@init $rk $rf),)*
+                    $($of: None,)*
+                    $($extra: Default::default(),)?
+                }
+            }
+            $(
+                #[doc = concat!(" Sets `", stringify!($of), "`.")]
+                pub fn $os(mut self, value: $crate::runtime::constructor!(@arg $ok $ot)) -> Self {
+                    self.$of = Some($crate::runtime::constructor!(@init $ok value));
+                    self
+                }
+            )*
+        }
+    };
+    (@arg s $t:ty) => { impl Into<String> };
+    (@arg v $t:ty) => { $t };
+    (@init s $v:ident) => { $v.into() };
+    (@init v $v:ident) => { $v };
+}
+#[allow(unused_imports)]
+pub(crate) use constructor;
 
 /// The methods every request builder has: per-request timeout, retries and extra headers.
 #[allow(unused_macros)]

@@ -445,6 +445,27 @@ fn base64(input: &[u8]) -> String {
     out
 }
 
+/// `%XX` sequences decoded (a path segment as the client encoded it); invalid UTF-8 is
+/// replaced.
+pub(crate) fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// How a parameter value is written in a path, query or header.
 pub(crate) trait ParamValue {
     fn to_param(&self) -> String;

@@ -120,6 +120,11 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
         // `cargo fmt` and `clientgen generate --check` would disagree.
         #[rustfmt::skip]
         mod client;
+        /// Typed mocks of every operation, for testing code that calls the API (the `mock`
+        /// feature).
+        #[cfg(feature = "mock")]
+        #[rustfmt::skip]
+        pub mod mock;
         #[rustfmt::skip]
         mod operations;
         #[rustfmt::skip]
@@ -400,6 +405,8 @@ reqwest = {{ version = "0.13", default-features = false }}
 rustls = {{ version = "0.23", optional = true, default-features = false, features = ["std", "tls12"] }}
 rustls-platform-verifier = {{ version = "0.7", optional = true }}
 rustls-graviola = {{ version = "0.4", optional = true }}
+# Only for the `mock` feature: typed mocks for the tests of code that calls the API.
+wiremock = {{ version = "0.6", optional = true }}
 # Streamed bodies' chunks, and the `Stream` trait of `.pages()`, `.items()` and streamed
 # bodies; reqwest depends on both already.
 bytes = "1"
@@ -433,6 +440,9 @@ tracing = ["dep:tracing"]
 # `Serialize` and `Deserialize` on every type: by default a type only received has no
 # `Serialize`, and one only sent has no `Deserialize`.
 serde-all = []
+# Typed mocks of every operation (the crate's `mock` module, on wiremock), for the tests of
+# code that calls the API; off by default, so a normal build compiles none of it.
+mock = ["serde-all", "dep:wiremock"]
 {api_features}"#
     )
 }

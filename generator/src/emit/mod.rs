@@ -7,6 +7,7 @@ use crate::model::*;
 
 mod client;
 mod lib_manifest;
+mod mock;
 mod operations;
 #[cfg(test)]
 mod tests;
@@ -14,6 +15,7 @@ mod types;
 
 pub use client::*;
 pub use lib_manifest::*;
+pub use mock::emit_mock_part;
 pub use operations::*;
 pub use types::*;
 
@@ -193,4 +195,40 @@ pub fn formats_used(api: &Api) -> (bool, bool) {
         op.items.iter().for_each(|s| visit(&s.item, &mut out));
     }
     out
+}
+
+/// Types that requests carry: callers build these for every call, so their constructors are
+/// always compiled; the others' only for tests (the `mock` feature).
+pub fn request_types(api: &Api) -> Vec<bool> {
+    let mut used = vec![false; api.types.len()];
+    let mut stack: Vec<TypeRef> = Vec::new();
+    for op in &api.operations {
+        stack.extend(op.params.iter().map(|p| p.ty.clone()));
+        if let Some(b) = &op.body {
+            stack.push(b.ty.clone());
+        }
+    }
+    while let Some(t) = stack.pop() {
+        match t {
+            TypeRef::Named(i) if !used[i] => {
+                used[i] = true;
+                match &api.types[i].kind {
+                    TypeKind::Struct { fields, additional } => {
+                        stack.extend(fields.iter().map(|f| f.ty.clone()));
+                        stack.extend(additional.iter().cloned());
+                    }
+                    TypeKind::Union { variants, .. } => {
+                        stack.extend(variants.iter().map(|v| v.ty.clone()))
+                    }
+                    TypeKind::Alias(t) => stack.push(t.clone()),
+                    TypeKind::Enum { .. } => {}
+                }
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                stack.push(*inner)
+            }
+            _ => {}
+        }
+    }
+    used
 }

@@ -5,13 +5,13 @@ use super::*;
 
 /// `src/types.rs`: every named type and `ErrorBody`.
 pub fn emit_types(api: &Api) -> TokenStream {
-    emit_types_part(api, 0..api.types.len())
+    emit_types_part(api, &request_types(api), 0..api.types.len())
 }
 
 /// The part of `src/types.rs` with the types in `range`. The part that starts at 0 also has
 /// the file's prelude, and the part that ends at the last type has `ErrorBody` and the error
 /// decoders, so that the parts rendered one after another make the whole file.
-pub fn emit_types_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize>) -> TokenStream {
     let prelude = if range.start == 0 {
         let (chrono, uuid) = formats_used(api);
         // Typed formats as parameters: the same text they have in JSON.
@@ -59,7 +59,7 @@ pub fn emit_types_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream 
     let items = api.types[range.clone()]
         .iter()
         .zip(range)
-        .map(|(_, i)| emit_type(api, i));
+        .map(|(_, i)| emit_type(api, i, request[i]));
     let error_body = if last {
         emit_error_body(api)
     } else {
@@ -79,8 +79,10 @@ pub fn emit_types_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream 
 // requests' structs so that a caller can send them, responses' so that a test can build the
 // value a mock returns without JSON (smithy-rs and async-openai's builders serve the same end;
 // a constructor plus setters on the type itself needs no second builder type per struct,
-// which large APIs pay for in compile time).
-pub(super) fn emit_type(api: &Api, index: usize) -> TokenStream {
+// which large APIs pay for in compile time). A type only responses carry gets its constructor
+// with the `mock` feature only: a normal build compiles none of them (GitHub's API has
+// thousands), and only tests build such values.
+pub(super) fn emit_type(api: &Api, index: usize, is_request: bool) -> TokenStream {
     let t = &api.types[index];
     let name = ident(&t.name);
     let doc = docs(t.description.as_deref());
@@ -122,8 +124,13 @@ pub(super) fn emit_type(api: &Api, index: usize) -> TokenStream {
                     pub #field_name: std::collections::BTreeMap<String, #extra_ty>,
                 });
             }
-            let constructor = emit_constructor(api, &name, fields, additional.is_some());
-            let constructor = quote! { #cfg #constructor };
+            let constructor = if is_request {
+                let constructor = emit_constructor(api, &name, fields, additional.is_some());
+                quote! { #cfg #constructor }
+            } else {
+                let constructor = emit_test_constructor(api, &name, fields, extra_name.as_ref());
+                quote! { #cfg #[cfg(feature = "mock")] #constructor }
+            };
             let (serialize_listed, serialize) = serde.serialize_derive();
             let de_cfg = serde.deserialize_cfg();
             let de_gate = quote! { #cfg #de_cfg };
@@ -266,6 +273,45 @@ pub(super) fn emit_struct_deserialize(
             #named
             #extra
         });
+    }
+}
+
+/// The constructor of a type only responses carry, for tests (the `mock` feature): one
+/// `constructor!` line, which `runtime/mod.rs` expands to what [`emit_constructor`] writes
+/// out for request types.
+fn emit_test_constructor(
+    api: &Api,
+    name: &Ident,
+    fields: &[Field],
+    extra: Option<&Ident>,
+) -> TokenStream {
+    let mut methods = crate::naming::Scope::with_reserved(&["new"]);
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    for f in fields {
+        let field = ident(&f.rust_name);
+        let mut ty = type_tokens(api, &f.ty);
+        if f.boxed {
+            ty = quote! { Box<#ty> };
+        }
+        if f.nullable {
+            ty = quote! { Option<#ty> };
+        }
+        let kind = if f.ty == TypeRef::String && !f.boxed && !f.nullable {
+            format_ident!("s")
+        } else {
+            format_ident!("v")
+        };
+        if f.required {
+            required.push(quote! { #field #kind: #ty });
+        } else {
+            let setter = ident(&methods.claim(f.rust_name.clone()));
+            optional.push(quote! { #setter #field #kind: #ty });
+        }
+    }
+    let extra = extra.map(|e| quote! { extra: #e });
+    quote! {
+        crate::runtime::constructor!(#name { req: [#(#required),*], opt: [#(#optional),*], #extra });
     }
 }
 

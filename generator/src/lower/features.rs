@@ -21,6 +21,7 @@ const RESERVED: &[&str] = &[
     "rustls-aws-lc-rs",
     "rustls-graviola",
     "serde-all",
+    "mock",
     "extra-types",
 ];
 

@@ -1,0 +1,634 @@
+//! Typed mocks of the API (the `mock` feature), on wiremock: a [`MockServer`] on 127.0.0.1
+//! that a normal `Client` is pointed at, and per operation a mock builder (in the crate's
+//! `mock` module) whose matchers and responses take the operation's own Rust types.
+//!
+//! Every request that reaches the server is checked against the API description as the
+//! generator read it: the method and path must be one of an operation's, its required query
+//! parameters and headers must be there, and a JSON body must decode as the operation's body
+//! type. A request that breaks this, or that no mounted mock answers, is answered with an
+//! error status naming the operation and what was wrong, and recorded: [`MockServer::verify`]
+//! fails with every such problem, and so does dropping the server (as wiremock does for a
+//! mock whose `expect(n)` was not met).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::request::{percent_decode, simple_param};
+
+/// How a JSON request body is checked: decoded as the operation's body type.
+pub(crate) type BodyCheck = fn(&[u8]) -> Result<(), String>;
+
+/// What the mock knows of one operation of the API.
+pub struct OperationSpec {
+    /// How a consumer calls it (`client.organizations().connected_apps(..)`), for messages.
+    pub(crate) call: &'static str,
+    pub(crate) method: &'static str,
+    /// The path template, as the client fills it in.
+    pub(crate) template: &'static str,
+    pub(crate) required_query: &'static [&'static str],
+    pub(crate) required_headers: &'static [&'static str],
+    /// Whether a body is required, and how a JSON body is checked (decoded as the
+    /// operation's body type), when it is JSON.
+    pub(crate) body_required: bool,
+    pub(crate) body_check: Option<BodyCheck>,
+}
+
+impl OperationSpec {
+    fn matches_route(&self, method: &str, path: &str) -> bool {
+        method.eq_ignore_ascii_case(self.method) && path_params(self.template, path).is_some()
+    }
+
+    /// What the description would reject in this request.
+    fn problems(&self, request: &wiremock::Request) -> Vec<String> {
+        let mut out = Vec::new();
+        let pairs: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        for name in self.required_query {
+            if !pairs
+                .iter()
+                .any(|(k, _)| k == name || k.starts_with(&format!("{name}[")))
+            {
+                out.push(format!("the required query parameter `{name}` is missing"));
+            }
+        }
+        for name in self.required_headers {
+            if !request.headers.contains_key(*name) {
+                out.push(format!("the required header `{name}` is missing"));
+            }
+        }
+        if request.body.is_empty() {
+            if self.body_required {
+                out.push("the required request body is missing".into());
+            }
+        } else if let Some(check) = self.body_check {
+            if let Err(e) = check(&request.body) {
+                out.push(format!("the request body breaks its schema: {e}"));
+            }
+        }
+        out
+    }
+}
+
+/// The values of the template's parameters in `path`, or `None` when the path is not one of
+/// the template's. A parameter takes at least one character of one segment.
+fn path_params(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    fn walk(t: &[u8], p: &[u8], out: &mut Vec<(String, String)>) -> bool {
+        match t.first() {
+            None => p.is_empty(),
+            Some(b'{') => {
+                let Some(close) = t.iter().position(|&b| b == b'}') else {
+                    return false;
+                };
+                let name = String::from_utf8_lossy(&t[1..close]).into_owned();
+                let rest = &t[close + 1..];
+                let segment_end = p.iter().position(|&b| b == b'/').unwrap_or(p.len());
+                // The shortest value that lets the rest of the template match.
+                for end in 1..=segment_end {
+                    out.push((name.clone(), String::from_utf8_lossy(&p[..end]).into_owned()));
+                    if walk(rest, &p[end..], out) {
+                        return true;
+                    }
+                    out.pop();
+                }
+                false
+            }
+            Some(&c) => p.first() == Some(&c) && walk(&t[1..], &p[1..], out),
+        }
+    }
+    let mut out = Vec::new();
+    walk(template.as_bytes(), path.as_bytes(), &mut out).then(|| {
+        out.into_iter()
+            .map(|(name, value)| (name, percent_decode(&value)))
+            .collect()
+    })
+}
+
+/// A mock of the API on 127.0.0.1. Point a `Client` at [`MockServer::uri`]; set up answers
+/// with the per-operation methods of the crate's `mock` module.
+pub struct MockServer {
+    server: wiremock::MockServer,
+    problems: Arc<Mutex<Vec<String>>>,
+    operations: &'static [OperationSpec],
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("uri", &self.server.uri())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    pub(crate) async fn start_with(operations: &'static [OperationSpec]) -> Self {
+        let server = wiremock::MockServer::start().await;
+        let problems: Arc<Mutex<Vec<String>>> = Arc::default();
+        Self::mount_unanswered(&server, operations, &problems).await;
+        MockServer {
+            server,
+            problems,
+            operations,
+        }
+    }
+
+    /// The base URL to give `ClientBuilder::base_url`: `http://127.0.0.1:<port>`.
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// Every problem so far: requests the description would reject, and requests no mock
+    /// answered, each naming the operation.
+    pub fn problems(&self) -> Vec<String> {
+        lock(&self.problems).clone()
+    }
+
+    /// Forgets every mounted mock and every problem so far (a test that expected the mock
+    /// to refuse a request says so by calling this after checking [`MockServer::problems`]).
+    pub async fn reset(&self) {
+        lock(&self.problems).clear();
+        self.server.reset().await;
+        Self::mount_unanswered(&self.server, self.operations, &self.problems).await;
+    }
+
+    async fn mount_unanswered(
+        server: &wiremock::MockServer,
+        operations: &'static [OperationSpec],
+        problems: &Arc<Mutex<Vec<String>>>,
+    ) {
+        // Below every mock: a request nothing answers.
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(Unanswered {
+                operations,
+                problems: problems.clone(),
+            })
+            .with_priority(u8::MAX)
+            .named("unanswered requests")
+            .mount(server)
+            .await;
+    }
+
+    /// How many requests reached the server.
+    pub async fn received(&self) -> usize {
+        self.server
+            .received_requests()
+            .await
+            .map_or(0, |requests| requests.len())
+    }
+
+    /// Fails (panics) when a request broke the description or found no mock, or when a mock's
+    /// `expect(n)` was not met. Dropping the server checks the same.
+    pub async fn verify(&self) {
+        let problems = self.problems();
+        assert!(
+            problems.is_empty(),
+            "the mock of the API saw requests it had to refuse:\n{}",
+            problems.join("\n")
+        );
+        self.server.verify().await;
+    }
+
+    pub(crate) fn operation(&self, index: usize) -> &'static OperationSpec {
+        &self.operations[index]
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let problems = lock(&self.problems);
+        if !problems.is_empty() && !std::thread::panicking() {
+            panic!(
+                "the mock of the API saw requests it had to refuse:\n{}",
+                problems.join("\n")
+            );
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Answers a request that no mock matched: names the operation it was meant for, if any.
+struct Unanswered {
+    operations: &'static [OperationSpec],
+    problems: Arc<Mutex<Vec<String>>>,
+}
+
+impl wiremock::Respond for Unanswered {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let method = request.method.as_str();
+        let path = request.url.path();
+        let problem = match self
+            .operations
+            .iter()
+            .find(|op| op.matches_route(method, path))
+        {
+            Some(op) => {
+                let mut problem = format!(
+                    "`{}` ({method} {path}): no mounted mock matched the request",
+                    op.call
+                );
+                let invalid = op.problems(request);
+                if !invalid.is_empty() {
+                    problem.push_str(&format!("; and {}", invalid.join("; ")));
+                }
+                problem
+            }
+            None => format!("{method} {path}: the API has no such operation"),
+        };
+        lock(&self.problems).push(problem.clone());
+        wiremock::ResponseTemplate::new(404).set_body_string(format!("mock: {problem}"))
+    }
+}
+
+/// One answer of a mock.
+#[derive(Clone, Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    content_type: Option<&'static str>,
+}
+
+/// What a request must carry for a mock to answer it.
+#[derive(Clone, Debug, Default)]
+struct Expected {
+    path: Vec<(&'static str, String)>,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<serde_json::Value>,
+}
+
+/// The part of every operation's mock builder that does not depend on its types: built by
+/// the generated `mock` module.
+pub struct OperationMock<'a> {
+    server: &'a MockServer,
+    spec: &'static OperationSpec,
+    expected: Expected,
+    answers: Vec<Answer>,
+    delay: Option<Duration>,
+    times: Option<u64>,
+    link_param: Option<&'static str>,
+}
+
+impl std::fmt::Debug for OperationMock<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OperationMock")
+            .field("operation", &self.spec.call)
+            .field("answers", &self.answers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> OperationMock<'a> {
+    pub(crate) fn new(server: &'a MockServer, index: usize) -> Self {
+        OperationMock {
+            server,
+            spec: server.operation(index),
+            expected: Expected::default(),
+            answers: Vec::new(),
+            delay: None,
+            times: None,
+            link_param: None,
+        }
+    }
+
+    pub(crate) fn path_param(&mut self, name: &'static str, value: String) {
+        self.expected.path.push((name, value));
+    }
+
+    /// Every item must be sent as a value of `name` (repeated pairs, or a comma-joined one).
+    pub(crate) fn query(&mut self, name: &'static str, values: Vec<String>) {
+        for value in values {
+            self.expected.query.push((name.to_owned(), value));
+        }
+    }
+
+    /// An object parameter: each member as `name[key]` (deepObject) or `key` pairs.
+    pub(crate) fn query_object(&mut self, name: &'static str, value: serde_json::Value, deep: bool) {
+        if let serde_json::Value::Object(members) = value {
+            for (key, member) in members {
+                if member.is_null() {
+                    continue;
+                }
+                let text = match member {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                let key = if deep { format!("{name}[{key}]") } else { key };
+                self.expected.query.push((key, text));
+            }
+        }
+    }
+
+    pub(crate) fn header(&mut self, name: &'static str, value: String) {
+        self.expected.headers.push((name.to_owned(), value));
+    }
+
+    /// A structured header or path value, as the client writes it (`simple` style).
+    pub(crate) fn simple(value: &serde_json::Value, explode: bool) -> String {
+        simple_param(value, explode)
+    }
+
+    pub(crate) fn body<T: serde::Serialize>(&mut self, body: &T) {
+        self.expected.body = serde_json::to_value(body).ok();
+    }
+
+    pub(crate) fn answer_json<T: serde::Serialize>(&mut self, status: u16, body: &T) {
+        self.answers.push(Answer {
+            status,
+            headers: Vec::new(),
+            body: serde_json::to_vec(body).unwrap_or_default(),
+            content_type: Some("application/json"),
+        });
+    }
+
+    pub(crate) fn answer_raw(&mut self, status: u16, body: Vec<u8>, content_type: Option<&'static str>) {
+        self.answers.push(Answer {
+            status,
+            headers: Vec::new(),
+            body,
+            content_type,
+        });
+    }
+
+    /// Server-sent events, each event's data as JSON, then `data: [DONE]` when `done`.
+    pub(crate) fn answer_events<T: serde::Serialize>(&mut self, events: &[T], done: bool) {
+        let mut body = String::new();
+        for event in events {
+            body.push_str("data: ");
+            body.push_str(&serde_json::to_string(event).unwrap_or_default());
+            body.push_str("\n\n");
+        }
+        if done {
+            body.push_str("data: [DONE]\n\n");
+        }
+        self.answer_raw(200, body.into_bytes(), Some("text/event-stream"));
+    }
+
+    /// Pages served in order: with `link_param`, each but the last carries a `Link` header
+    /// whose `rel="next"` sets that query parameter to the next page's number.
+    pub(crate) fn pages<T: serde::Serialize>(&mut self, pages: &[T], link_param: Option<&'static str>) {
+        for page in pages {
+            self.answer_json(200, page);
+        }
+        self.link_param = link_param;
+    }
+
+    pub(crate) fn answer_header(&mut self, name: &str, value: &str) {
+        if let Some(answer) = self.answers.last_mut() {
+            answer.headers.push((name.to_owned(), value.to_owned()));
+        }
+    }
+
+    pub(crate) fn delay(&mut self, delay: Duration) {
+        self.delay = Some(delay);
+    }
+
+    pub(crate) fn expect(&mut self, times: u64) {
+        self.times = Some(times);
+    }
+
+    pub(crate) async fn mount(self) -> Mounted {
+        assert!(
+            !self.answers.is_empty(),
+            "the mock of `{}` has no answer: give it one with a `respond_..` method",
+            self.spec.call
+        );
+        let calls = Arc::new(AtomicUsize::new(0));
+        let mut mock = wiremock::Mock::given(Matcher {
+            spec: self.spec,
+            expected: self.expected,
+        })
+        .respond_with(Responder {
+            spec: self.spec,
+            answers: self.answers,
+            delay: self.delay,
+            link_param: self.link_param,
+            calls: calls.clone(),
+            problems: self.server.problems.clone(),
+        })
+        .named(self.spec.call);
+        if let Some(times) = self.times {
+            mock = mock.expect(times);
+        }
+        mock.mount(&self.server.server).await;
+        Mounted {
+            calls,
+            call: self.spec.call,
+        }
+    }
+}
+
+/// The mock builder of one operation: `Op` is the operation's marker type (in the crate's
+/// `mock::operations` module), whose methods match its parameters and answer with its
+/// documented responses, in the operation's own types. Finish with `.mount().await`.
+#[must_use = "a mock does nothing until `.mount().await`"]
+pub struct Mock<'a, Op> {
+    pub(crate) inner: OperationMock<'a>,
+    op: std::marker::PhantomData<Op>,
+}
+
+impl<Op> std::fmt::Debug for Mock<'_, Op> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+impl<'a, Op> Mock<'a, Op> {
+    pub(crate) fn new(server: &'a MockServer, index: usize) -> Self {
+        Mock {
+            inner: OperationMock::new(server, index),
+            op: std::marker::PhantomData,
+        }
+    }
+
+    /// Answers `status` with this JSON body (for a status the description does not
+    /// document, or a body it does not type).
+    pub fn respond_json(mut self, status: u16, body: serde_json::Value) -> Self {
+        self.inner.answer_json(status, &body);
+        self
+    }
+
+    /// Answers `status` without a body.
+    pub fn respond_status(mut self, status: u16) -> Self {
+        self.inner.answer_raw(status, Vec::new(), None);
+        self
+    }
+
+    /// Adds a header to the last answer set up.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.inner.answer_header(name, value);
+        self
+    }
+
+    /// Waits this long before each answer.
+    pub fn with_delay(mut self, delay: Duration) -> Self {
+        self.inner.delay(delay);
+        self
+    }
+
+    /// Expects exactly `times` requests: checked by [`MockServer::verify`] and when the
+    /// server is dropped.
+    pub fn expect(mut self, times: u64) -> Self {
+        self.inner.expect(times);
+        self
+    }
+
+    /// Mounts the mock on its server; its answers are given in order, the last one again
+    /// after them.
+    pub async fn mount(self) -> Mounted {
+        self.inner.mount().await
+    }
+}
+
+/// A mounted mock: how often it answered.
+#[derive(Debug, Clone)]
+pub struct Mounted {
+    calls: Arc<AtomicUsize>,
+    call: &'static str,
+}
+
+impl Mounted {
+    /// How many requests this mock answered.
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+
+    /// Fails (panics) unless this mock answered exactly `n` requests.
+    pub fn assert_calls(&self, n: usize) {
+        let calls = self.calls();
+        assert_eq!(
+            calls, n,
+            "the mock of `{}` answered {calls} requests, not {n}",
+            self.call
+        );
+    }
+}
+
+struct Matcher {
+    spec: &'static OperationSpec,
+    expected: Expected,
+}
+
+impl wiremock::Match for Matcher {
+    fn matches(&self, request: &wiremock::Request) -> bool {
+        if !request.method.as_str().eq_ignore_ascii_case(self.spec.method) {
+            return false;
+        }
+        let Some(params) = path_params(self.spec.template, request.url.path()) else {
+            return false;
+        };
+        let path_ok = self
+            .expected
+            .path
+            .iter()
+            .all(|(name, value)| params.iter().any(|(n, v)| n == name && v == value));
+        let pairs: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let query_ok = self.expected.query.iter().all(|(name, value)| {
+            pairs
+                .iter()
+                .any(|(k, v)| k == name && (v == value || v.split(',').any(|item| item == value)))
+        });
+        let headers_ok = self.expected.headers.iter().all(|(name, value)| {
+            request
+                .headers
+                .get_all(name.as_str())
+                .iter()
+                .any(|v| v.to_str().is_ok_and(|v| v == value))
+        });
+        let body_ok = match &self.expected.body {
+            None => true,
+            Some(expected) => serde_json::from_slice::<serde_json::Value>(&request.body)
+                .is_ok_and(|sent| &sent == expected),
+        };
+        path_ok && query_ok && headers_ok && body_ok
+    }
+}
+
+struct Responder {
+    spec: &'static OperationSpec,
+    answers: Vec<Answer>,
+    delay: Option<Duration>,
+    link_param: Option<&'static str>,
+    calls: Arc<AtomicUsize>,
+    problems: Arc<Mutex<Vec<String>>>,
+}
+
+impl wiremock::Respond for Responder {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let invalid = self.spec.problems(request);
+        if !invalid.is_empty() {
+            let problem = format!(
+                "`{}` ({} {}): {}",
+                self.spec.call,
+                request.method,
+                request.url.path(),
+                invalid.join("; ")
+            );
+            lock(&self.problems).push(problem.clone());
+            return wiremock::ResponseTemplate::new(400).set_body_string(format!("mock: {problem}"));
+        }
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        let answer = &self.answers[n.min(self.answers.len() - 1)];
+        let mut template = wiremock::ResponseTemplate::new(answer.status);
+        template = match answer.content_type {
+            Some(content_type) => template.set_body_raw(answer.body.clone(), content_type),
+            None => template.set_body_bytes(answer.body.clone()),
+        };
+        for (name, value) in &answer.headers {
+            template = template.append_header(name.as_str(), value.as_str());
+        }
+        if let Some(param) = self.link_param {
+            if n + 1 < self.answers.len() {
+                let mut next = request.url.clone();
+                let others: Vec<(String, String)> = next
+                    .query_pairs()
+                    .filter(|(k, _)| k != param)
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                next.query_pairs_mut()
+                    .clear()
+                    .extend_pairs(others)
+                    .append_pair(param, &(n + 2).to_string());
+                template = template.append_header("link", format!("<{next}>; rel=\"next\"").as_str());
+            }
+        }
+        if let Some(delay) = self.delay {
+            template = template.set_delay(delay);
+        }
+        template
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_match_paths_and_give_their_parameters() {
+        let params = path_params("/orgs/{org}/files/{name}.{ext}", "/orgs/a%20b/files/report.v2.pdf")
+            .expect("matches");
+        assert_eq!(
+            params,
+            [
+                ("org".to_owned(), "a b".to_owned()),
+                ("name".to_owned(), "report".to_owned()),
+                ("ext".to_owned(), "v2.pdf".to_owned())
+            ]
+        );
+        assert!(path_params("/orgs/{org}", "/orgs/a/b").is_none());
+        assert!(path_params("/orgs/{org}", "/orgs/").is_none());
+        assert!(path_params("/orgs", "/orgs").is_some());
+    }
+}

@@ -1,0 +1,258 @@
+//! A consumer's own tests against the typed mock of `stytch-b2b` (the `mock` feature),
+//! written only against the crate's public API, as the README's "Testing your code" shows: a
+//! function of the consumer's that lists a member's connected apps, tested for a 200, a 404
+//! with Stytch's typed error and a 429 that the client retries; then the matchers, call
+//! counts, delays and the mock's refusal of requests the description would reject. No
+//! network: the mock listens on 127.0.0.1.
+
+use std::time::{Duration, Instant};
+
+use stytch_b2b::mock::MockServer;
+use stytch_b2b::{
+    Client, Error, ErrorBody, GetConnectedAppsResponse, MemberConnectedApp,
+    RevokeConnectedAppRequest, RevokeConnectedAppResponse, StytchError,
+};
+
+/// The consumer's code under test: the names of a member's connected apps.
+async fn app_names(client: &Client, org: &str, member: &str) -> Result<Vec<String>, Error> {
+    let apps = client
+        .organizations()
+        .members()
+        .get_connected_apps(org, member)
+        .send()
+        .await?;
+    Ok(apps.connected_apps.into_iter().map(|a| a.name).collect())
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder("project-test-123", "secret-xyz")
+        .base_url(server.uri())
+        .build()
+        .expect("a loopback base URL")
+}
+
+fn app(id: &str, name: &str) -> MemberConnectedApp {
+    MemberConnectedApp::new(id, name, "an app", "third_party", "read:users")
+}
+
+fn not_found() -> StytchError {
+    StytchError::new(
+        404,
+        "req-404",
+        "member_not_found",
+        "No member was found.",
+        "https://stytch.com/docs/api/errors/404",
+    )
+}
+
+#[tokio::test]
+async fn a_member_with_apps() {
+    let server = MockServer::start().await;
+    let apps = GetConnectedAppsResponse::new(
+        "req-1",
+        vec![app("a1", "Notes"), app("a2", "Calendar")],
+        200,
+    );
+    let mock = server
+        .get_connected_apps()
+        .organization_id("org-1")
+        .member_id("mem-1")
+        .respond_200(apps)
+        .expect(1)
+        .mount()
+        .await;
+    let names = app_names(&client(&server), "org-1", "mem-1").await.unwrap();
+    assert_eq!(names, ["Notes", "Calendar"]);
+    mock.assert_calls(1);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_missing_member_is_a_typed_stytch_error() {
+    let server = MockServer::start().await;
+    server
+        .get_connected_apps()
+        .respond_default(404, not_found())
+        .mount()
+        .await;
+    let error = app_names(&client(&server), "org-1", "nobody")
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(404));
+    assert_eq!(error.request_id(), Some("req-404"));
+    let Some(ErrorBody::StytchError(body)) = error.api_error().and_then(|e| e.body()) else {
+        panic!("expected Stytch's typed error, got {error:?}");
+    };
+    assert_eq!(body.error_type, "member_not_found");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_rate_limit_is_retried() {
+    let server = MockServer::start().await;
+    let mock = server
+        .get_connected_apps()
+        .respond_default(
+            429,
+            StytchError::new(
+                429,
+                "req-429",
+                "too_many_requests",
+                "Slow down.",
+                "https://stytch.com",
+            ),
+        )
+        .with_header("retry-after", "0")
+        .respond_200(GetConnectedAppsResponse::new(
+            "req-2",
+            vec![app("a1", "Notes")],
+            200,
+        ))
+        .expect(2)
+        .mount()
+        .await;
+    let names = app_names(&client(&server), "org-1", "mem-1").await.unwrap();
+    assert_eq!(names, ["Notes"]);
+    mock.assert_calls(2);
+    server.verify().await;
+}
+
+/// Matchers take the operation's own types: a request with other values finds no mock,
+/// which the server reports, naming the operation.
+#[tokio::test]
+async fn matchers_select_requests_and_an_unmatched_one_is_reported() {
+    let server = MockServer::start().await;
+    server
+        .get_connected_apps()
+        .member_id("mem-1")
+        .member_session_token("session-1")
+        .respond_200(GetConnectedAppsResponse::new("req-3", vec![], 200))
+        .mount()
+        .await;
+    let client = client(&server);
+    let call = |token: &'static str| {
+        client
+            .organizations()
+            .members()
+            .get_connected_apps("org-1", "mem-1")
+            .member_session_token(token)
+            .send()
+    };
+    assert!(call("session-1").await.is_ok());
+    let error = call("session-2").await.unwrap_err();
+    assert_eq!(error.status(), Some(404));
+    let problems = server.problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("client.organizations().members().get_connected_apps(..)")
+            && problems[0].contains("no mounted mock matched"),
+        "{problems:?}"
+    );
+    // `verify` fails on them, and so would the drop of the server: this test expected them.
+    let failed = std::panic::AssertUnwindSafe(server.verify());
+    assert!(futures_like::catch(failed).await.is_err());
+    server.reset().await;
+}
+
+/// The body matcher and a delay, on the POST that revokes an app.
+#[tokio::test]
+async fn a_body_matcher_and_a_delay() {
+    let server = MockServer::start().await;
+    let mock = server
+        .revoke()
+        .connected_app_id("app-1")
+        .match_body(RevokeConnectedAppRequest::new())
+        .respond_200(RevokeConnectedAppResponse::new("req-4", 200))
+        .with_delay(Duration::from_millis(200))
+        .mount()
+        .await;
+    let started = Instant::now();
+    let revoked = client(&server)
+        .organizations()
+        .members()
+        .connected_apps()
+        .revoke("org-1", "mem-1", "app-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.request_id, "req-4");
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    mock.assert_calls(1);
+    server.verify().await;
+}
+
+/// A request the description would reject (a body that is not the operation's body type, a
+/// path of no operation) fails with a message naming the operation and what was wrong.
+#[tokio::test]
+async fn requests_the_description_rejects_are_refused_and_named() {
+    let server = MockServer::start().await;
+    server
+        .revoke()
+        .respond_200(RevokeConnectedAppResponse::new("req-5", 200))
+        .mount()
+        .await;
+    let http = stytch_b2b::reqwest::Client::new();
+    let path = "/v1/b2b/organizations/org-1/members/mem-1/connected_apps/app-1/revoke";
+    let refused = http
+        .post(format!("{}{path}", server.uri()))
+        .header("content-type", "application/json")
+        .body("[1, 2]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 400);
+    let unknown = http
+        .get(format!("{}/v1/b2b/nothing", server.uri()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status().as_u16(), 404);
+    let problems = server.problems();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].contains("client.organizations().members().connected_apps().revoke(..)")
+            && problems[0].contains("the request body breaks its schema"),
+        "{problems:?}"
+    );
+    assert!(problems[1].contains("GET /v1/b2b/nothing: the API has no such operation"));
+    let failed = std::panic::AssertUnwindSafe(server.verify());
+    assert!(futures_like::catch(failed).await.is_err());
+    server.reset().await;
+}
+
+/// A mock's `expect(n)` that was not met fails `verify`.
+#[tokio::test]
+async fn an_expected_call_that_never_came_fails_verify() {
+    let server = MockServer::start().await;
+    server
+        .connected_apps()
+        .respond_status(204)
+        .expect(1)
+        .mount()
+        .await;
+    let failed = std::panic::AssertUnwindSafe(server.verify());
+    assert!(futures_like::catch(failed).await.is_err());
+    server.reset().await;
+}
+
+/// `catch_unwind` for a future, without a futures crate.
+mod futures_like {
+    use std::future::Future;
+    use std::panic::AssertUnwindSafe;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    pub async fn catch<F: Future>(future: AssertUnwindSafe<F>) -> std::thread::Result<F::Output> {
+        let mut future = Box::pin(future.0);
+        std::future::poll_fn(move |cx: &mut Context<'_>| {
+            let polled =
+                std::panic::catch_unwind(AssertUnwindSafe(|| Pin::as_mut(&mut future).poll(cx)));
+            match polled {
+                Ok(Poll::Pending) => Poll::Pending,
+                Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+                Err(panic) => Poll::Ready(Err(panic)),
+            }
+        })
+        .await
+    }
+}
