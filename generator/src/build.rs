@@ -178,6 +178,10 @@ fn attrs_of(item: &syn::Item) -> &[syn::Attribute] {
         syn::Item::Const(i) => &i.attrs,
         syn::Item::Struct(i) => &i.attrs,
         syn::Item::Enum(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
         _ => &[],
     }
 }
@@ -388,6 +392,19 @@ mod tests {
             "the runtime's tests are left out"
         );
         assert!(!text.contains("feature = \"pets\""), "no API feature gates");
+        // The typed mocks and the response types' constructors need the crate form's
+        // `mock` feature: the module has neither, nor the feature in its manifest.
+        assert!(
+            !text.contains("feature = \"mock\""),
+            "no mock feature gates"
+        );
+        assert!(
+            !text.lines().any(|l| l
+                .trim_start()
+                .starts_with("crate::api::pets::runtime::constructor!(")),
+            "no response constructors"
+        );
+        assert!(!module.manifest.contains("mock"), "{}", module.manifest);
         assert!(text.contains("crate::api::pets::runtime"));
         assert!(!text.contains("use crate::runtime"));
         assert!(module.manifest.starts_with("[dependencies]\n"));

@@ -397,7 +397,11 @@ pub fn generate_sources(spec_text: &str, options: &Options) -> Result<Sources, E
     // neither it nor its dependency is needed.
     let manifest: String = manifest
         .lines()
-        .filter(|l| !l.starts_with("wiremock ") && !l.starts_with("mock = "))
+        .filter(|l| {
+            !l.starts_with("wiremock ")
+                && !l.starts_with("mock = ")
+                && !(l.starts_with('#') && l.contains("mock"))
+        })
         .map(|l| format!("{l}\n"))
         .collect();
     Ok(Sources {
