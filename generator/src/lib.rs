@@ -398,9 +398,10 @@ pub fn generate_sources(spec_text: &str, options: &Options) -> Result<Sources, E
     let manifest: String = manifest
         .lines()
         .filter(|l| {
-            !l.starts_with("wiremock ")
-                && !l.starts_with("mock = ")
-                && !(l.starts_with('#') && l.contains("mock"))
+            let mock_line = l.starts_with("wiremock ")
+                || l.starts_with("mock = ")
+                || (l.starts_with('#') && l.contains("mock"));
+            !mock_line
         })
         .map(|l| format!("{l}\n"))
         .collect();
