@@ -350,22 +350,13 @@ fn check_crate_name(name: &str) -> Result<(), Errors> {
 /// Parses and lowers: the IR of a description, with its warnings, or every error found.
 pub fn lower_text(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Errors> {
     let mut diags = diag::Diagnostics::default();
-    let errors = |diags: diag::Diagnostics| {
-        Errors(
-            diags
-                .into_vec_placed(spec_text)
-                .into_iter()
-                .filter(|d| d.severity == Severity::Error)
-                .collect(),
-        )
-    };
     let Some(parsed) = parse::parse(spec_text, &mut diags) else {
-        return Err(errors(diags));
+        return Err(errors_of(diags, spec_text));
     };
     let api = lower::lower(&parsed, &mut diags);
     drop(parsed);
     if diags.has_errors() {
-        return Err(errors(diags));
+        return Err(errors_of(diags, spec_text));
     }
     Ok((api, diags.into_vec_placed(spec_text)))
 }

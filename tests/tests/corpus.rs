@@ -202,29 +202,7 @@ fn corpus_generates_and_compiles() {
         })
         .map(|(name, _)| name.clone())
         .collect();
-    let mock_results = if mocked.is_empty() {
-        Vec::new()
-    } else {
-        let mut args: Vec<String> = Vec::new();
-        for m in &mocked {
-            args.push("-p".into());
-            args.push(m.clone());
-        }
-        args.push("--features".into());
-        args.push(
-            mocked
-                .iter()
-                .map(|m| format!("{m}/mock"))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let stderr = common::run_cargo_check(&dir, &args);
-        mocked
-            .iter()
-            .map(|m| (m.clone(), common::member_errors(&stderr, m)))
-            .collect::<Vec<_>>()
-    };
+    let mock_results = common::cargo_check_with_feature(&dir, &mocked, "mock");
     let mock_secs = mock_started.elapsed().as_secs();
     for (name, row) in rows.iter_mut() {
         if row.result.is_empty() {

@@ -134,22 +134,9 @@ fn fixture_crates_compile_without_warnings() {
     let members = common::write_workspace(&dir, &crates);
     let results = common::cargo_check(&dir, &members);
     // And with the typed mocks, which every crate offers behind `mock`.
-    let mut args: Vec<String> = vec!["--workspace".into(), "--features".into()];
-    args.push(
-        members
-            .iter()
-            .map(|m| format!("{m}/mock"))
-            .collect::<Vec<_>>()
-            .join(","),
-    );
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let stderr = common::run_cargo_check(&dir, &args);
-    let with_mock = members.iter().map(|m| {
-        (
-            format!("{m} with `mock`"),
-            common::member_errors(&stderr, m),
-        )
-    });
+    let with_mock = common::cargo_check_with_feature(&dir, &members, "mock")
+        .into_iter()
+        .map(|(m, e)| (format!("{m} with `mock`"), e));
     let failures: Vec<String> = results
         .into_iter()
         .chain(with_mock)

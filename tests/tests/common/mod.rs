@@ -98,6 +98,37 @@ pub fn cargo_check_features(
         .collect()
 }
 
+/// `cargo check` of `members` of the workspace at `dir` with `feature` of each switched on
+/// (beside their defaults), in one run; returns (member, errors if it failed).
+pub fn cargo_check_with_feature(
+    dir: &Path,
+    members: &[String],
+    feature: &str,
+) -> Vec<(String, Option<String>)> {
+    if members.is_empty() {
+        return Vec::new();
+    }
+    let mut args: Vec<String> = Vec::new();
+    for m in members {
+        args.push("-p".into());
+        args.push(m.clone());
+    }
+    args.push("--features".into());
+    args.push(
+        members
+            .iter()
+            .map(|m| format!("{m}/{feature}"))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let stderr = run_cargo_check(dir, &args);
+    members
+        .iter()
+        .map(|m| (m.clone(), member_errors(&stderr, m)))
+        .collect()
+}
+
 /// Runs `cargo check --keep-going` with `args` in the workspace at `dir`, warnings denied,
 /// in the shared target dir; returns its stderr.
 pub fn run_cargo_check(dir: &Path, args: &[&str]) -> String {
