@@ -75,29 +75,31 @@ pub mod operations {
     /// `client.organizations().members().get_connected_apps(..)`.
     #[cfg(feature = "organizations")]
     #[derive(Debug)]
-    pub struct GetConnectedApps;
+    pub struct OrganizationsMembersGetConnectedApps;
     /// `client.organizations().members().connected_apps().revoke(..)`.
     #[cfg(feature = "organizations")]
     #[derive(Debug)]
-    pub struct Revoke;
+    pub struct OrganizationsMembersConnectedAppsRevoke;
     /// `client.organizations().connected_apps(..)`.
     #[cfg(feature = "organizations")]
     #[derive(Debug)]
-    pub struct ConnectedApps;
+    pub struct OrganizationsConnectedApps;
     /// `client.organizations().get_connected_app(..)`.
     #[cfg(feature = "organizations")]
     #[derive(Debug)]
-    pub struct GetConnectedApp;
+    pub struct OrganizationsGetConnectedApp;
 }
 #[cfg(feature = "organizations")]
 impl MockServer {
     /// Mocks `client.organizations().members().get_connected_apps(..)`: `GET /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps`.
-    pub fn get_connected_apps(&self) -> Mock<'_, operations::GetConnectedApps> {
+    pub fn organizations_members_get_connected_apps(
+        &self,
+    ) -> Mock<'_, operations::OrganizationsMembersGetConnectedApps> {
         Mock::new(self, 0usize)
     }
 }
 #[cfg(feature = "organizations")]
-impl Mock<'_, operations::GetConnectedApps> {
+impl Mock<'_, operations::OrganizationsMembersGetConnectedApps> {
     /// Answers only requests whose `organization_id` path parameter is this value.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
@@ -136,12 +138,14 @@ impl Mock<'_, operations::GetConnectedApps> {
 #[cfg(feature = "organizations")]
 impl MockServer {
     /// Mocks `client.organizations().members().connected_apps().revoke(..)`: `POST /v1/b2b/organizations/{organization_id}/members/{member_id}/connected_apps/{connected_app_id}/revoke`.
-    pub fn revoke(&self) -> Mock<'_, operations::Revoke> {
+    pub fn organizations_members_connected_apps_revoke(
+        &self,
+    ) -> Mock<'_, operations::OrganizationsMembersConnectedAppsRevoke> {
         Mock::new(self, 1usize)
     }
 }
 #[cfg(feature = "organizations")]
-impl Mock<'_, operations::Revoke> {
+impl Mock<'_, operations::OrganizationsMembersConnectedAppsRevoke> {
     /// Answers only requests whose `organization_id` path parameter is this value.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
@@ -191,12 +195,14 @@ impl Mock<'_, operations::Revoke> {
 #[cfg(feature = "organizations")]
 impl MockServer {
     /// Mocks `client.organizations().connected_apps(..)`: `GET /v1/b2b/organizations/{organization_id}/connected_apps`.
-    pub fn connected_apps(&self) -> Mock<'_, operations::ConnectedApps> {
+    pub fn organizations_connected_apps(
+        &self,
+    ) -> Mock<'_, operations::OrganizationsConnectedApps> {
         Mock::new(self, 2usize)
     }
 }
 #[cfg(feature = "organizations")]
-impl Mock<'_, operations::ConnectedApps> {
+impl Mock<'_, operations::OrganizationsConnectedApps> {
     /// Answers only requests whose `organization_id` path parameter is this value.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();
@@ -229,12 +235,14 @@ impl Mock<'_, operations::ConnectedApps> {
 #[cfg(feature = "organizations")]
 impl MockServer {
     /// Mocks `client.organizations().get_connected_app(..)`: `GET /v1/b2b/organizations/{organization_id}/connected_apps/{connected_app_id}`.
-    pub fn get_connected_app(&self) -> Mock<'_, operations::GetConnectedApp> {
+    pub fn organizations_get_connected_app(
+        &self,
+    ) -> Mock<'_, operations::OrganizationsGetConnectedApp> {
         Mock::new(self, 3usize)
     }
 }
 #[cfg(feature = "organizations")]
-impl Mock<'_, operations::GetConnectedApp> {
+impl Mock<'_, operations::OrganizationsGetConnectedApp> {
     /// Answers only requests whose `organization_id` path parameter is this value.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         let value: String = value.into();

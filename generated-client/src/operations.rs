@@ -36,8 +36,8 @@ impl<'a> Organizations<'a> {
     pub fn connected_apps(
         &self,
         organization_id: impl Into<String>,
-    ) -> ConnectedAppsBuilder<'a> {
-        ConnectedAppsBuilder {
+    ) -> OrganizationsConnectedAppsBuilder<'a> {
+        OrganizationsConnectedAppsBuilder {
             client: self.client,
             organization_id: organization_id.into(),
             member_session_token: None,
@@ -54,8 +54,8 @@ impl<'a> Organizations<'a> {
         &self,
         organization_id: impl Into<String>,
         connected_app_id: impl Into<String>,
-    ) -> GetConnectedAppBuilder<'a> {
-        GetConnectedAppBuilder {
+    ) -> OrganizationsGetConnectedAppBuilder<'a> {
+        OrganizationsGetConnectedAppBuilder {
             client: self.client,
             organization_id: organization_id.into(),
             connected_app_id: connected_app_id.into(),
@@ -88,8 +88,8 @@ impl<'a> OrganizationsMembers<'a> {
         &self,
         organization_id: impl Into<String>,
         member_id: impl Into<String>,
-    ) -> GetConnectedAppsBuilder<'a> {
-        GetConnectedAppsBuilder {
+    ) -> OrganizationsMembersGetConnectedAppsBuilder<'a> {
+        OrganizationsMembersGetConnectedAppsBuilder {
             client: self.client,
             organization_id: organization_id.into(),
             member_id: member_id.into(),
@@ -117,8 +117,8 @@ impl<'a> OrganizationsMembersConnectedApps<'a> {
         organization_id: impl Into<String>,
         member_id: impl Into<String>,
         connected_app_id: impl Into<String>,
-    ) -> RevokeBuilder<'a> {
-        RevokeBuilder {
+    ) -> OrganizationsMembersConnectedAppsRevokeBuilder<'a> {
+        OrganizationsMembersConnectedAppsRevokeBuilder {
             client: self.client,
             organization_id: organization_id.into(),
             member_id: member_id.into(),
@@ -134,7 +134,7 @@ impl<'a> OrganizationsMembersConnectedApps<'a> {
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct GetConnectedAppsBuilder<'a> {
+pub struct OrganizationsMembersGetConnectedAppsBuilder<'a> {
     client: &'a Client,
     organization_id: String,
     member_id: String,
@@ -143,7 +143,7 @@ pub struct GetConnectedAppsBuilder<'a> {
     options: RequestOptions,
 }
 #[cfg(feature = "organizations")]
-impl<'a> GetConnectedAppsBuilder<'a> {
+impl<'a> OrganizationsMembersGetConnectedAppsBuilder<'a> {
     /// Optional session token of a Member. When present, Stytch first checks that this Member's RBAC permissions allow the action and refuses the request otherwise.
     ///
     /// Sent as the `X-Stytch-Member-Session` header.
@@ -195,7 +195,7 @@ impl<'a> GetConnectedAppsBuilder<'a> {
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RevokeBuilder<'a> {
+pub struct OrganizationsMembersConnectedAppsRevokeBuilder<'a> {
     client: &'a Client,
     organization_id: String,
     member_id: String,
@@ -206,7 +206,7 @@ pub struct RevokeBuilder<'a> {
     options: RequestOptions,
 }
 #[cfg(feature = "organizations")]
-impl<'a> RevokeBuilder<'a> {
+impl<'a> OrganizationsMembersConnectedAppsRevokeBuilder<'a> {
     /// Optional session token of a Member. When present, Stytch first checks that this Member's RBAC permissions allow the action and refuses the request otherwise.
     ///
     /// Sent as the `X-Stytch-Member-Session` header.
@@ -269,7 +269,7 @@ impl<'a> RevokeBuilder<'a> {
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct ConnectedAppsBuilder<'a> {
+pub struct OrganizationsConnectedAppsBuilder<'a> {
     client: &'a Client,
     organization_id: String,
     member_session_token: Option<Secret>,
@@ -277,7 +277,7 @@ pub struct ConnectedAppsBuilder<'a> {
     options: RequestOptions,
 }
 #[cfg(feature = "organizations")]
-impl<'a> ConnectedAppsBuilder<'a> {
+impl<'a> OrganizationsConnectedAppsBuilder<'a> {
     /// Optional session token of a Member. When present, Stytch first checks that this Member's RBAC permissions allow the action and refuses the request otherwise.
     ///
     /// Sent as the `X-Stytch-Member-Session` header.
@@ -327,7 +327,7 @@ impl<'a> ConnectedAppsBuilder<'a> {
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct GetConnectedAppBuilder<'a> {
+pub struct OrganizationsGetConnectedAppBuilder<'a> {
     client: &'a Client,
     organization_id: String,
     connected_app_id: String,
@@ -336,7 +336,7 @@ pub struct GetConnectedAppBuilder<'a> {
     options: RequestOptions,
 }
 #[cfg(feature = "organizations")]
-impl<'a> GetConnectedAppBuilder<'a> {
+impl<'a> OrganizationsGetConnectedAppBuilder<'a> {
     /// Optional session token of a Member. When present, Stytch first checks that this Member's RBAC permissions allow the action and refuses the request otherwise.
     ///
     /// Sent as the `X-Stytch-Member-Session` header.

@@ -1,11 +1,12 @@
 //! `clientgen diff`: what changes for a consumer of the generated crate between two API
 //! descriptions.
 //!
-//! Both descriptions are lowered to the IR, and each IR is flattened into its public Rust
-//! surface: calls, builder methods, `send` return types, types, fields, variants, the
-//! constructor and the default server, each keyed by the Rust path a consumer writes, with a
-//! signature and the JSON pointer it came from. The two surfaces are compared key by key, so a
-//! renamed schema is what it is for a consumer: one type removed and one added.
+//! Both descriptions are lowered to the IR, and each IR's public surface ([`Surface`]: calls,
+//! builder methods, `send` return types, types, fields, variants, the constructor and the
+//! default server, each keyed by the Rust path a consumer writes, with a signature and the
+//! JSON pointer it came from) is compared key by key, so a renamed schema is what it is for a
+//! consumer: one type removed and one added. Names and signatures come from the surface, as
+//! the emitted code's do: nothing here derives a name.
 //!
 //! What counts as breaking follows what the generated code lets a consumer do with an item.
 //! Every struct and enum is `#[non_exhaustive]` and structs are built with
@@ -13,26 +14,12 @@
 //! variant, a type) breaks nobody; a removal, or a changed signature (a new required argument
 //! of a call or of `Type::new`, a field's type) does.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::emit;
-use crate::model::*;
-
-/// One item of the public surface.
-#[derive(Debug, Clone, PartialEq)]
-struct Item {
-    /// What it is, for people: `call`, `builder method`, `field`, ...
-    what: &'static str,
-    /// Its signature or value; a change here changes the consumer's code.
-    sig: String,
-    /// Where it comes from in the description.
-    pointer: String,
-    /// Its documentation; a change here changes nothing a consumer compiles.
-    doc: Option<String>,
-}
+use crate::model::Api;
+use crate::surface::Surface;
 
 /// Added, removed or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -259,11 +246,15 @@ impl Change {
 
 /// Compares two lowered descriptions as a consumer of the generated crate sees them.
 pub fn diff(old: &Api, new: &Api) -> Report {
-    let old_items = surface(old);
-    let new_items = surface(new);
+    diff_surfaces(&Surface::of(old), &Surface::of(new))
+}
+
+/// Compares two public surfaces, item by item.
+pub fn diff_surfaces(old: &Surface, new: &Surface) -> Report {
+    let (old_items, new_items) = (&old.items, &new.items);
     let mut changes = Vec::new();
     let mut doc_changes = 0;
-    for (key, o) in &old_items {
+    for (key, o) in old_items {
         match new_items.get(key) {
             None => changes.push(Change {
                 kind: ChangeKind::Removed,
@@ -296,7 +287,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
             }
         }
     }
-    for (key, n) in &new_items {
+    for (key, n) in new_items {
         if !old_items.contains_key(key) {
             changes.push(Change {
                 kind: ChangeKind::Added,
@@ -355,346 +346,6 @@ fn container(key: &str) -> Option<&str> {
     key.find("(..).").map(|i| &key[..i + 4])
 }
 
-/// The public surface of the crate generated from `api`.
-fn surface(api: &Api) -> BTreeMap<String, Item> {
-    let mut items = BTreeMap::new();
-    let mut add = |key: String, item: Item| {
-        items.entry(key).or_insert(item);
-    };
-    let plain = |what: &'static str, sig: String, pointer: &str, doc: Option<&String>| Item {
-        what,
-        sig,
-        pointer: pointer.to_owned(),
-        doc: doc.cloned(),
-    };
-    let ty = |t: &TypeRef| emit::type_text(api, t);
-
-    // The client: its credentials and default server.
-    let credentials = api
-        .constructor_scheme
-        .and_then(|i| api.schemes.get(i))
-        .map(|s| s.credentials.join(", "))
-        .unwrap_or_default();
-    add(
-        "Client::new".into(),
-        plain(
-            "constructor",
-            format!("({credentials})"),
-            "#/security",
-            None,
-        ),
-    );
-    if let Some(first) = api
-        .servers
-        .iter()
-        .find(|s| s.select.is_none())
-        .or(api.servers.first())
-    {
-        add(
-            "Client default server".into(),
-            plain("default server", first.url.clone(), "#/servers/0", None),
-        );
-    }
-    for s in &api.schemes {
-        add(
-            format!("ClientBuilder::{}", s.rust_name),
-            plain(
-                "credential setter",
-                format!("{:?}", s.kind),
-                &format!("#/components/securitySchemes/{}", s.key),
-                s.description.as_ref(),
-            ),
-        );
-    }
-
-    // Calls, by the path a consumer writes.
-    let mut calls: Vec<(String, usize)> = Vec::new();
-    walk(&api.root, "client", &mut calls);
-    for (prefix, i) in calls {
-        let op = &api.operations[i];
-        let call = format!("{prefix}.{}(..)", op.method_name);
-        let mut args = Vec::new();
-        for p in op.params.iter().filter(|p| p.required) {
-            args.push(format!("{}: {}", p.rust_name, param_sig(api, p)));
-        }
-        if let Some(b) = op.body.as_ref().filter(|b| b.required && !b.defaultable) {
-            args.push(format!("body: {}", body_sig(api, b)));
-        }
-        for f in op.body.iter().flat_map(|b| &b.files).filter(|f| f.required) {
-            args.push(format!("{0}_file_name: String, {0}: bytes", f.rust_name));
-        }
-        let doc = [op.summary.as_deref(), op.description.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("\n");
-        add(
-            call.clone(),
-            plain(
-                "call",
-                format!("({})", args.join(", ")),
-                &op.pointer,
-                Some(&doc),
-            ),
-        );
-        for p in op.params.iter().filter(|p| !p.required) {
-            add(
-                format!("{call}.{}(..)", p.rust_name),
-                plain(
-                    "builder method",
-                    format!("({})", param_sig(api, p)),
-                    &op.pointer,
-                    p.description.as_ref(),
-                ),
-            );
-        }
-        if let Some(b) = op.body.as_ref().filter(|b| !b.required || b.defaultable) {
-            add(
-                format!("{call}.body(..)"),
-                plain(
-                    "builder method",
-                    format!("({})", body_sig(api, b)),
-                    &format!("{}/requestBody", op.pointer),
-                    None,
-                ),
-            );
-        }
-        for f in op
-            .body
-            .iter()
-            .flat_map(|b| &b.files)
-            .filter(|f| !f.required)
-        {
-            add(
-                format!("{call}.{}(..)", f.rust_name),
-                plain(
-                    "builder method",
-                    "(file_name, bytes)".into(),
-                    &format!("{}/requestBody", op.pointer),
-                    f.description.as_ref(),
-                ),
-            );
-        }
-        let ret = emit::success_type(api, op).to_string().replace(' ', "");
-        // The streams beside `send()`: pages and items of a paginated operation, events and
-        // the streamed body.
-        if let Some(p) = &op.pagination {
-            add(
-                format!("{call}.pages()"),
-                plain("builder method", format!("Pages<{ret}>"), &op.pointer, None),
-            );
-            if let Some(items) = &p.items {
-                add(
-                    format!("{call}.items()"),
-                    plain(
-                        "builder method",
-                        format!("Items<{}>", emit::type_text(api, &items.item)),
-                        &op.pointer,
-                        None,
-                    ),
-                );
-            }
-        }
-        if let Some(events) = &op.events {
-            add(
-                format!("{call}.send_events()"),
-                plain(
-                    "builder method",
-                    format!("EventStream<{}>", emit::type_text(api, events)),
-                    &op.pointer,
-                    None,
-                ),
-            );
-        }
-        if let Some(sequence) = &op.items {
-            add(
-                format!("{call}.send_items()"),
-                plain(
-                    "builder method",
-                    format!("JsonStream<{}>", emit::type_text(api, &sequence.item)),
-                    &op.pointer,
-                    None,
-                ),
-            );
-        }
-        // The method the call sends: a call that moves to another (POST to OpenAPI 3.2's
-        // QUERY, say) compiles as before but is retried differently.
-        add(
-            format!("{call} http method"),
-            plain(
-                "http method",
-                op.method.as_str().to_owned(),
-                &op.pointer,
-                None,
-            ),
-        );
-        if emit::streams_body(op) {
-            add(
-                format!("{call}.send_stream()"),
-                plain("builder method", "ByteStream".into(), &op.pointer, None),
-            );
-        }
-        add(
-            format!("{call}.send()"),
-            plain(
-                "send return type",
-                format!("Result<{ret}, Error>"),
-                &op.pointer,
-                None,
-            ),
-        );
-        if let Some(name) = &op.success_enum {
-            for (status, _) in &op.success {
-                add(
-                    format!("types::{name}::{}", emit::status_variant(*status)),
-                    plain("variant", emit::status_variant(*status), &op.pointer, None),
-                );
-            }
-        }
-    }
-
-    // Types.
-    for t in &api.types {
-        let key = format!("types::{}", t.name);
-        let doc = t.description.as_ref();
-        match &t.kind {
-            TypeKind::Struct { fields, additional } => {
-                add(key.clone(), plain("type", "struct".into(), &t.pointer, doc));
-                // Structs are built with `new(required..)` (a type only responses carry, with
-                // the `mock` feature, for tests); a new required property changes its
-                // arguments.
-                let args: Vec<String> = fields
-                    .iter()
-                    .filter(|f| f.required)
-                    .map(|f| format!("{}: {}", f.rust_name, field_sig(api, f)))
-                    .collect();
-                add(
-                    format!("{key}::new"),
-                    plain(
-                        "constructor",
-                        format!("({})", args.join(", ")),
-                        &t.pointer,
-                        None,
-                    ),
-                );
-                for f in fields {
-                    add(
-                        format!("{key}.{}", f.rust_name),
-                        plain(
-                            "field",
-                            field_sig(api, f),
-                            &format!(
-                                "{}/properties/{}",
-                                t.pointer,
-                                crate::diag::escape_token(&f.wire_name)
-                            ),
-                            f.description.as_ref(),
-                        ),
-                    );
-                }
-                if let Some(extra) = additional {
-                    add(
-                        format!("{key}.additional_properties"),
-                        plain(
-                            "field",
-                            format!("BTreeMap<String,{}>", ty(extra)),
-                            &format!("{}/additionalProperties", t.pointer),
-                            None,
-                        ),
-                    );
-                }
-            }
-            TypeKind::Enum { variants } => {
-                add(key.clone(), plain("type", "enum".into(), &t.pointer, doc));
-                for v in variants {
-                    add(
-                        format!("{key}::{}", v.rust_name),
-                        plain(
-                            "variant",
-                            format!("{:?}", v.wire),
-                            &format!("{}/enum", t.pointer),
-                            None,
-                        ),
-                    );
-                }
-            }
-            TypeKind::Union { variants, tag } => {
-                let kind = match tag {
-                    Some(tag) => format!("union tagged by {tag:?}"),
-                    None => "union".into(),
-                };
-                add(key.clone(), plain("type", kind, &t.pointer, doc));
-                for v in variants {
-                    let mut sig = ty(&v.ty);
-                    if v.boxed {
-                        sig = format!("Box<{sig}>");
-                    }
-                    if let Some(tag) = &v.tag_value {
-                        sig = format!("{sig} when {tag:?}");
-                    }
-                    add(
-                        format!("{key}::{}", v.rust_name),
-                        plain("variant", sig, &t.pointer, None),
-                    );
-                }
-            }
-            TypeKind::Alias(target) => {
-                add(
-                    key,
-                    plain("type", format!("= {}", ty(target)), &t.pointer, doc),
-                );
-            }
-        }
-    }
-    for v in &api.error_variants {
-        add(
-            format!("types::ErrorBody::{}", v.rust_name),
-            plain("error variant", ty(&v.ty), "#/paths", None),
-        );
-    }
-    items
-}
-
-/// A field's Rust type as declared.
-fn field_sig(api: &Api, f: &Field) -> String {
-    let mut sig = emit::type_text(api, &f.ty);
-    if f.boxed {
-        sig = format!("Box<{sig}>");
-    }
-    match (f.required, f.nullable) {
-        (true, false) => sig,
-        (true, true) | (false, false) => format!("Option<{sig}>"),
-        (false, true) => format!("Option<Option<{sig}>>"),
-    }
-}
-
-fn param_sig(api: &Api, p: &Param) -> String {
-    let (_, arg, _) = emit::param_types(api, p);
-    let sig = arg
-        .to_string()
-        .replace(' ', "")
-        .replace("implInto", "impl Into");
-    match p.location {
-        // The same type as a query parameter or as the whole query string sends other URLs.
-        ParamLocation::QueryString(encoding) => format!("{sig} as the query string ({encoding:?})"),
-        _ => sig,
-    }
-}
-
-fn body_sig(api: &Api, b: &Body) -> String {
-    emit::body_field_type(api, b).to_string().replace(' ', "")
-}
-
-/// Every operation with the accessor path that reaches it (`client.organizations().members()`).
-fn walk(ns: &Namespace, prefix: &str, out: &mut Vec<(String, usize)>) {
-    for &i in &ns.operations {
-        out.push((prefix.to_owned(), i));
-    }
-    for child in &ns.children {
-        walk(child, &format!("{prefix}.{}()", child.rust_name), out);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -744,6 +395,62 @@ components:
             .into_iter()
             .map(|c| (c.kind, c.item, c.breaking))
             .collect()
+    }
+
+    /// The extra-properties map beside a property called `additional_properties` is
+    /// `additional_properties_`; a change of its value type breaks its users, and the report
+    /// keys it by that name (it once folded it into the property's key and reported nothing).
+    #[test]
+    fn the_extra_properties_map_beside_a_property_of_its_name_is_compared() {
+        let old = r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths: {}
+components:
+  schemas:
+    Bag:
+      type: object
+      properties:
+        additional_properties: {type: string}
+      additionalProperties: {type: string}
+"#;
+        let new = old.replace(
+            "      additionalProperties: {type: string}",
+            "      additionalProperties: {type: boolean}",
+        );
+        let report = diff(&api(old), &api(&new));
+        let found: Vec<(ChangeKind, String, bool)> = report
+            .changes
+            .iter()
+            .map(|c| (c.kind, c.item.clone(), c.breaking))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                ChangeKind::Changed,
+                "types::Bag.additional_properties_".into(),
+                true
+            )],
+            "{found:#?}"
+        );
+        assert_eq!(report.bump(), Bump::Major);
+        // Without the clashing property, the map keeps its plain name.
+        let plain = |text: &str| {
+            text.replace(
+                "        additional_properties: {type: string}\n",
+                "        other: {type: string}\n",
+            )
+        };
+        let found = changes(&plain(old), &plain(&new));
+        assert_eq!(
+            found,
+            [(
+                ChangeKind::Changed,
+                "types::Bag.additional_properties".into(),
+                true
+            )],
+            "{found:#?}"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod naming;
 pub mod parse;
 mod parse32;
 pub mod render;
+pub mod surface;
 pub mod synth;
 pub mod write;
 

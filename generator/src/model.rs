@@ -167,6 +167,8 @@ pub enum TypeKind {
         fields: Vec<Field>,
         /// Type of extra properties (`additionalProperties`), flattened into a map.
         additional: Option<TypeRef>,
+        /// The map's field name: `additional_properties`, unless a property has it.
+        additional_name: String,
     },
     /// A string enum; unknown values decode into a fallback variant.
     Enum {
@@ -207,6 +209,9 @@ pub struct Field {
     pub read_only: bool,
     /// `writeOnly: true`: sent by the client only.
     pub write_only: bool,
+    /// The setter of an optional field (`Type::new(..).setter(value)`): its Rust name, kept
+    /// clear of `new`.
+    pub setter: String,
 }
 
 /// A string enum value.
@@ -367,6 +372,8 @@ pub struct Operation {
     pub errors: Vec<(StatusMatch, ResponseKind)>,
     /// When successes carry different kinds of body: the name of the enum `send()` returns.
     pub success_enum: Option<String>,
+    /// Its names in the typed mock server (the `mock` feature).
+    pub mock: MockNames,
     /// Index into `Api::error_decoders`.
     pub error_decoder: usize,
     /// Alternatives of scheme sets (indexes into `Api::schemes`); empty: no authentication.
@@ -565,6 +572,8 @@ pub struct FilePart {
     pub wire_name: String,
     /// The builder method's name (for a required part, the argument's).
     pub rust_name: String,
+    /// For a required part, the argument with its file name (`{rust_name}_file_name`).
+    pub file_name_arg: String,
     /// In the body schema's `required`: the part is an argument of the call (its file name
     /// and contents), not a builder method.
     pub required: bool,
@@ -587,6 +596,21 @@ pub enum BodyEncoding {
     Text,
 }
 
+/// An operation's names in the generated `mock` module.
+#[derive(Debug, Clone, Default)]
+pub struct MockNames {
+    /// The `MockServer` method (`organizations_get`).
+    pub method: String,
+    /// The marker type in `mock::operations` (`OrganizationsGet`).
+    pub marker: String,
+    /// The matcher of each parameter, by index into `params` (none for a cookie or a whole
+    /// query string, which are not matched).
+    pub matchers: Vec<Option<String>>,
+    /// The answer method of each documented status, successes then errors, in the order of
+    /// `success` and `errors` (`respond_200`, `respond_4xx`).
+    pub responders: Vec<String>,
+}
+
 /// Which statuses a response covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatusMatch {
@@ -599,6 +623,15 @@ pub enum StatusMatch {
 }
 
 impl StatusMatch {
+    /// The variant of a success enum for this status (`Status201`, `Status2xx`, `Default`).
+    pub fn variant_name(self) -> String {
+        match self {
+            StatusMatch::Code(c) => format!("Status{c}"),
+            StatusMatch::Range(r) => format!("Status{r}xx"),
+            StatusMatch::Default => "Default".into(),
+        }
+    }
+
     /// Sort key for OpenAPI's precedence: exact codes before ranges before `default`.
     pub fn precedence(self) -> (u8, u16) {
         match self {

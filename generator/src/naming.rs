@@ -147,16 +147,91 @@ impl Scope {
         if self.taken.insert(name.clone()) {
             return name;
         }
-        let sep = if name.contains('_') || name.starts_with(|c: char| c.is_ascii_lowercase()) {
-            "_"
-        } else {
-            ""
-        };
+        let sep = numbering_separator(&name);
         let base = name.trim_end_matches('_');
         (2..)
             .map(|n| format!("{base}{sep}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .expect("an unbounded range always yields a free name")
+    }
+}
+
+/// Names in one namespace that no order decides: requests are settled a tier at a time
+/// (a lower tier first, so its items keep their names whatever a later tier asks for), and
+/// within a tier every request is seen before any is granted. The natural name goes to the one
+/// request for it, or, when several ask for the same name, to the one whose key sorts first;
+/// the others get the first free numbered form, in key order.
+///
+/// [`Scope`] hands names out first come, first served, which is right where the order is the
+/// item's own (the properties of one schema). Across the description it is not: adding an
+/// operation or a schema, or reordering the document, would rename items that did not change.
+/// Keys are JSON pointers, so a clash is settled by where the clashing items are, never by
+/// what else the description contains.
+#[derive(Debug, Default, Clone)]
+pub struct Names {
+    taken: BTreeSet<String>,
+}
+
+impl Names {
+    /// A namespace in which `reserved` names are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Names {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// Whether a name is taken by an earlier tier (or reserved).
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    /// Settles one tier: `requests` are (natural name, key); returns the names, in the
+    /// order of the requests.
+    pub fn settle(&mut self, requests: &[(String, String)]) -> Vec<String> {
+        let mut order: Vec<usize> = (0..requests.len()).collect();
+        order.sort_by(|&a, &b| {
+            (&requests[a].0, &requests[a].1, a).cmp(&(&requests[b].0, &requests[b].1, b))
+        });
+        let mut out = vec![String::new(); requests.len()];
+        // Natural names first, so that a numbered name never takes another item's own.
+        let mut losers = Vec::new();
+        let mut wanted: BTreeSet<&str> = BTreeSet::new();
+        for &i in &order {
+            let natural = requests[i].0.as_str();
+            if wanted.insert(natural) && !self.taken.contains(natural) {
+                out[i] = natural.to_owned();
+            } else {
+                losers.push(i);
+            }
+        }
+        for i in &order {
+            if !out[*i].is_empty() {
+                self.taken.insert(out[*i].clone());
+            }
+        }
+        for i in losers {
+            let name = &requests[i].0;
+            let sep = numbering_separator(name);
+            let base = name.trim_end_matches('_');
+            let numbered = (2..)
+                .map(|n| format!("{base}{sep}{n}"))
+                .find(|candidate| {
+                    !self.taken.contains(candidate) && !wanted.contains(candidate.as_str())
+                })
+                .expect("an unbounded range always yields a free name");
+            self.taken.insert(numbered.clone());
+            out[i] = numbered;
+        }
+        out
+    }
+}
+
+/// `_` between a snake_case name and its number, nothing after a PascalCase one.
+fn numbering_separator(name: &str) -> &'static str {
+    if name.contains('_') || name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        "_"
+    } else {
+        ""
     }
 }
 
@@ -192,5 +267,34 @@ mod tests {
         assert_eq!(types.claim(pascal("Pet")), "Pet");
         assert_eq!(types.claim(pascal("pet")), "Pet2");
         assert!(types.is_taken("Option"));
+    }
+
+    #[test]
+    fn settled_names_do_not_depend_on_request_order() {
+        let requests = |order: &[usize]| {
+            let all = [
+                ("Pet", "#/paths/~1b"),
+                ("Pet", "#/paths/~1a"),
+                ("Pet2", "#/paths/~1c"),
+                ("Option", "#/paths/~1d"),
+                ("Cat", "#/paths/~1e"),
+            ];
+            order
+                .iter()
+                .map(|&i| (all[i].0.to_owned(), all[i].1.to_owned()))
+                .collect::<Vec<_>>()
+        };
+        let forward = Names::with_reserved(&["Option"]).settle(&requests(&[0, 1, 2, 3, 4]));
+        assert_eq!(forward, ["Pet3", "Pet", "Pet2", "Option2", "Cat"]);
+        let backward = Names::with_reserved(&["Option"]).settle(&requests(&[4, 3, 2, 1, 0]));
+        assert_eq!(backward, ["Cat", "Option2", "Pet2", "Pet", "Pet3"]);
+        // A later tier yields to an earlier one.
+        let mut names = Names::default();
+        names.settle(&[("Users".into(), "#/components/schemas/Users".into())]);
+        assert!(names.is_taken("Users"));
+        assert_eq!(
+            names.settle(&[("Users".into(), "#/paths".into())]),
+            ["Users2"]
+        );
     }
 }

@@ -7,7 +7,6 @@
 
 use super::operations::{is_scalar, location_word, param_text, param_types};
 use super::*;
-use crate::naming::{Scope, pascal, snake};
 
 /// The accessor chain and method a consumer calls an operation with, by operation index:
 /// `client.organizations().members().get_connected_apps(..)`.
@@ -32,30 +31,11 @@ fn calls(api: &Api) -> Vec<String> {
     out
 }
 
-/// The `MockServer` method and the marker type of each operation: the request builder's name
-/// without `Builder` (unique, as builder names are; the markers have a module of their own),
-/// the method kept clear of the server's own methods.
+/// The `MockServer` method and the marker type of each operation, as lowering named them.
 fn mock_names(api: &Api) -> Vec<(String, String)> {
-    let mut methods = Scope::with_reserved(&[
-        "start",
-        "start_with",
-        "uri",
-        "problems",
-        "received",
-        "verify",
-        "reset",
-        "mount_unanswered",
-        "operation",
-    ]);
     api.operations
         .iter()
-        .map(|op| {
-            let base = op
-                .builder_name
-                .strip_suffix("Builder")
-                .unwrap_or(&op.builder_name);
-            (methods.claim(snake(base)), pascal(base))
-        })
+        .map(|op| (op.mock.method.clone(), op.mock.marker.clone()))
         .collect()
 }
 
@@ -184,11 +164,11 @@ fn emit_spec(api: &Api, index: usize, op: &Operation, call: &str) -> TokenStream
 }
 
 /// A `respond_..` method name for a status match.
-fn status_method(s: &StatusMatch) -> (String, Option<u16>) {
+/// The status code a mock's answer method sends, when it is one code.
+fn status_code(s: &StatusMatch) -> Option<u16> {
     match s {
-        StatusMatch::Code(c) => (format!("respond_{c}"), Some(*c)),
-        StatusMatch::Range(r) => (format!("respond_{r}xx"), None),
-        StatusMatch::Default => ("respond_default".into(), None),
+        StatusMatch::Code(c) => Some(*c),
+        _ => None,
     }
 }
 
@@ -203,21 +183,11 @@ fn emit_mock(
     let cfg = operation_cfg(api, index);
     let method = ident(method);
     let builder = ident(builder);
-    // `Mock`'s own methods, which every operation's share.
-    let mut methods = Scope::with_reserved(&[
-        "new",
-        "mount",
-        "respond_status",
-        "respond_json",
-        "with_header",
-        "with_delay",
-        "expect",
-        "match_body",
-        "respond_pages",
-        "respond_events",
-    ]);
     let mut items = Vec::new();
-    for p in &op.params {
+    for (p, matcher) in op.params.iter().zip(&op.mock.matchers) {
+        let Some(matcher) = matcher else {
+            continue;
+        };
         let wire = p.wire_name.as_str();
         let (field_ty, arg_ty, into) = param_types(api, p);
         let value = if into {
@@ -250,7 +220,7 @@ fn emit_mock(
             // Cookies and a whole query string are not matched: any value is taken.
             ParamLocation::Cookie | ParamLocation::QueryString(_) => continue,
         };
-        let name = ident(&methods.claim(p.rust_name.clone()));
+        let name = ident(matcher);
         let doc = format!(
             " Answers only requests whose `{wire}` {} is this value.",
             location_word(p.location)
@@ -280,9 +250,9 @@ fn emit_mock(
     }
     let mut answers: Vec<&(StatusMatch, ResponseKind)> = op.success.iter().collect();
     answers.extend(op.errors.iter());
-    for (status, kind) in answers {
-        let (name, code) = status_method(status);
-        let name = ident(&methods.claim(name));
+    for ((status, kind), name) in answers.into_iter().zip(&op.mock.responders) {
+        let code = status_code(status);
+        let name = ident(name);
         let (status_arg, status_value) = match code {
             Some(c) => (quote! {}, quote! { #c }),
             None => (quote! { status: u16, }, quote! { status }),

@@ -65,32 +65,6 @@ fn join_docs(parts: &[Option<&str>]) -> Option<String> {
     }
 }
 
-/// The Rust type of a type reference as text, without spaces (`Vec<Pet>`): what
-/// [`type_tokens`] prints, for reports that compare types (`clientgen diff`) without building
-/// token streams, which cost most of a diff of two large descriptions.
-pub fn type_text(api: &Api, t: &TypeRef) -> String {
-    match t {
-        TypeRef::Named(i) => ident(&api.types[*i].name).to_string(),
-        TypeRef::String => "String".into(),
-        TypeRef::DateTime => "chrono::DateTime<chrono::FixedOffset>".into(),
-        TypeRef::Date => "chrono::NaiveDate".into(),
-        TypeRef::Uuid => "uuid::Uuid".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::I32 => "i32".into(),
-        TypeRef::I64 => "i64".into(),
-        TypeRef::U64 => "u64".into(),
-        TypeRef::F32 => "f32".into(),
-        TypeRef::F64 => "f64".into(),
-        TypeRef::Json => "serde_json::Value".into(),
-        TypeRef::Array(inner) => format!("Vec<{}>", type_text(api, inner)),
-        TypeRef::Map(inner) => format!(
-            "std::collections::BTreeMap<String,{}>",
-            type_text(api, inner)
-        ),
-        TypeRef::Nullable(inner) => format!("Option<{}>", type_text(api, inner)),
-    }
-}
-
 /// The Rust type of a type reference.
 pub fn type_tokens(api: &Api, t: &TypeRef) -> TokenStream {
     match t {
@@ -172,7 +146,9 @@ pub fn formats_used(api: &Api) -> (bool, bool) {
     let mut out = (false, false);
     for t in &api.types {
         match &t.kind {
-            TypeKind::Struct { fields, additional } => {
+            TypeKind::Struct {
+                fields, additional, ..
+            } => {
                 fields.iter().for_each(|f| visit(&f.ty, &mut out));
                 additional.iter().for_each(|a| visit(a, &mut out));
             }
@@ -213,7 +189,9 @@ pub fn request_types(api: &Api) -> Vec<bool> {
             TypeRef::Named(i) if !used[i] => {
                 used[i] = true;
                 match &api.types[i].kind {
-                    TypeKind::Struct { fields, additional } => {
+                    TypeKind::Struct {
+                        fields, additional, ..
+                    } => {
                         stack.extend(fields.iter().map(|f| f.ty.clone()));
                         stack.extend(additional.iter().cloned());
                     }

@@ -1,109 +1,41 @@
 //! `src/operations.rs`: namespaces, one request builder per operation, and `send`.
 
 use super::*;
+use crate::surface::{self, BodyField, ParamArg, Success};
 
-/// What `send()` returns, the match arms that decode successes, and the success enum when
-/// there is one.
-/// The type `send()` returns.
-pub(crate) fn success_type(api: &Api, op: &Operation) -> TokenStream {
-    success_shape(api, op).0
-}
-
-/// The stream type of an operation that answers only with server-sent events or only with a
-/// sequence of JSON items: its `send()` returns them as they arrive.
-fn events_only(api: &Api, op: &Operation) -> Option<TokenStream> {
-    if let Some(e) = op.events.as_ref().filter(|_| op.events_only) {
-        let event = type_tokens(api, e);
-        return Some(quote! { crate::streaming::EventStream<#event> });
-    }
-    op.items.as_ref().filter(|s| s.only).map(|s| {
-        let item = type_tokens(api, &s.item);
-        quote! { crate::streaming::JsonStream<#item> }
-    })
-}
-
-/// The success enum's variant for a status.
-pub(crate) fn status_variant(s: StatusMatch) -> String {
-    status_label(s)
-}
-
+/// What `send()` returns ([`surface::success`] decides), the match arms that decode
+/// successes, and the success enum when there is one.
 pub(super) fn success_shape(
     api: &Api,
     op: &Operation,
 ) -> (TokenStream, Vec<TokenStream>, TokenStream) {
-    if let Some(stream) = events_only(api, op) {
-        return (stream, Vec::new(), quote! {});
-    }
-    if let Some(enum_name) = &op.success_enum {
-        let name = ident(enum_name);
-        let mut variants = Vec::new();
-        let mut arms = Vec::new();
-        let mut ordered: Vec<&(StatusMatch, ResponseKind)> = op.success.iter().collect();
-        ordered.sort_by_key(|(s, _)| s.precedence());
-        for (status, kind) in ordered {
-            let variant = ident(&status_label(*status));
-            let pattern = match status {
-                StatusMatch::Default => quote! { 200..=299 },
-                other => status_pattern(*other),
-            };
-            let call = decode_call(kind);
-            let doc = format!(
-                " The `{}` response.",
-                status_label(*status).trim_start_matches("Status")
+    let (ret, call) = match surface::success(op) {
+        Success::Events(e) => {
+            let event = type_tokens(api, e);
+            return (
+                quote! { crate::streaming::EventStream<#event> },
+                Vec::new(),
+                quote! {},
             );
-            match kind_type(api, kind) {
-                Some(t) => {
-                    variants.push(quote! { #[doc = #doc] #variant(#t), });
-                    arms.push(quote! { #pattern => #call.map(|r| r.map(#name::#variant)), });
-                }
-                None => {
-                    variants.push(quote! { #[doc = #doc] #variant, });
-                    arms.push(quote! { #pattern => #call.map(|r| r.map(|()| #name::#variant)), });
-                }
-            }
         }
-        let covers_all = op
-            .success
-            .iter()
-            .any(|(s, _)| matches!(s, StatusMatch::Range(2) | StatusMatch::Default));
-        if !covers_all {
-            arms.push(quote! { 200..=299 => response.bytes().map(|r| { let status = r.status(); r.map(|body| #name::Other(status, body)) }), });
+        Success::Items(t) => {
+            let item = type_tokens(api, t);
+            return (
+                quote! { crate::streaming::JsonStream<#item> },
+                Vec::new(),
+                quote! {},
+            );
         }
-        let doc = format!(
-            " The successful responses of `{} {}`, one variant per documented status.",
-            op.method.as_str(),
-            op.path
-        );
-        let item = quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variants)*
-                /// A success status the API description does not list, with the raw body.
-                Other(u16, Vec<u8>),
-            }
-        };
-        return (quote! { #name }, arms, item);
-    }
-    let kinds: Vec<&ResponseKind> = op.success.iter().map(|(_, k)| k).collect();
-    let json = kinds.iter().find_map(|k| {
-        if let ResponseKind::Json(t) = k {
-            Some(t)
-        } else {
-            None
-        }
-    });
-    let (ret, call) = match (json, kinds.first()) {
-        (Some(t), _) if kinds.contains(&&ResponseKind::Empty) => {
+        Success::Enum(enum_name) => return success_enum(api, op, enum_name),
+        Success::OptionalJson(t) => {
             let t = type_tokens(api, t);
             (quote! { Option<#t> }, quote! { response.json() })
         }
-        (_, Some(kind)) => (
+        Success::Kind(kind) => (
             kind_type(api, kind).unwrap_or(quote! { () }),
             decode_call(kind),
         ),
-        (_, None) => (quote! { () }, quote! { response.empty() }),
+        Success::Unit => (quote! { () }, quote! { response.empty() }),
     };
     // A documented `303 See Other` is an answer too (the client does not follow it).
     let pattern = if op.success.iter().any(|(s, _)| *s == StatusMatch::Code(303)) {
@@ -112,6 +44,64 @@ pub(super) fn success_shape(
         quote! { 200..=299 }
     };
     (ret, vec![quote! { #pattern => #call, }], quote! {})
+}
+
+/// The success enum of an operation whose successes carry different kinds of body.
+fn success_enum(
+    api: &Api,
+    op: &Operation,
+    enum_name: &str,
+) -> (TokenStream, Vec<TokenStream>, TokenStream) {
+    let name = ident(enum_name);
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut ordered: Vec<&(StatusMatch, ResponseKind)> = op.success.iter().collect();
+    ordered.sort_by_key(|(s, _)| s.precedence());
+    for (status, kind) in ordered {
+        let variant = ident(&status_label(*status));
+        let pattern = match status {
+            StatusMatch::Default => quote! { 200..=299 },
+            other => status_pattern(*other),
+        };
+        let call = decode_call(kind);
+        let doc = format!(
+            " The `{}` response.",
+            status_label(*status).trim_start_matches("Status")
+        );
+        match kind_type(api, kind) {
+            Some(t) => {
+                variants.push(quote! { #[doc = #doc] #variant(#t), });
+                arms.push(quote! { #pattern => #call.map(|r| r.map(#name::#variant)), });
+            }
+            None => {
+                variants.push(quote! { #[doc = #doc] #variant, });
+                arms.push(quote! { #pattern => #call.map(|r| r.map(|()| #name::#variant)), });
+            }
+        }
+    }
+    let covers_all = op
+        .success
+        .iter()
+        .any(|(s, _)| matches!(s, StatusMatch::Range(2) | StatusMatch::Default));
+    if !covers_all {
+        arms.push(quote! { 200..=299 => response.bytes().map(|r| { let status = r.status(); r.map(|body| #name::Other(status, body)) }), });
+    }
+    let doc = format!(
+        " The successful responses of `{} {}`, one variant per documented status.",
+        op.method.as_str(),
+        op.path
+    );
+    let item = quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A success status the API description does not list, with the raw body.
+            Other(u16, Vec<u8>),
+        }
+    };
+    (quote! { #name }, arms, item)
 }
 
 /// `src/operations.rs`: namespaces, the client's accessors and one builder per operation.
@@ -229,25 +219,24 @@ pub(super) fn emit_namespace(
     }
 }
 
-/// The type a builder stores for a parameter, and the argument type that fills it.
+/// The type a builder stores for a parameter, and the argument type that fills it (as
+/// [`surface::param_arg`] decides).
 pub(crate) fn param_types(api: &Api, p: &Param) -> (TokenStream, TokenStream, bool) {
-    if p.sensitive && matches!(p.ty, TypeRef::String) {
-        return (quote! { Secret }, quote! { impl Into<Secret> }, true);
-    }
-    match &p.ty {
-        TypeRef::String => (quote! { String }, quote! { impl Into<String> }, true),
-        other => {
-            let t = type_tokens(api, other);
+    match surface::param_arg(p) {
+        ParamArg::Secret => (quote! { Secret }, quote! { impl Into<Secret> }, true),
+        ParamArg::IntoString => (quote! { String }, quote! { impl Into<String> }, true),
+        ParamArg::Type => {
+            let t = type_tokens(api, &p.ty);
             (t.clone(), t, false)
         }
     }
 }
 
 pub(crate) fn body_field_type(api: &Api, b: &Body) -> TokenStream {
-    match b.encoding {
-        BodyEncoding::Binary => quote! { crate::streaming::UploadBody },
-        BodyEncoding::Text => quote! { String },
-        _ => type_tokens(api, &b.ty),
+    match surface::body_field(b) {
+        BodyField::Upload => quote! { crate::streaming::UploadBody },
+        BodyField::Text => quote! { String },
+        BodyField::Type => type_tokens(api, &b.ty),
     }
 }
 
@@ -298,7 +287,7 @@ pub(super) fn emit_operation_method(
             let name = ident(&f.rust_name);
             if f.required {
                 // A required file part: its file name and contents (bytes, a `String`, ..).
-                let file_name = format_ident!("{}_file_name", f.rust_name);
+                let file_name = ident(&f.file_name_arg);
                 args.push(quote! { #file_name: impl Into<String>, #name: impl Into<Vec<u8>> });
                 inits.push(quote! { #name: Some((#file_name.into(), #name.into())) });
             } else {
@@ -419,28 +408,29 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
         op.path
     );
     let streaming = emit_streaming(api, op, &send_body, &decoder);
-    let send_with_response = if events_only(api, op).is_some() {
-        // The events or items as they arrive: the whole stream read at once would never
-        // return from an endless one.
-        let (send, stream) = if op.events_only && op.events.is_some() {
-            (quote! { send_events }, quote! { events })
-        } else {
-            (quote! { send_items }, quote! { items })
-        };
-        quote! {
-            let #stream = self.#send().await?;
-            Ok(Response::new(#stream.status(), #stream.headers().clone(), #stream))
-        }
-    } else {
-        quote! {
-            #send_body
-            let response = self.client.execute(request, self.options).await?;
-            match response.status {
-                #(#success_arms)*
-                _ => Err(response.into_error(crate::types::#decoder)),
+    let send_with_response =
+        if matches!(surface::success(op), Success::Events(_) | Success::Items(_)) {
+            // The events or items as they arrive: the whole stream read at once would never
+            // return from an endless one.
+            let (send, stream) = if op.events_only && op.events.is_some() {
+                (quote! { send_events }, quote! { events })
+            } else {
+                (quote! { send_items }, quote! { items })
+            };
+            quote! {
+                let #stream = self.#send().await?;
+                Ok(Response::new(#stream.status(), #stream.headers().clone(), #stream))
             }
-        }
-    };
+        } else {
+            quote! {
+                #send_body
+                let response = self.client.execute(request, self.options).await?;
+                match response.status {
+                    #(#success_arms)*
+                    _ => Err(response.into_error(crate::types::#decoder)),
+                }
+            }
+        };
     let pagination = op
         .pagination
         .as_ref()
@@ -485,11 +475,6 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
 
         #success_enum
     }
-}
-
-/// Whether the operation's success body is binary, so that its builder has `send_stream()`.
-pub fn streams_body(op: &Operation) -> bool {
-    !op.success.is_empty() && op.success.iter().all(|(_, k)| *k == ResponseKind::Bytes)
 }
 
 /// `send_events()` and `send_stream()`: the response read as it arrives. `send` builds
@@ -549,7 +534,7 @@ fn emit_streaming(api: &Api, op: &Operation, send: &TokenStream, decoder: &Ident
             }
         });
     }
-    if streams_body(op) {
+    if surface::streams_body(op) {
         out.extend(quote! {
             /// Sends the request and returns the body as it arrives, in chunks, without holding
             /// all of it in memory (see [`crate::streaming::ByteStream`]). Retries apply only

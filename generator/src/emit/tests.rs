@@ -66,7 +66,7 @@ fn type_text_is_what_type_tokens_prints() {
     ];
     for t in &all {
         assert_eq!(
-            type_text(&api, t),
+            crate::surface::type_text(&api, t),
             type_tokens(&api, t).to_string().replace(' ', ""),
             "{t:?}"
         );

@@ -90,7 +90,11 @@ pub(super) fn emit_type(api: &Api, index: usize, is_request: bool) -> TokenStrea
     let cfg = type_cfg(api, index);
     let serde = SerdeImpls::of(api, index);
     match &t.kind {
-        TypeKind::Struct { fields, additional } => {
+        TypeKind::Struct {
+            fields,
+            additional,
+            additional_name,
+        } => {
             let all_optional = fields.iter().all(|f| !f.required);
             let default = if all_optional {
                 quote! { Default, }
@@ -101,16 +105,7 @@ pub(super) fn emit_type(api: &Api, index: usize, is_request: bool) -> TokenStrea
                 .iter()
                 .map(|f| emit_field(api, f, serde.always_serialize()))
                 .collect();
-            let extra_name = additional.as_ref().map(|_| {
-                if fields
-                    .iter()
-                    .any(|f| f.rust_name == "additional_properties")
-                {
-                    format_ident!("additional_properties_")
-                } else {
-                    format_ident!("additional_properties")
-                }
-            });
+            let extra_name = additional.as_ref().map(|_| ident(additional_name));
             if let (Some(extra), Some(field_name)) = (additional, &extra_name) {
                 let extra_ty = type_tokens(api, extra);
                 let flatten = if serde.always_serialize() {
@@ -125,7 +120,8 @@ pub(super) fn emit_type(api: &Api, index: usize, is_request: bool) -> TokenStrea
                 });
             }
             let constructor = if is_request {
-                let constructor = emit_constructor(api, &name, fields, additional.is_some());
+                let extra = extra_name.as_ref().filter(|_| additional.is_some());
+                let constructor = emit_constructor(api, &name, fields, extra);
                 quote! { #cfg #constructor }
             } else {
                 let constructor = emit_test_constructor(api, &name, fields, extra_name.as_ref());
@@ -285,7 +281,6 @@ fn emit_test_constructor(
     fields: &[Field],
     extra: Option<&Ident>,
 ) -> TokenStream {
-    let mut methods = crate::naming::Scope::with_reserved(&["new"]);
     let mut required = Vec::new();
     let mut optional = Vec::new();
     for f in fields {
@@ -305,7 +300,7 @@ fn emit_test_constructor(
         if f.required {
             required.push(quote! { #field #kind: #ty });
         } else {
-            let setter = ident(&methods.claim(f.rust_name.clone()));
+            let setter = ident(&f.setter);
             optional.push(quote! { #setter #field #kind: #ty });
         }
     }
@@ -320,13 +315,11 @@ pub(super) fn emit_constructor(
     api: &Api,
     name: &Ident,
     fields: &[Field],
-    additional: bool,
+    additional: Option<&Ident>,
 ) -> TokenStream {
     let mut args = Vec::new();
     let mut inits = Vec::new();
     let mut setters = Vec::new();
-    // Setters share the impl with `new`.
-    let mut methods = crate::naming::Scope::with_reserved(&["new"]);
     for f in fields {
         let field = ident(&f.rust_name);
         let ty = type_tokens(api, &f.ty);
@@ -361,7 +354,7 @@ pub(super) fn emit_constructor(
             continue;
         }
         inits.push(quote! { #field: None });
-        let setter = ident(&methods.claim(f.rust_name.clone()));
+        let setter = ident(&f.setter);
         let doc = format!(" Sets `{}`.", f.wire_name);
         let (arg_ty, value) = if f.nullable {
             // `None` sends an explicit null; not calling the setter leaves the field out.
@@ -382,15 +375,7 @@ pub(super) fn emit_constructor(
             }
         });
     }
-    if additional {
-        let field_name = if fields
-            .iter()
-            .any(|f| f.rust_name == "additional_properties")
-        {
-            format_ident!("additional_properties_")
-        } else {
-            format_ident!("additional_properties")
-        };
+    if let Some(field_name) = additional {
         inits.push(quote! { #field_name: Default::default() });
     }
     let doc = format!(
@@ -730,9 +715,5 @@ pub(super) fn kind_type(api: &Api, kind: &ResponseKind) -> Option<TokenStream> {
 }
 
 pub(super) fn status_label(s: StatusMatch) -> String {
-    match s {
-        StatusMatch::Code(c) => format!("Status{c}"),
-        StatusMatch::Range(r) => format!("Status{r}xx"),
-        StatusMatch::Default => "Default".into(),
-    }
+    s.variant_name()
 }

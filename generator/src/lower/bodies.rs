@@ -107,8 +107,15 @@ impl Lowerer<'_> {
                         // hold it, so its name leaves the body's `required` too.
                         let is_required = required.contains(&wire);
                         required.retain(|r| r != &wire);
+                        let rust_name = names.claim(snake(&wire));
+                        let file_name_arg = if is_required {
+                            names.claim(format!("{rust_name}_file_name"))
+                        } else {
+                            String::new()
+                        };
                         files.push(FilePart {
-                            rust_name: names.claim(snake(&wire)),
+                            rust_name,
+                            file_name_arg,
                             required: is_required,
                             wire_name: wire,
                             description,

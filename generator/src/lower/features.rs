@@ -186,7 +186,9 @@ fn walk<'t>(
                     continue;
                 }
                 match &api.types[*i].kind {
-                    TypeKind::Struct { fields, additional } => {
+                    TypeKind::Struct {
+                        fields, additional, ..
+                    } => {
                         stack.extend(fields.iter().map(|f| &f.ty));
                         stack.extend(additional.iter());
                     }

@@ -11,11 +11,12 @@ use serde_json::Value;
 
 use crate::diag::{Diagnostics, escape_token, join};
 use crate::model::*;
-use crate::naming::{RESERVED_TYPE_NAMES, Scope, pascal, snake};
+use crate::naming::{Names, RESERVED_TYPE_NAMES, Scope, pascal, snake};
 
 mod bodies;
 mod combinations;
 mod features;
+mod members;
 mod namespaces;
 mod operations;
 mod pagination;
@@ -42,9 +43,11 @@ struct Lowerer<'a> {
     /// Named types reserved for such targets while they are being lowered (cycles).
     ref_types: BTreeMap<String, TypeRef>,
     diags: &'a mut Diagnostics,
+    /// Types with their natural names (see [`settle_type_names`]).
     types: Vec<Option<TypeDef>>,
-    type_names: Scope,
     component_index: BTreeMap<String, usize>,
+    /// Component schemas whose lowering has begun (see [`Lowerer::lower_component`]).
+    components_started: std::collections::BTreeSet<String>,
     /// Inline schemas owned by a component (a shared response, parameter or body) are lowered
     /// once, however many operations refer to them.
     shared: BTreeMap<String, (TypeRef, bool)>,
@@ -54,6 +57,63 @@ struct Lowerer<'a> {
     /// Component schemas that allow null themselves (`nullable: true`, or a `null` alternative):
     /// every reference to them is an `Option`.
     nullable_components: std::collections::BTreeSet<String>,
+}
+
+impl Lowerer<'_> {
+    /// Lowers component schema `key` once. Its inline schemas are named after it, whoever
+    /// reaches them first: a component that merges another's properties (`allOf` with a
+    /// `$ref`) lowers that other component before taking its parts, so the shared enum of a
+    /// property is `BaseKind`, never `DerivedKind` or `OtherDerivedKind` by document order.
+    fn lower_component(&mut self, key: &str) {
+        if !self.components_started.insert(key.to_owned()) {
+            return;
+        }
+        let Some(schema) = self
+            .spec
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get(key))
+        else {
+            return;
+        };
+        let idx = self.component_index[key];
+        let pointer = join("#/components/schemas", key);
+        let name = self.types[idx]
+            .as_ref()
+            .map(|t| t.name.clone())
+            .unwrap_or_default();
+        let def = match schema {
+            ReferenceOr::Reference { reference } => {
+                let target = self.lower_ref(reference, &name, &pointer);
+                TypeDef {
+                    name,
+                    description: None,
+                    kind: TypeKind::Alias(target),
+                    pointer,
+                }
+            }
+            ReferenceOr::Item(schema) => self.lower_named(schema, name, &pointer),
+        };
+        self.types[idx] = Some(def);
+    }
+
+    /// Before an inline schema inside component schema `K` is lowered from elsewhere, `K`
+    /// itself is lowered (unless it is being lowered already: a cycle).
+    fn lower_owner_first(&mut self, pointer: &str) {
+        let Some(rest) = pointer.strip_prefix("#/components/schemas/") else {
+            return;
+        };
+        let token = rest.split('/').next().unwrap_or("");
+        if token.len() == rest.len() {
+            return;
+        }
+        let key = crate::parse::percent_decode(token)
+            .replace("~1", "/")
+            .replace("~0", "~");
+        if self.component_index.contains_key(&key) {
+            self.lower_component(&key);
+        }
+    }
 }
 
 /// SPDX identifiers a 3.0 description's `info.license.name` is taken as, compared without
@@ -118,8 +178,8 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         ref_types: BTreeMap::new(),
         diags,
         types: Vec::new(),
-        type_names: Scope::with_reserved(RESERVED_TYPE_NAMES),
         component_index: BTreeMap::new(),
+        components_started: std::collections::BTreeSet::new(),
         shared: BTreeMap::new(),
         tag_paths: BTreeMap::new(),
         nullable_components: std::collections::BTreeSet::new(),
@@ -150,7 +210,6 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
             name.push_str("Model");
         }
-        let name = l.type_names.claim(name);
         l.component_index.insert((*key).clone(), l.types.len());
         l.types.push(Some(TypeDef {
             name,
@@ -159,26 +218,8 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
             pointer: join("#/components/schemas", key),
         }));
     }
-    for (key, schema) in &components {
-        let idx = l.component_index[key.as_str()];
-        let pointer = join("#/components/schemas", key);
-        let name = l.types[idx]
-            .as_ref()
-            .map(|t| t.name.clone())
-            .unwrap_or_default();
-        let def = match schema {
-            ReferenceOr::Reference { reference } => {
-                let target = l.lower_ref(reference, &name, &pointer);
-                TypeDef {
-                    name,
-                    description: None,
-                    kind: TypeKind::Alias(target),
-                    pointer,
-                }
-            }
-            ReferenceOr::Item(schema) => l.lower_named(schema, name, &pointer),
-        };
-        l.types[idx] = Some(def);
+    for (key, _) in &components {
+        l.lower_component(key);
     }
 
     let schemes = l.lower_schemes();
@@ -205,12 +246,45 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     api.error_variants = error_variants;
     api.error_decoders = error_decoders;
     api.types = l.types.into_iter().flatten().collect();
+    let mut type_names = settle_type_names(&mut api.types, &l.component_index);
     mark_boxed_cycles(&mut api.types, l.diags);
-    api.root = build_namespaces(&mut api.operations, &mut l.type_names);
+    api.root = build_namespaces(&mut api.operations, &mut type_names);
     pagination::detect(&mut api, l.raw, l.diags);
     api.features = features::assign(&api);
     relax_one_way_requirements(&mut api);
+    members::settle(&mut api);
     api
+}
+
+/// Every named type gets its final name here, once all of them are known. While lowering, a
+/// type carries its natural name: a component's key, an inline schema's made from the natural
+/// name of its parent and its own place (`{Parent}{Property}`, `{Parent}Item`, ..), never from
+/// a numbered name. Components are settled first, so an inline type never takes a
+/// component's name; clashes within a tier go by JSON pointer ([`Names::settle`]). So a type's
+/// name depends on its own place, not on the order of the document or on what else it holds.
+fn settle_type_names(types: &mut [TypeDef], components: &BTreeMap<String, usize>) -> Names {
+    let mut names = Names::with_reserved(RESERVED_TYPE_NAMES);
+    let component: std::collections::BTreeSet<usize> = components.values().copied().collect();
+    for tier in [true, false] {
+        let members: Vec<usize> = (0..types.len())
+            .filter(|i| component.contains(i) == tier)
+            .collect();
+        // A component spelled as its type (`FooBar`) keeps the name over one that only
+        // converts to it (`foo_bar`); then the JSON pointer decides.
+        let requests: Vec<(String, String)> = members
+            .iter()
+            .map(|&i| {
+                let t = &types[i];
+                let spelled = t.pointer.rsplit('/').next() == Some(t.name.as_str());
+                let exact = if tier && spelled { '0' } else { '1' };
+                (t.name.clone(), format!("{exact}{}", t.pointer))
+            })
+            .collect();
+        for (i, name) in members.into_iter().zip(names.settle(&requests)) {
+            types[i].name = name;
+        }
+    }
+    names
 }
 
 /// `required` with `readOnly` binds responses only, and with `writeOnly` requests only, as

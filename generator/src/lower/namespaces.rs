@@ -102,19 +102,18 @@ pub(super) fn tag_paths(raw: &Value, diags: &mut Diagnostics) -> BTreeMap<String
     out
 }
 
-/// Claims an operation's type name (`GetBuilder`), prefixed with its namespace path
-/// (`UsersGetBuilder`) when another operation already has the short one.
-pub(super) fn claim_in_namespace(type_names: &mut Scope, path: &[String], base: String) -> String {
-    if type_names.is_taken(&base) {
-        let prefixed: String = path.iter().map(|s| pascal(s)).collect::<String>() + &base;
-        type_names.claim(prefixed)
-    } else {
-        type_names.claim(base)
-    }
-}
-
-/// Builds the namespace tree from operation ids (see [`split_operation_id`]).
-pub(super) fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) -> Namespace {
+/// Builds the namespace tree from operation ids (see [`split_operation_id`]) and names what
+/// it holds, each name from its own place only:
+///
+/// - a namespace's type is its path (`OrganizationsMembers`), or with `Api` when a schema's type
+///   has that name;
+/// - a method is the id's last segment; two that clash in one namespace are settled by the
+///   one spelled as the method is (`get_user` over `getUser`), then by JSON pointer;
+/// - a builder is the namespace path and the method (`OrganizationsMembersGetBuilder`), and a
+///   success enum the same with `Response`: unique by construction, so adding an operation
+///   renames none. (A name made unique only when it clashes, `GetBuilder` until a second `get`
+///   arrives, is renamed by that arrival.)
+pub(super) fn build_namespaces(ops: &mut [Operation], type_names: &mut Names) -> Namespace {
     let mut root = Namespace::default();
     let mut paths: Vec<Vec<String>> = Vec::new();
     let mut methods: Vec<String> = Vec::new();
@@ -128,13 +127,9 @@ pub(super) fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) ->
         methods.push(method);
         paths.push(segments);
     }
-    // Child namespaces first, so that their accessor names are claimed before methods.
-    pub(super) fn insert(
-        ns: &mut Namespace,
-        prefix: &mut Vec<String>,
-        rest: &[String],
-        type_names: &mut Scope,
-    ) {
+    // Child namespaces first, so that their accessor names are known before methods. A
+    // namespace's type name is its natural one until all are known.
+    fn insert(ns: &mut Namespace, prefix: &mut Vec<String>, rest: &[String]) {
         let Some((first, tail)) = rest.split_first() else {
             return;
         };
@@ -143,30 +138,60 @@ pub(super) fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) ->
         let pos = match ns.children.iter().position(|c| c.rust_name == accessor) {
             Some(p) => p,
             None => {
-                // Cased as one name, so that a keyword segment (`self`) is escaped only when
-                // it stands alone: `SelfApi`, not `Self_Api`.
-                let words = prefix.join(" ");
-                let base = pascal(&words);
-                let type_name = if type_names.is_taken(&base) {
-                    type_names.claim(pascal(&format!("{words} api")))
-                } else {
-                    type_names.claim(base)
-                };
                 ns.children.push(Namespace {
                     rust_name: accessor,
-                    type_name,
+                    // Cased as one name, so that a keyword segment (`self`) is escaped only
+                    // when it stands alone: `SelfApi`, not `Self_Api`.
+                    type_name: prefix.join(" "),
                     ..Namespace::default()
                 });
                 ns.children.len() - 1
             }
         };
-        insert(&mut ns.children[pos], prefix, tail, type_names);
+        insert(&mut ns.children[pos], prefix, tail);
         prefix.pop();
     }
     for path in &paths {
-        insert(&mut root, &mut Vec::new(), path, type_names);
+        insert(&mut root, &mut Vec::new(), path);
     }
-    pub(super) fn find<'n>(ns: &'n mut Namespace, path: &[String]) -> &'n mut Namespace {
+    // Namespace types: keyed by their accessor path, which is unique.
+    fn collect_one<'n>(
+        ns: &'n mut Namespace,
+        key: String,
+        out: &mut Vec<(String, &'n mut String)>,
+    ) {
+        let Namespace {
+            type_name,
+            children,
+            ..
+        } = ns;
+        out.push((key.clone(), type_name));
+        for child in children.iter_mut() {
+            let key = format!("{key}.{}", child.rust_name);
+            collect_one(child, key, out);
+        }
+    }
+    let mut slots = Vec::new();
+    for child in root.children.iter_mut() {
+        let key = format!("client.{}", child.rust_name);
+        collect_one(child, key, &mut slots);
+    }
+    let requests: Vec<(String, String)> = slots
+        .iter()
+        .map(|(key, words)| {
+            let base = pascal(words);
+            let natural = if type_names.is_taken(&base) {
+                pascal(&format!("{words} api"))
+            } else {
+                base
+            };
+            (natural, key.clone())
+        })
+        .collect();
+    for ((_, slot), name) in slots.into_iter().zip(type_names.settle(&requests)) {
+        *slot = name;
+    }
+    fn find<'n>(ns: &'n mut Namespace, path: &[String]) -> &'n mut Namespace {
         match path.split_first() {
             None => ns,
             Some((first, tail)) => {
@@ -180,23 +205,53 @@ pub(super) fn build_namespaces(ops: &mut [Operation], type_names: &mut Scope) ->
             }
         }
     }
-    let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
-    for (i, op) in ops.iter_mut().enumerate() {
-        let path = &paths[i];
-        let ns = find(&mut root, path);
-        let scope = scopes.entry(path.clone()).or_insert_with(|| {
-            let names: Vec<&str> = ns.children.iter().map(|c| c.rust_name.as_str()).collect();
-            Scope::with_reserved(&names)
-        });
-        let last = methods[i].clone();
-        op.method_name = scope.claim(snake(&last));
-        let base = pascal(&format!("{} builder", op.method_name));
-        op.builder_name = claim_in_namespace(type_names, path, base);
-        if needs_success_enum(&op.success) {
-            let base = format!("{}Response", pascal(&op.method_name));
-            op.success_enum = Some(claim_in_namespace(type_names, path, base));
+    // Methods, settled per namespace; the accessors of child namespaces are taken.
+    let mut members: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+    for (i, path) in paths.iter().enumerate() {
+        let accessors: Vec<String> = path.iter().map(|s| snake(s)).collect();
+        members.entry(accessors).or_default().push(i);
+    }
+    for indices in members.values() {
+        let ns = find(&mut root, &paths[indices[0]]);
+        let taken: Vec<&str> = ns.children.iter().map(|c| c.rust_name.as_str()).collect();
+        let mut scope = Names::with_reserved(&taken);
+        let requests: Vec<(String, String)> = indices
+            .iter()
+            .map(|&i| {
+                let natural = snake(&methods[i]);
+                let exact = if natural == methods[i] { '0' } else { '1' };
+                (natural, format!("{exact}{}", ops[i].pointer))
+            })
+            .collect();
+        for (&i, name) in indices.iter().zip(scope.settle(&requests)) {
+            ops[i].method_name = name;
         }
-        ns.operations.push(i);
+    }
+    // Builders and success enums: the namespace path and the method.
+    let mut requests = Vec::new();
+    let mut slots = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        let prefix: String = paths[i].iter().map(|s| pascal(s)).collect();
+        let method = pascal(&op.method_name);
+        requests.push((
+            format!("{prefix}{}", pascal(&format!("{} builder", op.method_name))),
+            op.pointer.clone(),
+        ));
+        slots.push((i, false));
+        if needs_success_enum(&op.success) {
+            requests.push((format!("{prefix}{method}Response"), op.pointer.clone()));
+            slots.push((i, true));
+        }
+    }
+    for ((i, is_enum), name) in slots.into_iter().zip(type_names.settle(&requests)) {
+        if is_enum {
+            ops[i].success_enum = Some(name);
+        } else {
+            ops[i].builder_name = name;
+        }
+    }
+    for (i, path) in paths.iter().enumerate() {
+        find(&mut root, path).operations.push(i);
     }
     root
 }

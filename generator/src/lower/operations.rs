@@ -354,7 +354,16 @@ impl Lowerer<'_> {
         (id, pointer): (&str, &str),
         secured: bool,
     ) -> Option<Operation> {
-        let op_name = pascal(&split_operation_id(id).1);
+        // Inline types are named after the operation's namespaces and method
+        // (`ReposCreateBody`), as its builder is: the method alone (`CreateBody`) would
+        // clash with every other namespace's `create`, and an added operation could win the
+        // name from an existing one.
+        let (segments, method_part) = split_operation_id(id);
+        let op_name: String = segments
+            .iter()
+            .chain(std::iter::once(&method_part))
+            .map(|s| pascal(s))
+            .collect();
         // Path-level parameters, overridden by operation parameters with the same name and place.
         let mut params: Vec<(Cow<Parameter>, String, Option<String>)> = Vec::new();
         for (i, p) in path_params.iter().enumerate() {
@@ -659,6 +668,7 @@ impl Lowerer<'_> {
             success,
             errors,
             success_enum: None,
+            mock: MockNames::default(),
             error_decoder: 0,
             security: Vec::new(),
             deprecated: op.deprecated,

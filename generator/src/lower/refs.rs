@@ -216,7 +216,7 @@ impl Lowerer<'_> {
             }
             None => return TypeRef::Json,
         };
-        let name = self.type_names.claim(pascal(&name_from_pointer(target)));
+        let name = pascal(&name_from_pointer(target));
         let idx = self.types.len();
         self.types.push(Some(TypeDef {
             name: name.clone(),

@@ -216,6 +216,7 @@ impl Lowerer<'_> {
             );
         }
         if pointer.starts_with("#/components/") {
+            self.lower_owner_first(pointer);
             if let Some(done) = self.shared.get(pointer) {
                 return done.clone();
             }
@@ -243,7 +244,7 @@ impl Lowerer<'_> {
                 }
                 Combined::Json => return (TypeRef::Json, nullable),
                 combined => {
-                    let name = self.type_names.claim(pascal(hint));
+                    let name = pascal(hint);
                     let kind = self.combined_kind(&name, combined);
                     let def = TypeDef {
                         name,
@@ -257,7 +258,7 @@ impl Lowerer<'_> {
         }
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                let name = self.type_names.claim(pascal(hint));
+                let name = pascal(hint);
                 let def = self.lower_named(schema, name, pointer);
                 self.add_type(def)
             }
@@ -345,12 +346,12 @@ impl Lowerer<'_> {
                 if non_null.is_empty() {
                     return (TypeRef::Json, true);
                 }
-                let name = self.type_names.claim(pascal(hint));
+                let name = pascal(hint);
                 let def = self.lower_named(schema, name, pointer);
                 return (self.add_type(def), nullable || has_null);
             }
             _ => {
-                let name = self.type_names.claim(pascal(hint));
+                let name = pascal(hint);
                 let def = self.lower_named(schema, name, pointer);
                 self.add_type(def)
             }
@@ -584,6 +585,7 @@ impl Lowerer<'_> {
                 deprecated,
                 read_only,
                 write_only,
+                setter: String::new(),
             });
         }
         let additional = match &parts.additional {
@@ -628,10 +630,24 @@ impl Lowerer<'_> {
                     deprecated: false,
                     read_only: false,
                     write_only: false,
+                    setter: String::new(),
                 });
             }
         }
-        TypeKind::Struct { fields, additional }
+        // The extra-properties map keeps its name beside a property of that name.
+        let additional_name = if fields
+            .iter()
+            .any(|f| f.rust_name == "additional_properties")
+        {
+            "additional_properties_"
+        } else {
+            "additional_properties"
+        };
+        TypeKind::Struct {
+            fields,
+            additional,
+            additional_name: additional_name.to_owned(),
+        }
     }
 
     pub(super) fn union_kind(
@@ -723,7 +739,7 @@ impl Lowerer<'_> {
             }
             Combined::Json => (TypeRef::Json, false),
             combined => {
-                let name = self.type_names.claim(pascal(&hint));
+                let name = pascal(&hint);
                 let kind = self.combined_kind(&name, combined);
                 let description = match alt {
                     ReferenceOr::Item(s) => doc_of(s),

@@ -59,7 +59,10 @@ fn no_schema_part_is_lost_in_combinations() {
     assert_eq!(warnings, Vec::<String>::new());
     // No struct came out empty.
     for t in &api.types {
-        if let TypeKind::Struct { fields, additional } = &t.kind {
+        if let TypeKind::Struct {
+            fields, additional, ..
+        } = &t.kind
+        {
             assert!(
                 !fields.is_empty() || additional.is_some(),
                 "{} is an empty struct",

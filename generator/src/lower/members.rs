@@ -1,0 +1,103 @@
+//! Names of the members that types and operations expose besides their fields and
+//! parameters: struct setters, and the typed mock server's methods. Decided here, once, so
+//! that emitting and `diff` print the same names and neither makes one up.
+
+use crate::model::{Api, MockNames, ParamLocation, StatusMatch, TypeKind};
+use crate::naming::{Names, Scope, pascal, snake};
+
+/// `MockServer`'s own methods, which no operation's method may take.
+const MOCK_SERVER_RESERVED: &[&str] = &[
+    "start",
+    "start_with",
+    "uri",
+    "problems",
+    "received",
+    "verify",
+    "reset",
+    "mount_unanswered",
+    "operation",
+];
+
+/// `Mock`'s own methods, which every operation's mock shares.
+const MOCK_RESERVED: &[&str] = &[
+    "new",
+    "mount",
+    "respond_status",
+    "respond_json",
+    "with_header",
+    "with_delay",
+    "expect",
+    "match_body",
+    "respond_pages",
+    "respond_events",
+];
+
+/// Settles setters and mock names; runs last, when `required` is final.
+pub(super) fn settle(api: &mut Api) {
+    for t in &mut api.types {
+        if let TypeKind::Struct { fields, .. } = &mut t.kind {
+            // Setters share the impl with `new`; a field's order in its own schema settles
+            // a clash, which only the schema itself can change.
+            let mut methods = Scope::with_reserved(&["new"]);
+            for f in fields.iter_mut() {
+                f.setter = if f.required {
+                    f.rust_name.clone()
+                } else {
+                    methods.claim(f.rust_name.clone())
+                };
+            }
+        }
+    }
+    // The server's method per operation: the builder's name without `Builder`, unique as
+    // builders are, settled by JSON pointer where snake case merges two.
+    let bases: Vec<String> = api
+        .operations
+        .iter()
+        .map(|op| {
+            op.builder_name
+                .strip_suffix("Builder")
+                .unwrap_or(&op.builder_name)
+                .to_owned()
+        })
+        .collect();
+    let requests: Vec<(String, String)> = api
+        .operations
+        .iter()
+        .zip(&bases)
+        .map(|(op, base)| (snake(base), op.pointer.clone()))
+        .collect();
+    let methods = Names::with_reserved(MOCK_SERVER_RESERVED).settle(&requests);
+    for ((op, base), method) in api.operations.iter_mut().zip(&bases).zip(methods) {
+        let mut scope = Scope::with_reserved(MOCK_RESERVED);
+        let matchers = op
+            .params
+            .iter()
+            .map(|p| match p.location {
+                // Cookies and a whole query string are not matched: any value is taken.
+                ParamLocation::Cookie | ParamLocation::QueryString(_) => None,
+                _ => Some(scope.claim(p.rust_name.clone())),
+            })
+            .collect();
+        let responders = op
+            .success
+            .iter()
+            .chain(&op.errors)
+            .map(|(status, _)| scope.claim(responder(*status)))
+            .collect();
+        op.mock = MockNames {
+            method,
+            marker: pascal(base),
+            matchers,
+            responders,
+        };
+    }
+}
+
+/// The mock's answer method for a status.
+fn responder(s: StatusMatch) -> String {
+    match s {
+        StatusMatch::Code(c) => format!("respond_{c}"),
+        StatusMatch::Range(r) => format!("respond_{r}xx"),
+        StatusMatch::Default => "respond_default".into(),
+    }
+}

@@ -1,0 +1,526 @@
+//! The public surface of a generated crate: every item a consumer can name (calls, builder
+//! methods, `send` return types, types, fields, variants, the constructor, the default
+//! server), keyed by the Rust path a consumer writes, with its signature and the JSON pointer
+//! it came from. Names come from the IR as lowering settled them; the signature decisions
+//! that depend on more than a name (how a parameter is taken, what `send()` returns, which
+//! builder streams its body) are made here, once: the emitter prints them as tokens and
+//! `diff` compares them as text.
+
+use std::collections::BTreeMap;
+
+use crate::model::*;
+
+/// One item of the public surface.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Item {
+    /// What it is, for people: `call`, `builder method`, `field`, ...
+    pub(crate) what: &'static str,
+    /// Its signature or value; a change here changes the consumer's code.
+    pub(crate) sig: String,
+    /// Where it comes from in the description.
+    pub(crate) pointer: String,
+    /// Its documentation; a change here changes nothing a consumer compiles.
+    pub(crate) doc: Option<String>,
+}
+
+/// A generated crate's public surface.
+#[derive(Debug, Clone, Default)]
+pub struct Surface {
+    pub(crate) items: BTreeMap<String, Item>,
+}
+
+impl Surface {
+    /// The surface of the crate generated from `api`.
+    pub fn of(api: &Api) -> Surface {
+        Surface { items: items(api) }
+    }
+
+    /// The Rust paths of every item, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.items.keys().map(String::as_str)
+    }
+}
+
+/// How a builder takes a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamArg {
+    /// A secret string: `impl Into<Secret>`, stored as `Secret`.
+    Secret,
+    /// A string: `impl Into<String>`.
+    IntoString,
+    /// Its own type, as it is.
+    Type,
+}
+
+/// How a builder takes a parameter.
+pub fn param_arg(p: &Param) -> ParamArg {
+    match &p.ty {
+        TypeRef::String if p.sensitive => ParamArg::Secret,
+        TypeRef::String => ParamArg::IntoString,
+        _ => ParamArg::Type,
+    }
+}
+
+/// What a builder stores a body as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyField {
+    /// Bytes, a stream or a file: `crate::streaming::UploadBody`.
+    Upload,
+    /// Text: `String`.
+    Text,
+    /// Its own type.
+    Type,
+}
+
+/// What a builder stores a body as.
+pub fn body_field(b: &Body) -> BodyField {
+    match b.encoding {
+        BodyEncoding::Binary => BodyField::Upload,
+        BodyEncoding::Text => BodyField::Text,
+        _ => BodyField::Type,
+    }
+}
+
+/// What `send()` returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Success<'a> {
+    /// Only server-sent events: `EventStream<T>`, read as they arrive.
+    Events(&'a TypeRef),
+    /// Only a sequence of JSON items: `JsonStream<T>`.
+    Items(&'a TypeRef),
+    /// Successes with different kinds of body: the operation's success enum.
+    Enum(&'a str),
+    /// A JSON body or none: `Option<T>`.
+    OptionalJson(&'a TypeRef),
+    /// One kind of body.
+    Kind(&'a ResponseKind),
+    /// No success documented: `()`.
+    Unit,
+}
+
+/// What `send()` returns.
+pub fn success(op: &Operation) -> Success<'_> {
+    if let Some(e) = op.events.as_ref().filter(|_| op.events_only) {
+        return Success::Events(e);
+    }
+    if let Some(s) = op.items.as_ref().filter(|s| s.only) {
+        return Success::Items(&s.item);
+    }
+    if let Some(name) = &op.success_enum {
+        return Success::Enum(name);
+    }
+    let mut kinds = op.success.iter().map(|(_, k)| k);
+    let json = op.success.iter().find_map(|(_, k)| match k {
+        ResponseKind::Json(t) => Some(t),
+        _ => None,
+    });
+    let has_empty = op.success.iter().any(|(_, k)| *k == ResponseKind::Empty);
+    match (json, kinds.next()) {
+        (Some(t), _) if has_empty => Success::OptionalJson(t),
+        (_, Some(kind)) => Success::Kind(kind),
+        (_, None) => Success::Unit,
+    }
+}
+
+/// Whether the operation's success body is binary, so that its builder has `send_stream()`.
+pub fn streams_body(op: &Operation) -> bool {
+    !op.success.is_empty() && op.success.iter().all(|(_, k)| *k == ResponseKind::Bytes)
+}
+
+/// The Rust type of a type reference as text, without spaces (`Vec<Pet>`), as the emitter
+/// prints it.
+pub fn type_text(api: &Api, t: &TypeRef) -> String {
+    match t {
+        TypeRef::Named(i) => api.types[*i].name.clone(),
+        TypeRef::String => "String".into(),
+        TypeRef::DateTime => "chrono::DateTime<chrono::FixedOffset>".into(),
+        TypeRef::Date => "chrono::NaiveDate".into(),
+        TypeRef::Uuid => "uuid::Uuid".into(),
+        TypeRef::Bool => "bool".into(),
+        TypeRef::I32 => "i32".into(),
+        TypeRef::I64 => "i64".into(),
+        TypeRef::U64 => "u64".into(),
+        TypeRef::F32 => "f32".into(),
+        TypeRef::F64 => "f64".into(),
+        TypeRef::Json => "serde_json::Value".into(),
+        TypeRef::Array(inner) => format!("Vec<{}>", type_text(api, inner)),
+        TypeRef::Map(inner) => format!(
+            "std::collections::BTreeMap<String,{}>",
+            type_text(api, inner)
+        ),
+        TypeRef::Nullable(inner) => format!("Option<{}>", type_text(api, inner)),
+    }
+}
+
+/// A response body's Rust type as text; `None` for no body.
+fn kind_text(api: &Api, kind: &ResponseKind) -> Option<String> {
+    match kind {
+        ResponseKind::Json(t) => Some(type_text(api, t)),
+        ResponseKind::Empty => None,
+        ResponseKind::Bytes => Some("Vec<u8>".into()),
+        ResponseKind::Text => Some("String".into()),
+    }
+}
+
+/// What `send()` returns, as text.
+fn success_text(api: &Api, op: &Operation) -> String {
+    match success(op) {
+        Success::Events(t) => format!("crate::streaming::EventStream<{}>", type_text(api, t)),
+        Success::Items(t) => format!("crate::streaming::JsonStream<{}>", type_text(api, t)),
+        Success::Enum(name) => name.to_owned(),
+        Success::OptionalJson(t) => format!("Option<{}>", type_text(api, t)),
+        Success::Kind(kind) => kind_text(api, kind).unwrap_or_else(|| "()".into()),
+        Success::Unit => "()".into(),
+    }
+}
+
+/// The public surface of the crate generated from `api`.
+fn items(api: &Api) -> BTreeMap<String, Item> {
+    let mut items = BTreeMap::new();
+    let mut add = |key: String, item: Item| {
+        items.entry(key).or_insert(item);
+    };
+    let plain = |what: &'static str, sig: String, pointer: &str, doc: Option<&String>| Item {
+        what,
+        sig,
+        pointer: pointer.to_owned(),
+        doc: doc.cloned(),
+    };
+    let ty = |t: &TypeRef| type_text(api, t);
+
+    // The client: its credentials and default server.
+    let credentials = api
+        .constructor_scheme
+        .and_then(|i| api.schemes.get(i))
+        .map(|s| s.credentials.join(", "))
+        .unwrap_or_default();
+    add(
+        "Client::new".into(),
+        plain(
+            "constructor",
+            format!("({credentials})"),
+            "#/security",
+            None,
+        ),
+    );
+    if let Some(first) = api
+        .servers
+        .iter()
+        .find(|s| s.select.is_none())
+        .or(api.servers.first())
+    {
+        add(
+            "Client default server".into(),
+            plain("default server", first.url.clone(), "#/servers/0", None),
+        );
+    }
+    for s in &api.schemes {
+        add(
+            format!("ClientBuilder::{}", s.rust_name),
+            plain(
+                "credential setter",
+                format!("{:?}", s.kind),
+                &format!("#/components/securitySchemes/{}", s.key),
+                s.description.as_ref(),
+            ),
+        );
+    }
+
+    // Calls, by the path a consumer writes.
+    let mut calls: Vec<(String, usize)> = Vec::new();
+    walk(&api.root, "client", &mut calls);
+    for (prefix, i) in calls {
+        let op = &api.operations[i];
+        let call = format!("{prefix}.{}(..)", op.method_name);
+        let mut args = Vec::new();
+        for p in op.params.iter().filter(|p| p.required) {
+            args.push(format!("{}: {}", p.rust_name, param_sig(api, p)));
+        }
+        if let Some(b) = op.body.as_ref().filter(|b| b.required && !b.defaultable) {
+            args.push(format!("body: {}", body_sig(api, b)));
+        }
+        for f in op.body.iter().flat_map(|b| &b.files).filter(|f| f.required) {
+            args.push(format!(
+                "{}: String, {}: bytes",
+                f.file_name_arg, f.rust_name
+            ));
+        }
+        let doc = [op.summary.as_deref(), op.description.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n");
+        add(
+            call.clone(),
+            plain(
+                "call",
+                format!("({})", args.join(", ")),
+                &op.pointer,
+                Some(&doc),
+            ),
+        );
+        for p in op.params.iter().filter(|p| !p.required) {
+            add(
+                format!("{call}.{}(..)", p.rust_name),
+                plain(
+                    "builder method",
+                    format!("({})", param_sig(api, p)),
+                    &op.pointer,
+                    p.description.as_ref(),
+                ),
+            );
+        }
+        if let Some(b) = op.body.as_ref().filter(|b| !b.required || b.defaultable) {
+            add(
+                format!("{call}.body(..)"),
+                plain(
+                    "builder method",
+                    format!("({})", body_sig(api, b)),
+                    &format!("{}/requestBody", op.pointer),
+                    None,
+                ),
+            );
+        }
+        for f in op
+            .body
+            .iter()
+            .flat_map(|b| &b.files)
+            .filter(|f| !f.required)
+        {
+            add(
+                format!("{call}.{}(..)", f.rust_name),
+                plain(
+                    "builder method",
+                    "(file_name, bytes)".into(),
+                    &format!("{}/requestBody", op.pointer),
+                    f.description.as_ref(),
+                ),
+            );
+        }
+        let ret = success_text(api, op);
+        // The streams beside `send()`: pages and items of a paginated operation, events and
+        // the streamed body.
+        if let Some(p) = &op.pagination {
+            add(
+                format!("{call}.pages()"),
+                plain("builder method", format!("Pages<{ret}>"), &op.pointer, None),
+            );
+            if let Some(items) = &p.items {
+                add(
+                    format!("{call}.items()"),
+                    plain(
+                        "builder method",
+                        format!("Items<{}>", type_text(api, &items.item)),
+                        &op.pointer,
+                        None,
+                    ),
+                );
+            }
+        }
+        if let Some(events) = &op.events {
+            add(
+                format!("{call}.send_events()"),
+                plain(
+                    "builder method",
+                    format!("EventStream<{}>", type_text(api, events)),
+                    &op.pointer,
+                    None,
+                ),
+            );
+        }
+        if let Some(sequence) = &op.items {
+            add(
+                format!("{call}.send_items()"),
+                plain(
+                    "builder method",
+                    format!("JsonStream<{}>", type_text(api, &sequence.item)),
+                    &op.pointer,
+                    None,
+                ),
+            );
+        }
+        // The method the call sends: a call that moves to another (POST to OpenAPI 3.2's
+        // QUERY, say) compiles as before but is retried differently.
+        add(
+            format!("{call} http method"),
+            plain(
+                "http method",
+                op.method.as_str().to_owned(),
+                &op.pointer,
+                None,
+            ),
+        );
+        if streams_body(op) {
+            add(
+                format!("{call}.send_stream()"),
+                plain("builder method", "ByteStream".into(), &op.pointer, None),
+            );
+        }
+        add(
+            format!("{call}.send()"),
+            plain(
+                "send return type",
+                format!("Result<{ret}, Error>"),
+                &op.pointer,
+                None,
+            ),
+        );
+        if let Some(name) = &op.success_enum {
+            for (status, _) in &op.success {
+                add(
+                    format!("types::{name}::{}", status.variant_name()),
+                    plain("variant", status.variant_name(), &op.pointer, None),
+                );
+            }
+        }
+    }
+
+    // Types.
+    for t in &api.types {
+        let key = format!("types::{}", t.name);
+        let doc = t.description.as_ref();
+        match &t.kind {
+            TypeKind::Struct {
+                fields,
+                additional,
+                additional_name,
+            } => {
+                add(key.clone(), plain("type", "struct".into(), &t.pointer, doc));
+                // Structs are built with `new(required..)` (a type only responses carry, with
+                // the `mock` feature, for tests); a new required property changes its
+                // arguments.
+                let args: Vec<String> = fields
+                    .iter()
+                    .filter(|f| f.required)
+                    .map(|f| format!("{}: {}", f.rust_name, field_sig(api, f)))
+                    .collect();
+                add(
+                    format!("{key}::new"),
+                    plain(
+                        "constructor",
+                        format!("({})", args.join(", ")),
+                        &t.pointer,
+                        None,
+                    ),
+                );
+                for f in fields {
+                    add(
+                        format!("{key}.{}", f.rust_name),
+                        plain(
+                            "field",
+                            field_sig(api, f),
+                            &format!(
+                                "{}/properties/{}",
+                                t.pointer,
+                                crate::diag::escape_token(&f.wire_name)
+                            ),
+                            f.description.as_ref(),
+                        ),
+                    );
+                }
+                if let Some(extra) = additional {
+                    add(
+                        format!("{key}.{additional_name}"),
+                        plain(
+                            "field",
+                            format!("BTreeMap<String,{}>", ty(extra)),
+                            &format!("{}/additionalProperties", t.pointer),
+                            None,
+                        ),
+                    );
+                }
+            }
+            TypeKind::Enum { variants } => {
+                add(key.clone(), plain("type", "enum".into(), &t.pointer, doc));
+                for v in variants {
+                    add(
+                        format!("{key}::{}", v.rust_name),
+                        plain(
+                            "variant",
+                            format!("{:?}", v.wire),
+                            &format!("{}/enum", t.pointer),
+                            None,
+                        ),
+                    );
+                }
+            }
+            TypeKind::Union { variants, tag } => {
+                let kind = match tag {
+                    Some(tag) => format!("union tagged by {tag:?}"),
+                    None => "union".into(),
+                };
+                add(key.clone(), plain("type", kind, &t.pointer, doc));
+                for v in variants {
+                    let mut sig = ty(&v.ty);
+                    if v.boxed {
+                        sig = format!("Box<{sig}>");
+                    }
+                    if let Some(tag) = &v.tag_value {
+                        sig = format!("{sig} when {tag:?}");
+                    }
+                    add(
+                        format!("{key}::{}", v.rust_name),
+                        plain("variant", sig, &t.pointer, None),
+                    );
+                }
+            }
+            TypeKind::Alias(target) => {
+                add(
+                    key,
+                    plain("type", format!("= {}", ty(target)), &t.pointer, doc),
+                );
+            }
+        }
+    }
+    for v in &api.error_variants {
+        add(
+            format!("types::ErrorBody::{}", v.rust_name),
+            plain("error variant", ty(&v.ty), "#/paths", None),
+        );
+    }
+    items
+}
+
+/// A field's Rust type as declared.
+fn field_sig(api: &Api, f: &Field) -> String {
+    let mut sig = type_text(api, &f.ty);
+    if f.boxed {
+        sig = format!("Box<{sig}>");
+    }
+    match (f.required, f.nullable) {
+        (true, false) => sig,
+        (true, true) | (false, false) => format!("Option<{sig}>"),
+        (false, true) => format!("Option<Option<{sig}>>"),
+    }
+}
+
+fn param_sig(api: &Api, p: &Param) -> String {
+    let sig = match param_arg(p) {
+        ParamArg::Secret => "impl Into<Secret>".to_owned(),
+        ParamArg::IntoString => "impl Into<String>".to_owned(),
+        ParamArg::Type => type_text(api, &p.ty),
+    };
+    match p.location {
+        // The same type as a query parameter or as the whole query string sends other URLs.
+        ParamLocation::QueryString(encoding) => format!("{sig} as the query string ({encoding:?})"),
+        _ => sig,
+    }
+}
+
+fn body_sig(api: &Api, b: &Body) -> String {
+    match body_field(b) {
+        BodyField::Upload => "crate::streaming::UploadBody".to_owned(),
+        BodyField::Text => "String".to_owned(),
+        BodyField::Type => type_text(api, &b.ty),
+    }
+}
+
+/// Every operation with the accessor path that reaches it (`client.organizations().members()`).
+fn walk(ns: &Namespace, prefix: &str, out: &mut Vec<(String, usize)>) {
+    for &i in &ns.operations {
+        out.push((prefix.to_owned(), i));
+    }
+    for child in &ns.children {
+        walk(child, &format!("{prefix}.{}()", child.rust_name), out);
+    }
+}
