@@ -54,7 +54,7 @@ async fn a_member_with_apps() {
         200,
     );
     let mock = server
-        .get_connected_apps()
+        .organizations_members_get_connected_apps()
         .organization_id("org-1")
         .member_id("mem-1")
         .respond_200(apps)
@@ -71,7 +71,7 @@ async fn a_member_with_apps() {
 async fn a_missing_member_is_a_typed_stytch_error() {
     let server = MockServer::start().await;
     server
-        .get_connected_apps()
+        .organizations_members_get_connected_apps()
         .respond_default(404, not_found())
         .mount()
         .await;
@@ -91,7 +91,7 @@ async fn a_missing_member_is_a_typed_stytch_error() {
 async fn a_rate_limit_is_retried() {
     let server = MockServer::start().await;
     let mock = server
-        .get_connected_apps()
+        .organizations_members_get_connected_apps()
         .respond_default(
             429,
             StytchError::new(
@@ -123,7 +123,7 @@ async fn a_rate_limit_is_retried() {
 async fn matchers_select_requests_and_an_unmatched_one_is_reported() {
     let server = MockServer::start().await;
     server
-        .get_connected_apps()
+        .organizations_members_get_connected_apps()
         .member_id("mem-1")
         .member_session_token("session-1")
         .respond_200(GetConnectedAppsResponse::new("req-3", vec![], 200))
@@ -159,7 +159,7 @@ async fn matchers_select_requests_and_an_unmatched_one_is_reported() {
 async fn a_body_matcher_and_a_delay() {
     let server = MockServer::start().await;
     let mock = server
-        .revoke()
+        .organizations_members_connected_apps_revoke()
         .connected_app_id("app-1")
         .match_body(RevokeConnectedAppRequest::new())
         .respond_200(RevokeConnectedAppResponse::new("req-4", 200))
@@ -187,7 +187,7 @@ async fn a_body_matcher_and_a_delay() {
 async fn requests_the_description_rejects_are_refused_and_named() {
     let server = MockServer::start().await;
     server
-        .revoke()
+        .organizations_members_connected_apps_revoke()
         .respond_200(RevokeConnectedAppResponse::new("req-5", 200))
         .mount()
         .await;
@@ -225,7 +225,7 @@ async fn requests_the_description_rejects_are_refused_and_named() {
 async fn an_expected_call_that_never_came_fails_verify() {
     let server = MockServer::start().await;
     server
-        .connected_apps()
+        .organizations_connected_apps()
         .respond_status(204)
         .expect(1)
         .mount()
