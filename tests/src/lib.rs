@@ -555,3 +555,8 @@ async fn write_huge(stream: &mut TcpStream, reply: &Reply, huge: Huge) -> std::i
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeExample;
+
+/// The consumer guide's Rust examples (the client, the typed mocks), compiled likewise.
+#[doc = include_str!("../../docs/consumer-guide.md")]
+#[cfg(doctest)]
+pub struct ConsumerGuideExamples;
