@@ -2,7 +2,8 @@
 //! Typed mocks of every operation, on wiremock (the `mock` feature): start a
 //! [`MockServer`], point a normal `Client` at [`MockServer::uri`], and set up
 //! each answer with the operation's own types:
-//! `server.get_connected_apps().member_id("m1").respond_200(body).mount().await`.
+//! `server.users_get().id("u1").respond_200(body).mount().await` (the method is
+//! the operation's namespaces and name in one: `client.users().get(..)`).
 //! A matcher left out matches any value. A request the API description would
 //! reject (a path of no operation, a required parameter missing, a body that is
 //! not the operation's body type), or one no mock answers, is answered with an

@@ -326,6 +326,9 @@ fn changed_reason(what: &str) -> &'static str {
         "type" => "the kind of type changed",
         "default server" => "requests go to another URL unless a base URL is set",
         "constructor" => "the constructor takes other arguments",
+        "builder type" | "namespace" => "code that names the type no longer compiles",
+        "setter" => "the setter has another name",
+        "mock method" => "tests that mock the call use another method or marker type",
         "http method" => {
             "the call compiles as before; it sends the other method, retried as that method allows"
         }
@@ -333,11 +336,13 @@ fn changed_reason(what: &str) -> &'static str {
     }
 }
 
-/// The item a member belongs to: `types::A` for `types::A.f` and `types::A::V`, the call
-/// for a builder method.
+/// The item a member belongs to: `types::A` for `types::A.f` and `types::A::V`, the field
+/// for its setter, the call for a builder method, its builder type and its mock.
 fn container(key: &str) -> Option<&str> {
-    if let Some(call) = key.strip_suffix(" http method") {
-        return Some(call);
+    for suffix in [" http method", " builder type", " mock method", " setter"] {
+        if let Some(owner) = key.strip_suffix(suffix) {
+            return Some(owner);
+        }
     }
     if let Some(rest) = key.strip_prefix("types::") {
         let end = rest.find(['.', ':']).map(|i| i + "types::".len())?;
@@ -485,8 +490,12 @@ components:
                     "client.pets().list(..).cursor(..)".into(),
                     false
                 ),
-                // The new call's `send()` is folded into it.
+                // The new call's `send()`, builder type and mock are folded into it; its
+                // namespace and cargo feature are new too.
+                (ChangeKind::Added, "client.toys()".into(), false),
                 (ChangeKind::Added, "client.toys().list(..)".into(), false),
+                (ChangeKind::Added, "feature toys".into(), false),
+                // Its setter is folded into the field.
                 (ChangeKind::Added, "types::Pet.age".into(), false),
             ],
             "{found:#?}"
@@ -610,6 +619,20 @@ paths:
             found,
             [
                 (ChangeKind::Removed, "client.authors(..)", true, None),
+                // The cargo feature follows the tag: `features = ["authors"]` breaks.
+                (ChangeKind::Removed, "feature authors", true, None),
+                (
+                    ChangeKind::Added,
+                    "client.catalog()",
+                    false,
+                    Some("operations::Catalog")
+                ),
+                (
+                    ChangeKind::Added,
+                    "client.catalog().authors()",
+                    false,
+                    Some("operations::CatalogAuthors")
+                ),
                 (
                     ChangeKind::Added,
                     "client.catalog().authors().authors(..)",
@@ -622,6 +645,7 @@ paths:
                     false,
                     Some("QUERY")
                 ),
+                (ChangeKind::Added, "feature catalog", false, Some("")),
             ],
             "{found:#?}"
         );

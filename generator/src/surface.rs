@@ -229,9 +229,58 @@ fn items(api: &Api) -> BTreeMap<String, Item> {
     // Calls, by the path a consumer writes.
     let mut calls: Vec<(String, usize)> = Vec::new();
     walk(&api.root, "client", &mut calls);
+    // Namespaces, by the accessor path that reaches them, with their type.
+    fn namespaces(ns: &Namespace, prefix: &str, out: &mut Vec<(String, String)>) {
+        for child in &ns.children {
+            let path = format!("{prefix}.{}()", child.rust_name);
+            out.push((path.clone(), child.type_name.clone()));
+            namespaces(child, &path, out);
+        }
+    }
+    let mut spaces = Vec::new();
+    namespaces(&api.root, "client", &mut spaces);
+    for (path, type_name) in spaces {
+        add(
+            path,
+            plain(
+                "namespace",
+                format!("operations::{type_name}"),
+                "#/paths",
+                None,
+            ),
+        );
+    }
+    // Cargo features: enabling one that is gone fails the build.
+    for f in &api.features.list {
+        add(
+            format!("feature {}", f.name),
+            plain("cargo feature", String::new(), "#/tags", None),
+        );
+    }
     for (prefix, i) in calls {
         let op = &api.operations[i];
         let call = format!("{prefix}.{}(..)", op.method_name);
+        add(
+            format!("{call} builder type"),
+            plain(
+                "builder type",
+                format!("operations::{}", op.builder_name),
+                &op.pointer,
+                None,
+            ),
+        );
+        add(
+            format!("{call} mock method"),
+            plain(
+                "mock method",
+                format!(
+                    "server.{}() -> Mock<operations::{}>",
+                    op.mock.method, op.mock.marker
+                ),
+                &op.pointer,
+                None,
+            ),
+        );
         let mut args = Vec::new();
         for p in op.params.iter().filter(|p| p.required) {
             args.push(format!("{}: {}", p.rust_name, param_sig(api, p)));
@@ -403,6 +452,12 @@ fn items(api: &Api) -> BTreeMap<String, Item> {
                         None,
                     ),
                 );
+                for f in fields.iter().filter(|f| !f.required) {
+                    add(
+                        format!("{key}.{} setter", f.rust_name),
+                        plain("setter", format!(".{}(..)", f.setter), &t.pointer, None),
+                    );
+                }
                 for f in fields {
                     add(
                         format!("{key}.{}", f.rust_name),

@@ -231,15 +231,17 @@ pub(super) fn build_namespaces(ops: &mut [Operation], type_names: &mut Names) ->
     let mut requests = Vec::new();
     let mut slots = Vec::new();
     for (i, op) in ops.iter().enumerate() {
-        let prefix: String = paths[i].iter().map(|s| pascal(s)).collect();
-        let method = pascal(&op.method_name);
-        requests.push((
-            format!("{prefix}{}", pascal(&format!("{} builder", op.method_name))),
-            op.pointer.clone(),
-        ));
+        // Cased as one name, so that a keyword segment is escaped only when it stands alone.
+        let words = paths[i]
+            .iter()
+            .chain(std::iter::once(&op.method_name))
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
+        requests.push((pascal(&format!("{words} builder")), op.pointer.clone()));
         slots.push((i, false));
         if needs_success_enum(&op.success) {
-            requests.push((format!("{prefix}{method}Response"), op.pointer.clone()));
+            requests.push((pascal(&format!("{words} response")), op.pointer.clone()));
             slots.push((i, true));
         }
     }

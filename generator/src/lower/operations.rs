@@ -359,11 +359,14 @@ impl Lowerer<'_> {
         // clash with every other namespace's `create`, and an added operation could win the
         // name from an existing one.
         let (segments, method_part) = split_operation_id(id);
-        let op_name: String = segments
-            .iter()
-            .chain(std::iter::once(&method_part))
-            .map(|s| pascal(s))
-            .collect();
+        let op_name = pascal(
+            &segments
+                .iter()
+                .chain(std::iter::once(&method_part))
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         // Path-level parameters, overridden by operation parameters with the same name and place.
         let mut params: Vec<(Cow<Parameter>, String, Option<String>)> = Vec::new();
         for (i, p) in path_params.iter().enumerate() {
