@@ -29,9 +29,14 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "src/runtime/pagination.rs",
         include_str!("../runtime/pagination.rs"),
     ),
+    ("src/runtime/body.rs", include_str!("../runtime/body.rs")),
     (
         "src/runtime/client.rs",
         include_str!("../runtime/client.rs"),
+    ),
+    (
+        "src/runtime/config.rs",
+        include_str!("../runtime/config.rs"),
     ),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
     ("src/runtime/hooks.rs", include_str!("../runtime/hooks.rs")),
