@@ -12,7 +12,6 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod parse;
-mod parse32;
 pub mod render;
 pub mod synth;
 pub mod write;

@@ -2,14 +2,16 @@
 //! errors, `<<` merge keys are applied, integers beyond 64 bits are kept as floats), a version
 //! check, and normalisation of OpenAPI 3.1 and `$ref` siblings to the 3.0 model.
 //!
-//! One module per step: `strict` reads the text, `version` checks the version, `normalise`
-//! brings 3.1 to the 3.0 model, `slips` fills in what descriptions often leave out, and
-//! `locate` narrows a typed-parse error to the node that is wrong.
+//! One module per step: `strict` reads the text, `version` checks the version, `v32` prepares
+//! an OpenAPI 3.2 document, `normalise` brings 3.1 to the 3.0 model, `slips` fills in what
+//! descriptions often leave out, and `locate` narrows a typed-parse error to the node that is
+//! wrong.
 
 mod locate;
 mod normalise;
 mod slips;
 mod strict;
+mod v32;
 mod version;
 
 use serde_json::{Map, Value};
@@ -19,6 +21,7 @@ use crate::diag::Diagnostics;
 pub(crate) use locate::{path_to_pointer, refine};
 pub use normalise::{deep_target, percent_decode};
 pub use strict::parse_value;
+pub(crate) use v32::{is_json_lines, is_json_seq};
 
 use normalise::normalise;
 use slips::accept_slips;
@@ -63,7 +66,7 @@ pub(crate) fn parse_on(text: &str, diags: &mut Diagnostics, threads: bool) -> Op
         return None;
     }
     if is_32 {
-        crate::parse32::prepare(&mut raw, diags);
+        v32::prepare(&mut raw, diags);
     }
     let mut deep_refs = std::collections::BTreeSet::new();
     normalise(
