@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-use super::response::request_id_header;
 use super::retry;
 
 /// At most this many bytes of an unexpected body are kept, for messages and debugging.
@@ -26,6 +25,28 @@ pub(crate) fn snippet(body: &[u8]) -> String {
     let mut cut = text[..end].to_owned();
     cut.push('…');
     cut
+}
+
+/// Header names that APIs commonly use for the request id, in the order they are tried.
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-github-request-id",
+    "x-correlation-id",
+];
+
+/// Finds the request id among the response headers: the first value, in the order of
+/// [`REQUEST_ID_HEADERS`], that is visible text and not blank (a value with a byte that is
+/// not, under one name, does not hide a good one under another).
+pub(crate) fn request_id_header(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .flat_map(|name| headers.get_all(*name))
+        .filter_map(|v| v.to_str().ok())
+        .map(str::trim)
+        .find(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 /// Everything that can go wrong when calling the API.
@@ -526,5 +547,26 @@ impl InvalidRequest {
 impl fmt::Display for InvalidRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "refused to send the request: {}", self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `x-request-id` comes first, but a value that is not text must not hide `request-id`.
+    #[test]
+    fn request_id_is_the_first_valid_value() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-request-id",
+            reqwest::header::HeaderValue::from_bytes(b"bad\xffid").unwrap(),
+        );
+        headers.insert("request-id", "req-good".parse().unwrap());
+        assert_eq!(request_id_header(&headers).as_deref(), Some("req-good"));
+        headers.insert("x-request-id", " ".parse().unwrap());
+        assert_eq!(request_id_header(&headers).as_deref(), Some("req-good"));
+        headers.insert("x-request-id", "req-first".parse().unwrap());
+        assert_eq!(request_id_header(&headers).as_deref(), Some("req-first"));
     }
 }

@@ -5,7 +5,9 @@
 //! so unused items are expected rather than a sign of rot.
 #![allow(dead_code)]
 
+mod body;
 mod client;
+mod config;
 mod error;
 pub mod hooks;
 #[cfg(feature = "mock")]
@@ -25,7 +27,7 @@ pub use error::{
 pub use response::Response;
 pub use secret::Secret;
 
-pub(crate) use client::{Credential, KeyLocation};
+pub(crate) use config::{Credential, KeyLocation};
 #[allow(unused_imports)]
 pub(crate) use pagination::next_link_param;
 pub(crate) use request::{ParamValue, Request};

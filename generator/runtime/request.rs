@@ -3,8 +3,11 @@
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 
-use super::client::{Credential, KeyLocation};
+use super::body::{RequestBody, UploadBody};
+use super::config::{Credential, KeyLocation};
 use super::error::{Error, InvalidRequest};
+use super::retry;
+use super::secret::Secret;
 
 /// A request as the generated operation code describes it, before credentials are added.
 pub(crate) struct Request {
@@ -22,12 +25,6 @@ pub(crate) struct Request {
     pub(crate) headers: HeaderMap,
     pub(crate) content_type: Option<HeaderValue>,
     pub(crate) body: Option<RequestBody>,
-}
-
-/// A request body: bytes, sent again on each attempt, or a stream, sent once.
-pub(crate) enum RequestBody {
-    Bytes(Vec<u8>),
-    Stream(reqwest::Body),
 }
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved characters.
@@ -262,7 +259,7 @@ impl Request {
     pub(crate) fn upload(
         &mut self,
         content_type: &'static str,
-        body: &super::streaming::UploadBody,
+        body: &UploadBody,
     ) -> Result<(), Error> {
         self.content_type = Some(HeaderValue::from_static(content_type));
         self.body = Some(body.take()?);
@@ -306,7 +303,7 @@ impl Request {
     ) -> Result<(), Error> {
         let value = serde_json::to_value(fields)
             .map_err(|e| refused(format!("the request body cannot be encoded: {e}")))?;
-        let boundary = format!("clientgen-{:016x}", super::retry::random_u64());
+        let boundary = format!("clientgen-{:016x}", retry::random_u64());
         let mut body = Vec::new();
         // Quotes and line breaks would end the header early: they are replaced.
         let header_safe = |s: &str| s.replace(['"', '\r', '\n'], "_");
@@ -531,7 +528,7 @@ pub(crate) fn simple_param(value: &serde_json::Value, explode: bool) -> String {
     }
 }
 
-impl ParamValue for super::secret::Secret {
+impl ParamValue for Secret {
     fn to_param(&self) -> String {
         self.expose().to_owned()
     }

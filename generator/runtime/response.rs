@@ -2,29 +2,7 @@
 
 use reqwest::header::HeaderMap;
 
-use super::error::{ApiError, DecodeError, Error};
-
-/// Header names that APIs commonly use for the request id, in the order they are tried.
-const REQUEST_ID_HEADERS: &[&str] = &[
-    "x-request-id",
-    "request-id",
-    "x-amzn-requestid",
-    "x-github-request-id",
-    "x-correlation-id",
-];
-
-/// Finds the request id among the response headers: the first value, in the order of
-/// [`REQUEST_ID_HEADERS`], that is visible text and not blank (a value with a byte that is
-/// not, under one name, does not hide a good one under another).
-pub(crate) fn request_id_header(headers: &HeaderMap) -> Option<String> {
-    REQUEST_ID_HEADERS
-        .iter()
-        .flat_map(|name| headers.get_all(*name))
-        .filter_map(|v| v.to_str().ok())
-        .map(str::trim)
-        .find(|v| !v.is_empty())
-        .map(str::to_owned)
-}
+use super::error::{request_id_header, ApiError, DecodeError, Error};
 
 /// A typed response body together with the HTTP status and headers it arrived with.
 /// Returned by `send_with_response()`; `send()` returns only the body.
@@ -165,26 +143,5 @@ impl RawResponse {
             &self.body,
             self.attempts,
         )))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `x-request-id` comes first, but a value that is not text must not hide `request-id`.
-    #[test]
-    fn request_id_is_the_first_valid_value() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "x-request-id",
-            reqwest::header::HeaderValue::from_bytes(b"bad\xffid").unwrap(),
-        );
-        headers.insert("request-id", "req-good".parse().unwrap());
-        assert_eq!(request_id_header(&headers).as_deref(), Some("req-good"));
-        headers.insert("x-request-id", " ".parse().unwrap());
-        assert_eq!(request_id_header(&headers).as_deref(), Some("req-good"));
-        headers.insert("x-request-id", "req-first".parse().unwrap());
-        assert_eq!(request_id_header(&headers).as_deref(), Some("req-first"));
     }
 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+pub use crate::lines::escape_token;
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -152,11 +154,6 @@ impl Diagnostics {
         }
         items
     }
-}
-
-/// Escapes one JSON pointer token (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Appends a token to a pointer.

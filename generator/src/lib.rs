@@ -12,7 +12,6 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod parse;
-mod parse32;
 pub mod render;
 pub mod surface;
 pub mod synth;
@@ -30,9 +29,14 @@ pub const RUNTIME: &[(&str, &str)] = &[
         "src/runtime/pagination.rs",
         include_str!("../runtime/pagination.rs"),
     ),
+    ("src/runtime/body.rs", include_str!("../runtime/body.rs")),
     (
         "src/runtime/client.rs",
         include_str!("../runtime/client.rs"),
+    ),
+    (
+        "src/runtime/config.rs",
+        include_str!("../runtime/config.rs"),
     ),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
     ("src/runtime/hooks.rs", include_str!("../runtime/hooks.rs")),

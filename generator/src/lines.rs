@@ -13,7 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use saphyr_parser::{Event, Parser};
 
-use crate::diag::escape_token;
+/// Escapes one JSON pointer token (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
 
 enum Frame {
     /// A mapping; `key` is the escaped key whose value comes next.
@@ -356,7 +359,8 @@ mod tests {
 
     /// The JSON scanner places every node where the event parser does.
     fn json_scan_agrees_with_the_event_parser(text: &str) {
-        let value = crate::parse::parse_value(text).expect("valid JSON");
+        let value: serde_json::Value =
+            serde_json::from_str(text.trim_start_matches('\u{feff}')).expect("valid JSON");
         let mut pointers = Vec::new();
         all_pointers(&value, "#".into(), &mut pointers);
         let wanted: BTreeSet<&str> = pointers.iter().map(String::as_str).collect();

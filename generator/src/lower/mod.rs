@@ -332,9 +332,9 @@ fn media_essence(media: &str) -> String {
 /// `application/json-seq` (and `+json-seq`) record separators.
 fn sequence_framing(media: &str) -> Option<Framing> {
     let essence = media_essence(media);
-    if crate::parse32::is_json_lines(&essence) {
+    if crate::parse::is_json_lines(&essence) {
         Some(Framing::Lines)
-    } else if crate::parse32::is_json_seq(&essence) {
+    } else if crate::parse::is_json_seq(&essence) {
         Some(Framing::RecordSeparator)
     } else {
         None
