@@ -2,117 +2,38 @@
 //! against a loopback server that answers each request with the next canned page. Copied
 //! into that crate's `tests/` by `tests/tests/pagination.rs`, which runs it.
 
-use std::sync::{Arc, Mutex};
-
+use clientgen_tests::{Reply, Server};
 use pagination::Client;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
-/// One canned answer: status, extra headers, JSON body.
-type Answer = (u16, Vec<(&'static str, String)>, String);
-
-/// A request as the server saw it: request line and body, and the `x-test` header.
-#[derive(Debug, Clone)]
-struct Seen {
-    line: String,
-    body: String,
-    x_test: Option<String>,
-}
-
-/// Serves `answers` in order on 127.0.0.1, one per request (keep-alive connections too);
-/// returns the base URL and what was received.
-async fn serve(answers: Vec<Answer>) -> (String, Arc<Mutex<Vec<Seen>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let answers = Arc::new(Mutex::new(answers.into_iter()));
-    let log = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
-            let log = log.clone();
-            let answers = answers.clone();
-            tokio::spawn(async move {
-                let mut buffer = Vec::new();
-                loop {
-                    let head_end = loop {
-                        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                            break i + 4;
-                        }
-                        let mut chunk = [0u8; 4096];
-                        match socket.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                        }
-                    };
-                    let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
-                    let header = |name: &str| {
-                        head.lines().find_map(|l| {
-                            let (k, v) = l.split_once(':')?;
-                            k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
-                        })
-                    };
-                    let length: usize = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
-                    while buffer.len() < head_end + length {
-                        let mut chunk = [0u8; 4096];
-                        match socket.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                        }
-                    }
-                    let body = String::from_utf8_lossy(&buffer[head_end..head_end + length]).to_string();
-                    buffer.drain(..head_end + length);
-                    log.lock().unwrap().push(Seen {
-                        line: head.lines().next().unwrap_or("").to_owned(),
-                        body,
-                        x_test: header("x-test"),
-                    });
-                    let (status, headers, body) = answers
-                        .lock()
-                        .unwrap()
-                        .next()
-                        .unwrap_or((500, vec![], "{\"error\":\"no more pages\"}".into()));
-                    let mut response = format!(
-                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
-                        body.len()
-                    );
-                    for (k, v) in headers {
-                        response.push_str(&format!("{k}: {v}\r\n"));
-                    }
-                    response.push_str("\r\n");
-                    response.push_str(&body);
-                    if socket.write_all(response.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (base, seen)
+/// Serves `answers` in order on 127.0.0.1, one per request (keep-alive connections too), then
+/// a 500 for every request after them.
+fn serve(mut answers: Vec<Reply>) -> Server {
+    answers.push(Reply::json(500, "{\"error\":\"no more pages\"}"));
+    Server::start(answers)
 }
 
 fn client(base: &str) -> Client {
     Client::builder().base_url(base).max_retries(0).build().unwrap()
 }
 
-fn ok(body: &str) -> Answer {
-    (200, vec![], body.to_owned())
+fn ok(body: &str) -> Reply {
+    Reply::json(200, body)
 }
 
-fn lines(seen: &Arc<Mutex<Vec<Seen>>>) -> Vec<String> {
-    seen.lock().unwrap().iter().map(|s| s.line.clone()).collect()
+/// The request lines received so far.
+fn lines(server: &Server) -> Vec<String> {
+    server.requests().iter().map(|r| r.line()).collect()
 }
 
 /// Stytch's search shape: the cursor in the body, the next one in `results_metadata`.
 #[tokio::test]
 async fn body_cursor_three_pages_then_the_end() {
-    let (base, seen) = serve(vec![
+    let server = serve(vec![
         ok(r#"{"members":[{"id":"m1"},{"id":"m2"}],"results_metadata":{"total":5,"next_cursor":"c1"}}"#),
         ok(r#"{"members":[{"id":"m3"},{"id":"m4"}],"results_metadata":{"total":5,"next_cursor":"c2"}}"#),
         ok(r#"{"members":[{"id":"m5"}],"results_metadata":{"total":5,"next_cursor":null}}"#),
-    ])
-    .await;
-    let client = client(&base);
+    ]);
+    let client = client(&server.url());
     let body = pagination::SearchBody::default().query("name:a");
     let mut items = client
         .members()
@@ -125,30 +46,29 @@ async fn body_cursor_three_pages_then_the_end() {
         ids.push(item.unwrap().id);
     }
     assert_eq!(ids, ["m1", "m2", "m3", "m4", "m5"]);
-    let seen = seen.lock().unwrap().clone();
+    let seen = server.requests();
     assert_eq!(seen.len(), 3);
-    let bodies: Vec<serde_json::Value> = seen.iter().map(|s| serde_json::from_str(&s.body).unwrap()).collect();
+    let bodies: Vec<serde_json::Value> = seen.iter().map(|s| serde_json::from_slice(&s.body).unwrap()).collect();
     assert_eq!(bodies[0], serde_json::json!({"query": "name:a"}));
     assert_eq!(bodies[1], serde_json::json!({"query": "name:a", "cursor": "c1"}));
     assert_eq!(bodies[2], serde_json::json!({"query": "name:a", "cursor": "c2"}));
     // Every page keeps the builder's options.
-    assert!(seen.iter().all(|s| s.x_test.as_deref() == Some("kept")));
+    assert!(seen.iter().all(|s| s.header("x-test") == Some("kept")));
 }
 
 /// Dropshot's shape: `page_token` in the query, `next_page` in the response; nothing is sent
 /// before the stream is polled.
 #[tokio::test]
 async fn query_token_pages_are_lazy() {
-    let (base, seen) = serve(vec![
+    let server = serve(vec![
         ok(r#"{"items":[{"id":"a"}],"next_page":"t1"}"#),
         ok(r#"{"items":[{"id":"b"}],"next_page":"t2"}"#),
         ok(r#"{"items":[{"id":"c"}],"next_page":null}"#),
-    ])
-    .await;
-    let client = client(&base);
+    ]);
+    let client = client(&server.url());
     let mut pages = client.instances().list().limit(1).pages();
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    assert!(lines(&seen).is_empty(), "a request was sent before the first poll");
+    assert!(lines(&server).is_empty(), "a request was sent before the first poll");
     let mut count = 0;
     while let Some(page) = pages.next().await {
         assert_eq!(page.unwrap().items.len(), 1);
@@ -156,7 +76,7 @@ async fn query_token_pages_are_lazy() {
     }
     assert_eq!(count, 3);
     assert_eq!(
-        lines(&seen),
+        lines(&server),
         [
             "GET /instances?limit=1 HTTP/1.1",
             "GET /instances?page_token=t1&limit=1 HTTP/1.1",
@@ -168,13 +88,12 @@ async fn query_token_pages_are_lazy() {
 /// Stripe's shape: `starting_after` the last id while `has_more`.
 #[tokio::test]
 async fn starting_after_follows_the_last_id_while_has_more() {
-    let (base, seen) = serve(vec![
+    let server = serve(vec![
         ok(r#"{"data":[{"id":"ch_1"},{"id":"ch_2"}],"has_more":true}"#),
         ok(r#"{"data":[{"id":"ch_3"}],"has_more":true}"#),
         ok(r#"{"data":[{"id":"ch_4"}],"has_more":false}"#),
-    ])
-    .await;
-    let client = client(&base);
+    ]);
+    let client = client(&server.url());
     let mut items = client.charges().list().items();
     let mut ids = Vec::new();
     while let Some(item) = items.next().await {
@@ -182,7 +101,7 @@ async fn starting_after_follows_the_last_id_while_has_more() {
     }
     assert_eq!(ids, ["ch_1", "ch_2", "ch_3", "ch_4"]);
     assert_eq!(
-        lines(&seen),
+        lines(&server),
         [
             "GET /charges HTTP/1.1",
             "GET /charges?starting_after=ch_2 HTTP/1.1",
@@ -194,14 +113,13 @@ async fn starting_after_follows_the_last_id_while_has_more() {
 /// GitHub's shape: `page`, with the next one in the `Link` header.
 #[tokio::test]
 async fn link_header_gives_the_next_page() {
-    let link = |n: u32| vec![("link", format!("<http://example.invalid/repos?per_page=1&page={n}>; rel=\"next\", <http://example.invalid/repos?page=3>; rel=\"last\""))];
-    let (base, seen) = serve(vec![
-        (200, link(2), r#"[{"id":"r1"}]"#.into()),
-        (200, link(3), r#"[{"id":"r2"}]"#.into()),
-        (200, vec![("link", "<http://example.invalid/repos?page=1>; rel=\"first\"".into())], r#"[{"id":"r3"}]"#.into()),
-    ])
-    .await;
-    let client = client(&base);
+    let link = |n: u32| format!("<http://example.invalid/repos?per_page=1&page={n}>; rel=\"next\", <http://example.invalid/repos?page=3>; rel=\"last\"");
+    let server = serve(vec![
+        ok(r#"[{"id":"r1"}]"#).header("link", link(2)),
+        ok(r#"[{"id":"r2"}]"#).header("link", link(3)),
+        ok(r#"[{"id":"r3"}]"#).header("link", "<http://example.invalid/repos?page=1>; rel=\"first\""),
+    ]);
+    let client = client(&server.url());
     let mut items = client.repos().list().per_page(1).items();
     let mut ids = Vec::new();
     while let Some(item) = items.next().await {
@@ -209,7 +127,7 @@ async fn link_header_gives_the_next_page() {
     }
     assert_eq!(ids, ["r1", "r2", "r3"]);
     assert_eq!(
-        lines(&seen),
+        lines(&server),
         [
             "GET /repos?per_page=1 HTTP/1.1",
             "GET /repos?per_page=1&page=2 HTTP/1.1",
@@ -221,13 +139,12 @@ async fn link_header_gives_the_next_page() {
 /// An offset with a total: the next offset is this one plus the page's items.
 #[tokio::test]
 async fn offset_moves_past_each_page_until_the_total() {
-    let (base, seen) = serve(vec![
+    let server = serve(vec![
         ok(r#"{"records":[{"id":"a"},{"id":"b"}],"total":5}"#),
         ok(r#"{"records":[{"id":"c"},{"id":"d"}],"total":5}"#),
         ok(r#"{"records":[{"id":"e"}],"total":5}"#),
-    ])
-    .await;
-    let client = client(&base);
+    ]);
+    let client = client(&server.url());
     let mut items = client.records().list().limit(2).items();
     let mut ids = Vec::new();
     while let Some(item) = items.next().await {
@@ -235,7 +152,7 @@ async fn offset_moves_past_each_page_until_the_total() {
     }
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
     assert_eq!(
-        lines(&seen),
+        lines(&server),
         [
             "GET /records?limit=2 HTTP/1.1",
             "GET /records?offset=2&limit=2 HTTP/1.1",
@@ -247,32 +164,30 @@ async fn offset_moves_past_each_page_until_the_total() {
 /// An error on page 2 reaches the caller after the items of page 1, and ends the stream.
 #[tokio::test]
 async fn an_error_on_page_two_comes_after_the_items_of_page_one() {
-    let (base, seen) = serve(vec![
+    let server = serve(vec![
         ok(r#"{"items":[{"id":"a"},{"id":"b"}],"next_page":"t1"}"#),
-        (500, vec![], r#"{"message":"boom"}"#.into()),
+        Reply::json(500, r#"{"message":"boom"}"#),
         ok(r#"{"items":[{"id":"never"}],"next_page":null}"#),
-    ])
-    .await;
-    let client = client(&base);
+    ]);
+    let client = client(&server.url());
     let mut items = client.instances().list().items();
     assert_eq!(items.next().await.unwrap().unwrap().id, "a");
     assert_eq!(items.next().await.unwrap().unwrap().id, "b");
     let error = items.next().await.unwrap().unwrap_err();
     assert_eq!(error.status(), Some(500));
     assert!(items.next().await.is_none());
-    assert_eq!(lines(&seen).len(), 2);
+    assert_eq!(lines(&server).len(), 2);
 }
 
 /// A cursor seen before ends the stream instead of looping.
 #[tokio::test]
 async fn a_repeated_cursor_ends_the_stream() {
-    let (base, seen) = serve(vec![
+    let server = serve(vec![
         ok(r#"{"items":[{"id":"a"}],"next_page":"same"}"#),
         ok(r#"{"items":[{"id":"b"}],"next_page":"same"}"#),
         ok(r#"{"items":[{"id":"c"}],"next_page":"other"}"#),
-    ])
-    .await;
-    let client = client(&base);
+    ]);
+    let client = client(&server.url());
     let mut pages = client.instances().list().pages();
     let mut count = 0;
     while let Some(page) = pages.next().await {
@@ -280,25 +195,24 @@ async fn a_repeated_cursor_ends_the_stream() {
         count += 1;
     }
     assert_eq!(count, 2);
-    assert_eq!(lines(&seen).len(), 2);
+    assert_eq!(lines(&server).len(), 2);
 }
 
 /// `x-clientgen-pagination` names the cursor, the next one and the items.
 #[tokio::test]
 async fn the_extension_sets_cursor_next_and_items() {
-    let (base, seen) = serve(vec![
+    let server = serve(vec![
         ok(r#"{"events":["e1","e2"],"paging":{"resume_at":"p2"}}"#),
         ok(r#"{"events":["e3"],"paging":{"resume_at":""}}"#),
-    ])
-    .await;
-    let client = client(&base);
+    ]);
+    let client = client(&server.url());
     let mut items = client.events().list().items();
     let mut events = Vec::new();
     while let Some(item) = items.next().await {
         events.push(item.unwrap());
     }
     assert_eq!(events, ["e1", "e2", "e3"]);
-    assert_eq!(lines(&seen), ["GET /events HTTP/1.1", "GET /events?from=p2 HTTP/1.1"]);
+    assert_eq!(lines(&server), ["GET /events HTTP/1.1", "GET /events?from=p2 HTTP/1.1"]);
 }
 
 /// The streams are `futures_core::Stream + Unpin + Send`, for callers with a stream library.
@@ -314,11 +228,11 @@ fn the_streams_are_streams() {
 /// after the last page's items, so that a cut list never looks complete.
 #[tokio::test]
 async fn a_server_that_never_ends_is_stopped_by_the_page_limit() {
-    let answers: Vec<Answer> = (0..10)
+    let answers: Vec<Reply> = (0..10)
         .map(|i| ok(&format!(r#"{{"members":[{{"id":"m{i}"}}],"results_metadata":{{"total":99,"next_cursor":"c{i}"}}}}"#)))
         .collect();
-    let (base, seen) = serve(answers).await;
-    let client = client(&base);
+    let server = serve(answers);
+    let client = client(&server.url());
     let mut items = client.members().search().body(pagination::SearchBody::default()).items().max_pages(4);
     let mut ids = Vec::new();
     let error = loop {
@@ -334,7 +248,7 @@ async fn a_server_that_never_ends_is_stopped_by_the_page_limit() {
     };
     assert_eq!((limit.what(), limit.limit(), limit.setting()), ("pages", 4, "max_pages"));
     assert!(items.next().await.is_none());
-    assert_eq!(seen.lock().unwrap().len(), 4);
+    assert_eq!(server.count(), 4);
 }
 
 /// The typed mock (the `mock` feature) serves pages in order: `.items()` walks the body

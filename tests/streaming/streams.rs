@@ -7,146 +7,19 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use clientgen_tests::{Recorded, Reply, Server};
 use streaming::streaming::{Bytes, UploadBody};
 use streaming::Client;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
-/// One canned answer: the response head (status line and headers, without the blank line)
-/// and the body parts, written with a pause between them.
-struct Answer {
-    head: String,
-    parts: Vec<Vec<u8>>,
-    pause: Duration,
+/// An answer with a length: `status`, `content-type` and the body written in `parts`, each
+/// after `pause`.
+fn answer<P: Into<Vec<u8>>>(status: u16, content_type: &str, parts: impl IntoIterator<Item = P>, pause: Duration) -> Reply {
+    Reply::status(status).header("content-type", content_type).parts(parts, pause)
 }
 
-fn answer(status: &str, content_type: &str, parts: Vec<Vec<u8>>, pause: Duration) -> Answer {
-    let length: usize = parts.iter().map(Vec::len).sum();
-    Answer {
-        head: format!("HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {length}"),
-        parts,
-        pause,
-    }
-}
-
-/// A request as the server saw it: request line, headers, decoded body.
-#[derive(Debug, Clone)]
-struct Seen {
-    line: String,
-    head: String,
-    body: Vec<u8>,
-}
-
-async fn read_more(socket: &mut TcpStream, buffer: &mut Vec<u8>) -> bool {
-    let mut chunk = [0u8; 65536];
-    match socket.read(&mut chunk).await {
-        Ok(0) | Err(_) => false,
-        Ok(n) => {
-            buffer.extend_from_slice(&chunk[..n]);
-            true
-        }
-    }
-}
-
-/// Reads one request (a `content-length` or chunked body); `None` when the peer closed.
-async fn read_request(socket: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Seen> {
-    let head_end = loop {
-        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        if !read_more(socket, buffer).await {
-            return None;
-        }
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).to_lowercase();
-    let line = String::from_utf8_lossy(&buffer[..head_end]).lines().next().unwrap_or("").to_owned();
-    buffer.drain(..head_end);
-    let mut body = Vec::new();
-    if head.contains("transfer-encoding: chunked") {
-        loop {
-            let line_end = loop {
-                if let Some(i) = buffer.windows(2).position(|w| w == b"\r\n") {
-                    break i;
-                }
-                if !read_more(socket, buffer).await {
-                    return None;
-                }
-            };
-            let size = usize::from_str_radix(String::from_utf8_lossy(&buffer[..line_end]).trim(), 16).ok()?;
-            while buffer.len() < line_end + 2 + size + 2 {
-                if !read_more(socket, buffer).await {
-                    return None;
-                }
-            }
-            body.extend_from_slice(&buffer[line_end + 2..line_end + 2 + size]);
-            buffer.drain(..line_end + 2 + size + 2);
-            if size == 0 {
-                break;
-            }
-        }
-    } else {
-        let length: usize = head
-            .lines()
-            .find_map(|l| l.strip_prefix("content-length:"))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0);
-        while buffer.len() < length {
-            if !read_more(socket, buffer).await {
-                return None;
-            }
-        }
-        body = buffer.drain(..length).collect();
-    }
-    Some(Seen { line, head, body })
-}
-
-/// Serves `answers` in order on 127.0.0.1 (an answer may depend on the request: `reply` gets
-/// it and may replace the canned answer); returns the base URL and what was received.
-async fn serve(
-    answers: Vec<Answer>,
-    reply: fn(&Seen) -> Option<Answer>,
-) -> (String, Arc<Mutex<Vec<Seen>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let answers = Arc::new(Mutex::new(answers.into_iter()));
-    let log = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
-            let log = log.clone();
-            let answers = answers.clone();
-            tokio::spawn(async move {
-                let mut buffer = Vec::new();
-                while let Some(request) = read_request(&mut socket, &mut buffer).await {
-                    log.lock().unwrap().push(request.clone());
-                    let canned = answers.lock().unwrap().next();
-                    let Some(answer) = reply(&request).or(canned) else { return };
-                    let head = format!("{}\r\n\r\n", answer.head);
-                    if socket.write_all(head.as_bytes()).await.is_err() {
-                        return;
-                    }
-                    for part in &answer.parts {
-                        tokio::time::sleep(answer.pause).await;
-                        if socket.write_all(part).await.is_err() {
-                            return;
-                        }
-                        let _ = socket.flush().await;
-                    }
-                    // A body without a length (the event streams) ends when the connection does.
-                    if answer.head.contains("connection: close") {
-                        let _ = socket.shutdown().await;
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (base, seen)
-}
-
-fn canned(_: &Seen) -> Option<Answer> {
-    None
+/// A 503 that allows a retry at once.
+fn busy() -> Reply {
+    Reply::status(503).header("retry-after", "0")
 }
 
 fn client(base: &str, retries: u32) -> Client {
@@ -157,12 +30,10 @@ fn client(base: &str, retries: u32) -> Client {
 #[tokio::test]
 async fn a_download_arrives_in_chunks() {
     let parts: Vec<Vec<u8>> = (0..4u8).map(|i| vec![i; 1000]).collect();
-    let (base, _) = serve(
-        vec![answer("200 OK", "application/octet-stream", parts, Duration::from_millis(30))],
-        canned,
-    )
-    .await;
-    let client = client(&base, 0);
+    let server = Server::start(
+        vec![answer(200, "application/octet-stream", parts, Duration::from_millis(30))]
+    );
+    let client = client(&server.url(), 0);
     let mut stream = client.files().download("f").send_stream().await.unwrap();
     assert_eq!(stream.status(), 200);
     let mut chunks = 0;
@@ -181,41 +52,39 @@ async fn a_download_arrives_in_chunks() {
 /// The buffered `send()` of the same operation still returns the whole body.
 #[tokio::test]
 async fn the_buffered_download_still_works() {
-    let (base, _) = serve(
-        vec![answer("200 OK", "application/octet-stream", vec![b"abc".to_vec(), b"def".to_vec()], Duration::ZERO)],
-        canned,
-    )
-    .await;
-    let client = client(&base, 0);
+    let server = Server::start(
+        vec![answer(200, "application/octet-stream", vec![b"abc".to_vec(), b"def".to_vec()], Duration::ZERO)]
+    );
+    let client = client(&server.url(), 0);
     assert_eq!(client.files().download("f").send().await.unwrap(), b"abcdef");
 }
 
 /// An error status is read whole and typed as every error is.
 #[tokio::test]
 async fn a_download_error_is_an_api_error() {
-    let (base, _) = serve(
-        vec![answer("404 Not Found", "application/json", vec![b"{\"message\":\"gone\"}".to_vec()], Duration::ZERO)],
-        canned,
-    )
-    .await;
-    let client = client(&base, 0);
+    let server = Server::start(
+        vec![answer(404, "application/json", vec![b"{\"message\":\"gone\"}".to_vec()], Duration::ZERO)]
+    );
+    let client = client(&server.url(), 0);
     let error = client.files().download("f").send_stream().await.unwrap_err();
     assert_eq!(error.status(), Some(404));
 }
 
-/// The server answers an upload with the size it received.
-fn echo_size(seen: &Seen) -> Option<Answer> {
-    seen.line.starts_with("PUT").then(|| {
-        let body = format!("{{\"size\":{}}}", seen.body.len());
-        answer("200 OK", "application/json", vec![body.into_bytes()], Duration::ZERO)
-    })
+/// The server answers an upload with the size it received, and anything else by closing the
+/// connection.
+fn echo_size(seen: &Recorded) -> Reply {
+    if seen.method != "PUT" {
+        return Reply::hang_up();
+    }
+    let body = format!("{{\"size\":{}}}", seen.body.len());
+    answer(200, "application/json", [body], Duration::ZERO)
 }
 
 /// Uploads from bytes, from a stream of chunks and from a file all arrive whole.
 #[tokio::test]
 async fn uploads_come_from_bytes_a_stream_or_a_file() {
-    let (base, seen) = serve(vec![], echo_size).await;
-    let client = client(&base, 0);
+    let server = Server::answering(echo_size);
+    let client = client(&server.url(), 0);
     let sent = client.files().upload("a", b"hello".to_vec()).send().await.unwrap();
     assert_eq!(sent.size, 5);
 
@@ -237,11 +106,11 @@ async fn uploads_come_from_bytes_a_stream_or_a_file() {
     std::fs::remove_file(&path).unwrap();
     assert_eq!(sent.size, 200_000);
 
-    let seen = seen.lock().unwrap().clone();
+    let seen = server.requests();
     assert_eq!(seen.len(), 3);
-    assert!(seen[0].head.contains("content-type: application/octet-stream"));
+    assert_eq!(seen[0].header("content-type"), Some("application/octet-stream"), "{}", seen[0].text());
     // A stream of unknown length goes out chunked.
-    assert!(seen[1].head.contains("transfer-encoding: chunked"));
+    assert_eq!(seen[1].header("transfer-encoding"), Some("chunked"), "{}", seen[1].text());
     assert!(seen[2].body.iter().all(|b| *b == 7));
 }
 
@@ -249,30 +118,27 @@ async fn uploads_come_from_bytes_a_stream_or_a_file() {
 /// builder cannot send it again.
 #[tokio::test]
 async fn a_streamed_upload_is_never_replayed() {
-    let busy = || Answer {
-        head: "HTTP/1.1 503 Service Unavailable\r\nretry-after: 0\r\ncontent-length: 0".into(),
-        parts: vec![],
-        pause: Duration::ZERO,
-    };
-    let (base, seen) = serve(vec![busy(), busy(), busy()], canned).await;
-    let client = client(&base, 3);
+    let server = Server::start(vec![busy(), busy(), busy()]);
+    let client = client(&server.url(), 3);
     let stream = ChunkStream(vec![Ok::<_, std::io::Error>(Bytes::from_static(b"once"))].into_iter());
     let builder = client.files().upload("a", UploadBody::from_stream(stream));
     let again = builder.clone();
     let error = builder.send().await.unwrap_err();
     assert_eq!(error.status(), Some(503));
-    assert_eq!(seen.lock().unwrap().len(), 1, "a stream was sent twice");
+    assert_eq!(server.count(), 1, "a stream was sent twice");
     let refused = again.send().await.unwrap_err();
     assert!(refused.to_string().contains("sent already"), "{refused}");
-    assert_eq!(seen.lock().unwrap().len(), 1);
+    assert_eq!(server.count(), 1);
 }
 
-fn sse(parts: &[&str], pause: Duration) -> Answer {
-    Answer {
-        head: "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close".into(),
-        parts: parts.iter().map(|p| p.as_bytes().to_vec()).collect(),
-        pause,
-    }
+/// An event stream: no length, the `parts` written each after `pause`, then the connection
+/// closes.
+fn sse<P: Into<Vec<u8>>>(parts: impl IntoIterator<Item = P>, pause: Duration) -> Reply {
+    Reply::status(200)
+        .header("content-type", "text/event-stream")
+        .header("cache-control", "no-cache")
+        .parts(parts, pause)
+        .until_close()
 }
 
 /// Server-sent events arrive one by one as the server writes them; a malformed one is an
@@ -280,9 +146,9 @@ fn sse(parts: &[&str], pause: Duration) -> Answer {
 /// across writes is put together; the stream ends when the server closes it.
 #[tokio::test]
 async fn events_arrive_typed_and_a_bad_one_is_an_error_item() {
-    let (base, seen) = serve(
+    let server = Server::start(
         vec![sse(
-            &[
+            [
                 ": a comment\n",
                 "event: token\nid: 1\ndata: {\"id\":1,\"text\":\"Hel\"}\n\n",
                 "data: {\"id\":2,",
@@ -292,11 +158,9 @@ async fn events_arrive_typed_and_a_bad_one_is_an_error_item() {
                 "data: \"text\":\"!\"}\n\n",
             ],
             Duration::from_millis(20),
-        )],
-        canned,
-    )
-    .await;
-    let client = client(&base, 0);
+        )]
+    );
+    let client = client(&server.url(), 0);
     let mut events = client
         .generate()
         .stream(streaming::StreamBody::new("hi"))
@@ -311,22 +175,20 @@ async fn events_arrive_typed_and_a_bad_one_is_an_error_item() {
     // Two data lines make one event, joined by a newline.
     assert_eq!(events.next().await.unwrap().unwrap().text, "!");
     assert!(events.next().await.is_none());
-    let seen = seen.lock().unwrap().clone();
-    assert!(seen[0].head.contains("accept: text/event-stream"), "{}", seen[0].head);
+    let seen = server.requests();
+    assert_eq!(seen[0].header("accept"), Some("text/event-stream"), "{}", seen[0].text());
 }
 
 /// An operation that answers only with events: `send()` returns them as they arrive too.
 #[tokio::test]
 async fn send_of_an_events_only_operation_streams_them() {
-    let (base, _) = serve(
+    let server = Server::start(
         vec![sse(
-            &["data: {\"id\":1,\"text\":\"a\"}\n\n", "data: {\"id\":2,\"text\":\"b\"}\n\n"],
+            ["data: {\"id\":1,\"text\":\"a\"}\n\n", "data: {\"id\":2,\"text\":\"b\"}\n\n"],
             Duration::from_millis(10),
-        )],
-        canned,
-    )
-    .await;
-    let client = client(&base, 0);
+        )]
+    );
+    let client = client(&server.url(), 0);
     let mut events = client
         .generate()
         .stream(streaming::StreamBody::new("hi"))
@@ -342,18 +204,16 @@ async fn send_of_an_events_only_operation_streams_them() {
 /// `data: [DONE]` ends an OpenAI-style stream; the same operation's `send()` reads JSON.
 #[tokio::test]
 async fn done_ends_the_stream_and_send_still_reads_json() {
-    let (base, seen) = serve(
+    let server = Server::start(
         vec![
             sse(
-                &["data: {\"delta\":\"a\"}\n\n", "data: {\"delta\":\"b\"}\n\n", "data: [DONE]\n\n", "data: {\"delta\":\"late\"}\n\n"],
+                ["data: {\"delta\":\"a\"}\n\n", "data: {\"delta\":\"b\"}\n\n", "data: [DONE]\n\n", "data: {\"delta\":\"late\"}\n\n"],
                 Duration::from_millis(10),
             ),
-            answer("200 OK", "application/json", vec![b"{\"text\":\"ab\"}".to_vec()], Duration::ZERO),
-        ],
-        canned,
-    )
-    .await;
-    let client = client(&base, 0);
+            answer(200, "application/json", vec![b"{\"text\":\"ab\"}".to_vec()], Duration::ZERO),
+        ]
+    );
+    let client = client(&server.url(), 0);
     let mut events = client.chat().create().send_events().await.unwrap();
     let mut deltas = Vec::new();
     while let Some(event) = events.next().await {
@@ -361,24 +221,19 @@ async fn done_ends_the_stream_and_send_still_reads_json() {
     }
     assert_eq!(deltas, ["a", "b"]);
     assert_eq!(client.chat().create().send().await.unwrap().text, "ab");
-    let seen = seen.lock().unwrap().clone();
-    assert!(seen[1].head.contains("accept: application/json"), "{}", seen[1].head);
+    let seen = server.requests();
+    assert_eq!(seen[1].header("accept"), Some("application/json"), "{}", seen[1].text());
 }
 
 /// A request for events is retried only before the stream starts.
 #[tokio::test]
 async fn events_are_retried_only_before_the_first_byte() {
-    let busy = Answer {
-        head: "HTTP/1.1 503 Service Unavailable\r\nretry-after: 0\r\ncontent-length: 0".into(),
-        parts: vec![],
-        pause: Duration::ZERO,
-    };
-    let (base, seen) = serve(vec![busy, sse(&["data: {\"delta\":\"x\"}\n\n"], Duration::ZERO)], canned).await;
-    let client = client(&base, 2);
+    let server = Server::start(vec![busy(), sse(["data: {\"delta\":\"x\"}\n\n"], Duration::ZERO)]);
+    let client = client(&server.url(), 2);
     let mut events = client.chat().create().send_events().await.unwrap();
     assert_eq!(events.next().await.unwrap().unwrap().delta, "x");
     assert!(events.next().await.is_none());
-    assert_eq!(seen.lock().unwrap().len(), 2);
+    assert_eq!(server.count(), 2);
 }
 
 /// A client whose events may be at most 64 KiB.
@@ -403,8 +258,8 @@ fn expect_limit(item: Option<Result<impl std::fmt::Debug, streaming::Error>>, wh
 async fn an_endless_line_ends_the_stream_at_the_event_limit() {
     let mut parts = vec![b"data: {\"delta\":\"ok\"}\n\ndata: ".to_vec()];
     parts.extend((0..64).map(|_| vec![b'a'; 64 * 1024]));
-    let (base, _) = serve(vec![Answer { parts, ..sse(&[], Duration::ZERO) }], canned).await;
-    let mut events = small_events_client(&base).chat().create().send_events().await.unwrap();
+    let server = Server::start(vec![sse(parts, Duration::ZERO)]);
+    let mut events = small_events_client(&server.url()).chat().create().send_events().await.unwrap();
     assert_eq!(events.next().await.unwrap().unwrap().delta, "ok");
     expect_limit(events.next().await, "event-stream line");
     assert!(events.next().await.is_none());
@@ -415,8 +270,8 @@ async fn an_endless_line_ends_the_stream_at_the_event_limit() {
 async fn data_lines_without_an_end_stop_at_the_event_limit() {
     let line = format!("data: {}\n", "b".repeat(100));
     let parts: Vec<Vec<u8>> = (0..2000).map(|_| line.as_bytes().to_vec()).collect();
-    let (base, _) = serve(vec![Answer { parts, ..sse(&[], Duration::ZERO) }], canned).await;
-    let mut events = small_events_client(&base).chat().create().send_events().await.unwrap();
+    let server = Server::start(vec![sse(parts, Duration::ZERO)]);
+    let mut events = small_events_client(&server.url()).chat().create().send_events().await.unwrap();
     expect_limit(events.next().await, "event data");
     assert!(events.next().await.is_none());
 }
@@ -428,8 +283,8 @@ async fn a_long_comment_is_skipped_not_kept() {
     let mut parts = vec![b": ".to_vec()];
     parts.extend((0..64).map(|_| vec![b'c'; 64 * 1024]));
     parts.push(b"\ndata: {\"delta\":\"after\"}\n\n".to_vec());
-    let (base, _) = serve(vec![Answer { parts, ..sse(&[], Duration::ZERO) }], canned).await;
-    let mut events = small_events_client(&base).chat().create().send_events().await.unwrap();
+    let server = Server::start(vec![sse(parts, Duration::ZERO)]);
+    let mut events = small_events_client(&server.url()).chat().create().send_events().await.unwrap();
     assert_eq!(events.next().await.unwrap().unwrap().delta, "after");
     assert!(events.next().await.is_none());
 }
@@ -438,9 +293,8 @@ async fn a_long_comment_is_skipped_not_kept() {
 #[tokio::test]
 async fn a_healthy_stream_outlives_the_request_timeout() {
     let parts: Vec<String> = (0..8).map(|i| format!("data: {{\"delta\":\"{i}\"}}\n\n")).collect();
-    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    let (base, _) = serve(vec![sse(&parts, Duration::from_millis(100))], canned).await;
-    let client = client(&base, 0);
+    let server = Server::start(vec![sse(parts, Duration::from_millis(100))]);
+    let client = client(&server.url(), 0);
     let started = std::time::Instant::now();
     let mut events = client
         .chat()
@@ -460,8 +314,8 @@ async fn a_healthy_stream_outlives_the_request_timeout() {
 /// A stream that goes quiet for longer than `idle_timeout` ends with a timeout item.
 #[tokio::test]
 async fn a_stalled_stream_ends_at_the_idle_timeout() {
-    let (base, _) = serve(vec![sse(&["data: {\"delta\":\"late\"}\n\n"], Duration::from_secs(2))], canned).await;
-    let client = client(&base, 0);
+    let server = Server::start(vec![sse(["data: {\"delta\":\"late\"}\n\n"], Duration::from_secs(2))]);
+    let client = client(&server.url(), 0);
     let started = std::time::Instant::now();
     let mut events = client
         .chat()
@@ -481,9 +335,8 @@ async fn a_stalled_stream_ends_at_the_idle_timeout() {
 #[tokio::test]
 async fn a_stream_timeout_set_by_the_caller_ends_the_stream() {
     let parts: Vec<String> = (0..20).map(|i| format!("data: {{\"delta\":\"{i}\"}}\n\n")).collect();
-    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    let (base, _) = serve(vec![sse(&parts, Duration::from_millis(100))], canned).await;
-    let client = client(&base, 0);
+    let server = Server::start(vec![sse(parts, Duration::from_millis(100))]);
+    let client = client(&server.url(), 0);
     let mut events = client
         .chat()
         .create()
@@ -506,15 +359,13 @@ async fn a_stream_timeout_set_by_the_caller_ends_the_stream() {
 #[tokio::test]
 async fn a_download_past_the_body_limit_is_refused_but_streams() {
     let body = vec![7u8; 3 << 20];
-    let (base, _) = serve(
+    let server = Server::start(
         vec![
-            answer("200 OK", "application/octet-stream", vec![body.clone()], Duration::ZERO),
-            answer("200 OK", "application/octet-stream", vec![body], Duration::ZERO),
-        ],
-        canned,
-    )
-    .await;
-    let client = Client::builder().base_url(&base).max_retries(0).max_body_size(1 << 20).build().unwrap();
+            answer(200, "application/octet-stream", vec![body.clone()], Duration::ZERO),
+            answer(200, "application/octet-stream", vec![body], Duration::ZERO),
+        ]
+    );
+    let client = Client::builder().base_url(server.url()).max_retries(0).max_body_size(1 << 20).build().unwrap();
     let error = client.files().download("big").send().await.unwrap_err();
     assert!(matches!(&error, streaming::Error::LimitExceeded(l) if l.what() == "response body"), "{error:?}");
     let mut stream = client.files().download("big").send_stream().await.unwrap();
@@ -529,11 +380,11 @@ async fn a_download_past_the_body_limit_is_refused_but_streams() {
 /// after-attempt hook has run once the headers arrived, before any event is read.
 #[tokio::test]
 async fn hooks_run_for_a_streamed_body() {
-    let (base, seen) = serve(vec![sse(&["data: {\"delta\":\"x\"}\n\n"], Duration::from_millis(200))], canned).await;
+    let server = Server::start(vec![sse(["data: {\"delta\":\"x\"}\n\n"], Duration::from_millis(200))]);
     let statuses: Arc<Mutex<Vec<Option<u16>>>> = Arc::default();
     let s = statuses.clone();
     let client = Client::builder()
-        .base_url(&base)
+        .base_url(server.url())
         .max_retries(0)
         .before_attempt(|attempt| attempt.set_header("traceparent", "00-stream-01").unwrap())
         .after_attempt(move |attempt| s.lock().unwrap().push(attempt.status()))
@@ -544,8 +395,8 @@ async fn hooks_run_for_a_streamed_body() {
     assert_eq!(events.next().await.unwrap().unwrap().delta, "x");
     assert!(events.next().await.is_none());
     assert_eq!(statuses.lock().unwrap().len(), 1);
-    let seen = seen.lock().unwrap().clone();
-    assert!(seen[0].head.contains("traceparent: 00-stream-01"), "{}", seen[0].head);
+    let seen = server.requests();
+    assert_eq!(seen[0].header("traceparent"), Some("00-stream-01"), "{}", seen[0].text());
 }
 
 /// 1 GiB read as a stream: `bench/streaming.sh` runs this with and without `BUFFERED=1` and
@@ -554,21 +405,13 @@ async fn hooks_run_for_a_streamed_body() {
 #[ignore = "a benchmark: bench/streaming.sh"]
 async fn one_gib_download() {
     const SIZE: u64 = 1 << 30;
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut buffer = Vec::new();
-        read_request(&mut socket, &mut buffer).await.unwrap();
-        let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {SIZE}\r\n\r\n");
-        socket.write_all(head.as_bytes()).await.unwrap();
-        let chunk = vec![1u8; 1 << 16];
-        for _ in 0..SIZE / (1 << 16) {
-            socket.write_all(&chunk).await.unwrap();
-        }
-    });
+    // 1 GiB of ones with its length, written 64 KiB at a time as the client reads it.
+    let server = Server::start(vec![Reply::status(200)
+        .header("content-type", "application/octet-stream")
+        .body([1u8])
+        .huge(SIZE, true)]);
     let client = Client::builder()
-        .base_url(&base)
+        .base_url(server.url())
         .timeout(Duration::from_secs(600))
         .build()
         .unwrap();

@@ -54,10 +54,16 @@ fn a_crate_generates_its_client_in_build_rs() {
     let manifest_path = dir.join("Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path).expect("manifest");
     let generator = root().join("generator");
-    let manifest = manifest.replace(
-        "path = \"../../generator\"",
-        &format!("path = {:?}", generator.to_string_lossy()),
-    );
+    let library = root().join("tests");
+    let manifest = manifest
+        .replace(
+            "path = \"../../generator\"",
+            &format!("path = {:?}", generator.to_string_lossy()),
+        )
+        .replace(
+            "path = \"../../tests\"",
+            &format!("path = {:?}", library.to_string_lossy()),
+        );
     std::fs::write(&manifest_path, &manifest).expect("write the manifest");
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy the lock");
 

@@ -4,7 +4,11 @@
 //! - in a program that links two rustls providers, ring and aws-lc-rs, as a consumer's program
 //!   may: rustls then cannot pick a process-wide provider, and a client that relied on one would
 //!   panic; the generated client passes its provider explicitly;
-//! - a redirect from https to plain http is refused, and the plain-http server sees nothing.
+//! - a redirect from https to plain http is refused, and the plain-http server (the loopback
+//!   server of `clientgen_tests`) sees no connection.
+//!
+//! The HTTPS servers are written here: the loopback server of `clientgen_tests` speaks plain
+//! HTTP only, and these need a TLS handshake with a chosen provider and key exchange.
 //!
 //! No test harness: `main` sets `SSL_CERT_FILE` (how the platform verifier on Linux finds the
 //! test CA in `tests/tls/`) while it is the only thread, which is what makes changing the
@@ -14,7 +18,9 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
+use clientgen_tests::{Reply, Server};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -41,15 +47,18 @@ fn main() {
     runtime.block_on(default_client_completes_https_request(&url));
     runtime.block_on(own_http_client_from_the_crates_tls_setup(&url));
     runtime.block_on(a_client_without_post_quantum_is_refused(&url, &certs));
-    let plain = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("binding 127.0.0.1:0");
-    plain
-        .set_nonblocking(true)
-        .expect("a non-blocking listener");
-    let downgrade = format!("http://{}/plain", plain.local_addr().expect("an address"));
+    let plain = {
+        let _runtime = runtime.enter();
+        Server::start(vec![Reply::status(200)])
+    };
+    let downgrade = format!("{}/plain", plain.url());
     let url = https_server(&certs, post_quantum_only(), Answer::Redirect(downgrade));
     runtime.block_on(https_to_http_is_never_followed(&url));
-    assert!(
-        plain.accept().is_err(),
+    // Time for the server to accept a connection that reached it while the client failed.
+    runtime.block_on(async { tokio::time::sleep(Duration::from_millis(50)).await });
+    assert_eq!(
+        plain.connections(),
+        0,
         "the plain-http server was contacted"
     );
     println!("tls: 5 passed, 0 failed");

@@ -165,9 +165,10 @@ pub fn member_errors(stderr: &str, m: &str) -> Option<String> {
 
 /// Generates the crate of `spec` (a fixture) as `crate_name`, adds `test_file` to its `tests/`
 /// (a consumer test run against a loopback server), gives its tokio dev-dependency sockets,
-/// timers and I/O, and runs that test with `cargo test` in a scratch workspace sharing the
-/// generated-check target dir. Returns the generation warnings and the test's stdout; panics
-/// with the output when the test fails.
+/// timers and I/O and a dev-dependency on this crate's library (the loopback server,
+/// `clientgen_tests::Server`), and runs that test with `cargo test` in a scratch workspace
+/// sharing the generated-check target dir. Returns the generation warnings and the test's
+/// stdout; panics with the output when the test fails.
 pub fn run_consumer_test(
     spec: &str,
     crate_name: &str,
@@ -188,6 +189,7 @@ pub fn run_consumer_test(
                 "features = [\"macros\", \"rt\"]",
                 "features = [\"macros\", \"rt\", \"rt-multi-thread\", \"net\", \"io-util\", \"time\"]",
             );
+            f.contents.push_str(&server_dependency());
         }
     }
     let stem = Path::new(test_file)
@@ -217,6 +219,17 @@ pub fn run_consumer_test(
         "the consumer test {test_file} failed:\n{stdout}\n{stderr}"
     );
     (warnings, stdout)
+}
+
+/// A table to append to a crate's manifest: a dev-dependency by path on this crate's library,
+/// where the loopback server of every consumer test is.
+fn server_dependency() -> String {
+    let library = root().join("tests");
+    format!(
+        "\n# The loopback server of the consumer test.\n\
+         [dev-dependencies.clientgen-tests]\npath = {:?}\n",
+        library.to_string_lossy()
+    )
 }
 
 /// The API features of a generated crate with their operation counts, from the table in its
