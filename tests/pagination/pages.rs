@@ -34,7 +34,7 @@ async fn body_cursor_three_pages_then_the_end() {
         ok(r#"{"members":[{"id":"m5"}],"results_metadata":{"total":5,"next_cursor":null}}"#),
     ]);
     let client = client(&server.url());
-    let body = pagination::SearchBody::default().query("name:a");
+    let body = pagination::MembersSearchBody::default().query("name:a");
     let mut items = client
         .members()
         .search()
@@ -233,7 +233,7 @@ async fn a_server_that_never_ends_is_stopped_by_the_page_limit() {
         .collect();
     let server = serve(answers);
     let client = client(&server.url());
-    let mut items = client.members().search().body(pagination::SearchBody::default()).items().max_pages(4);
+    let mut items = client.members().search().body(pagination::MembersSearchBody::default()).items().max_pages(4);
     let mut ids = Vec::new();
     let error = loop {
         match items.next().await {
@@ -266,7 +266,7 @@ async fn the_mock_serves_pages_in_order() {
         )
     };
     let search = server
-        .search()
+        .members_search()
         .respond_pages(vec![page(&["m1", "m2"], Some("c1")), page(&["m3"], None)])
         .expect(2)
         .mount()

@@ -163,7 +163,7 @@ async fn events_arrive_typed_and_a_bad_one_is_an_error_item() {
     let client = client(&server.url(), 0);
     let mut events = client
         .generate()
-        .stream(streaming::StreamBody::new("hi"))
+        .stream(streaming::GenerateStreamBody::new("hi"))
         .send_events()
         .await
         .unwrap();
@@ -191,7 +191,7 @@ async fn send_of_an_events_only_operation_streams_them() {
     let client = client(&server.url(), 0);
     let mut events = client
         .generate()
-        .stream(streaming::StreamBody::new("hi"))
+        .stream(streaming::GenerateStreamBody::new("hi"))
         .send()
         .await
         .unwrap();
@@ -451,7 +451,7 @@ async fn the_mock_streams_typed_events() {
     use streaming::ChatCreateEvent;
     let server = MockServer::start().await;
     let mock = server
-        .create()
+        .chat_create()
         .respond_events(vec![ChatCreateEvent::new("a"), ChatCreateEvent::new("b")], true)
         .mount()
         .await;
