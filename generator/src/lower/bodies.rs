@@ -45,7 +45,7 @@ pub(super) fn pick_media(
         .map(|(m, c)| (m.clone(), c.clone()))
 }
 
-impl Lowerer<'_> {
+impl OperationLowerer<'_, '_> {
     pub(super) fn lower_body(
         &mut self,
         body: &ReferenceOr<openapiv3::RequestBody>,
@@ -53,7 +53,7 @@ impl Lowerer<'_> {
         pointer: &str,
         names: &mut Scope,
     ) -> Option<Body> {
-        let (body, home, component) = self.deref_home(body, pointer)?;
+        let (body, home, component) = self.types.deref_home(body, pointer)?;
         let pointer = home.as_str();
         let body_hint = component
             .map(|c| pascal(&c))
@@ -80,7 +80,7 @@ impl Lowerer<'_> {
             if let Some(mut schema) = content
                 .schema
                 .as_ref()
-                .and_then(|s| self.deref(s, &schema_pointer))
+                .and_then(|s| self.types.deref(s, &schema_pointer))
                 .map(Cow::into_owned)
             {
                 let (properties, required) = match &mut schema.schema_kind {
@@ -129,7 +129,9 @@ impl Lowerer<'_> {
         }
         let ty = match (&content.schema, encoding) {
             (Some(s), BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => {
-                self.lower_schema_ref(s, &body_hint, &schema_pointer).0
+                self.types
+                    .lower_schema_ref(s, &body_hint, &schema_pointer)
+                    .0
             }
             _ => TypeRef::Json,
         };
@@ -138,7 +140,13 @@ impl Lowerer<'_> {
         for _ in 0..16 {
             match target {
                 TypeRef::Named(i) => {
-                    match self.types.get(*i).and_then(Option::as_ref).map(|t| &t.kind) {
+                    match self
+                        .types
+                        .types
+                        .get(*i)
+                        .and_then(Option::as_ref)
+                        .map(|t| &t.kind)
+                    {
                         Some(TypeKind::Alias(next)) => target = next,
                         _ => break,
                     }
@@ -148,7 +156,7 @@ impl Lowerer<'_> {
         }
         let defaultable = match target {
             TypeRef::Named(i) => matches!(
-                self.types.get(*i).and_then(Option::as_ref).map(|t| &t.kind),
+                self.types.types.get(*i).and_then(Option::as_ref).map(|t| &t.kind),
                 Some(TypeKind::Struct { fields, .. }) if fields.iter().all(|f| !f.required)
             ),
             TypeRef::Map(_) => true,

@@ -185,7 +185,7 @@ pub(super) fn type_name(t: &Type) -> &'static str {
     }
 }
 
-impl Lowerer<'_> {
+impl TypeSpace<'_> {
     /// Sorts a combination into what it holds: `None` when the schema is no combination
     /// (no `allOf`, and no object keywords beside `oneOf`/`anyOf`).
     ///

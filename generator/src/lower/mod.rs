@@ -4,8 +4,8 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr,
-    Schema, SchemaKind, StatusCode, Type,
+    AdditionalProperties, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema,
+    SchemaKind, StatusCode, Type,
 };
 use serde_json::Value;
 
@@ -18,6 +18,7 @@ mod combinations;
 mod features;
 mod members;
 mod namespaces;
+mod operation_lowerer;
 mod operations;
 mod pagination;
 mod refs;
@@ -26,95 +27,16 @@ mod schemas;
 mod security_servers;
 #[cfg(test)]
 mod tests;
+mod type_space;
 
 use bodies::*;
 use combinations::*;
 use namespaces::*;
+use operation_lowerer::OperationLowerer;
 use operations::*;
 use responses::*;
 use schemas::*;
-
-struct Lowerer<'a> {
-    spec: &'a OpenAPI,
-    raw: &'a Value,
-    /// Targets of references into the middle of the document (see `Parsed::deep_refs`):
-    /// lowered once, and shared with the inline schema at the same place.
-    deep_refs: &'a std::collections::BTreeSet<String>,
-    /// Named types reserved for such targets while they are being lowered (cycles).
-    ref_types: BTreeMap<String, TypeRef>,
-    diags: &'a mut Diagnostics,
-    /// Types with their natural names (see [`settle_type_names`]).
-    types: Vec<Option<TypeDef>>,
-    component_index: BTreeMap<String, usize>,
-    /// Component schemas whose lowering has begun (see [`Lowerer::lower_component`]).
-    components_started: std::collections::BTreeSet<String>,
-    /// Inline schemas owned by a component (a shared response, parameter or body) are lowered
-    /// once, however many operations refer to them.
-    shared: BTreeMap<String, (TypeRef, bool)>,
-    /// Tags of an OpenAPI 3.2 tree of nested tags (`parent`), each with its path from the
-    /// root tag down to it; empty when no tag has a parent.
-    tag_paths: BTreeMap<String, Vec<String>>,
-    /// Component schemas that allow null themselves (`nullable: true`, or a `null` alternative):
-    /// every reference to them is an `Option`.
-    nullable_components: std::collections::BTreeSet<String>,
-}
-
-impl Lowerer<'_> {
-    /// Lowers component schema `key` once. Its inline schemas are named after it, whoever
-    /// reaches them first: a component that merges another's properties (`allOf` with a
-    /// `$ref`) lowers that other component before taking its parts, so the shared enum of a
-    /// property is `BaseKind`, never `DerivedKind` or `OtherDerivedKind` by document order.
-    fn lower_component(&mut self, key: &str) {
-        if !self.components_started.insert(key.to_owned()) {
-            return;
-        }
-        let Some(schema) = self
-            .spec
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get(key))
-        else {
-            return;
-        };
-        let idx = self.component_index[key];
-        let pointer = join("#/components/schemas", key);
-        let name = self.types[idx]
-            .as_ref()
-            .map(|t| t.name.clone())
-            .unwrap_or_default();
-        let def = match schema {
-            ReferenceOr::Reference { reference } => {
-                let target = self.lower_ref(reference, &name, &pointer);
-                TypeDef {
-                    name,
-                    description: None,
-                    kind: TypeKind::Alias(target),
-                    pointer,
-                }
-            }
-            ReferenceOr::Item(schema) => self.lower_named(schema, name, &pointer),
-        };
-        self.types[idx] = Some(def);
-    }
-
-    /// Before an inline schema inside component schema `K` is lowered from elsewhere, `K`
-    /// itself is lowered (unless it is being lowered already: a cycle).
-    fn lower_owner_first(&mut self, pointer: &str) {
-        let Some(rest) = pointer.strip_prefix("#/components/schemas/") else {
-            return;
-        };
-        let token = rest.split('/').next().unwrap_or("");
-        if token.len() == rest.len() {
-            return;
-        }
-        let key = crate::parse::percent_decode(token)
-            .replace("~1", "/")
-            .replace("~0", "~");
-        if self.component_index.contains_key(&key) {
-            self.lower_component(&key);
-        }
-    }
-}
+use type_space::TypeSpace;
 
 /// SPDX identifiers a 3.0 description's `info.license.name` is taken as, compared without
 /// case and with spaces read as `-` (`Apache 2.0`). A name outside this list is not guessed at:
@@ -171,7 +93,9 @@ fn license(raw: &Value) -> License {
 /// `diags` has no errors.
 pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     let spec = &parsed.spec;
-    let mut l = Lowerer {
+    // Tags first: their diagnostics come before those of the schemas.
+    let tag_paths = namespaces::tag_paths(&parsed.raw, diags);
+    let mut space = TypeSpace {
         spec,
         raw: &parsed.raw,
         deep_refs: &parsed.deep_refs,
@@ -181,10 +105,8 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         component_index: BTreeMap::new(),
         components_started: std::collections::BTreeSet::new(),
         shared: BTreeMap::new(),
-        tag_paths: BTreeMap::new(),
         nullable_components: std::collections::BTreeSet::new(),
     };
-    l.tag_paths = namespaces::tag_paths(&parsed.raw, l.diags);
     // Component schemas are named first, so that their names win over inline types.
     let components: Vec<(&String, &ReferenceOr<Schema>)> = spec
         .components
@@ -200,7 +122,8 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
                 _ => false,
             };
             if schema.schema_data.nullable || null_alternative || annotates_null(schema) {
-                l.nullable_components
+                space
+                    .nullable_components
                     .insert(format!("#/components/schemas/{}", escape_token(key)));
             }
         }
@@ -210,8 +133,10 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
             name.push_str("Model");
         }
-        l.component_index.insert((*key).clone(), l.types.len());
-        l.types.push(Some(TypeDef {
+        space
+            .component_index
+            .insert((*key).clone(), space.types.len());
+        space.types.push(Some(TypeDef {
             name,
             description: None,
             kind: TypeKind::Alias(TypeRef::Json),
@@ -219,16 +144,22 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         }));
     }
     for (key, _) in &components {
-        l.lower_component(key);
+        space.lower_component(key);
     }
 
-    let schemes = l.lower_schemes();
+    let mut ops = OperationLowerer {
+        spec,
+        raw: &parsed.raw,
+        types: &mut space,
+        tag_paths,
+    };
+    let schemes = ops.lower_schemes();
     let mut api = Api {
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
         version: spec.info.version.clone(),
         license: license(&parsed.raw),
-        servers: l.lower_servers(),
+        servers: ops.lower_servers(),
         ..Api::default()
     };
     // The first alternative, so that adding another alternative later keeps `Client::new`
@@ -241,15 +172,15 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         _ => None,
     };
     api.schemes = schemes;
-    let (operations, error_variants, error_decoders) = l.lower_operations(&api.schemes);
+    let (operations, error_variants, error_decoders) = ops.lower_operations(&api.schemes);
     api.operations = operations;
     api.error_variants = error_variants;
     api.error_decoders = error_decoders;
-    api.types = l.types.into_iter().flatten().collect();
-    let mut type_names = settle_type_names(&mut api.types, &l.component_index);
-    mark_boxed_cycles(&mut api.types, l.diags);
+    api.types = space.types.into_iter().flatten().collect();
+    let mut type_names = settle_type_names(&mut api.types, &space.component_index);
+    mark_boxed_cycles(&mut api.types, space.diags);
     api.root = build_namespaces(&mut api.operations, &mut type_names);
-    pagination::detect(&mut api, l.raw, l.diags);
+    pagination::detect(&mut api, space.raw, space.diags);
     api.features = features::assign(&api);
     relax_one_way_requirements(&mut api);
     members::settle(&mut api);

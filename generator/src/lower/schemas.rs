@@ -178,7 +178,7 @@ pub(super) fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
     comp
 }
 
-impl Lowerer<'_> {
+impl TypeSpace<'_> {
     /// Lowers a schema in a position that wants a type; returns the type and whether null is
     /// allowed. Takes `Schema` and `Box<Schema>` items alike (openapiv3 boxes properties).
     pub(super) fn lower_schema_ref<S: std::borrow::Borrow<Schema>>(
