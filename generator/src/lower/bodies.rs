@@ -1,6 +1,16 @@
 //! Request bodies: media types, encodings, multipart file parts.
 
-use super::*;
+use std::borrow::Cow;
+
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+use serde_json::Value;
+
+use crate::diag::join;
+use crate::model::{Body, BodyEncoding, FilePart, TypeKind, TypeRef};
+use crate::naming::{Scope, pascal, snake};
+
+use super::operation_lowerer::OperationLowerer;
+use super::{is_json_media, media_essence, sequence_framing};
 
 /// `type: string, format: binary` (or an array of them, sent as the first file).
 pub(super) fn is_binary(p: &ReferenceOr<Box<Schema>>) -> bool {

@@ -1,7 +1,12 @@
 //! `allOf`, and object keywords beside `oneOf`/`anyOf`: sorted by what each part describes,
 //! then merged, distributed over a union, or kept as JSON with a warning, never emptied.
 
-use super::*;
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+
+use crate::diag::join;
+use crate::model::{TypeKind, TypeRef};
+
+use super::type_space::TypeSpace;
 
 /// Object keywords of one schema (or of several, merged), each property with the JSON pointer
 /// where it is written, so that names, warnings and the lowering cache follow the document.

@@ -1,17 +1,13 @@
 //! OpenAPI to IR. Every naming and type decision happens here; emitting only prints.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use openapiv3::{
-    AdditionalProperties, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema,
-    SchemaKind, StatusCode, Type,
-};
+use openapiv3::{ReferenceOr, Schema, SchemaKind};
 use serde_json::Value;
 
 use crate::diag::{Diagnostics, escape_token, join};
-use crate::model::*;
-use crate::naming::{Names, RESERVED_TYPE_NAMES, Scope, pascal, snake};
+use crate::model::{Api, Framing, License, TypeDef, TypeKind, TypeRef};
+use crate::naming::{Names, RESERVED_TYPE_NAMES, pascal};
 
 mod bodies;
 mod combinations;
@@ -29,13 +25,10 @@ mod security_servers;
 mod tests;
 mod type_space;
 
-use bodies::*;
-use combinations::*;
-use namespaces::*;
+use combinations::annotates_null;
+use namespaces::build_namespaces;
 use operation_lowerer::OperationLowerer;
-use operations::*;
-use responses::*;
-use schemas::*;
+use schemas::{is_null_schema, mark_boxed_cycles};
 use type_space::TypeSpace;
 
 /// SPDX identifiers a 3.0 description's `info.license.name` is taken as, compared without

@@ -1,6 +1,23 @@
 //! Operations: path templates, parameters, and what each operation sends and returns.
 
-use super::*;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr};
+use serde_json::Value;
+
+use crate::diag::join;
+use crate::model::{
+    ErrorVariant, EventShape, Method, MockNames, Operation, Param, ParamLocation, PathPart,
+    QueryStringEncoding, ResponseKind, SecurityScheme, StatusMatch, TypeRef,
+};
+use crate::naming::{Scope, pascal, snake};
+
+use super::namespaces::split_operation_id;
+use super::operation_lowerer::OperationLowerer;
+use super::responses::is_success;
+use super::schemas::is_scalar;
+use super::{ext_str, is_json_media, media_essence};
 
 /// Names that builder methods already use, so parameters cannot take them.
 pub(super) const BUILDER_RESERVED: &[&str] = &[

@@ -1,6 +1,17 @@
 //! Responses: success kinds by status, and the typed error bodies.
 
-use super::*;
+use openapiv3::{ReferenceOr, Schema, StatusCode};
+use serde_json::Value;
+
+use crate::diag::join;
+use crate::model::{
+    ErrorVariant, EventShape, JsonSequence, ResponseKind, StatusMatch, TypeKind, TypeRef,
+};
+use crate::naming::pascal;
+
+use super::bodies::pick_media;
+use super::operation_lowerer::OperationLowerer;
+use super::{is_json_media, media_essence, sequence_framing};
 
 /// Whether the successes carry different kinds of body, so that `send()` returns an enum with
 /// a variant per status. One JSON type plus empty responses is `Option<T>` instead.

@@ -1,6 +1,13 @@
 //! Schemas to types: scalars, arrays, maps, enums, structs and unions; cycles boxed.
 
-use super::*;
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+
+use crate::diag::{Diagnostics, join};
+use crate::model::{EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::naming::{Scope, pascal, snake};
+
+use super::combinations::{Combined, ObjectParts, Parts, annotates_null};
+use super::type_space::TypeSpace;
 
 /// The doc text of a schema: its description, else its title.
 pub(super) fn doc_of(schema: &Schema) -> Option<String> {

@@ -1,6 +1,13 @@
 //! Servers (variables, `x-clientgen-select`) and security schemes.
 
-use super::*;
+use serde_json::Value;
+
+use crate::diag::join;
+use crate::model::{ParamLocation, SchemeKind, SecurityScheme, Server, ServerSelect};
+use crate::naming::{Scope, snake};
+
+use super::operation_lowerer::OperationLowerer;
+use super::operations::is_token;
 
 impl OperationLowerer<'_, '_> {
     pub(super) fn lower_servers(&mut self) -> Vec<Server> {
