@@ -13,7 +13,7 @@ use super::operation_lowerer::OperationLowerer;
 use super::{is_json_media, media_essence, sequence_framing};
 
 /// `type: string, format: binary` (or an array of them, sent as the first file).
-pub(super) fn is_binary(p: &ReferenceOr<Box<Schema>>) -> bool {
+fn is_binary(p: &ReferenceOr<Box<Schema>>) -> bool {
     match p {
         ReferenceOr::Item(s) => match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => {

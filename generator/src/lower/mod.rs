@@ -88,18 +88,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     let spec = &parsed.spec;
     // Tags first: their diagnostics come before those of the schemas.
     let tag_paths = namespaces::tag_paths(&parsed.raw, diags);
-    let mut space = TypeSpace {
-        spec,
-        raw: &parsed.raw,
-        deep_refs: &parsed.deep_refs,
-        ref_types: BTreeMap::new(),
-        diags,
-        types: Vec::new(),
-        component_index: BTreeMap::new(),
-        components_started: std::collections::BTreeSet::new(),
-        shared: BTreeMap::new(),
-        nullable_components: std::collections::BTreeSet::new(),
-    };
+    let mut space = TypeSpace::new(spec, &parsed.raw, &parsed.deep_refs, diags);
     // Component schemas are named first, so that their names win over inline types.
     let components: Vec<(&String, &ReferenceOr<Schema>)> = spec
         .components

@@ -20,7 +20,7 @@ use super::schemas::is_scalar;
 use super::{ext_str, is_json_media, media_essence};
 
 /// Names that builder methods already use, so parameters cannot take them.
-pub(super) const BUILDER_RESERVED: &[&str] = &[
+const BUILDER_RESERVED: &[&str] = &[
     "client",
     "options",
     "body",
@@ -32,7 +32,7 @@ pub(super) const BUILDER_RESERVED: &[&str] = &[
     "new",
 ];
 
-pub(super) fn location_of(p: &Parameter) -> ParamLocation {
+fn location_of(p: &Parameter) -> ParamLocation {
     match p {
         Parameter::Query { .. } => ParamLocation::Query,
         Parameter::Header { .. } => ParamLocation::Header,
@@ -365,7 +365,7 @@ impl OperationLowerer<'_, '_> {
         out
     }
 
-    pub(super) fn lower_operation(
+    fn lower_operation(
         &mut self,
         method: Method,
         path: &str,

@@ -82,7 +82,7 @@ pub(super) fn name_from_pointer(pointer: &str) -> String {
 
 impl TypeSpace<'_> {
     /// Resolves a local reference into the raw document and deserialises its target.
-    pub(super) fn resolve<T: serde::de::DeserializeOwned>(
+    fn resolve<T: serde::de::DeserializeOwned>(
         &mut self,
         reference: &str,
         pointer: &str,

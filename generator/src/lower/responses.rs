@@ -84,7 +84,7 @@ impl OperationLowerer<'_, '_> {
         }
     }
 
-    pub(super) fn response_kind(
+    fn response_kind(
         &mut self,
         response: &ReferenceOr<openapiv3::Response>,
         hint: &str,

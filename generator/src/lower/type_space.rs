@@ -25,13 +25,36 @@ pub(super) struct TypeSpace<'a> {
     pub(super) types: Vec<Option<TypeDef>>,
     pub(super) component_index: BTreeMap<String, usize>,
     /// Component schemas whose lowering has begun (see [`TypeSpace::lower_component`]).
-    pub(super) components_started: BTreeSet<String>,
+    components_started: BTreeSet<String>,
     /// Inline schemas owned by a component (a shared response, parameter or body) are lowered
     /// once, however many operations refer to them.
     pub(super) shared: BTreeMap<String, (TypeRef, bool)>,
     /// Component schemas that allow null themselves (`nullable: true`, or a `null` alternative):
     /// every reference to them is an `Option`.
     pub(super) nullable_components: BTreeSet<String>,
+}
+
+impl<'a> TypeSpace<'a> {
+    /// An empty type space over a parsed document; diagnostics go to `diags`.
+    pub(super) fn new(
+        spec: &'a OpenAPI,
+        raw: &'a Value,
+        deep_refs: &'a BTreeSet<String>,
+        diags: &'a mut Diagnostics,
+    ) -> Self {
+        TypeSpace {
+            spec,
+            raw,
+            deep_refs,
+            ref_types: BTreeMap::new(),
+            diags,
+            types: Vec::new(),
+            component_index: BTreeMap::new(),
+            components_started: BTreeSet::new(),
+            shared: BTreeMap::new(),
+            nullable_components: BTreeSet::new(),
+        }
+    }
 }
 
 impl TypeSpace<'_> {
