@@ -1,4 +1,12 @@
 //! OpenAPI to IR. Every naming and type decision happens here; emitting only prints.
+//!
+//! [`lower`] builds a `TypeSpace` (`type_space.rs`; its schema methods are in `schemas.rs`,
+//! `combinations.rs` and `refs.rs`) and lowers the component schemas into it; then an
+//! `OperationLowerer` (`operation_lowerer.rs`; methods in `operations.rs`, `bodies.rs`,
+//! `responses.rs` and `security_servers.rs`) borrows it to lower the paths, handing it every
+//! schema; then the passes over the whole API run (`namespaces.rs`, `pagination.rs`,
+//! `features.rs`, `members.rs`). Each file imports what it uses from its siblings by name, and
+//! the type-space files never refer to the operation files.
 
 use std::collections::BTreeMap;
 

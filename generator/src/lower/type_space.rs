@@ -13,7 +13,7 @@ use crate::diag::{Diagnostics, join};
 use crate::model::{TypeDef, TypeKind, TypeRef};
 
 pub(super) struct TypeSpace<'a> {
-    pub(super) spec: &'a OpenAPI,
+    spec: &'a OpenAPI,
     pub(super) raw: &'a Value,
     /// Targets of references into the middle of the document (see `Parsed::deep_refs`):
     /// lowered once, and shared with the inline schema at the same place.
