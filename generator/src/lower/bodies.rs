@@ -1,9 +1,19 @@
 //! Request bodies: media types, encodings, multipart file parts.
 
-use super::*;
+use std::borrow::Cow;
+
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+use serde_json::Value;
+
+use crate::diag::join;
+use crate::model::{Body, BodyEncoding, FilePart, TypeKind, TypeRef};
+use crate::naming::{Scope, pascal, snake};
+
+use super::operation_lowerer::OperationLowerer;
+use super::{is_json_media, media_essence, sequence_framing};
 
 /// `type: string, format: binary` (or an array of them, sent as the first file).
-pub(super) fn is_binary(p: &ReferenceOr<Box<Schema>>) -> bool {
+fn is_binary(p: &ReferenceOr<Box<Schema>>) -> bool {
     match p {
         ReferenceOr::Item(s) => match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => {
@@ -45,7 +55,7 @@ pub(super) fn pick_media(
         .map(|(m, c)| (m.clone(), c.clone()))
 }
 
-impl Lowerer<'_> {
+impl OperationLowerer<'_, '_> {
     pub(super) fn lower_body(
         &mut self,
         body: &ReferenceOr<openapiv3::RequestBody>,
@@ -53,7 +63,7 @@ impl Lowerer<'_> {
         pointer: &str,
         names: &mut Scope,
     ) -> Option<Body> {
-        let (body, home, component) = self.deref_home(body, pointer)?;
+        let (body, home, component) = self.types.deref_home(body, pointer)?;
         let pointer = home.as_str();
         let body_hint = component
             .map(|c| pascal(&c))
@@ -80,7 +90,7 @@ impl Lowerer<'_> {
             if let Some(mut schema) = content
                 .schema
                 .as_ref()
-                .and_then(|s| self.deref(s, &schema_pointer))
+                .and_then(|s| self.types.deref(s, &schema_pointer))
                 .map(Cow::into_owned)
             {
                 let (properties, required) = match &mut schema.schema_kind {
@@ -129,7 +139,9 @@ impl Lowerer<'_> {
         }
         let ty = match (&content.schema, encoding) {
             (Some(s), BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart) => {
-                self.lower_schema_ref(s, &body_hint, &schema_pointer).0
+                self.types
+                    .lower_schema_ref(s, &body_hint, &schema_pointer)
+                    .0
             }
             _ => TypeRef::Json,
         };
@@ -138,7 +150,13 @@ impl Lowerer<'_> {
         for _ in 0..16 {
             match target {
                 TypeRef::Named(i) => {
-                    match self.types.get(*i).and_then(Option::as_ref).map(|t| &t.kind) {
+                    match self
+                        .types
+                        .types
+                        .get(*i)
+                        .and_then(Option::as_ref)
+                        .map(|t| &t.kind)
+                    {
                         Some(TypeKind::Alias(next)) => target = next,
                         _ => break,
                     }
@@ -148,7 +166,7 @@ impl Lowerer<'_> {
         }
         let defaultable = match target {
             TypeRef::Named(i) => matches!(
-                self.types.get(*i).and_then(Option::as_ref).map(|t| &t.kind),
+                self.types.types.get(*i).and_then(Option::as_ref).map(|t| &t.kind),
                 Some(TypeKind::Struct { fields, .. }) if fields.iter().all(|f| !f.required)
             ),
             TypeRef::Map(_) => true,

@@ -1,7 +1,12 @@
 //! `allOf`, and object keywords beside `oneOf`/`anyOf`: sorted by what each part describes,
 //! then merged, distributed over a union, or kept as JSON with a warning, never emptied.
 
-use super::*;
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+
+use crate::diag::join;
+use crate::model::{TypeKind, TypeRef};
+
+use super::type_space::TypeSpace;
 
 /// Object keywords of one schema (or of several, merged), each property with the JSON pointer
 /// where it is written, so that names, warnings and the lowering cache follow the document.
@@ -34,24 +39,24 @@ impl ObjectParts {
 /// A `oneOf`/`anyOf` found in a combination.
 pub(super) struct UnionPart {
     /// The part as written (a `$ref`, or the union schema itself).
-    pub(super) origin: ReferenceOr<Schema>,
+    origin: ReferenceOr<Schema>,
     /// Where `origin` is.
     pub(super) pointer: String,
     pub(super) alts: Vec<ReferenceOr<Schema>>,
     /// Pointer of the `oneOf`/`anyOf` array.
-    pub(super) alts_pointer: String,
+    alts_pointer: String,
     pub(super) discriminator: Option<openapiv3::Discriminator>,
 }
 
 /// An object part of a combination, with the `$ref` it came through, if any.
-pub(super) type ObjectPart = (Option<(ReferenceOr<Schema>, String)>, ObjectParts);
+type ObjectPart = (Option<(ReferenceOr<Schema>, String)>, ObjectParts);
 
 /// The parts of a combination, sorted by what they describe.
 #[derive(Default)]
 pub(super) struct Parts {
     /// Object parts; with the `$ref` they came through, if any.
     pub(super) objects: Vec<ObjectPart>,
-    pub(super) unions: Vec<UnionPart>,
+    unions: Vec<UnionPart>,
     /// Parts of any other kind (scalars, enums, arrays, `not`), as written.
     pub(super) values: Vec<(ReferenceOr<Schema>, String)>,
     /// `type` keywords that carry no other shape.
@@ -78,7 +83,7 @@ impl Combined {
 
 /// Merges object parts in order: properties keep their first position, and a later part's
 /// schema for the same property replaces the earlier one; `required` lists add up.
-pub(super) fn merge_objects(objects: Vec<ObjectPart>) -> ObjectParts {
+fn merge_objects(objects: Vec<ObjectPart>) -> ObjectParts {
     let mut out = ObjectParts::default();
     for (_, part) in objects {
         for (k, v) in part.properties {
@@ -145,7 +150,7 @@ fn has_no_shape(a: &openapiv3::AnySchema) -> bool {
 
 /// An inline schema that only constrains an object (`required`, property counts) and adds no
 /// property or type of its own.
-pub(super) fn is_constraint_only(s: &ReferenceOr<Schema>) -> bool {
+fn is_constraint_only(s: &ReferenceOr<Schema>) -> bool {
     match s {
         ReferenceOr::Item(s) => match &s.schema_kind {
             SchemaKind::Any(a) => {
@@ -163,7 +168,7 @@ pub(super) fn is_constraint_only(s: &ReferenceOr<Schema>) -> bool {
 
 /// A typed schema with nothing beyond its `type` that shapes a Rust type (no enum values, no
 /// items, no properties).
-pub(super) fn is_bare_type(t: &Type) -> bool {
+fn is_bare_type(t: &Type) -> bool {
     match t {
         Type::String(s) => s.enumeration.is_empty(),
         Type::Number(n) => n.enumeration.is_empty(),
@@ -174,7 +179,7 @@ pub(super) fn is_bare_type(t: &Type) -> bool {
     }
 }
 
-pub(super) fn type_name(t: &Type) -> &'static str {
+fn type_name(t: &Type) -> &'static str {
     match t {
         Type::String(_) => "string",
         Type::Number(_) => "number",
@@ -185,7 +190,7 @@ pub(super) fn type_name(t: &Type) -> &'static str {
     }
 }
 
-impl Lowerer<'_> {
+impl TypeSpace<'_> {
     /// Sorts a combination into what it holds: `None` when the schema is no combination
     /// (no `allOf`, and no object keywords beside `oneOf`/`anyOf`).
     ///
@@ -230,7 +235,7 @@ impl Lowerer<'_> {
 
     /// Adds the keywords of `schema` (and its `allOf` parts, in order) to `parts`. `origin`
     /// says whether this is the combination itself rather than one of its parts.
-    pub(super) fn collect_own(
+    fn collect_own(
         &mut self,
         schema: &Schema,
         pointer: &str,

@@ -6,7 +6,12 @@
 //! keeps the names a consumer calls (`client.repos()` is feature `repos`) and compiles a type
 //! shared by several namespaces once, under `cfg(any(..))` of the features that reach it.
 
-use super::*;
+use std::collections::BTreeMap;
+
+use crate::model::{
+    Api, ApiFeature, FeatureKind, Features, Namespace, ResponseKind, TypeKind, TypeRef,
+};
+use crate::naming::snake;
 
 /// Feature names the generated manifest defines for other purposes; a namespace or tag with
 /// one of these names gets `_api` appended.

@@ -1,23 +1,28 @@
 //! OpenAPI to IR. Every naming and type decision happens here; emitting only prints.
+//!
+//! [`lower`] builds a `TypeSpace` (`type_space.rs`; its schema methods are in `schemas.rs`,
+//! `combinations.rs` and `refs.rs`) and lowers the component schemas into it; then an
+//! `OperationLowerer` (`operation_lowerer.rs`; methods in `operations.rs`, `bodies.rs`,
+//! `responses.rs` and `security_servers.rs`) borrows it to lower the paths, handing it every
+//! schema; then the passes over the whole API run (`namespaces.rs`, `pagination.rs`,
+//! `features.rs`, `members.rs`). Each file imports what it uses from its siblings by name, and
+//! the type-space files never refer to the operation files.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use openapiv3::{
-    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr,
-    Schema, SchemaKind, StatusCode, Type,
-};
+use openapiv3::{ReferenceOr, Schema, SchemaKind};
 use serde_json::Value;
 
 use crate::diag::{Diagnostics, escape_token, join};
-use crate::model::*;
-use crate::naming::{Names, RESERVED_TYPE_NAMES, Scope, pascal, snake};
+use crate::model::{Api, Framing, License, TypeDef, TypeKind, TypeRef};
+use crate::naming::{Names, RESERVED_TYPE_NAMES, pascal};
 
 mod bodies;
 mod combinations;
 mod features;
 mod members;
 mod namespaces;
+mod operation_lowerer;
 mod operations;
 mod pagination;
 mod refs;
@@ -26,95 +31,13 @@ mod schemas;
 mod security_servers;
 #[cfg(test)]
 mod tests;
+mod type_space;
 
-use bodies::*;
-use combinations::*;
-use namespaces::*;
-use operations::*;
-use responses::*;
-use schemas::*;
-
-struct Lowerer<'a> {
-    spec: &'a OpenAPI,
-    raw: &'a Value,
-    /// Targets of references into the middle of the document (see `Parsed::deep_refs`):
-    /// lowered once, and shared with the inline schema at the same place.
-    deep_refs: &'a std::collections::BTreeSet<String>,
-    /// Named types reserved for such targets while they are being lowered (cycles).
-    ref_types: BTreeMap<String, TypeRef>,
-    diags: &'a mut Diagnostics,
-    /// Types with their natural names (see [`settle_type_names`]).
-    types: Vec<Option<TypeDef>>,
-    component_index: BTreeMap<String, usize>,
-    /// Component schemas whose lowering has begun (see [`Lowerer::lower_component`]).
-    components_started: std::collections::BTreeSet<String>,
-    /// Inline schemas owned by a component (a shared response, parameter or body) are lowered
-    /// once, however many operations refer to them.
-    shared: BTreeMap<String, (TypeRef, bool)>,
-    /// Tags of an OpenAPI 3.2 tree of nested tags (`parent`), each with its path from the
-    /// root tag down to it; empty when no tag has a parent.
-    tag_paths: BTreeMap<String, Vec<String>>,
-    /// Component schemas that allow null themselves (`nullable: true`, or a `null` alternative):
-    /// every reference to them is an `Option`.
-    nullable_components: std::collections::BTreeSet<String>,
-}
-
-impl Lowerer<'_> {
-    /// Lowers component schema `key` once. Its inline schemas are named after it, whoever
-    /// reaches them first: a component that merges another's properties (`allOf` with a
-    /// `$ref`) lowers that other component before taking its parts, so the shared enum of a
-    /// property is `BaseKind`, never `DerivedKind` or `OtherDerivedKind` by document order.
-    fn lower_component(&mut self, key: &str) {
-        if !self.components_started.insert(key.to_owned()) {
-            return;
-        }
-        let Some(schema) = self
-            .spec
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get(key))
-        else {
-            return;
-        };
-        let idx = self.component_index[key];
-        let pointer = join("#/components/schemas", key);
-        let name = self.types[idx]
-            .as_ref()
-            .map(|t| t.name.clone())
-            .unwrap_or_default();
-        let def = match schema {
-            ReferenceOr::Reference { reference } => {
-                let target = self.lower_ref(reference, &name, &pointer);
-                TypeDef {
-                    name,
-                    description: None,
-                    kind: TypeKind::Alias(target),
-                    pointer,
-                }
-            }
-            ReferenceOr::Item(schema) => self.lower_named(schema, name, &pointer),
-        };
-        self.types[idx] = Some(def);
-    }
-
-    /// Before an inline schema inside component schema `K` is lowered from elsewhere, `K`
-    /// itself is lowered (unless it is being lowered already: a cycle).
-    fn lower_owner_first(&mut self, pointer: &str) {
-        let Some(rest) = pointer.strip_prefix("#/components/schemas/") else {
-            return;
-        };
-        let token = rest.split('/').next().unwrap_or("");
-        if token.len() == rest.len() {
-            return;
-        }
-        let key = crate::parse::percent_decode(token)
-            .replace("~1", "/")
-            .replace("~0", "~");
-        if self.component_index.contains_key(&key) {
-            self.lower_component(&key);
-        }
-    }
-}
+use combinations::annotates_null;
+use namespaces::build_namespaces;
+use operation_lowerer::OperationLowerer;
+use schemas::{is_null_schema, mark_boxed_cycles};
+use type_space::TypeSpace;
 
 /// SPDX identifiers a 3.0 description's `info.license.name` is taken as, compared without
 /// case and with spaces read as `-` (`Apache 2.0`). A name outside this list is not guessed at:
@@ -171,20 +94,9 @@ fn license(raw: &Value) -> License {
 /// `diags` has no errors.
 pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     let spec = &parsed.spec;
-    let mut l = Lowerer {
-        spec,
-        raw: &parsed.raw,
-        deep_refs: &parsed.deep_refs,
-        ref_types: BTreeMap::new(),
-        diags,
-        types: Vec::new(),
-        component_index: BTreeMap::new(),
-        components_started: std::collections::BTreeSet::new(),
-        shared: BTreeMap::new(),
-        tag_paths: BTreeMap::new(),
-        nullable_components: std::collections::BTreeSet::new(),
-    };
-    l.tag_paths = namespaces::tag_paths(&parsed.raw, l.diags);
+    // Tags first: their diagnostics come before those of the schemas.
+    let tag_paths = namespaces::tag_paths(&parsed.raw, diags);
+    let mut space = TypeSpace::new(spec, &parsed.raw, &parsed.deep_refs, diags);
     // Component schemas are named first, so that their names win over inline types.
     let components: Vec<(&String, &ReferenceOr<Schema>)> = spec
         .components
@@ -200,7 +112,8 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
                 _ => false,
             };
             if schema.schema_data.nullable || null_alternative || annotates_null(schema) {
-                l.nullable_components
+                space
+                    .nullable_components
                     .insert(format!("#/components/schemas/{}", escape_token(key)));
             }
         }
@@ -210,8 +123,10 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
             name.push_str("Model");
         }
-        l.component_index.insert((*key).clone(), l.types.len());
-        l.types.push(Some(TypeDef {
+        space
+            .component_index
+            .insert((*key).clone(), space.types.len());
+        space.types.push(Some(TypeDef {
             name,
             description: None,
             kind: TypeKind::Alias(TypeRef::Json),
@@ -219,16 +134,22 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         }));
     }
     for (key, _) in &components {
-        l.lower_component(key);
+        space.lower_component(key);
     }
 
-    let schemes = l.lower_schemes();
+    let mut ops = OperationLowerer {
+        spec,
+        raw: &parsed.raw,
+        types: &mut space,
+        tag_paths,
+    };
+    let schemes = ops.lower_schemes();
     let mut api = Api {
         title: spec.info.title.clone(),
         description: spec.info.description.clone(),
         version: spec.info.version.clone(),
         license: license(&parsed.raw),
-        servers: l.lower_servers(),
+        servers: ops.lower_servers(),
         ..Api::default()
     };
     // The first alternative, so that adding another alternative later keeps `Client::new`
@@ -241,15 +162,15 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         _ => None,
     };
     api.schemes = schemes;
-    let (operations, error_variants, error_decoders) = l.lower_operations(&api.schemes);
+    let (operations, error_variants, error_decoders) = ops.lower_operations(&api.schemes);
     api.operations = operations;
     api.error_variants = error_variants;
     api.error_decoders = error_decoders;
-    api.types = l.types.into_iter().flatten().collect();
-    let mut type_names = settle_type_names(&mut api.types, &l.component_index);
-    mark_boxed_cycles(&mut api.types, l.diags);
+    api.types = space.types.into_iter().flatten().collect();
+    let mut type_names = settle_type_names(&mut api.types, &space.component_index);
+    mark_boxed_cycles(&mut api.types, space.diags);
     api.root = build_namespaces(&mut api.operations, &mut type_names);
-    pagination::detect(&mut api, l.raw, l.diags);
+    pagination::detect(&mut api, space.raw, space.diags);
     api.features = features::assign(&api);
     relax_one_way_requirements(&mut api);
     members::settle(&mut api);

@@ -1,6 +1,14 @@
 //! Namespaces from operationIds: `client.organizations().members().get_connected_apps(..)`.
 
-use super::*;
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::diag::Diagnostics;
+use crate::model::{Namespace, Operation};
+use crate::naming::{Names, pascal, snake};
+
+use super::responses::needs_success_enum;
 
 /// Splits an operationId into namespaces and a method name. Two shapes name namespaces:
 ///

@@ -1,9 +1,26 @@
 //! Operations: path templates, parameters, and what each operation sends and returns.
 
-use super::*;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr};
+use serde_json::Value;
+
+use crate::diag::join;
+use crate::model::{
+    ErrorVariant, EventShape, Method, MockNames, Operation, Param, ParamLocation, PathPart,
+    QueryStringEncoding, ResponseKind, SecurityScheme, StatusMatch, TypeRef,
+};
+use crate::naming::{Scope, pascal, snake};
+
+use super::namespaces::split_operation_id;
+use super::operation_lowerer::OperationLowerer;
+use super::responses::is_success;
+use super::schemas::is_scalar;
+use super::{ext_str, is_json_media, media_essence};
 
 /// Names that builder methods already use, so parameters cannot take them.
-pub(super) const BUILDER_RESERVED: &[&str] = &[
+const BUILDER_RESERVED: &[&str] = &[
     "client",
     "options",
     "body",
@@ -15,7 +32,7 @@ pub(super) const BUILDER_RESERVED: &[&str] = &[
     "new",
 ];
 
-pub(super) fn location_of(p: &Parameter) -> ParamLocation {
+fn location_of(p: &Parameter) -> ParamLocation {
     match p {
         Parameter::Query { .. } => ParamLocation::Query,
         Parameter::Header { .. } => ParamLocation::Header,
@@ -95,7 +112,7 @@ pub(super) fn parse_template(path: &str) -> Vec<Tpl> {
     out
 }
 
-impl Lowerer<'_> {
+impl OperationLowerer<'_, '_> {
     #[allow(clippy::type_complexity)]
     pub(super) fn lower_operations(
         &mut self,
@@ -112,7 +129,7 @@ impl Lowerer<'_> {
         let spec = self.spec;
         for (path, item) in &spec.paths.paths {
             let path_pointer = join("#/paths", path);
-            let Some(item) = self.deref(item, &path_pointer) else {
+            let Some(item) = self.types.deref(item, &path_pointer) else {
                 continue;
             };
             let fixed = [
@@ -142,7 +159,7 @@ impl Lowerer<'_> {
                     _ => format!("{key}_{path}").replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
                 };
                 if let Some(first) = seen_ids.insert(id.clone(), pointer.clone()) {
-                    self.diags.warn(&pointer, format!("operationId `{id}` is also used at {first}; this one gets a numbered name"));
+                    self.types.diags.warn(&pointer, format!("operationId `{id}` is also used at {first}; this one gets a numbered name"));
                 }
                 // Security: the operation's own, else the document's.
                 let requirements = op.security.as_ref().or(self.spec.security.as_ref());
@@ -237,11 +254,11 @@ impl Lowerer<'_> {
         match &data.format {
             ParameterSchemaOrContent::Schema(s) => (
                 QueryStringEncoding::Form,
-                self.lower_schema_ref(s, &hint, &join(pp, "schema")).0,
+                self.types.lower_schema_ref(s, &hint, &join(pp, "schema")).0,
             ),
             ParameterSchemaOrContent::Content(content) => {
                 if content.len() > 1 {
-                    self.diags.warn(
+                    self.types.diags.warn(
                         &join(pp, "content"),
                         "a parameter's `content` has more than one media type: the first is used",
                     );
@@ -260,14 +277,15 @@ impl Lowerer<'_> {
                 let media_pointer = join(&join(pp, "content"), media);
                 let ty = match &m.schema {
                     Some(s) => {
-                        self.lower_schema_ref(s, &hint, &join(&media_pointer, "schema"))
+                        self.types
+                            .lower_schema_ref(s, &hint, &join(&media_pointer, "schema"))
                             .0
                     }
                     None if encoding == QueryStringEncoding::Text => TypeRef::String,
                     None => TypeRef::Json,
                 };
                 if !m.encoding.is_empty() {
-                    self.diags.warn(
+                    self.types.diags.warn(
                         &join(&media_pointer, "encoding"),
                         "`encoding` of a query string is not applied: members are written as forms write them (arrays repeated, objects as JSON text)",
                     );
@@ -308,7 +326,8 @@ impl Lowerer<'_> {
             for (name, op) in more {
                 let pointer = join(&more_pointer, name);
                 if !is_token(name) {
-                    self.diags
+                    self.types
+                        .diags
                         .error(&pointer, format!("`{name}` is not a valid HTTP method"));
                     continue;
                 }
@@ -318,7 +337,7 @@ impl Lowerer<'_> {
                 ]
                 .contains(&upper.as_str())
                 {
-                    self.diags.warn(
+                    self.types.diags.warn(
                         &pointer,
                         format!("`{name}` has a field of its own in a path item, which `additionalOperations` must not repeat; sent as written"),
                     );
@@ -337,7 +356,8 @@ impl Lowerer<'_> {
                         format!("{pointer}{}", &suffix[1..]),
                         e.inner().to_string(),
                     );
-                    self.diags
+                    self.types
+                        .diags
                         .error(&at, format!("not a valid OpenAPI document: {message}"));
                 }
             }
@@ -345,7 +365,7 @@ impl Lowerer<'_> {
         out
     }
 
-    pub(super) fn lower_operation(
+    fn lower_operation(
         &mut self,
         method: Method,
         path: &str,
@@ -374,13 +394,13 @@ impl Lowerer<'_> {
                 "{}/parameters/{i}",
                 pointer.rsplit_once('/').map_or(pointer, |(a, _)| a)
             );
-            if let Some(found) = self.deref_home(p, &pp) {
+            if let Some(found) = self.types.deref_home(p, &pp) {
                 params.push(found);
             }
         }
         for (i, p) in op.parameters.iter().enumerate() {
             let pp = format!("{pointer}/parameters/{i}");
-            if let Some(found) = self.deref_home(p, &pp) {
+            if let Some(found) = self.types.deref_home(p, &pp) {
                 let key = (
                     found.0.parameter_data_ref().name.clone(),
                     location_of(&found.0),
@@ -399,7 +419,7 @@ impl Lowerer<'_> {
         // `%3F` and address another resource. It is sent as query pairs on every request.
         let (path, fixed_query) = match path.split_once('?') {
             Some((p, query)) => {
-                self.diags.warn(
+                self.types.diags.warn(
                     pointer,
                     format!("the path key holds a query (`?{query}`): sent as query pairs"),
                 );
@@ -425,7 +445,7 @@ impl Lowerer<'_> {
                 && ["accept", "content-type", "authorization"].contains(&lower_name.as_str())
             {
                 if lower_name != "authorization" {
-                    self.diags.warn(
+                    self.types.diags.warn(
                         pp,
                         format!(
                             "the `{}` header parameter is ignored, as OpenAPI says: the client sets it from the media types",
@@ -435,20 +455,21 @@ impl Lowerer<'_> {
                     continue;
                 }
                 if secured {
-                    self.diags.warn(
+                    self.types.diags.warn(
                         pp,
                         "the `Authorization` header parameter is ignored, as OpenAPI says: the operation's security scheme sets it",
                     );
                     continue;
                 }
-                self.diags.warn(
+                self.types.diags.warn(
                     pp,
                     "the `Authorization` header parameter is kept as a secret argument: no security scheme covers this operation, so it is the only way to authenticate it",
                 );
                 forced_secret = true;
             }
             if location == ParamLocation::Header && !is_token(&data.name) {
-                self.diags
+                self.types
+                    .diags
                     .error(pp, format!("`{}` is not a valid header name", data.name));
                 continue;
             }
@@ -457,7 +478,7 @@ impl Lowerer<'_> {
                     .iter()
                     .any(|t| matches!(t, Tpl::Param(n) if n == &data.name))
             {
-                self.diags.warn(
+                self.types.diags.warn(
                     pp,
                     format!(
                         "path parameter `{}` is not in the path template; it is not sent",
@@ -493,15 +514,16 @@ impl Lowerer<'_> {
             }
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => {
-                    self.lower_schema_ref(
-                        s,
-                        &match component {
-                            Some(c) => pascal(c),
-                            None => format!("{op_name}{}", pascal(&data.name)),
-                        },
-                        &join(pp, "schema"),
-                    )
-                    .0
+                    self.types
+                        .lower_schema_ref(
+                            s,
+                            &match component {
+                                Some(c) => pascal(c),
+                                None => format!("{op_name}{}", pascal(&data.name)),
+                            },
+                            &join(pp, "schema"),
+                        )
+                        .0
                 }
                 ParameterSchemaOrContent::Content(_) => TypeRef::Json,
             };
@@ -511,19 +533,21 @@ impl Lowerer<'_> {
                 (
                     TypeRef::Array(inner),
                     ParamLocation::Path | ParamLocation::Header | ParamLocation::Cookie,
-                ) if is_scalar(inner, &self.types) => ty,
+                ) if is_scalar(inner, &self.types.types) => ty,
                 (
                     TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Json,
                     ParamLocation::Path | ParamLocation::Header | ParamLocation::Cookie,
                 ) => {
-                    self.diags.warn(
+                    self.types.diags.warn(
                         pp,
                         "non-scalar path, header or cookie parameter: a JSON value, sent in the `simple` style (members joined by commas)",
                     );
                     TypeRef::Json
                 }
-                (TypeRef::Array(inner), ParamLocation::Query) if !is_scalar(inner, &self.types) => {
-                    self.diags.warn(
+                (TypeRef::Array(inner), ParamLocation::Query)
+                    if !is_scalar(inner, &self.types.types) =>
+                {
+                    self.types.diags.warn(
                         pp,
                         "array of non-scalar query values: each sent as JSON text",
                     );
@@ -576,13 +600,13 @@ impl Lowerer<'_> {
                 .count()
                 > 1
             {
-                self.diags.warn(
+                self.types.diags.warn(
                     pointer,
                     "more than one `in: querystring` parameter: the last one set is the query string",
                 );
             }
             if lowered.iter().any(|p| p.location == ParamLocation::Query) {
-                self.diags.warn(
+                self.types.diags.warn(
                     pointer,
                     "`in: query` parameters beside an `in: querystring` one, which OpenAPI 3.2 forbids: they are sent after the query string",
                 );
@@ -595,7 +619,7 @@ impl Lowerer<'_> {
                     .iter()
                     .any(|p| p.location == ParamLocation::Path && &p.wire_name == name)
                 {
-                    self.diags.warn(pointer, format!("path parameter `{name}` is not declared; it is taken as a required string"));
+                    self.types.diags.warn(pointer, format!("path parameter `{name}` is not declared; it is taken as a required string"));
                     lowered.push(Param {
                         wire_name: name.clone(),
                         rust_name: scope.claim(snake(name)),

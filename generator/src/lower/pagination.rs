@@ -12,7 +12,13 @@
 //! - an integer `page` query parameter beside `per_page`, followed through the `Link`
 //!   header's `rel="next"` (GitHub).
 
-use super::*;
+use serde_json::Value;
+
+use crate::diag::{Diagnostics, join};
+use crate::model::{
+    Api, BodyEncoding, CursorIn, Field, NextCursor, Operation, PageItems, Pagination,
+    ParamLocation, ResponseKind, Step, TypeKind, TypeRef,
+};
 
 /// Request cursor names, lowercased without `_` and `-`.
 const CURSOR_NAMES: &[&str] = &[

@@ -1,6 +1,13 @@
 //! Resolving `$ref`: to components, to any JSON pointer in the document, and through chains.
 
-use super::*;
+use std::borrow::Cow;
+
+use openapiv3::{ReferenceOr, Schema};
+
+use crate::model::{TypeDef, TypeKind, TypeRef};
+use crate::naming::pascal;
+
+use super::type_space::TypeSpace;
 
 /// Words for a type named after its place in the document: the names along the pointer,
 /// without OpenAPI's structural keywords, indexes and media types.
@@ -73,9 +80,9 @@ pub(super) fn name_from_pointer(pointer: &str) -> String {
     }
 }
 
-impl Lowerer<'_> {
+impl TypeSpace<'_> {
     /// Resolves a local reference into the raw document and deserialises its target.
-    pub(super) fn resolve<T: serde::de::DeserializeOwned>(
+    fn resolve<T: serde::de::DeserializeOwned>(
         &mut self,
         reference: &str,
         pointer: &str,

@@ -1,6 +1,17 @@
 //! Responses: success kinds by status, and the typed error bodies.
 
-use super::*;
+use openapiv3::{ReferenceOr, Schema, StatusCode};
+use serde_json::Value;
+
+use crate::diag::join;
+use crate::model::{
+    ErrorVariant, EventShape, JsonSequence, ResponseKind, StatusMatch, TypeKind, TypeRef,
+};
+use crate::naming::pascal;
+
+use super::bodies::pick_media;
+use super::operation_lowerer::OperationLowerer;
+use super::{is_json_media, media_essence, sequence_framing};
 
 /// Whether the successes carry different kinds of body, so that `send()` returns an enum with
 /// a variant per status. One JSON type plus empty responses is `Option<T>` instead.
@@ -29,10 +40,10 @@ pub(super) fn is_success(s: StatusMatch) -> bool {
     }
 }
 
-impl Lowerer<'_> {
+impl OperationLowerer<'_, '_> {
     pub(super) fn error_variant(&self, ty: TypeRef, existing: &[ErrorVariant]) -> ErrorVariant {
         let (base, fields) = match &ty {
-            TypeRef::Named(i) => match &self.types[*i] {
+            TypeRef::Named(i) => match &self.types.types[*i] {
                 Some(def) => (
                     def.name.clone(),
                     match &def.kind {
@@ -73,13 +84,13 @@ impl Lowerer<'_> {
         }
     }
 
-    pub(super) fn response_kind(
+    fn response_kind(
         &mut self,
         response: &ReferenceOr<openapiv3::Response>,
         hint: &str,
         pointer: &str,
     ) -> Option<ResponseKind> {
-        let (response, home, name) = self.deref_home(response, pointer)?;
+        let (response, home, name) = self.types.deref_home(response, pointer)?;
         let hint = name.map(|n| pascal(&n)).unwrap_or_else(|| hint.to_owned());
         let hint = hint.as_str();
         let Some((media, content)) = pick_media(&response.content) else {
@@ -89,7 +100,8 @@ impl Lowerer<'_> {
         Some(if is_json_media(&media) {
             match &content.schema {
                 Some(s) => ResponseKind::Json(
-                    self.lower_schema_ref(s, hint, &join(&media_pointer, "schema"))
+                    self.types
+                        .lower_schema_ref(s, hint, &join(&media_pointer, "schema"))
                         .0,
                 ),
                 None => ResponseKind::Json(TypeRef::Json),
@@ -109,7 +121,7 @@ impl Lowerer<'_> {
     ///   events (it offers nothing the client prefers, such as JSON), so that `send()` returns
     ///   them too;
     /// - a sequence of JSON items, for `send_items()`, when a response offers JSON Lines,
-    ///   NDJSON or JSON text sequences: see [`Lowerer::sequence_item`] for the item type.
+    ///   NDJSON or JSON text sequences: see [`OperationLowerer::sequence_item`] for the item type.
     pub(super) fn streams(
         &mut self,
         op: &openapiv3::Operation,
@@ -127,7 +139,7 @@ impl Lowerer<'_> {
                 _ => continue,
             };
             let rp = join(&join(pointer, "responses"), &label);
-            let Some((response, home, _)) = self.deref_home(response, &rp) else {
+            let Some((response, home, _)) = self.types.deref_home(response, &rp) else {
                 continue;
             };
             if let Some((media, _)) = pick_media(&response.content) {
@@ -145,6 +157,7 @@ impl Lowerer<'_> {
                     event = Some(match self.item_schema(&media_pointer) {
                         Some(item) => {
                             let ty = self
+                                .types
                                 .lower_schema_ref(&item, &hint, &join(&media_pointer, "itemSchema"))
                                 .0;
                             let json_data = content
@@ -156,7 +169,8 @@ impl Lowerer<'_> {
                         }
                         None => match &content.schema {
                             Some(s) => (
-                                self.lower_schema_ref(s, &hint, &join(&media_pointer, "schema"))
+                                self.types
+                                    .lower_schema_ref(s, &hint, &join(&media_pointer, "schema"))
                                     .0,
                                 EventShape::Data,
                             ),
@@ -204,7 +218,8 @@ impl Lowerer<'_> {
         match serde_json::from_value(raw) {
             Ok(schema) => Some(schema),
             Err(e) => {
-                self.diags
+                self.types
+                    .diags
                     .error(&pointer, format!("not a valid schema: {e}"));
                 None
             }
@@ -229,6 +244,7 @@ impl Lowerer<'_> {
         let hint = format!("{}Item", pascal(id));
         if let Some(item) = self.item_schema(media_pointer) {
             return self
+                .types
                 .lower_schema_ref(&item, &hint, &join(media_pointer, "itemSchema"))
                 .0;
         }
@@ -236,6 +252,7 @@ impl Lowerer<'_> {
             return TypeRef::Json;
         };
         let ty = self
+            .types
             .lower_schema_ref(schema, &hint, &join(media_pointer, "schema"))
             .0;
         let mut seen = 0;
@@ -243,7 +260,13 @@ impl Lowerer<'_> {
         // Through aliases (a component that is an array), a bounded number of times.
         while let TypeRef::Named(i) = current {
             seen += 1;
-            match self.types.get(i).and_then(Option::as_ref).map(|t| &t.kind) {
+            match self
+                .types
+                .types
+                .get(i)
+                .and_then(Option::as_ref)
+                .map(|t| &t.kind)
+            {
                 Some(TypeKind::Alias(inner)) if seen < 16 => current = inner.clone(),
                 _ => break,
             }
@@ -314,7 +337,7 @@ impl Lowerer<'_> {
             );
         for (code, response) in responses {
             let rp = join(&join(pointer, "responses"), &code);
-            let Some(response) = self.deref(response, &rp) else {
+            let Some(response) = self.types.deref(response, &rp) else {
                 continue;
             };
             if let Some((media, _)) = pick_media(&response.content) {

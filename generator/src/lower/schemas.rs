@@ -1,9 +1,16 @@
 //! Schemas to types: scalars, arrays, maps, enums, structs and unions; cycles boxed.
 
-use super::*;
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+
+use crate::diag::{Diagnostics, join};
+use crate::model::{EnumVariant, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::naming::{Scope, pascal, snake};
+
+use super::combinations::{Combined, ObjectParts, Parts, annotates_null};
+use super::type_space::TypeSpace;
 
 /// The doc text of a schema: its description, else its title.
-pub(super) fn doc_of(schema: &Schema) -> Option<String> {
+fn doc_of(schema: &Schema) -> Option<String> {
     schema
         .schema_data
         .description
@@ -38,7 +45,7 @@ fn or_null(t: TypeRef, nullable: bool) -> TypeRef {
     }
 }
 
-pub(super) fn variant_name(ty: &TypeRef, types: &[Option<TypeDef>], i: usize) -> String {
+fn variant_name(ty: &TypeRef, types: &[Option<TypeDef>], i: usize) -> String {
     match ty {
         TypeRef::Named(n) => types
             .get(*n)
@@ -178,7 +185,7 @@ pub(super) fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
     comp
 }
 
-impl Lowerer<'_> {
+impl TypeSpace<'_> {
     /// Lowers a schema in a position that wants a type; returns the type and whether null is
     /// allowed. Takes `Schema` and `Box<Schema>` items alike (openapiv3 boxes properties).
     pub(super) fn lower_schema_ref<S: std::borrow::Borrow<Schema>>(
@@ -197,7 +204,7 @@ impl Lowerer<'_> {
     }
 
     /// Adds an inline named type and returns a reference to it.
-    pub(super) fn add_type(&mut self, def: TypeDef) -> TypeRef {
+    fn add_type(&mut self, def: TypeDef) -> TypeRef {
         self.types.push(Some(def));
         TypeRef::Named(self.types.len() - 1)
     }
@@ -227,7 +234,7 @@ impl Lowerer<'_> {
         self.lower_schema_uncached(schema, hint, pointer)
     }
 
-    pub(super) fn lower_schema_uncached(
+    fn lower_schema_uncached(
         &mut self,
         schema: &Schema,
         hint: &str,
@@ -360,7 +367,7 @@ impl Lowerer<'_> {
     }
 
     /// `{type: array}`: a `Vec` of the items' type (any JSON value when they are not given).
-    pub(super) fn array_type(
+    fn array_type(
         &mut self,
         items: Option<&ReferenceOr<Box<Schema>>>,
         hint: &str,
@@ -379,7 +386,7 @@ impl Lowerer<'_> {
 
     /// `{type: object}` without properties: a map of `additionalProperties` (any JSON value
     /// when they are not given). An empty struct would drop every property it is sent.
-    pub(super) fn map_type(
+    fn map_type(
         &mut self,
         additional: Option<&AdditionalProperties>,
         hint: &str,
@@ -400,7 +407,7 @@ impl Lowerer<'_> {
 
     /// The Rust integer for an `integer` schema: `i32` for int32, `u64` when the bounds, the
     /// format or the examples go past `i64::MAX` (a uint64 setting), `i64` otherwise.
-    pub(super) fn integer_type(
+    fn integer_type(
         &mut self,
         format: Option<&str>,
         minimum: Option<f64>,
@@ -712,7 +719,7 @@ impl Lowerer<'_> {
 
     /// One alternative of a distributed combination: the alternative with the shared object
     /// properties merged in, as a struct of its own.
-    pub(super) fn merged_variant(
+    fn merged_variant(
         &mut self,
         name: &str,
         i: usize,
@@ -759,7 +766,7 @@ impl Lowerer<'_> {
 
 /// The type of a `string` by its format: dates, times and UUIDs are typed; every other format
 /// (byte, binary in JSON, email, uri, ...) stays a `String`.
-pub(super) fn string_type(format: Option<&str>) -> TypeRef {
+fn string_type(format: Option<&str>) -> TypeRef {
     match format {
         Some("date-time") => TypeRef::DateTime,
         Some("date") => TypeRef::Date,

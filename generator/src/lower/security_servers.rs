@@ -1,8 +1,15 @@
 //! Servers (variables, `x-clientgen-select`) and security schemes.
 
-use super::*;
+use serde_json::Value;
 
-impl Lowerer<'_> {
+use crate::diag::join;
+use crate::model::{ParamLocation, SchemeKind, SecurityScheme, Server, ServerSelect};
+use crate::naming::{Scope, snake};
+
+use super::operation_lowerer::OperationLowerer;
+use super::operations::is_token;
+
+impl OperationLowerer<'_, '_> {
     pub(super) fn lower_servers(&mut self) -> Vec<Server> {
         let mut out = Vec::new();
         for (i, s) in self.spec.servers.iter().enumerate() {
@@ -14,7 +21,8 @@ impl Lowerer<'_> {
                 }
             }
             if url.contains('{') {
-                self.diags
+                self.types
+                    .diags
                     .warn(&pointer, "server URL has a variable without a default");
             }
             let select = s.extensions.get("x-clientgen-select").and_then(|v| {
@@ -23,7 +31,7 @@ impl Lowerer<'_> {
                 Some(ServerSelect { credential, prefix })
             });
             if s.extensions.contains_key("x-clientgen-select") && select.is_none() {
-                self.diags.error(
+                self.types.diags.error(
                     &pointer,
                     "x-clientgen-select needs string `credential` and `prefix`",
                 );
@@ -55,7 +63,7 @@ impl Lowerer<'_> {
         };
         for (key, scheme) in &components.security_schemes {
             let pointer = join("#/components/securitySchemes", key);
-            let Some(scheme) = self.deref(scheme, &pointer) else {
+            let Some(scheme) = self.types.deref(scheme, &pointer) else {
                 continue;
             };
             use openapiv3::SecurityScheme as S;
@@ -77,7 +85,7 @@ impl Lowerer<'_> {
                     (SchemeKind::Bearer, description, extensions)
                 }
                 S::HTTP { scheme: s, .. } => {
-                    self.diags.warn(&pointer, format!("http scheme `{s}` is not supported; operations that need only it are sent without credentials"));
+                    self.types.diags.warn(&pointer, format!("http scheme `{s}` is not supported; operations that need only it are sent without credentials"));
                     continue;
                 }
                 S::APIKey {
@@ -92,7 +100,8 @@ impl Lowerer<'_> {
                         openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
                     };
                     if location == ParamLocation::Header && !is_token(name) {
-                        self.diags
+                        self.types
+                            .diags
                             .error(&pointer, format!("`{name}` is not a valid header name"));
                         continue;
                     }
@@ -129,7 +138,7 @@ impl Lowerer<'_> {
                     names.iter().filter_map(Value::as_str).map(snake).collect()
                 }
                 Some(_) => {
-                    self.diags.error(
+                    self.types.diags.error(
                         &pointer,
                         format!(
                             "x-clientgen-credentials needs {} names",

@@ -1,6 +1,17 @@
 //! Lowering: combinations, references, names, enums.
 
-use super::*;
+use crate::diag::Diagnostics;
+use crate::model::{
+    Api, CursorIn, FeatureKind, Field, Framing, Namespace, NextCursor, Operation, ResponseKind,
+    SchemeKind, TypeDef, TypeKind, TypeRef,
+};
+use crate::naming::pascal;
+
+use super::lower;
+use super::namespaces::split_operation_id;
+use super::operations::{Tpl, parse_template};
+use super::refs;
+use super::schemas::tarjan;
 
 /// Lowers spec text; returns the API and the warnings as `message at pointer` lines.
 fn lower_text(text: &str) -> (Api, Vec<String>) {
