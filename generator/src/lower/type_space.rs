@@ -63,9 +63,10 @@ impl TypeSpace<'_> {
     /// `$ref`) lowers that other component before taking its parts, so the shared enum of a
     /// property is `BaseKind`, never `DerivedKind` or `OtherDerivedKind` by document order.
     pub(super) fn lower_component(&mut self, key: &str) {
-        if !self.components_started.insert(key.to_owned()) {
+        if self.components_started.contains(key) {
             return;
         }
+        self.components_started.insert(key.to_owned());
         let Some(schema) = self
             .spec
             .components
@@ -105,10 +106,18 @@ impl TypeSpace<'_> {
         if token.len() == rest.len() {
             return;
         }
-        let key = crate::parse::percent_decode(token)
-            .replace("~1", "/")
-            .replace("~0", "~");
-        if self.component_index.contains_key(&key) {
+        // Most keys need no unescaping: no allocation on the way to the lookup.
+        let key: std::borrow::Cow<str> = if token.contains(['%', '~']) {
+            crate::parse::percent_decode(token)
+                .replace("~1", "/")
+                .replace("~0", "~")
+                .into()
+        } else {
+            token.into()
+        };
+        if self.component_index.contains_key(key.as_ref())
+            && !self.components_started.contains(key.as_ref())
+        {
             self.lower_component(&key);
         }
     }
