@@ -19,6 +19,7 @@ mod features;
 mod namespaces;
 mod operations;
 mod pagination;
+mod raw_checks;
 mod refs;
 mod responses;
 mod schemas;
