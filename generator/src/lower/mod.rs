@@ -15,6 +15,7 @@ use crate::naming::{RESERVED_TYPE_NAMES, Scope, pascal, snake};
 
 mod bodies;
 mod combinations;
+mod conformance;
 mod features;
 mod namespaces;
 mod operations;
@@ -106,6 +107,20 @@ fn license(raw: &Value) -> License {
         }
         None => License::None,
     }
+}
+
+/// [`lower`], and with `conformance_schemas` the JSON a conformance test synthesises its
+/// arguments from ([`Api::conformance`]): the IR then holds all that rendering needs.
+pub fn lower_with(
+    parsed: &crate::parse::Parsed,
+    diags: &mut Diagnostics,
+    conformance_schemas: bool,
+) -> Api {
+    let mut api = lower(parsed, diags);
+    if conformance_schemas {
+        api.conformance = Some(conformance::schemas(&api, &parsed.raw, parsed.is_31));
+    }
+    api
 }
 
 /// Lowers a parsed document. Problems go to `diags`; the result is always usable when

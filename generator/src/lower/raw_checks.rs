@@ -342,7 +342,7 @@ mod tests {
     /// the corpus, when it is unpacked in `target/corpus`).
     #[test]
     fn the_answers_are_the_test_tooling_ones() {
-        use crate::synth::Synth;
+        use clientgen_testkit::synth::Synth;
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut files = Vec::new();
         let mut dirs = vec![root.join("tests/fixtures"), root.join("target/corpus")];
