@@ -56,6 +56,9 @@ struct Lowerer<'a> {
     /// Component schemas that allow null themselves (`nullable: true`, or a `null` alternative):
     /// every reference to them is an `Option`.
     nullable_components: std::collections::BTreeSet<String>,
+    /// Each operation's `x-clientgen-pagination`, by the operation's pointer, for the
+    /// pagination pass after the operations are lowered.
+    pagination_extensions: BTreeMap<String, Value>,
 }
 
 /// SPDX identifiers a 3.0 description's `info.license.name` is taken as, compared without
@@ -139,6 +142,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         shared: BTreeMap::new(),
         tag_paths: BTreeMap::new(),
         nullable_components: std::collections::BTreeSet::new(),
+        pagination_extensions: BTreeMap::new(),
     };
     l.tag_paths = namespaces::tag_paths(&parsed.raw, l.diags);
     // Component schemas are named first, so that their names win over inline types.
@@ -223,7 +227,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     api.types = l.types.into_iter().flatten().collect();
     mark_boxed_cycles(&mut api.types, l.diags);
     api.root = build_namespaces(&mut api.operations, &mut l.type_names);
-    pagination::detect(&mut api, l.raw, l.diags);
+    pagination::detect(&mut api, &l.pagination_extensions, l.diags);
     api.features = features::assign(&api);
     relax_one_way_requirements(&mut api);
     api
