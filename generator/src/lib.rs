@@ -340,12 +340,25 @@ pub fn lower_text(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Erro
     let Some(parsed) = parse::parse(spec_text, &mut diags) else {
         return Err(errors_of(diags, spec_text));
     };
-    let api = lower::lower(&parsed, &mut diags);
+    let api = lower_parsed(spec_text, parsed, &mut diags, false)?;
+    Ok((api, diags.into_vec_placed(spec_text)))
+}
+
+/// Lowers a parsed document, with the conformance test's schemas if asked, and frees it: the
+/// model owns everything rendering needs, so rendering reuses the document's memory (peak on
+/// the GitHub spec 294 -> 214 MiB). Every error found, placed in the text.
+fn lower_parsed(
+    spec_text: &str,
+    parsed: parse::Parsed,
+    diags: &mut diag::Diagnostics,
+    conformance_schemas: bool,
+) -> Result<model::Api, Errors> {
+    let api = lower::lower_with(&parsed, diags, conformance_schemas);
     drop(parsed);
     if diags.has_errors() {
-        return Err(errors_of(diags, spec_text));
+        return Err(errors_of(std::mem::take(diags), spec_text));
     }
-    Ok((api, diags.into_vec_placed(spec_text)))
+    Ok(api)
 }
 
 /// The sources of the module form (see [`build`]): the crate's `src/` files without API
@@ -471,15 +484,8 @@ fn lower_and_render(
     blob: impl FnOnce() -> String,
 ) -> Result<Output, Errors> {
     let Stages { t0, t1, mut diags } = stages;
-    let api = lower::lower_with(&parsed, &mut diags, options.conformance_test);
+    let api = lower_parsed(spec_text, parsed, &mut diags, options.conformance_test)?;
     let t2 = Instant::now();
-    // The model owns everything it needs (the conformance test's schemas too, when asked
-    // for): freeing the document now lets rendering reuse its memory (peak on the GitHub spec
-    // 294 -> 214 MiB).
-    drop(parsed);
-    if diags.has_errors() {
-        return Err(errors_of(diags, spec_text));
-    }
     let label = options.spec_label.replace(['\n', '\r'], " ");
     let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
     let mut files = render_files(&api, &options.crate_name, &header, options.jobs)?;
