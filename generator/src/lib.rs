@@ -3,10 +3,10 @@
 #![deny(missing_docs)]
 
 pub mod build;
+pub mod conformance;
 pub mod diag;
 pub mod diff;
 pub mod emit;
-pub mod emit_conformance;
 mod lines;
 pub mod lower;
 pub mod model;
@@ -14,7 +14,6 @@ pub mod naming;
 pub mod parse;
 pub mod render;
 pub mod surface;
-pub mod synth;
 pub mod write;
 
 use std::path::PathBuf;
@@ -85,6 +84,10 @@ pub struct Options {
     pub homepage: Option<String>,
     /// `documentation` of the generated manifest (default: the crate's docs.rs page).
     pub documentation: Option<String>,
+    /// Also generate the conformance test (`tests/conformance/`, its `[[test]]` and its
+    /// dev-dependencies), which calls every operation against a spec-validating mock: for the
+    /// maintainer who runs one. Off by default.
+    pub conformance_test: bool,
 }
 
 impl Options {
@@ -99,6 +102,7 @@ impl Options {
             repository: None,
             homepage: None,
             documentation: None,
+            conformance_test: false,
         }
     }
 }
@@ -148,7 +152,7 @@ pub fn read_manifest(text: &str) -> ManifestInfo {
 
 /// One piece of a generated file: which file, and which items.
 enum Piece {
-    /// The whole conformance test, emitted from the raw document.
+    /// The whole conformance test, emitted from the schemas the IR carries for it.
     Conformance,
     Lib,
     Client,
@@ -172,25 +176,17 @@ fn chunks(len: usize, size: usize) -> Vec<std::ops::Range<usize>> {
 const TYPES_PER_PIECE: usize = 64;
 const OPERATIONS_PER_PIECE: usize = 16;
 
-/// The raw document the conformance test is synthesised from, and whether it is OpenAPI 3.1.
-struct ConformanceSource {
-    raw: serde_json::Value,
-    is_31: bool,
-}
-
 /// Emits and renders the generated source files in small pieces, on `jobs` threads that take
 /// the next piece from a shared counter. Token streams cannot cross threads, so each thread
 /// emits the items it renders; the pieces are put back in order afterwards.
 ///
-/// The conformance test, one piece, goes first: it is the largest, and the worker that takes
-/// it frees the raw document as soon as it has emitted it, so that the other pieces reuse that
-/// memory.
+/// The conformance test, one piece, emitted when the API carries its schemas
+/// ([`model::Api::conformance`]), goes first: it is the largest.
 fn render_files(
     api: &model::Api,
     crate_name: &str,
     header: &str,
     jobs: usize,
-    conformance: Option<ConformanceSource>,
 ) -> Result<Vec<OutFile>, Errors> {
     let jobs = if jobs == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -199,11 +195,10 @@ fn render_files(
     };
     let request = emit::request_types(api);
     let mut pieces = Vec::new();
-    if conformance.is_some() {
+    if api.conformance.is_some() {
         pieces.push(Piece::Conformance);
     }
     pieces.extend([Piece::Lib, Piece::Client]);
-    let conformance = std::sync::Mutex::new(conformance);
     pieces.extend(
         chunks(api.types.len(), TYPES_PER_PIECE)
             .into_iter()
@@ -221,17 +216,9 @@ fn render_files(
     );
     let render_piece = |piece: &Piece| {
         let tokens = match piece {
-            Piece::Conformance => {
-                let source = conformance
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .take()
-                    .ok_or("the conformance test was emitted twice (a clientgen bug)")?;
-                let tokens =
-                    emit_conformance::emit_conformance(api, &source.raw, crate_name, source.is_31);
-                drop(source);
-                tokens
-            }
+            Piece::Conformance => conformance::plan(api, crate_name)
+                .map(|plan| clientgen_testkit::conformance::emit_conformance(&plan))
+                .unwrap_or_default(),
             Piece::Lib => emit::emit_lib(api, crate_name),
             Piece::Client => emit::emit_client(api),
             Piece::Types(r) => emit::emit_types_part(api, &request, r.clone()),
@@ -358,12 +345,25 @@ pub fn lower_text(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Erro
     let Some(parsed) = parse::parse(spec_text, &mut diags) else {
         return Err(errors_of(diags, spec_text));
     };
-    let api = lower::lower(&parsed, &mut diags);
+    let api = lower_parsed(spec_text, parsed, &mut diags, false)?;
+    Ok((api, diags.into_vec_placed(spec_text)))
+}
+
+/// Lowers a parsed document, with the conformance test's schemas if asked, and frees it: the
+/// model owns everything rendering needs, so rendering reuses the document's memory (peak on
+/// the GitHub spec 294 -> 214 MiB). Every error found, placed in the text.
+fn lower_parsed(
+    spec_text: &str,
+    parsed: parse::Parsed,
+    diags: &mut diag::Diagnostics,
+    conformance_schemas: bool,
+) -> Result<model::Api, Errors> {
+    let api = lower::lower_with(&parsed, diags, conformance_schemas);
     drop(parsed);
     if diags.has_errors() {
-        return Err(errors_of(diags, spec_text));
+        return Err(errors_of(std::mem::take(diags), spec_text));
     }
-    Ok((api, diags.into_vec_placed(spec_text)))
+    Ok(api)
 }
 
 /// The sources of the module form (see [`build`]): the crate's `src/` files without API
@@ -378,7 +378,7 @@ pub fn generate_sources(spec_text: &str, options: &Options) -> Result<Sources, E
     api.features.received = features.received;
     let label = options.spec_label.replace(['\n', '\r'], " ");
     let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
-    let mut files = render_files(&api, &options.crate_name, &header, options.jobs, None)?;
+    let mut files = render_files(&api, &options.crate_name, &header, options.jobs)?;
     for (path, text) in RUNTIME {
         files.push(OutFile {
             path: (*path).into(),
@@ -489,33 +489,11 @@ fn lower_and_render(
     blob: impl FnOnce() -> String,
 ) -> Result<Output, Errors> {
     let Stages { t0, t1, mut diags } = stages;
-    let api = lower::lower(&parsed, &mut diags);
+    let api = lower_parsed(spec_text, parsed, &mut diags, options.conformance_test)?;
     let t2 = Instant::now();
-    // The model owns everything it needs: freeing the document now lets rendering reuse its
-    // memory (peak on the GitHub spec 294 -> 214 MiB). Only the raw tree stays, for the
-    // conformance test, which synthesises its arguments from the raw schemas; rendering frees
-    // it once that test is emitted.
-    let parse::Parsed {
-        spec,
-        raw,
-        deep_refs,
-        is_31,
-        ..
-    } = parsed;
-    drop((spec, deep_refs));
-    if diags.has_errors() {
-        return Err(errors_of(diags, spec_text));
-    }
     let label = options.spec_label.replace(['\n', '\r'], " ");
     let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
-    let conformance = ConformanceSource { raw, is_31 };
-    let mut files = render_files(
-        &api,
-        &options.crate_name,
-        &header,
-        options.jobs,
-        Some(conformance),
-    )?;
+    let mut files = render_files(&api, &options.crate_name, &header, options.jobs)?;
     for (path, text) in RUNTIME {
         files.push(OutFile {
             path: (*path).into(),
@@ -566,14 +544,16 @@ fn lower_and_render(
             &format!("<!-- {} from {label}. DO NOT EDIT. -->", write::MARKER),
         ),
     });
-    manifest.push_str(emit_conformance::DEV_DEPENDENCIES);
+    if api.conformance.is_some() {
+        manifest.push_str(clientgen_testkit::conformance::DEV_DEPENDENCIES);
+        files.push(OutFile {
+            path: "tests/conformance/main.rs".into(),
+            contents: clientgen_testkit::conformance::main_file(&header),
+        });
+    }
     files.push(OutFile {
         path: "Cargo.toml".into(),
         contents: manifest,
-    });
-    files.push(OutFile {
-        path: "tests/conformance/main.rs".into(),
-        contents: emit_conformance::main_file(&header),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let t3 = Instant::now();

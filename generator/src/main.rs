@@ -89,6 +89,12 @@ fn cli() -> Command {
                         .help("Print how long each stage took (parse, lower, emit and render)"),
                 )
                 .arg(
+                    Arg::new("conformance-test")
+                        .long("conformance-test")
+                        .action(ArgAction::SetTrue)
+                        .help("Also generate tests/conformance/, which calls every operation against a spec-validating mock at TEST_API_BASE_URL (such as `prism mock --errors`)"),
+                )
+                .arg(
                     Arg::new("crate-version")
                         .long("crate-version")
                         .value_name("X.Y.Z")
@@ -185,6 +191,8 @@ struct Args {
     check: bool,
     quiet: bool,
     timings: bool,
+    /// `--conformance-test`.
+    conformance_test: bool,
     crate_version: Option<String>,
     bump: bool,
     package: Package,
@@ -250,6 +258,7 @@ fn generate_args(m: &ArgMatches) -> Result<Args, String> {
         check: m.get_flag("check"),
         quiet: m.get_flag("quiet"),
         timings: m.get_flag("timings"),
+        conformance_test: m.get_flag("conformance-test"),
         crate_version: m.get_one::<String>("crate-version").cloned(),
         bump: m.get_flag("bump"),
         package,
@@ -557,6 +566,7 @@ fn init(m: &ArgMatches) -> Result<Args, String> {
         check: false,
         quiet: m.get_flag("quiet"),
         timings: false,
+        conformance_test: false,
         crate_version: None,
         bump: false,
         package,
@@ -627,6 +637,7 @@ fn generate_main(args: &Args) -> ExitCode {
         repository: args.package.repository.clone(),
         homepage: args.package.homepage.clone(),
         documentation: args.package.documentation.clone(),
+        conformance_test: args.conformance_test,
         ..clientgen::Options::new(args.name.clone(), spec_label)
     };
     let output = match clientgen::generate(&text, &options) {

@@ -32,6 +32,35 @@ pub struct Api {
     pub error_decoders: Vec<Vec<(StatusMatch, Option<usize>)>>,
     /// Which cargo feature compiles what, and which serde impls each type needs.
     pub features: Features,
+    /// The JSON schemas a conformance test synthesises its arguments from: filled only when
+    /// one is asked for ([`crate::lower::lower_with`]), so that the rendered crate needs no
+    /// raw document.
+    pub conformance: Option<ConformanceSchemas>,
+}
+
+/// The description's own JSON of each parameter and body, for the conformance test (see
+/// `clientgen_testkit::conformance`).
+#[derive(Debug, Clone, Default)]
+pub struct ConformanceSchemas {
+    /// OpenAPI 3.1: required read-only properties are sent below a body's top level (Prism
+    /// enforces them there).
+    pub is_31: bool,
+    /// By operation index, as `Api::operations`.
+    pub operations: Vec<OperationSchemas>,
+    /// The targets of every `$ref` those values reach, directly or through other targets, by
+    /// JSON pointer without the leading `#` (`/components/schemas/Pet`).
+    pub refs: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// One operation's part of [`ConformanceSchemas`].
+#[derive(Debug, Clone, Default)]
+pub struct OperationSchemas {
+    /// By parameter index, as `Operation::params`: the parameter object (its `$ref` resolved),
+    /// the operation's own or its path item's; `None` when the description declares none (an
+    /// undeclared path template parameter).
+    pub params: Vec<Option<serde_json::Value>>,
+    /// The schema of the body's media type, when it has one.
+    pub body: Option<serde_json::Value>,
 }
 
 /// What `info.license` says, for the generated manifest's `license`.

@@ -134,6 +134,59 @@ fn the_crate_version_survives_regeneration() {
 }
 
 #[test]
+fn the_conformance_test_is_generated_only_when_asked_for() {
+    let dir = scratch("conformance-test");
+    let out_dir = dir.join("client");
+    let spec = fixture("bodies.yaml");
+    let generate = |extra: &[&str]| {
+        run(bin()
+            .arg("generate")
+            .arg("--spec")
+            .arg(&spec)
+            .arg("--out")
+            .arg(&out_dir)
+            .arg("--quiet")
+            .args(extra))
+    };
+    let manifest = || std::fs::read_to_string(out_dir.join("Cargo.toml")).expect("manifest");
+    let tests = out_dir.join("tests/conformance");
+    // By default: no test, no `[[test]]`, no dev-dependency.
+    let out = generate(&[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(!tests.exists(), "a conformance test without the flag");
+    assert!(!manifest().contains("[[test]]"), "{}", manifest());
+    assert!(!manifest().contains("[dev-dependencies]"), "{}", manifest());
+    // With the flag: the test, its target and its dev-dependency.
+    let out = generate(&["--conformance-test"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    for file in ["main.rs", "operations.rs"] {
+        assert!(tests.join(file).exists(), "no tests/conformance/{file}");
+    }
+    assert!(
+        manifest().contains(
+            "[[test]]\nname = \"conformance\"\npath = \"tests/conformance/main.rs\"\nrequired-features = [\"serde-all\"]\n"
+        ),
+        "{}",
+        manifest()
+    );
+    assert!(
+        manifest().contains("[dev-dependencies]\n"),
+        "{}",
+        manifest()
+    );
+    let out = generate(&["--conformance-test", "--check"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    // Checked without the flag, the test is extra; regenerated without it, it goes.
+    let out = generate(&["--check"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(text(&out).contains("operations.rs"), "{}", text(&out));
+    let out = generate(&[]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(!tests.join("operations.rs").exists());
+    assert!(!manifest().contains("[[test]]"), "{}", manifest());
+}
+
+#[test]
 fn bump_applies_what_diff_computes_since_the_last_generation() {
     let git_works = Command::new("git")
         .arg("--version")

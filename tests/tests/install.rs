@@ -149,8 +149,11 @@ fn an_installed_clientgen_makes_a_crate_that_builds_outside_the_workspace() {
 
 #[test]
 fn the_generator_and_stytch_b2b_package_without_warnings() {
+    // The generator's test tooling is packaged with it: the generator depends on it.
     let out = run(cargo(&root()).args([
         "package",
+        "-p",
+        "clientgen-testkit",
         "-p",
         "clientgen",
         "-p",

@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
-use serde_json::Value;
 
 use crate::diag::join;
 use crate::model::{Body, BodyEncoding, FilePart, TypeKind, TypeRef};
@@ -181,11 +180,12 @@ impl OperationLowerer<'_, '_> {
                 .raw
                 .pointer(schema_pointer.trim_start_matches('#'))
                 .is_none_or(|schema| {
-                    let mut empty = serde_json::Map::new();
-                    for f in files.iter().filter(|f| f.required) {
-                        empty.insert(f.wire_name.clone(), Value::String(String::new()));
-                    }
-                    crate::synth::Synth::new(self.raw).fits(&Value::Object(empty), schema, 0)
+                    let required: Vec<&str> = files
+                        .iter()
+                        .filter(|f| f.required)
+                        .map(|f| f.wire_name.as_str())
+                        .collect();
+                    super::raw_checks::takes_empty_body(self.raw, schema, &required)
                 });
         // A required file part is an argument of the call, so a body with one is always
         // sent, whatever `requestBody.required` says (Box's uploads, OpenAI's video

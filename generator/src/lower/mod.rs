@@ -19,12 +19,14 @@ use crate::naming::{Names, RESERVED_TYPE_NAMES, pascal};
 
 mod bodies;
 mod combinations;
+mod conformance;
 mod features;
 mod members;
 mod namespaces;
 mod operation_lowerer;
 mod operations;
 mod pagination;
+mod raw_checks;
 mod refs;
 mod responses;
 mod schemas;
@@ -90,6 +92,20 @@ fn license(raw: &Value) -> License {
     }
 }
 
+/// [`lower`], and with `conformance_schemas` the JSON a conformance test synthesises its
+/// arguments from ([`Api::conformance`]): the IR then holds all that rendering needs.
+pub fn lower_with(
+    parsed: &crate::parse::Parsed,
+    diags: &mut Diagnostics,
+    conformance_schemas: bool,
+) -> Api {
+    let mut api = lower(parsed, diags);
+    if conformance_schemas {
+        api.conformance = Some(conformance::schemas(&api, &parsed.raw, parsed.is_31));
+    }
+    api
+}
+
 /// Lowers a parsed document. Problems go to `diags`; the result is always usable when
 /// `diags` has no errors.
 pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
@@ -142,6 +158,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         raw: &parsed.raw,
         types: &mut space,
         tag_paths,
+        pagination_extensions: BTreeMap::new(),
     };
     let schemes = ops.lower_schemes();
     let mut api = Api {
@@ -163,6 +180,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     };
     api.schemes = schemes;
     let (operations, error_variants, error_decoders) = ops.lower_operations(&api.schemes);
+    let pagination_extensions = std::mem::take(&mut ops.pagination_extensions);
     api.operations = operations;
     api.error_variants = error_variants;
     api.error_decoders = error_decoders;
@@ -170,7 +188,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     let mut type_names = settle_type_names(&mut api.types, &space.component_index);
     mark_boxed_cycles(&mut api.types, space.diags);
     api.root = build_namespaces(&mut api.operations, &mut type_names);
-    pagination::detect(&mut api, space.raw, space.diags);
+    pagination::detect(&mut api, &pagination_extensions, space.diags);
     api.features = features::assign(&api);
     relax_one_way_requirements(&mut api);
     members::settle(&mut api);

@@ -20,4 +20,7 @@ pub(super) struct OperationLowerer<'a, 'b> {
     /// Tags of an OpenAPI 3.2 tree of nested tags (`parent`), each with its path from the
     /// root tag down to it; empty when no tag has a parent.
     pub(super) tag_paths: BTreeMap<String, Vec<String>>,
+    /// Each operation's `x-clientgen-pagination`, by the operation's pointer, for the
+    /// pagination pass after the operations are lowered.
+    pub(super) pagination_extensions: BTreeMap<String, Value>,
 }

@@ -151,6 +151,10 @@ impl OperationLowerer<'_, '_> {
             methods.extend(self.more_operations(&path_pointer));
             for (method, op, pointer) in methods {
                 let op = &*op;
+                if let Some(ext) = op.extensions.get("x-clientgen-pagination") {
+                    self.pagination_extensions
+                        .insert(pointer.clone(), ext.clone());
+                }
                 let key = method.as_str().to_ascii_lowercase();
                 let id = match &op.operation_id {
                     Some(id) if !id.trim().is_empty() => id.clone(),

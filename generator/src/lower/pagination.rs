@@ -12,6 +12,8 @@
 //! - an integer `page` query parameter beside `per_page`, followed through the `Link`
 //!   header's `rel="next"` (GitHub).
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::diag::{Diagnostics, join};
@@ -403,13 +405,12 @@ fn from_extension(
     })
 }
 
-/// Sets `pagination` on every operation that pages, with a warning saying why.
-pub(super) fn detect(api: &mut Api, raw: &Value, diags: &mut Diagnostics) {
+/// Sets `pagination` on every operation that pages, with a warning saying why. `extensions`:
+/// each operation's `x-clientgen-pagination`, by its pointer, as lowering met them.
+pub(super) fn detect(api: &mut Api, extensions: &BTreeMap<String, Value>, diags: &mut Diagnostics) {
     for i in 0..api.operations.len() {
         let op = &api.operations[i];
-        let ext = raw
-            .pointer(op.pointer.trim_start_matches('#'))
-            .and_then(|o| o.get("x-clientgen-pagination"));
+        let ext = extensions.get(&op.pointer);
         let found = match ext {
             Some(ext) => from_extension(api, op, ext, &op.pointer.clone(), diags),
             None => infer(api, op),

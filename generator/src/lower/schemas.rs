@@ -695,7 +695,7 @@ impl TypeSpace<'_> {
                     .map(|(value, _)| value.clone())
                     .or_else(|| {
                         let raw_alt = self.raw.pointer(alt_pointer.trim_start_matches('#'))?;
-                        crate::synth::Synth::new(self.raw).implicit_tag(raw_alt, &d.property_name)
+                        super::raw_checks::implicit_tag(self.raw, raw_alt, &d.property_name)
                     })
                     .or_else(|| ref_key.clone())
                     .unwrap_or_else(|| i.to_string())

@@ -541,6 +541,42 @@ fn pagination_is_inferred_from_shapes_and_set_by_the_extension() {
     );
 }
 
+/// The extension is read where the operation is, also in a path item that is a reference.
+#[test]
+fn the_pagination_extension_counts_in_a_referenced_path_item() {
+    let spec = |ext: &str| {
+        format!(
+            r##"
+openapi: 3.1.0
+info: {{title: t, version: '1'}}
+paths:
+  /logs: {{$ref: '#/components/pathItems/Logs'}}
+components:
+  pathItems:
+    Logs:
+      get:
+        operationId: logs.list
+{ext}        parameters:
+          - {{name: cursor, in: query, schema: {{type: string}}}}
+        responses:
+          '200':
+            description: A page.
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    items: {{type: array, items: {{type: string}}}}
+                    next_cursor: {{type: string}}
+"##
+        )
+    };
+    let (api, _) = lower_text(&spec(""));
+    assert!(api.operations[0].pagination.is_some(), "inferred");
+    let (api, _) = lower_text(&spec("        x-clientgen-pagination: false\n"));
+    assert!(api.operations[0].pagination.is_none(), "turned off");
+}
+
 /// `required` with `readOnly` binds responses only, with `writeOnly` requests only.
 #[test]
 fn read_only_and_write_only_requirements_bind_one_direction() {

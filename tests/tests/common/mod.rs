@@ -176,8 +176,10 @@ pub fn run_consumer_test(
     extra_args: &[&str],
 ) -> (Vec<clientgen::Diagnostic>, String) {
     let text = std::fs::read_to_string(root().join(spec)).expect("read the fixture");
+    // With the conformance test, whose tokio dev-dependency the consumer test gets.
     let options = clientgen::Options {
         jobs: 0,
+        conformance_test: true,
         ..clientgen::Options::new(crate_name, spec)
     };
     let output = clientgen::generate(&text, &options).expect("the fixture generates");

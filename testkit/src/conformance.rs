@@ -3,16 +3,155 @@
 //! at `TEST_API_BASE_URL`, meant to be a spec-validating mock such as Prism in `--errors` mode.
 //! Each call prints one tab-separated line (`conformance`, operation, mode, verdict, detail)
 //! that the workspace's conformance runner collects.
+//!
+//! The emitter reads a [`ConformancePlan`]: plain data that clientgen builds from its IR (the
+//! Rust names and types of each call, and the JSON schemas its arguments are synthesised from).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use crate::emit::type_tokens;
-use crate::model::*;
 use crate::synth::{Fill, Synth};
+
+/// What the conformance test of one generated crate calls, and with what.
+#[derive(Debug, Clone)]
+pub struct ConformancePlan<'a> {
+    /// The generated package name (`stytch-b2b`).
+    pub crate_name: String,
+    /// An OpenAPI 3.1 description: required read-only properties below a body's top level are
+    /// sent too (see [`Synth::sending_required_read_only`]).
+    pub is_31: bool,
+    /// The credential names of the scheme `Client::builder` takes, in order.
+    pub constructor_credentials: Vec<String>,
+    /// Every other security scheme: its `ClientBuilder` setter and credential names.
+    pub scheme_setters: Vec<(String, Vec<String>)>,
+    /// The operations, in the crate's order.
+    pub operations: Vec<OperationPlan<'a>>,
+    /// The targets of the `$ref`s that the parameters and bodies reach, by JSON pointer
+    /// without the leading `#` (`/components/schemas/Pet`).
+    pub refs: &'a BTreeMap<String, Value>,
+}
+
+/// One operation's call.
+#[derive(Debug, Clone)]
+pub struct OperationPlan<'a> {
+    /// The operationId, which the test reports the operation by.
+    pub id: String,
+    /// The HTTP method (`GET`), to tell apart operations with the same id.
+    pub method: String,
+    /// The path template, to tell apart operations with the same id.
+    pub path: String,
+    /// The namespace accessors from the client to the operation (`["organizations",
+    /// "members"]`).
+    pub chain: Vec<String>,
+    /// The method's name in its namespace.
+    pub method_name: String,
+    /// The `#[cfg(..)]` attribute that compiles the operation, as Rust source (may be empty).
+    pub cfg: String,
+    /// A 2XX response is documented: otherwise a documented error is the expected answer.
+    pub has_success: bool,
+    /// The parameters, in the order of the method's arguments.
+    pub params: Vec<ParamPlan<'a>>,
+    /// The request body.
+    pub body: Option<BodyPlan<'a>>,
+}
+
+/// Where a parameter goes, as the runner's wire check reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A path segment.
+    Path,
+    /// A query pair.
+    Query,
+    /// The whole query string (`in: querystring`).
+    QueryString,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+impl Location {
+    fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::QueryString => "querystring",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+        }
+    }
+}
+
+/// One parameter.
+#[derive(Debug, Clone)]
+pub struct ParamPlan<'a> {
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The setter of an optional parameter.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: Location,
+    /// A method argument; otherwise a setter.
+    pub required: bool,
+    /// The Rust type that receives it, as source (`Vec<String>`).
+    pub rust_type: String,
+    /// The Rust type is `String`: the value is given as text whatever the schema says.
+    pub is_string: bool,
+    /// Arrays repeat the name.
+    pub explode: bool,
+    /// Objects in `deepObject` style.
+    pub deep_object: bool,
+    /// The parameter object of the description (its `schema` or `content`, and its
+    /// examples), with its own `$ref` resolved; `None` when the description declares none.
+    pub declared: Option<&'a Value>,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// Raw bytes.
+    Binary,
+    /// `text/plain`.
+    Text,
+}
+
+/// The request body.
+#[derive(Debug, Clone)]
+pub struct BodyPlan<'a> {
+    /// How it is encoded.
+    pub encoding: Encoding,
+    /// The Rust type the caller passes, as source.
+    pub rust_type: String,
+    /// A required body.
+    pub required: bool,
+    /// Sent as its type's default unless `.body(..)` is called.
+    pub defaultable: bool,
+    /// The multipart file parts.
+    pub files: Vec<FilePlan>,
+    /// The schema of the media type sent; `None` when the description gives none.
+    pub schema: Option<&'a Value>,
+}
+
+/// One multipart file part.
+#[derive(Debug, Clone)]
+pub struct FilePlan {
+    /// The part name on the wire.
+    pub wire_name: String,
+    /// The setter of an optional part.
+    pub rust_name: String,
+    /// An argument of the call; otherwise a setter.
+    pub required: bool,
+}
 
 /// The dev-dependencies the conformance test needs, appended to the generated manifest.
 /// A consumer's build never compiles them: only `cargo test` of the generated crate does.
@@ -32,76 +171,28 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The accessor chain of every operation: `["organizations", "members"]`, by operation index.
-fn chains(api: &Api) -> Vec<Vec<String>> {
-    fn walk(ns: &Namespace, chain: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-        for &i in &ns.operations {
-            out[i] = chain.clone();
-        }
-        for child in &ns.children {
-            chain.push(child.rust_name.clone());
-            walk(child, chain, out);
-            chain.pop();
-        }
-    }
-    let mut out = vec![Vec::new(); api.operations.len()];
-    walk(&api.root, &mut Vec::new(), &mut out);
-    out
-}
-
-/// The raw parameter object for an IR parameter: the operation's own, else the path item's.
-fn raw_param<'a>(synth: &Synth<'a>, op: &Operation, p: &Param) -> Option<&'a Value> {
-    let location = match p.location {
-        ParamLocation::Path => "path",
-        // `in: querystring` reads as `in: query` once parsed.
-        ParamLocation::Query | ParamLocation::QueryString(_) => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
-    };
-    let path_item = op.pointer.rsplit_once('/').map_or("", |(a, _)| a);
-    let path_item = path_item
-        .strip_suffix("/additionalOperations")
-        .unwrap_or(path_item);
-    [op.pointer.as_str(), path_item]
-        .into_iter()
-        .filter_map(|ptr| synth.at(ptr)?.get("parameters")?.as_array())
-        .flatten()
-        .map(|q| synth.resolve(q))
-        .find(|q| {
-            q.get("name").and_then(Value::as_str) == Some(p.wire_name.as_str())
-                && q.get("in").and_then(Value::as_str) == Some(location)
-        })
-}
-
-/// The raw schema of the operation's request body, for its media type.
-fn raw_body_schema<'a>(synth: &Synth<'a>, op: &Operation, b: &Body) -> Option<&'a Value> {
-    let body = synth.resolve(synth.at(&op.pointer)?.get("requestBody")?);
-    let content = body.get("content")?.as_object()?;
-    let media = content
-        .get(&b.content_type)
-        .or_else(|| content.values().next())?;
-    media.get("schema")
-}
-
 /// JSON text of a synthesised value, shaped for the Rust type that receives it: strings for
 /// `String` parameters whatever the schema says (undeclared template parameters have none).
-fn json_for(ty: &TypeRef, v: Value) -> String {
-    let v = match (ty, v) {
-        (TypeRef::String, Value::String(s)) => Value::String(s),
-        (TypeRef::String, Value::Null) => Value::String("conformance".into()),
-        (TypeRef::String, other) => Value::String(other.to_string()),
+fn json_for(is_string: bool, v: Value) -> String {
+    let v = match (is_string, v) {
+        (true, Value::String(s)) => Value::String(s),
+        (true, Value::Null) => Value::String("conformance".into()),
+        (true, other) => Value::String(other.to_string()),
         (_, other) => other,
     };
     v.to_string()
 }
 
+/// Rust source from the plan as tokens; text that is not Rust is a bug of the plan's maker.
+fn tokens(source: &str) -> TokenStream {
+    TokenStream::from_str(source).unwrap_or_else(|e| panic!("not Rust tokens: `{source}`: {e}"))
+}
+
 /// The call of one operation in one mode (an async block yielding the outcome), and a
 /// fingerprint of the request it sends.
 fn emit_call(
-    api: &Api,
     synth: &Synth,
-    op: &Operation,
-    chain: &[String],
+    op: &OperationPlan,
     fill: Fill,
     key: &str,
 ) -> (TokenStream, String, String) {
@@ -119,28 +210,21 @@ fn emit_call(
         if !p.required && fill == Fill::Required {
             continue;
         }
-        let value = match raw_param(synth, op, p) {
-            Some(raw) => synth.param_value(raw, fill),
+        let value = match p.declared {
+            Some(declared) => synth.param_value(declared, fill),
             None => Value::String("conformance".into()),
         };
-        let json = json_for(&p.ty, value);
+        let json = json_for(p.is_string, value);
         fingerprint.push_str(&format!("{}={json};", p.wire_name));
-        let location = match p.location {
-            ParamLocation::Path => "path",
-            ParamLocation::Query => "query",
-            ParamLocation::Header => "header",
-            ParamLocation::Cookie => "cookie",
-            ParamLocation::QueryString(_) => "querystring",
-        };
         expected_params.push(serde_json::json!({
-            "in": location,
+            "in": p.location.as_str(),
             "name": p.wire_name,
             "value": serde_json::from_str::<Value>(&json).unwrap_or(Value::Null),
             "explode": p.explode,
             "deep": p.deep_object,
         }));
         let var = ident(&format!("p{i}"));
-        let ty = type_tokens(api, &p.ty);
+        let ty = tokens(&p.rust_type);
         let json = Literal::string(&json);
         lets.push(quote! { let #var: #ty = support::arg(#json)?; });
         if p.required {
@@ -157,11 +241,11 @@ fn emit_call(
         // sends it with its optional fields, so that the call is still checked.
         let empty_form = b.required
             && b.defaultable
-            && matches!(b.encoding, BodyEncoding::Form | BodyEncoding::Multipart)
+            && matches!(b.encoding, Encoding::Form | Encoding::Multipart)
             && b.files.iter().all(|f| !f.required);
         let body_fill = if empty_form { Fill::All } else { fill };
         if b.required || fill == Fill::All {
-            let mut value = match raw_body_schema(synth, op, b) {
+            let mut value = match b.schema {
                 Some(schema) => synth.value(schema, body_fill, true),
                 None => Value::Object(Default::default()),
             };
@@ -172,31 +256,31 @@ fn emit_call(
                 }
             }
             let (encoding, given) = match b.encoding {
-                BodyEncoding::Binary => ("binary", Value::String("conformance".into())),
-                BodyEncoding::Text => (
+                Encoding::Binary => ("binary", Value::String("conformance".into())),
+                Encoding::Text => (
                     "text",
                     Value::String(match value {
                         Value::String(s) => s,
                         other => other.to_string(),
                     }),
                 ),
-                BodyEncoding::Json => ("json", value),
-                BodyEncoding::Form => ("form", value),
-                BodyEncoding::Multipart => ("multipart", value),
+                Encoding::Json => ("json", value),
+                Encoding::Form => ("form", value),
+                Encoding::Multipart => ("multipart", value),
             };
             let body = match (&b.encoding, &given) {
-                (BodyEncoding::Binary, _) => {
+                (Encoding::Binary, _) => {
                     fingerprint.push_str("body=bytes;");
                     quote! { let body: Vec<u8> = b"conformance".to_vec(); }
                 }
-                (BodyEncoding::Text, Value::String(text)) => {
+                (Encoding::Text, Value::String(text)) => {
                     fingerprint.push_str(&format!("body={text};"));
                     quote! { let body: String = #text.to_owned(); }
                 }
                 _ => {
                     let json = given.to_string();
                     fingerprint.push_str(&format!("body={json};"));
-                    let ty = type_tokens(api, &b.ty);
+                    let ty = tokens(&b.rust_type);
                     let json = Literal::string(&json);
                     quote! { let body: #ty = support::arg(#json)?; }
                 }
@@ -228,7 +312,7 @@ fn emit_call(
             }
         }
     }
-    let accessors = chain.iter().map(|c| {
+    let accessors = op.chain.iter().map(|c| {
         let c = ident(c);
         quote! { .#c() }
     });
@@ -251,22 +335,18 @@ fn emit_call(
 
 /// The client built for the conformance test: the base URL from the environment, dummy
 /// credentials for every security scheme, no retries (a mock answers at once) and no redirects.
-fn emit_client_fn(api: &Api) -> TokenStream {
+fn emit_client_fn(plan: &ConformancePlan) -> TokenStream {
     let dummy = |c: &str| Literal::string(&format!("conformance-{}", c.replace('_', "-")));
-    let constructor = api.constructor_scheme.map(|i| &api.schemes[i]);
-    let args: Vec<Literal> = constructor
-        .map(|s| s.credentials.iter().map(|c| dummy(c)).collect())
-        .unwrap_or_default();
-    let setters = api
-        .schemes
+    let args: Vec<Literal> = plan
+        .constructor_credentials
         .iter()
-        .enumerate()
-        .filter(|(i, _)| Some(*i) != api.constructor_scheme)
-        .map(|(_, s)| {
-            let name = ident(&s.rust_name);
-            let values = s.credentials.iter().map(|c| dummy(c));
-            quote! { .#name(#(#values),*) }
-        });
+        .map(|c| dummy(c))
+        .collect();
+    let setters = plan.scheme_setters.iter().map(|(setter, credentials)| {
+        let name = ident(setter);
+        let values = credentials.iter().map(|c| dummy(c));
+        quote! { .#name(#(#values),*) }
+    });
     quote! {
         /// A client for the server at `TEST_API_BASE_URL`, or `None` (the test is skipped).
         pub fn client() -> Option<Client> {
@@ -306,23 +386,24 @@ mod operations;
 }
 
 /// `tests/conformance/operations.rs`: the tests, one per operation.
-pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str, is_31: bool) -> TokenStream {
-    let synth = Synth::new(raw).sending_required_read_only(is_31);
-    let lib = ident(&crate_name.replace('-', "_"));
-    let client_fn = emit_client_fn(api);
+pub fn emit_conformance(plan: &ConformancePlan) -> TokenStream {
+    let synth = Synth::over_targets(plan.refs).sending_required_read_only(plan.is_31);
+    let lib = ident(&plan.crate_name.replace('-', "_"));
+    let client_fn = emit_client_fn(plan);
     let mut names = BTreeSet::new();
     let mut tests = Vec::new();
     // Operations are reported by id; a duplicated id (a spec error the generator tolerates)
     // gets its method and path too, so that each operation has a line of its own.
     let mut seen_ids = BTreeSet::new();
-    let duplicated: BTreeSet<&str> = api
+    let duplicated: BTreeSet<&str> = plan
         .operations
         .iter()
         .filter(|op| !seen_ids.insert(op.id.as_str()))
         .map(|op| op.id.as_str())
         .collect();
-    for (index, (op, chain)) in api.operations.iter().zip(chains(api)).enumerate() {
-        let cfg = crate::emit::operation_cfg(api, index);
+    for (index, op) in plan.operations.iter().enumerate() {
+        let cfg = tokens(&op.cfg);
+        let chain = &op.chain;
         // Joined with single underscores (a double one is not snake case); the rare
         // collision this allows gets a number.
         let mut base = chain.join("_");
@@ -344,27 +425,17 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str, is_31: bool) -
         }
         let name = ident(&name);
         let id = if duplicated.contains(op.id.as_str()) {
-            Literal::string(&format!("{} ({} {})", op.id, op.method.as_str(), op.path))
+            Literal::string(&format!("{} ({} {})", op.id, op.method, op.path))
         } else {
             Literal::string(&op.id)
         };
-        let has_success = op.success.iter().any(|(s, _)| match s {
-            StatusMatch::Code(c) => (200..300).contains(c),
-            StatusMatch::Range(r) => *r == 2,
-            StatusMatch::Default => false,
-        });
+        let has_success = op.has_success;
         // Each call's request carries a key of its own, which the runner's recording proxy
         // finds it by.
-        let (required, required_print, required_expected) = emit_call(
-            api,
-            &synth,
-            op,
-            &chain,
-            Fill::Required,
-            &format!("{index}-required"),
-        );
+        let (required, required_print, required_expected) =
+            emit_call(&synth, op, Fill::Required, &format!("{index}-required"));
         let (all, all_print, all_expected) =
-            emit_call(api, &synth, op, &chain, Fill::All, &format!("{index}-all"));
+            emit_call(&synth, op, Fill::All, &format!("{index}-all"));
         let all = if all_print == required_print {
             quote! {}
         } else {
@@ -518,5 +589,77 @@ pub fn emit_conformance(api: &Api, raw: &Value, crate_name: &str, is_31: bool) -
         }
 
         #(#tests)*
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The emitter needs nothing but its plan: arguments come from the plan's schemas, with
+    /// their references resolved among the plan's targets.
+    #[test]
+    fn a_plan_is_enough_to_emit_the_calls() {
+        let refs: BTreeMap<String, Value> = [(
+            "/components/schemas/Id".to_owned(),
+            json!({"type": "string", "format": "uuid"}),
+        )]
+        .into();
+        let param = json!({"name": "id", "in": "path", "required": true,
+            "schema": {"$ref": "#/components/schemas/Id"}});
+        let body = json!({"type": "object", "required": ["n"],
+            "properties": {"n": {"type": "integer", "minimum": 3}, "note": {"type": "string"}}});
+        let plan = ConformancePlan {
+            crate_name: "pets-api".into(),
+            is_31: false,
+            constructor_credentials: vec!["api_key".into()],
+            scheme_setters: Vec::new(),
+            operations: vec![OperationPlan {
+                id: "updatePet".into(),
+                method: "PUT".into(),
+                path: "/pets/{id}".into(),
+                chain: vec!["pets".into()],
+                method_name: "update".into(),
+                cfg: "#[cfg(feature = \"pets\")]".into(),
+                has_success: true,
+                params: vec![ParamPlan {
+                    wire_name: "id".into(),
+                    rust_name: "id".into(),
+                    location: Location::Path,
+                    required: true,
+                    rust_type: "String".into(),
+                    is_string: true,
+                    explode: false,
+                    deep_object: false,
+                    declared: Some(&param),
+                }],
+                body: Some(BodyPlan {
+                    encoding: Encoding::Json,
+                    rust_type: "types::UpdatePet".into(),
+                    required: true,
+                    defaultable: false,
+                    files: Vec::new(),
+                    schema: Some(&body),
+                }),
+            }],
+            refs: &refs,
+        };
+        let text = emit_conformance(&plan).to_string();
+        assert!(text.contains("use pets_api :: types :: *"), "{text}");
+        assert!(text.contains("\"conformance-api-key\""), "{text}");
+        assert!(
+            text.contains(r#"support :: arg ("\"123e4567-e89b-42d3-a456-426614174000\"")"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"support :: arg ("{\"n\":3}")"#), "{text}");
+        assert!(
+            text.contains(r#"support :: arg ("{\"n\":3,\"note\":\"conformance\"}")"#),
+            "{text}"
+        );
+        assert!(
+            text.contains("# [cfg (feature = \"pets\")] # [tokio :: test] async fn pets_update"),
+            "{text}"
+        );
     }
 }

@@ -3,6 +3,8 @@
 //! (enum, const, format, bounds, lengths, simple patterns). The conformance test uses them as
 //! the arguments of every operation.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
 /// Which properties an object gets.
@@ -14,9 +16,19 @@ pub enum Fill {
     All,
 }
 
+/// Where the `$ref`s of the schemas are resolved.
+#[derive(Clone, Copy)]
+enum Refs<'a> {
+    /// The whole (normalised) document.
+    Document(&'a Value),
+    /// The targets the schemas reach, by JSON pointer (`/components/schemas/Pet`), as
+    /// clientgen's IR carries them.
+    Targets(&'a BTreeMap<String, Value>),
+}
+
 /// Synthesises values from schemas of one document.
 pub struct Synth<'a> {
-    raw: &'a Value,
+    refs: Refs<'a>,
     /// `oneOf` fits only values that match exactly one alternative. `fits` checks fewer
     /// keywords than a validator (patterns are trusted), so a value may seem to match two
     /// alternatives that a validator tells apart: a check that must not call a valid value
@@ -37,7 +49,18 @@ impl<'a> Synth<'a> {
     /// A synthesiser over the (normalised) document.
     pub fn new(raw: &'a Value) -> Self {
         Synth {
-            raw,
+            refs: Refs::Document(raw),
+            exact_one_of: true,
+            required_read_only: false,
+        }
+    }
+
+    /// A synthesiser over the reference targets the schemas reach, by JSON pointer (without
+    /// the leading `#`): a `$ref` that is not among them is left as it is, as one that the
+    /// document does not resolve.
+    pub fn over_targets(targets: &'a BTreeMap<String, Value>) -> Self {
+        Synth {
+            refs: Refs::Targets(targets),
             exact_one_of: true,
             required_read_only: false,
         }
@@ -54,7 +77,7 @@ impl<'a> Synth<'a> {
     /// only because it seems to match two alternatives.
     pub fn lenient(raw: &'a Value) -> Self {
         Synth {
-            raw,
+            refs: Refs::Document(raw),
             exact_one_of: false,
             required_read_only: false,
         }
@@ -64,7 +87,7 @@ impl<'a> Synth<'a> {
     pub fn resolve(&self, mut value: &'a Value) -> &'a Value {
         for _ in 0..32 {
             match value.get("$ref").and_then(Value::as_str) {
-                Some(r) => match r.strip_prefix('#').and_then(|p| self.raw.pointer(p)) {
+                Some(r) => match r.strip_prefix('#').and_then(|p| self.target(p)) {
                     Some(target) => value = target,
                     None => return value,
                 },
@@ -74,10 +97,12 @@ impl<'a> Synth<'a> {
         value
     }
 
-    /// The value of the object at a JSON pointer of the document (`#/paths/...`).
-    pub fn at(&self, pointer: &str) -> Option<&'a Value> {
-        self.raw
-            .pointer(pointer.strip_prefix('#').unwrap_or(pointer))
+    /// The value a reference's JSON pointer (without `#`) names.
+    fn target(&self, pointer: &str) -> Option<&'a Value> {
+        match self.refs {
+            Refs::Document(raw) => raw.pointer(pointer),
+            Refs::Targets(targets) => targets.get(pointer),
+        }
     }
 
     /// A value for `schema`, valid against it as far as this module can tell.
@@ -1346,6 +1371,37 @@ mod tests {
         let all = s.value(&schema, Fill::All, true);
         assert_eq!(all["tags"], json!(["a"]));
         assert!(all.get("ro").is_none(), "read-only properties are not sent");
+    }
+
+    #[test]
+    fn references_resolve_among_targets_as_in_the_document() {
+        let doc = json!({"components": {"schemas": {
+            "Id": {"$ref": "#/components/schemas/Uuid"},
+            "Uuid": {"type": "string", "format": "uuid"}
+        }}});
+        let targets: BTreeMap<String, Value> = [
+            "/components/schemas/Id".to_owned(),
+            "/components/schemas/Uuid".to_owned(),
+        ]
+        .into_iter()
+        .map(|p| {
+            let target = doc.pointer(&p).cloned().unwrap_or_default();
+            (p, target)
+        })
+        .collect();
+        let schema = json!({"type": "object", "required": ["id", "other"], "properties": {
+            "id": {"$ref": "#/components/schemas/Id"},
+            "other": {"$ref": "#/components/schemas/Missing"}
+        }});
+        let from_document = Synth::new(&doc).value(&schema, Fill::All, true);
+        assert_eq!(
+            from_document,
+            json!({"id": "123e4567-e89b-42d3-a456-426614174000", "other": "conformance"})
+        );
+        assert_eq!(
+            Synth::over_targets(&targets).value(&schema, Fill::All, true),
+            from_document
+        );
     }
 
     #[test]
