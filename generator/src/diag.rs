@@ -133,6 +133,7 @@ impl Diagnostics {
     }
 
     /// All diagnostics in the order found.
+    #[cfg(any(test, feature = "internals"))]
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::model::Api;
+
 use crate::surface::Surface;
 
 /// Added, removed or changed.
@@ -245,7 +245,8 @@ impl Change {
 }
 
 /// Compares two lowered descriptions as a consumer of the generated crate sees them.
-pub fn diff(old: &Api, new: &Api) -> Report {
+#[cfg(test)]
+fn diff(old: &crate::model::Api, new: &crate::model::Api) -> Report {
     diff_surfaces(&Surface::of(old), &Surface::of(new))
 }
 
@@ -354,6 +355,7 @@ fn container(key: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Api;
 
     fn api(text: &str) -> Api {
         crate::lower_text(text).expect("lowers").0

@@ -1,64 +1,98 @@
-//! clientgen turns an OpenAPI 3.0 or 3.1 description into a self-contained async Rust client
-//! crate: parse → lower (IR) → emit → render → write.
+//! clientgen turns an OpenAPI 3.0, 3.1 or 3.2 description into a self-contained async Rust
+//! client crate: parse → lower (IR) → emit → render → write.
+//!
+//! The library's API is small: [`generate`] (and [`generate_sources`] with [`build`] for a
+//! build script), [`surface`] and [`diff`] for what a change of description means to
+//! consumers, [`write`] and [`check`] for a crate directory, their options and outputs, and
+//! the diagnostics every one of them reports. The stages behind them are private; this
+//! workspace's own tests and benchmarks reach them through the `internals` feature, which
+//! promises nothing.
 #![deny(missing_docs)]
 
 pub mod build;
-pub mod conformance;
-pub mod diag;
-pub mod diff;
-pub mod emit;
+
+/// The pipeline's modules: private, or public under the `internals` feature.
+macro_rules! stages {
+    ($($module:ident),* $(,)?) => {$(
+        #[cfg(feature = "internals")]
+        #[doc(hidden)]
+        #[allow(missing_docs)]
+        pub mod $module;
+        #[cfg(not(feature = "internals"))]
+        mod $module;
+    )*};
+}
+stages!(
+    conformance,
+    diag,
+    diff,
+    emit,
+    lower,
+    model,
+    naming,
+    parse,
+    render,
+    surface
+);
+mod blob;
 mod lines;
-pub mod lower;
-pub mod model;
-pub mod naming;
-pub mod parse;
-pub mod render;
-pub mod surface;
-pub mod write;
+mod pieces;
+mod runtime_files;
+mod write;
 
 use std::path::PathBuf;
 use std::time::Instant;
 
+pub use blob::spec_blob_id;
 pub use diag::{Diagnostic, Errors, Severity};
+pub use diff::{Bump, Change, ChangeKind, Report};
+use runtime_files::RUNTIME as RUNTIME_FILES;
 
-/// The runtime copied verbatim into every generated crate, as (path, contents).
-pub const RUNTIME: &[(&str, &str)] = &[
-    ("src/runtime/mod.rs", include_str!("../runtime/mod.rs")),
-    (
-        "src/runtime/pagination.rs",
-        include_str!("../runtime/pagination.rs"),
-    ),
-    ("src/runtime/body.rs", include_str!("../runtime/body.rs")),
-    (
-        "src/runtime/client.rs",
-        include_str!("../runtime/client.rs"),
-    ),
-    (
-        "src/runtime/config.rs",
-        include_str!("../runtime/config.rs"),
-    ),
-    ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
-    ("src/runtime/hooks.rs", include_str!("../runtime/hooks.rs")),
-    ("src/runtime/mock.rs", include_str!("../runtime/mock.rs")),
-    (
-        "src/runtime/request.rs",
-        include_str!("../runtime/request.rs"),
-    ),
-    (
-        "src/runtime/response.rs",
-        include_str!("../runtime/response.rs"),
-    ),
-    ("src/runtime/retry.rs", include_str!("../runtime/retry.rs")),
-    (
-        "src/runtime/secret.rs",
-        include_str!("../runtime/secret.rs"),
-    ),
-    (
-        "src/runtime/streaming.rs",
-        include_str!("../runtime/streaming.rs"),
-    ),
-    ("src/runtime/tls.rs", include_str!("../runtime/tls.rs")),
-];
+/// The stages behind the facade, for this workspace's tests and benchmarks only.
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+#[allow(missing_docs)]
+pub mod internals {
+    use crate::{Errors, Severity, diag, model, parse};
+
+    pub use crate::runtime_files::RUNTIME;
+
+    /// Parses and lowers: the IR, with the warnings.
+    pub fn lower_text(spec_text: &str) -> Result<(model::Api, Vec<crate::Diagnostic>), Errors> {
+        crate::lower_text(spec_text)
+    }
+
+    /// Parses only, for benchmarks and the parse stage's tests.
+    pub fn parse_stage(spec_text: &str) -> Result<parse::Parsed, Errors> {
+        let mut diags = diag::Diagnostics::default();
+        match parse::parse(spec_text, &mut diags) {
+            Some(p) if !diags.has_errors() => Ok(p),
+            _ => Err(Errors(
+                diags
+                    .into_vec()
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .collect(),
+            )),
+        }
+    }
+}
+pub use surface::{Surface, SurfaceEntry};
+pub use write::{Drift, MARKER, check, write};
+
+/// The public surface of the crate generated from a description (every item a consumer can
+/// name, with its signature and JSON pointer), with the description's warnings, or every
+/// error found.
+pub fn surface(spec_text: &str) -> Result<(Surface, Vec<Diagnostic>), Errors> {
+    let (api, warnings) = lower_text(spec_text)?;
+    Ok((Surface::of(&api), warnings))
+}
+
+/// What changes for a consumer between the crates generated from two descriptions: each
+/// item added, removed or changed, whether it breaks consumers, and the semver bump.
+pub fn diff(old: &Surface, new: &Surface) -> Report {
+    diff::diff_surfaces(old, new)
+}
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -105,184 +139,6 @@ impl Options {
             conformance_test: false,
         }
     }
-}
-
-/// The git blob id of a description's text (what `git hash-object` prints), recorded in the
-/// generated manifest so that `generate --bump` can read the description the crate was last
-/// generated from with `git cat-file -p`, without a copy of it.
-pub fn spec_blob_id(spec_text: &str) -> String {
-    let mut hasher = sha1_smol::Sha1::new();
-    hasher.update(format!("blob {}\0", spec_text.len()).as_bytes());
-    hasher.update(spec_text.as_bytes());
-    hasher.digest().to_string()
-}
-
-/// What an existing generated manifest says: the crate version and the blob id of the
-/// description it was generated from.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ManifestInfo {
-    /// `[package] version`.
-    pub version: Option<String>,
-    /// `[package.metadata.clientgen] spec-blob`.
-    pub spec_blob: Option<String>,
-}
-
-/// Reads the version and the recorded description of a generated `Cargo.toml`.
-pub fn read_manifest(text: &str) -> ManifestInfo {
-    let mut info = ManifestInfo::default();
-    let mut table = "";
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            table = line;
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        let value = value.trim().trim_matches('"').to_owned();
-        match (table, key.trim()) {
-            ("[package]", "version") => info.version = Some(value),
-            ("[package.metadata.clientgen]", "spec-blob") => info.spec_blob = Some(value),
-            _ => {}
-        }
-    }
-    info
-}
-
-/// One piece of a generated file: which file, and which items.
-enum Piece {
-    /// The whole conformance test, emitted from the schemas the IR carries for it.
-    Conformance,
-    Lib,
-    Client,
-    Types(std::ops::Range<usize>),
-    Operations(std::ops::Range<usize>),
-    /// The typed mocks of the `mock` feature.
-    Mocks(std::ops::Range<usize>),
-}
-
-/// Splits `0..len` into ranges of at most `size` items (at least one range, maybe empty).
-fn chunks(len: usize, size: usize) -> Vec<std::ops::Range<usize>> {
-    (0..len.div_ceil(size).max(1))
-        .map(|i| (i * size)..((i + 1) * size).min(len))
-        .collect()
-}
-
-/// Items per piece. Small pieces keep memory flat: each thread emits, parses and prints one
-/// piece, then drops its token streams and syntax tree before the next, so the allocator
-/// reuses the same pages instead of the kernel zeroing fresh ones. (Whole-file halves on the
-/// GitHub spec peaked at 750 MiB, and page faults were a third of the run.)
-const TYPES_PER_PIECE: usize = 64;
-const OPERATIONS_PER_PIECE: usize = 16;
-
-/// Emits and renders the generated source files in small pieces, on `jobs` threads that take
-/// the next piece from a shared counter. Token streams cannot cross threads, so each thread
-/// emits the items it renders; the pieces are put back in order afterwards.
-///
-/// The conformance test, one piece, emitted when the API carries its schemas
-/// ([`model::Api::conformance`]), goes first: it is the largest.
-fn render_files(
-    api: &model::Api,
-    crate_name: &str,
-    header: &str,
-    jobs: usize,
-) -> Result<Vec<OutFile>, Errors> {
-    let jobs = if jobs == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        jobs
-    };
-    let request = emit::request_types(api);
-    let mut pieces = Vec::new();
-    if api.conformance.is_some() {
-        pieces.push(Piece::Conformance);
-    }
-    pieces.extend([Piece::Lib, Piece::Client]);
-    pieces.extend(
-        chunks(api.types.len(), TYPES_PER_PIECE)
-            .into_iter()
-            .map(Piece::Types),
-    );
-    pieces.extend(
-        chunks(api.operations.len(), OPERATIONS_PER_PIECE)
-            .into_iter()
-            .map(Piece::Operations),
-    );
-    pieces.extend(
-        chunks(api.operations.len(), OPERATIONS_PER_PIECE)
-            .into_iter()
-            .map(Piece::Mocks),
-    );
-    let render_piece = |piece: &Piece| {
-        let tokens = match piece {
-            Piece::Conformance => conformance::plan(api, crate_name)
-                .map(|plan| clientgen_testkit::conformance::emit_conformance(&plan))
-                .unwrap_or_default(),
-            Piece::Lib => emit::emit_lib(api, crate_name),
-            Piece::Client => emit::emit_client(api),
-            Piece::Types(r) => emit::emit_types_part(api, &request, r.clone()),
-            Piece::Operations(r) => emit::emit_operations_part(api, r.clone()),
-            Piece::Mocks(r) => emit::emit_mock_part(api, r.clone()),
-        };
-        render::render_part(tokens)
-    };
-    // Workers take the next piece from a shared counter; the calling thread is one of them.
-    // A piece whose worker panicked stays `None` and becomes an error below.
-    let threads = jobs.clamp(1, pieces.len());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let worker = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(piece) = pieces.get(i) else {
-                return done;
-            };
-            done.push((i, render_piece(piece)));
-        }
-    };
-    let mut rendered: Vec<Option<Result<String, String>>> = vec![None; pieces.len()];
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
-        let mine = std::panic::catch_unwind(std::panic::AssertUnwindSafe(worker));
-        for done in std::iter::once(mine).chain(handles.into_iter().map(|h| h.join())) {
-            for (i, text) in done.unwrap_or_default() {
-                rendered[i] = Some(text);
-            }
-        }
-    });
-    let mut texts: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
-    for (piece, text) in pieces.iter().zip(rendered) {
-        let path = match piece {
-            Piece::Conformance => "tests/conformance/operations.rs",
-            Piece::Lib => "src/lib.rs",
-            Piece::Client => "src/client.rs",
-            Piece::Types(_) => "src/types.rs",
-            Piece::Operations(_) => "src/operations.rs",
-            Piece::Mocks(_) => "src/mock.rs",
-        };
-        let text = text
-            .unwrap_or_else(|| Err("a rendering thread panicked (a clientgen bug)".into()))
-            .map_err(|message| {
-                Errors(vec![Diagnostic {
-                    severity: Severity::Error,
-                    pointer: "#".into(),
-                    message: format!("{path}: {message}"),
-                    line: None,
-                }])
-            })?;
-        texts
-            .entry(path)
-            .or_insert_with(|| format!("{header}\n"))
-            .push_str(&text);
-    }
-    Ok(texts
-        .into_iter()
-        .map(|(path, contents)| OutFile {
-            path: path.into(),
-            contents,
-        })
-        .collect())
 }
 
 /// One generated file, relative to the crate directory.
@@ -340,7 +196,7 @@ fn check_crate_name(name: &str) -> Result<(), Errors> {
 }
 
 /// Parses and lowers: the IR of a description, with its warnings, or every error found.
-pub fn lower_text(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Errors> {
+fn lower_text(spec_text: &str) -> Result<(model::Api, Vec<Diagnostic>), Errors> {
     let mut diags = diag::Diagnostics::default();
     let Some(parsed) = parse::parse(spec_text, &mut diags) else {
         return Err(errors_of(diags, spec_text));
@@ -378,8 +234,8 @@ pub fn generate_sources(spec_text: &str, options: &Options) -> Result<Sources, E
     api.features.received = features.received;
     let label = options.spec_label.replace(['\n', '\r'], " ");
     let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
-    let mut files = render_files(&api, &options.crate_name, &header, options.jobs)?;
-    for (path, text) in RUNTIME {
+    let mut files = pieces::render_files(&api, &options.crate_name, &header, options.jobs)?;
+    for (path, text) in RUNTIME_FILES {
         files.push(OutFile {
             path: (*path).into(),
             contents: format!("{header}\n{text}"),
@@ -417,21 +273,6 @@ pub struct Sources {
     pub manifest: String,
     /// Warnings: constructs generated with a documented fallback.
     pub warnings: Vec<Diagnostic>,
-}
-
-/// Parses only, for benchmarks and the parse stage's tests.
-pub fn parse_stage(spec_text: &str) -> Result<parse::Parsed, Errors> {
-    let mut diags = diag::Diagnostics::default();
-    match parse::parse(spec_text, &mut diags) {
-        Some(p) if !diags.has_errors() => Ok(p),
-        _ => Err(Errors(
-            diags
-                .into_vec()
-                .into_iter()
-                .filter(|d| d.severity == Severity::Error)
-                .collect(),
-        )),
-    }
 }
 
 /// Generates a client crate from spec text (YAML or JSON). Every spec problem is reported
@@ -493,8 +334,8 @@ fn lower_and_render(
     let t2 = Instant::now();
     let label = options.spec_label.replace(['\n', '\r'], " ");
     let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
-    let mut files = render_files(&api, &options.crate_name, &header, options.jobs)?;
-    for (path, text) in RUNTIME {
+    let mut files = pieces::render_files(&api, &options.crate_name, &header, options.jobs)?;
+    for (path, text) in RUNTIME_FILES {
         files.push(OutFile {
             path: (*path).into(),
             contents: format!("{header}\n{text}"),
@@ -576,15 +417,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_spec_blob_id_is_gits() {
-        // `printf 'hello\n' | git hash-object --stdin`
-        assert_eq!(
-            spec_blob_id("hello\n"),
-            "ce013625030ba8dba906f756967f9e9ca394464a"
-        );
-    }
-
-    #[test]
     fn keywords_and_bad_characters_are_refused_as_crate_names() {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
         for (name, says) in [
@@ -603,32 +435,6 @@ mod tests {
             assert_eq!(errors.0[0].pointer, "--name");
         }
         assert!(generate(spec, &Options::new("box-api", "t")).is_ok());
-    }
-
-    #[test]
-    fn a_generated_manifest_gives_back_its_version_and_description() {
-        let output = generate(
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
-            &Options {
-                crate_version: "1.4.0-beta.1".into(),
-                ..Options::new("x", "t")
-            },
-        )
-        .expect("generates");
-        let manifest = output
-            .files
-            .iter()
-            .find(|f| f.path == std::path::Path::new("Cargo.toml"))
-            .expect("a manifest");
-        assert_eq!(
-            read_manifest(&manifest.contents),
-            ManifestInfo {
-                version: Some("1.4.0-beta.1".into()),
-                spec_blob: Some(spec_blob_id(
-                    "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
-                )),
-            }
-        );
     }
 
     fn manifest_and_warnings(spec: &str, options: &Options) -> (String, Vec<String>) {

@@ -273,10 +273,7 @@ fn crate_version(args: &Args, spec_text: &str) -> Result<String, String> {
         return Ok(v.clone());
     }
     let manifest = std::fs::read_to_string(args.out.join("Cargo.toml")).ok();
-    let info = manifest
-        .as_deref()
-        .map(clientgen::read_manifest)
-        .unwrap_or_default();
+    let info = manifest.as_deref().map(read_manifest).unwrap_or_default();
     let current = info.version.clone().unwrap_or_else(|| "0.1.0".into());
     if !args.bump {
         return Ok(current);
@@ -296,19 +293,52 @@ fn crate_version(args: &Args, spec_text: &str) -> Result<String, String> {
             "--bump: the description the crate was generated from (git blob {blob}) is not in this repository ({e}); commit it, or set the version with --crate-version after `clientgen diff`"
         )
     })?;
-    let old = clientgen::lower_text(&old_text)
+    let old = clientgen::surface(&old_text)
         .map_err(|e| format!("--bump: the previous description does not lower:\n{e}"))?
         .0;
-    let new = clientgen::lower_text(spec_text)
+    let new = clientgen::surface(spec_text)
         .map_err(|e| format!("{}: {} error(s)\n{e}", args.spec.display(), e.0.len()))?
         .0;
-    let report = clientgen::diff::diff(&old, &new);
+    let report = clientgen::diff(&old, &new);
     let next = report
         .next_version(&current)
         .ok_or_else(|| format!("--bump: the crate version `{current}` is not semver"))?;
     print!("{}", report.to_text());
     println!("version: {current} -> {next}");
     Ok(next)
+}
+
+/// What an existing generated manifest says: the crate version and the blob id of the
+/// description it was generated from.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ManifestInfo {
+    /// `[package] version`.
+    version: Option<String>,
+    /// `[package.metadata.clientgen] spec-blob`.
+    spec_blob: Option<String>,
+}
+
+/// Reads the version and the recorded description of a generated `Cargo.toml`.
+fn read_manifest(text: &str) -> ManifestInfo {
+    let mut info = ManifestInfo::default();
+    let mut table = "";
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            table = line;
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = value.trim().trim_matches('"').to_owned();
+        match (table, key.trim()) {
+            ("[package]", "version") => info.version = Some(value),
+            ("[package.metadata.clientgen]", "spec-blob") => info.spec_blob = Some(value),
+            _ => {}
+        }
+    }
+    info
 }
 
 /// Reads a description from a file, or from git when it is `REV:path` and no such file exists.
@@ -383,8 +413,8 @@ fn diff_main(m: &ArgMatches) -> ExitCode {
     let (old_api, new_api) = std::thread::scope(|s| {
         let lower = &|source: &String| {
             let text = read_spec(source)?;
-            clientgen::lower_text(&text)
-                .map(|(api, _)| api)
+            clientgen::surface(&text)
+                .map(|(surface, _)| surface)
                 .map_err(|errors| format!("{source}: {} error(s)\n{errors}", errors.0.len()))
         };
         let handle = s.spawn(move || lower(old));
@@ -403,7 +433,7 @@ fn diff_main(m: &ArgMatches) -> ExitCode {
             return ExitCode::from(BAD_INPUT);
         }
     };
-    let report = clientgen::diff::diff(&old_api, &new_api);
+    let report = clientgen::diff(&old_api, &new_api);
     let mut text = match format {
         "markdown" => report.to_markdown(),
         "json" => report.to_json(),
@@ -493,7 +523,7 @@ fn init(m: &ArgMatches) -> Result<Args, String> {
     let text = std::fs::read_to_string(spec)
         .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     // Refuse a description that does not generate before writing anything.
-    if let Err(errors) = clientgen::lower_text(&text) {
+    if let Err(errors) = clientgen::surface(&text) {
         return Err(format!(
             "{}: {} error(s)\n{errors}",
             spec.display(),
@@ -663,9 +693,9 @@ fn generate_main(args: &Args) -> ExitCode {
         }
     }
     let result = if args.check {
-        clientgen::write::check(&args.out, &output.files)
+        clientgen::check(&args.out, &output.files)
     } else {
-        clientgen::write::write(&args.out, &output.files)
+        clientgen::write(&args.out, &output.files)
     };
     let drift = match result {
         Ok(d) => d,
@@ -710,4 +740,35 @@ fn generate_main(args: &Args) -> ExitCode {
         drift.stale.len() + drift.missing.len() + drift.extra.len()
     );
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_manifest_gives_back_its_version_and_description() {
+        let output = clientgen::generate(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            &clientgen::Options {
+                crate_version: "1.4.0-beta.1".into(),
+                ..clientgen::Options::new("x", "t")
+            },
+        )
+        .expect("generates");
+        let manifest = output
+            .files
+            .iter()
+            .find(|f| f.path == std::path::Path::new("Cargo.toml"))
+            .expect("a manifest");
+        assert_eq!(
+            read_manifest(&manifest.contents),
+            ManifestInfo {
+                version: Some("1.4.0-beta.1".into()),
+                spec_blob: Some(clientgen::spec_blob_id(
+                    "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+                )),
+            }
+        );
+    }
 }

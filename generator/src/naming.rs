@@ -138,6 +138,7 @@ impl Scope {
     }
 
     /// Whether a name is taken.
+    #[cfg(test)]
     pub fn is_taken(&self, name: &str) -> bool {
         self.taken.contains(name)
     }

@@ -35,10 +35,29 @@ impl Surface {
         Surface { items: items(api) }
     }
 
-    /// The Rust paths of every item, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.items.keys().map(String::as_str)
+    /// Every item, in order of its Rust path.
+    pub fn entries(&self) -> impl Iterator<Item = SurfaceEntry<'_>> {
+        self.items.iter().map(|(path, item)| SurfaceEntry {
+            path,
+            what: item.what,
+            signature: &item.sig,
+            pointer: &item.pointer,
+        })
     }
+}
+
+/// One item of a [`Surface`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SurfaceEntry<'a> {
+    /// The Rust path a consumer writes (`client.users().get(..)`, `types::User.name`), or
+    /// what names the item (`client.users().get(..) builder type`, `feature users`).
+    pub path: &'a str,
+    /// What it is: `call`, `builder method`, `field`, `type`, `cargo feature`, ...
+    pub what: &'a str,
+    /// Its signature or value.
+    pub signature: &'a str,
+    /// The JSON pointer it comes from.
+    pub pointer: &'a str,
 }
 
 /// How a builder takes a parameter.

@@ -555,7 +555,7 @@ struct ResponseSchemas {
 impl ResponseSchemas {
     fn load(spec: &Path) -> Option<ResponseSchemas> {
         let text = std::fs::read_to_string(spec).ok()?;
-        let parsed = clientgen::parse_stage(&text).ok()?;
+        let parsed = clientgen::internals::parse_stage(&text).ok()?;
         // Parsed once: the operations' pointers come from lowering the same document.
         let api = clientgen::lower::lower(&parsed, &mut Default::default());
         let raw = parsed.raw;

@@ -23,7 +23,7 @@ struct Row {
 }
 
 /// `N× kind` for each kind of warning, most frequent first, then by kind.
-fn warning_kinds(warnings: &[clientgen::diag::Diagnostic]) -> String {
+fn warning_kinds(warnings: &[clientgen::Diagnostic]) -> String {
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
     for w in warnings {
         *counts.entry(w.kind()).or_default() += 1;

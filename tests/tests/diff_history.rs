@@ -48,11 +48,11 @@ fn every_update_of_stytchs_description_is_reported_in_rust_terms() {
     assert_eq!(files.len(), 21, "the history has 21 versions");
     // Lowered on two threads: each version is 1.5 MB of YAML.
     let half = files.len() / 2;
-    let lower = |list: &[PathBuf]| -> Vec<clientgen::model::Api> {
+    let lower = |list: &[PathBuf]| -> Vec<clientgen::Surface> {
         list.iter()
             .map(|p| {
                 let text = std::fs::read_to_string(p).expect("read a version");
-                clientgen::lower_text(&text)
+                clientgen::surface(&text)
                     .unwrap_or_else(|e| panic!("{} does not lower: {e}", p.display()))
                     .0
             })
@@ -71,7 +71,7 @@ fn every_update_of_stytchs_description_is_reported_in_rust_terms() {
     };
     let mut summary = String::new();
     for i in 0..files.len() - 1 {
-        let report = clientgen::diff::diff(&apis[i], &apis[i + 1]);
+        let report = clientgen::diff(&apis[i], &apis[i + 1]);
         let label = format!("{}..{}", name(&files[i]), name(&files[i + 1]));
         summary.push_str(&format!(
             "{label}: {}\n",

@@ -53,7 +53,7 @@ fn committed_client_matches_the_generator() {
     )
     .expect("our spec generates");
     let dir = root().join("generated-client");
-    let drift = clientgen::write::check(&dir, &output.files).expect("read generated-client/");
+    let drift = clientgen::check(&dir, &output.files).expect("read generated-client/");
     if drift.is_empty() {
         return;
     }
@@ -66,7 +66,7 @@ fn committed_client_matches_the_generator() {
             "generated-client/ is out of date ({summary}); run `cargo run -p clientgen -- generate` and commit"
         );
     }
-    clientgen::write::write(&dir, &output.files).expect("rewrite generated-client/");
+    clientgen::write(&dir, &output.files).expect("rewrite generated-client/");
     panic!(
         "generated-client/ was out of date ({summary}); it has been regenerated: review and commit it"
     );
@@ -301,9 +301,9 @@ fn consumers_of_the_old_crate_compile_against_an_additive_update() {
     // `diff` agrees that nothing breaks.
     let api = |v: &str| {
         let text = std::fs::read_to_string(root().join(fixture(v))).expect("read");
-        clientgen::lower_text(&text).expect("lowers").0
+        clientgen::surface(&text).expect("lowers").0
     };
-    let report = clientgen::diff::diff(&api("v1"), &api("v2"));
+    let report = clientgen::diff(&api("v1"), &api("v2"));
     assert!(!report.is_breaking(), "{}", report.to_text());
     assert!(report.changes.len() >= 9, "{}", report.to_text());
 

@@ -183,7 +183,7 @@ fn the_generator_and_stytch_b2b_package_without_warnings() {
     ]));
     assert!(list.status.success(), "{}", text(&list));
     let files = String::from_utf8_lossy(&list.stdout);
-    for (path, _) in clientgen::RUNTIME {
+    for (path, _) in clientgen::internals::RUNTIME {
         let name = path.trim_start_matches("src/");
         assert!(
             files.lines().any(|l| l == name),

@@ -5,44 +5,23 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
 
-use clientgen::model::{Api, Namespace};
+use clientgen::Surface;
 use common::root;
 use serde_json::{Map, Value};
 
-/// Every name of the generated crate with where it comes from: types and operations (builder,
-/// method, success enum, mock names) by JSON pointer, namespaces by accessor path, and every
-/// item of the public surface (fields, variants, calls, builder methods) as (path, pointer).
-fn names(api: &Api) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for t in &api.types {
-        out.insert(format!("type {} = {}", t.pointer, t.name));
-    }
-    for op in &api.operations {
-        out.insert(format!(
-            "operation {}: {} {} {:?} {} {}",
-            op.pointer,
-            op.method_name,
-            op.builder_name,
-            op.success_enum,
-            op.mock.method,
-            op.mock.marker
-        ));
-    }
-    fn walk(ns: &Namespace, path: &str, out: &mut BTreeSet<String>) {
-        for child in &ns.children {
-            let path = format!("{path}.{}()", child.rust_name);
-            out.insert(format!("namespace {path} = {}", child.type_name));
-            walk(child, &path, out);
-        }
-    }
-    walk(&api.root, "client", &mut out);
-    let surface = clientgen::surface::Surface::of(api);
-    out.extend(surface.keys().map(|k| format!("item {k}")));
-    out
+/// Every name of the generated crate with where it comes from: each item of the public
+/// surface (types, fields, variants, calls, builder methods and types, namespaces, setters,
+/// mock methods, cargo features) with its signature (which holds the names it mentions:
+/// builder types, success enums) and its JSON pointer.
+fn names(surface: &Surface) -> BTreeSet<String> {
+    surface
+        .entries()
+        .map(|e| format!("{} | {} | {} | {}", e.path, e.what, e.signature, e.pointer))
+        .collect()
 }
 
 /// The description with the entries of `paths` and `components/schemas` in reverse order.
@@ -62,9 +41,9 @@ fn reversed(mut doc: Value) -> Value {
     doc
 }
 
-fn lower(text: &str, what: &str) -> Api {
-    match clientgen::lower_text(text) {
-        Ok((api, _)) => api,
+fn lower(text: &str, what: &str) -> Surface {
+    match clientgen::surface(text) {
+        Ok((surface, _)) => surface,
         Err(e) => panic!("{what} does not lower: {e}"),
     }
 }
@@ -134,27 +113,37 @@ fn added_operations_rename_nothing() {
     assert!(lost.is_empty(), "v2 renamed or dropped: {lost:#?}");
     // What the fixture is about: without qualified names the additions would have taken
     // these, so the check above would fail.
-    let op = |api: &Api, id: &str| {
-        let op = api
-            .operations
-            .iter()
-            .find(|o| o.id == id)
-            .expect("the operation");
-        (op.builder_name.clone(), op.success_enum.clone())
+    let signature = |surface: &Surface, path: &str| {
+        surface
+            .entries()
+            .find(|e| e.path == path)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .signature
+            .to_owned()
     };
+    let users_get = "client.users().get(..)";
     assert_eq!(
-        op(&v1, "users/get"),
-        ("UsersGetBuilder".into(), Some("UsersGetResponse".into()))
+        signature(&v1, &format!("{users_get} builder type")),
+        "operations::UsersGetBuilder"
     );
-    assert_eq!(op(&v2, "get").0, "GetBuilder");
-    assert_eq!(op(&v2, "repos/get").0, "ReposGetBuilder");
-    let by_pointer: BTreeMap<&str, &str> = v2
-        .types
-        .iter()
-        .map(|t| (t.pointer.as_str(), t.name.as_str()))
-        .collect();
     assert_eq!(
-        by_pointer["#/paths/~1repos/post/requestBody/content/application~1json/schema"],
-        "ReposCreateBody"
+        signature(&v1, &format!("{users_get}.send()")),
+        "Result<UsersGetResponse, Error>"
     );
+    assert_eq!(
+        signature(&v2, "client.get(..) builder type"),
+        "operations::GetBuilder"
+    );
+    assert_eq!(
+        signature(&v2, "client.repos().get(..) builder type"),
+        "operations::ReposGetBuilder"
+    );
+    let body = v2
+        .entries()
+        .find(|e| {
+            e.what == "type"
+                && e.pointer == "#/paths/~1repos/post/requestBody/content/application~1json/schema"
+        })
+        .expect("the body type");
+    assert_eq!(body.path, "types::ReposCreateBody");
 }

@@ -105,6 +105,7 @@ fn success_enum(
 }
 
 /// `src/operations.rs`: namespaces, the client's accessors and one builder per operation.
+#[cfg(feature = "internals")]
 pub fn emit_operations(api: &Api) -> TokenStream {
     emit_operations_part(api, 0..api.operations.len())
 }

@@ -4,6 +4,7 @@
 use super::*;
 
 /// `src/types.rs`: every named type and `ErrorBody`.
+#[cfg(feature = "internals")]
 pub fn emit_types(api: &Api) -> TokenStream {
     emit_types_part(api, &request_types(api), 0..api.types.len())
 }

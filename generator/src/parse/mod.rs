@@ -38,11 +38,6 @@ pub struct Parsed {
     pub deep_refs: std::collections::BTreeSet<String>,
     /// The document is OpenAPI 3.1 or 3.2 (normalised to the 3.0 model above).
     pub is_31: bool,
-    /// The document is OpenAPI 3.2. What the 3.0 model has no place for stays in `raw`, where
-    /// lowering reads it: the `query` and `additionalOperations` operations of a path item,
-    /// `itemSchema` of a media type and nested tags; an `in: querystring` parameter is read
-    /// as `in: query` with `x-clientgen-querystring: true`.
-    pub is_32: bool,
 }
 
 /// Parses spec text (YAML or JSON). Problems are added to `diags`; `None` when the text
@@ -97,7 +92,6 @@ pub(crate) fn parse_on(text: &str, diags: &mut Diagnostics, threads: bool) -> Op
             raw,
             deep_refs,
             is_31,
-            is_32,
         });
     }
     let spec = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
@@ -113,7 +107,6 @@ pub(crate) fn parse_on(text: &str, diags: &mut Diagnostics, threads: bool) -> Op
         raw,
         deep_refs,
         is_31,
-        is_32,
     })
 }
 
