@@ -5,8 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::Instant;
 
 use common::root;
@@ -53,24 +52,6 @@ fn largest_feature(files: &[clientgen::OutFile]) -> Option<String> {
         .map(|(name, _)| name)
 }
 
-fn spec_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for sub in ["openapi-3.0", "openapi-3.1"] {
-        if let Ok(entries) = std::fs::read_dir(dir.join(sub)) {
-            for e in entries.flatten() {
-                let p = e.path();
-                if p.extension()
-                    .is_some_and(|x| x == "json" || x == "yaml" || x == "yml")
-                {
-                    out.push(p);
-                }
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 fn crate_name(path: &Path) -> String {
     let stem = path
         .file_stem()
@@ -94,20 +75,7 @@ fn corpus_generates_and_compiles() {
         );
         return;
     };
-    let unpacked = root().join("target/corpus");
-    let status = Command::new("sh")
-        .arg(shared.join("unpack-corpus"))
-        .arg(&unpacked)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("run unpack-corpus");
-    assert!(status.success(), "unpack-corpus failed");
-    let mut specs = spec_files(&unpacked);
-    assert!(
-        specs.len() >= 29,
-        "the corpus should hold 29 specs, found {}",
-        specs.len()
-    );
+    let (unpacked, mut specs) = common::corpus_specs(&shared);
     specs.push(shared.join("specs/stytch/openapi.yml"));
 
     let mut rows = Vec::new();

@@ -7,7 +7,6 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::Command;
 
 use clientgen::Surface;
 use common::root;
@@ -50,26 +49,7 @@ fn lower(text: &str, what: &str) -> Surface {
 
 fn corpus() -> Option<Vec<PathBuf>> {
     let shared = common::shared()?;
-    let unpacked = root().join("target/corpus");
-    let status = Command::new("sh")
-        .arg(shared.join("unpack-corpus"))
-        .arg(&unpacked)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("run unpack-corpus");
-    assert!(status.success(), "unpack-corpus failed");
-    let mut specs = Vec::new();
-    for sub in ["openapi-3.0", "openapi-3.1"] {
-        for e in std::fs::read_dir(unpacked.join(sub)).expect("the unpacked corpus") {
-            specs.push(e.expect("a corpus entry").path());
-        }
-    }
-    specs.sort();
-    assert!(
-        specs.len() >= 29,
-        "the corpus should hold 29 specs, found {}",
-        specs.len()
-    );
+    let (_, mut specs) = common::corpus_specs(&shared);
     specs.push(shared.join("specs/stytch/openapi.yml"));
     Some(specs)
 }

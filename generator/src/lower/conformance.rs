@@ -6,21 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::raw_checks::resolve;
 use crate::model::*;
-
-/// Follows local `$ref`s (at most 32) to the object they name.
-fn resolve<'a>(raw: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(r) => match r.strip_prefix('#').and_then(|p| raw.pointer(p)) {
-                Some(target) => value = target,
-                None => return value,
-            },
-            None => return value,
-        }
-    }
-    value
-}
 
 /// The parameter object of an IR parameter: the operation's own, else the path item's.
 fn declared_param<'a>(raw: &'a Value, op: &Operation, p: &Param) -> Option<&'a Value> {

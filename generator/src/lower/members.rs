@@ -2,7 +2,7 @@
 //! parameters: struct setters, and the typed mock server's methods. Decided here, once, so
 //! that emitting and `diff` print the same names and neither makes one up.
 
-use crate::model::{Api, MockNames, ParamLocation, StatusMatch, TypeKind};
+use crate::model::{Api, MockNames, ParamLocation, StatusMatch, TypeKind, TypeRef};
 use crate::naming::{Names, Scope, pascal, snake};
 
 /// `MockServer`'s own methods, which no operation's method may take.
@@ -32,8 +32,26 @@ const MOCK_RESERVED: &[&str] = &[
     "respond_events",
 ];
 
-/// Settles setters and mock names; runs last, when `required` is final.
+/// Settles setters, `ErrorBody` variants and mock names; runs last, when type names and
+/// `required` are final.
 pub(super) fn settle(api: &mut Api) {
+    // `ErrorBody` variants: the body type's name (`Json` for a type without one), a clash
+    // settled by the type as Rust spells it, not by which operation came first.
+    let requests: Vec<(String, String)> = api
+        .error_variants
+        .iter()
+        .map(|v| {
+            let base = match &v.ty {
+                TypeRef::Named(i) => api.types[*i].name.clone(),
+                _ => "Json".to_owned(),
+            };
+            (base, crate::surface::type_text(api, &v.ty))
+        })
+        .collect();
+    let names = Names::default().settle(&requests);
+    for (v, name) in api.error_variants.iter_mut().zip(names) {
+        v.rust_name = name;
+    }
     for t in &mut api.types {
         if let TypeKind::Struct { fields, .. } = &mut t.kind {
             // Setters share the impl with `new`; a field's order in its own schema settles

@@ -219,7 +219,7 @@ impl OperationLowerer<'_, '_> {
                             Some(match error_variants.iter().position(|v| v.ty == ty) {
                                 Some(i) => i,
                                 None => {
-                                    error_variants.push(self.error_variant(ty, &error_variants));
+                                    error_variants.push(self.error_variant(ty));
                                     error_variants.len() - 1
                                 }
                             })

@@ -13,7 +13,7 @@ const MAX_DEPTH: usize = 16;
 
 /// Follows local `$ref`s (at most 32) to the schema or object they name; one that names
 /// nothing is left as it is.
-fn resolve<'a>(raw: &'a Value, mut value: &'a Value) -> &'a Value {
+pub(super) fn resolve<'a>(raw: &'a Value, mut value: &'a Value) -> &'a Value {
     for _ in 0..32 {
         match value.get("$ref").and_then(Value::as_str) {
             Some(r) => match r.strip_prefix('#').and_then(|p| raw.pointer(p)) {

@@ -41,19 +41,18 @@ pub(super) fn is_success(s: StatusMatch) -> bool {
 }
 
 impl OperationLowerer<'_, '_> {
-    pub(super) fn error_variant(&self, ty: TypeRef, existing: &[ErrorVariant]) -> ErrorVariant {
-        let (base, fields) = match &ty {
+    /// An `ErrorBody` variant for a body type; its name is settled with the others once type
+    /// names are (`members.rs`).
+    pub(super) fn error_variant(&self, ty: TypeRef) -> ErrorVariant {
+        let fields = match &ty {
             TypeRef::Named(i) => match &self.types.types[*i] {
-                Some(def) => (
-                    def.name.clone(),
-                    match &def.kind {
-                        TypeKind::Struct { fields, .. } => fields.clone(),
-                        _ => Vec::new(),
-                    },
-                ),
-                None => ("Json".to_owned(), Vec::new()),
+                Some(def) => match &def.kind {
+                    TypeKind::Struct { fields, .. } => fields.clone(),
+                    _ => Vec::new(),
+                },
+                None => Vec::new(),
             },
-            _ => ("Json".to_owned(), Vec::new()),
+            _ => Vec::new(),
         };
         let find = |names: &[&str]| {
             names.iter().find_map(|n| {
@@ -63,14 +62,8 @@ impl OperationLowerer<'_, '_> {
                     .map(|f| (f.rust_name.clone(), f.required))
             })
         };
-        let mut rust_name = base.clone();
-        let mut n = 2;
-        while existing.iter().any(|v| v.rust_name == rust_name) {
-            rust_name = format!("{base}{n}");
-            n += 1;
-        }
         ErrorVariant {
-            rust_name,
+            rust_name: String::new(),
             ty,
             request_id_field: find(&["request_id", "requestId", "request-id"]),
             message_field: find(&[

@@ -18,6 +18,41 @@ pub fn shared() -> Option<PathBuf> {
     dir.join("corpus.tar.xz").exists().then_some(dir)
 }
 
+/// Unpacks `../shared/corpus.tar.xz` into `target/corpus` (unpack-corpus skips what is there)
+/// and returns its description files (JSON and YAML, OpenAPI 3.0 then 3.1), sorted.
+pub fn corpus_specs(shared: &Path) -> (PathBuf, Vec<PathBuf>) {
+    let unpacked = root().join("target/corpus");
+    let status = Command::new("sh")
+        .arg(shared.join("unpack-corpus"))
+        .arg(&unpacked)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run unpack-corpus");
+    assert!(status.success(), "unpack-corpus failed");
+    let mut out = Vec::new();
+    for sub in ["openapi-3.0", "openapi-3.1"] {
+        let Ok(entries) = std::fs::read_dir(unpacked.join(sub)) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x == "json" || x == "yaml" || x == "yml")
+            })
+            .collect();
+        paths.sort();
+        out.extend(paths);
+    }
+    assert!(
+        out.len() >= 29,
+        "the corpus should hold 29 specs, found {}",
+        out.len()
+    );
+    (unpacked, out)
+}
+
 /// Whether this run is in CI, where snapshots and drift only fail and never write.
 pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
