@@ -38,6 +38,14 @@ pub struct Api {
     pub conformance: Option<ConformanceSchemas>,
 }
 
+impl Api {
+    /// The crate-private function that decodes the error responses of decoder `index` (one
+    /// per distinct mapping of statuses to `ErrorBody` variants).
+    pub fn error_decoder_name(index: usize) -> String {
+        format!("decode_error_{index}")
+    }
+}
+
 /// The description's own JSON of each parameter and body, for the conformance test (see
 /// `clientgen_testkit::conformance`).
 #[derive(Debug, Clone, Default)]

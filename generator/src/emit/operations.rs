@@ -402,7 +402,7 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
     }
     let (ret, success_arms, success_enum) = success_shape(api, op);
     let send_body = emit_send(api, op);
-    let decoder = format_ident!("decode_error_{}", op.error_decoder);
+    let decoder = ident(&Api::error_decoder_name(op.error_decoder));
     let doc = format!(
         " Request builder for `{} {}`; finish with `.send().await`.",
         op.method.as_str(),

@@ -644,7 +644,7 @@ pub(super) fn emit_error_decoder(
     index: usize,
     decoder: &[(StatusMatch, Option<usize>)],
 ) -> TokenStream {
-    let name = format_ident!("decode_error_{}", index);
+    let name = ident(&Api::error_decoder_name(index));
     let decode = |variant: Option<usize>| match variant {
         Some(v) => {
             let id = ident(&api.error_variants[v].rust_name);
