@@ -297,49 +297,30 @@ struct Spec {
 }
 
 fn corpus_specs(shared: &Path) -> Vec<Spec> {
-    let unpacked = root().join("target/corpus");
-    let status = Command::new("sh")
-        .arg(shared.join("unpack-corpus"))
-        .arg(&unpacked)
-        .stdout(Stdio::null())
-        .status()
-        .expect("run unpack-corpus");
-    assert!(status.success(), "unpack-corpus failed");
+    let (unpacked, paths) = common::corpus_specs(shared);
     let mut out = vec![Spec {
         label: "stytch/openapi.yml (official)".into(),
         crate_name: "conf-stytch-official".into(),
         path: shared.join("specs/stytch/openapi.yml"),
     }];
-    for sub in ["openapi-3.0", "openapi-3.1"] {
-        let Ok(entries) = std::fs::read_dir(unpacked.join(sub)) else {
-            continue;
-        };
-        let mut paths: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                p.extension()
-                    .is_some_and(|x| x == "json" || x == "yaml" || x == "yml")
-            })
+    for path in paths {
+        let stem: String = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect();
-        paths.sort();
-        for path in paths {
-            let stem: String = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_ascii_lowercase())
-                .unwrap_or_default()
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect();
-            out.push(Spec {
-                label: format!(
-                    "{sub}/{}",
-                    path.file_name().unwrap_or_default().to_string_lossy()
-                ),
-                crate_name: format!("conf-{stem}"),
-                path,
-            });
-        }
+        // `openapi-3.0/name.json`, as the table and the known verdicts name it.
+        let label = path
+            .strip_prefix(&unpacked)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        out.push(Spec {
+            label,
+            crate_name: format!("conf-{stem}"),
+            path,
+        });
     }
     out
 }
