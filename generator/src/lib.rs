@@ -46,7 +46,6 @@ use std::time::Instant;
 pub use blob::spec_blob_id;
 pub use diag::{Diagnostic, Errors, Severity};
 pub use diff::{Bump, Change, ChangeKind, Report};
-use runtime_files::RUNTIME as RUNTIME_FILES;
 
 /// The stages behind the facade, for this workspace's tests and benchmarks only.
 #[cfg(feature = "internals")]
@@ -235,12 +234,7 @@ pub fn generate_sources(spec_text: &str, options: &Options) -> Result<Sources, E
     let label = options.spec_label.replace(['\n', '\r'], " ");
     let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
     let mut files = pieces::render_files(&api, &options.crate_name, &header, options.jobs)?;
-    for (path, text) in RUNTIME_FILES {
-        files.push(OutFile {
-            path: (*path).into(),
-            contents: format!("{header}\n{text}"),
-        });
-    }
+    files.extend(runtime_files::with_header(&header));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     // The crate form's dependencies and features, which the including crate needs as they are.
     let mut manifest = emit::emit_manifest(&api, "x", "0.1.0", "", "", &Default::default());
@@ -335,12 +329,7 @@ fn lower_and_render(
     let label = options.spec_label.replace(['\n', '\r'], " ");
     let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
     let mut files = pieces::render_files(&api, &options.crate_name, &header, options.jobs)?;
-    for (path, text) in RUNTIME_FILES {
-        files.push(OutFile {
-            path: (*path).into(),
-            contents: format!("{header}\n{text}"),
-        });
-    }
+    files.extend(runtime_files::with_header(&header));
     let spec_blob = blob();
     let license = match (&options.license, &api.license) {
         (Some(l), _) => Some(l.clone()),

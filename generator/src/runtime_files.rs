@@ -1,6 +1,14 @@
 //! The runtime copied verbatim into every generated crate (`generator/runtime/*.rs`, embedded
 //! with `include_str!`).
 
+/// The runtime files of a generated crate, each under `header`.
+pub(crate) fn with_header(header: &str) -> impl Iterator<Item = crate::OutFile> + '_ {
+    RUNTIME.iter().map(move |(path, text)| crate::OutFile {
+        path: (*path).into(),
+        contents: format!("{header}\n{text}"),
+    })
+}
+
 /// The runtime copied verbatim into every generated crate, as (path, contents).
 pub const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("../runtime/mod.rs")),

@@ -128,13 +128,12 @@ pub fn success(op: &Operation) -> Success<'_> {
     if let Some(name) = &op.success_enum {
         return Success::Enum(name);
     }
-    let mut kinds = op.success.iter().map(|(_, k)| k);
     let json = op.success.iter().find_map(|(_, k)| match k {
         ResponseKind::Json(t) => Some(t),
         _ => None,
     });
     let has_empty = op.success.iter().any(|(_, k)| *k == ResponseKind::Empty);
-    match (json, kinds.next()) {
+    match (json, op.success.first().map(|(_, k)| k)) {
         (Some(t), _) if has_empty => Success::OptionalJson(t),
         (_, Some(kind)) => Success::Kind(kind),
         (_, None) => Success::Unit,

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::diag::{Diagnostics, escape_token, join};
 use crate::model::{Api, Framing, License, TypeDef, TypeKind, TypeRef};
+use crate::parse::media_essence;
 use crate::naming::{Names, RESERVED_TYPE_NAMES, pascal};
 
 mod bodies;
@@ -253,17 +254,6 @@ fn relax_one_way_requirements(api: &mut Api) {
 
 fn ext_str<'v>(ext: &'v indexmap::IndexMap<String, Value>, key: &str) -> Option<&'v str> {
     ext.get(key).and_then(Value::as_str)
-}
-
-/// A media type without its parameters, lowercased: `Text/Event-Stream; charset=utf-8` is
-/// `text/event-stream`.
-fn media_essence(media: &str) -> String {
-    media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
 }
 
 /// How the items of a sequential JSON media type are delimited, when `media` is one:

@@ -21,7 +21,7 @@ use crate::diag::Diagnostics;
 pub(crate) use locate::{path_to_pointer, refine};
 pub use normalise::{deep_target, percent_decode};
 pub use strict::parse_value;
-pub(crate) use v32::{is_json_lines, is_json_seq};
+pub(crate) use v32::{essence as media_essence, is_json_lines, is_json_seq};
 
 use normalise::normalise;
 use slips::accept_slips;

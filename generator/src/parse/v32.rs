@@ -51,7 +51,9 @@ pub fn is_json_seq(essence: &str) -> bool {
     essence == "application/json-seq" || essence.ends_with("+json-seq")
 }
 
-fn essence(media: &str) -> String {
+/// A media type without its parameters, lowercased: `Text/Event-Stream; charset=utf-8` is
+/// `text/event-stream`.
+pub(crate) fn essence(media: &str) -> String {
     media
         .split(';')
         .next()
