@@ -35,6 +35,7 @@ stages!(
     surface
 );
 mod blob;
+mod layout;
 mod lines;
 mod pieces;
 mod runtime_files;

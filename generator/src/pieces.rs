@@ -68,17 +68,18 @@ pub(crate) fn render_files(
             .map(Piece::Mocks),
     );
     let render_piece = |piece: &Piece| {
-        let tokens = match piece {
+        let emitted: emit::Emitted = match piece {
             Piece::Conformance => conformance::plan(api, crate_name)
                 .map(|plan| clientgen_testkit::conformance::emit_conformance(&plan))
-                .unwrap_or_default(),
-            Piece::Lib => emit::emit_lib(api, crate_name),
-            Piece::Client => emit::emit_client(api),
+                .unwrap_or_default()
+                .into(),
+            Piece::Lib => emit::emit_lib(api, crate_name).into(),
+            Piece::Client => emit::emit_client(api).into(),
             Piece::Types(r) => emit::emit_types_part(api, &request, r.clone()),
-            Piece::Operations(r) => emit::emit_operations_part(api, r.clone()),
-            Piece::Mocks(r) => emit::emit_mock_part(api, r.clone()),
+            Piece::Operations(r) => emit::emit_operations_part(api, r.clone()).into(),
+            Piece::Mocks(r) => emit::emit_mock_part(api, r.clone()).into(),
         };
-        render::render_part(tokens)
+        render::render_emitted(emitted)
     };
     // Workers take the next piece from a shared counter; the calling thread is one of them.
     // A piece whose worker panicked stays `None` and becomes an error below.

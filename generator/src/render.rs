@@ -5,12 +5,30 @@ use proc_macro2::TokenStream;
 /// Formats a whole file with prettyplease. A failure here is a generator bug, reported as an
 /// error instead of a panic.
 #[cfg(feature = "internals")]
-pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
-    let body = render_part(tokens)?;
+pub fn render(code: impl Into<crate::emit::Emitted>, header: &str) -> Result<String, String> {
+    let body = render_emitted(code.into())?;
     let mut out = String::with_capacity(header.len() + 1 + body.len());
     out.push_str(header);
     out.push('\n');
     out.push_str(&body);
+    Ok(out)
+}
+
+/// Formats a piece: its token parts with prettyplease, its text parts as they are.
+pub fn render_emitted(emitted: crate::emit::Emitted) -> Result<String, String> {
+    let mut out = String::new();
+    for part in emitted.parts {
+        match part {
+            crate::emit::Part::Tokens(tokens) => out.push_str(&render_part(tokens)?),
+            crate::emit::Part::Text(text) => {
+                if out.is_empty() {
+                    out = text;
+                } else {
+                    out.push_str(&text);
+                }
+            }
+        }
+    }
     Ok(out)
 }
 

@@ -1,7 +1,7 @@
 //! IR to token streams: one function per thing emitted. Names come from the IR as they are.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::model::*;
 
@@ -11,6 +11,7 @@ mod mock;
 mod operations;
 #[cfg(test)]
 mod tests;
+mod text;
 mod types;
 
 pub use client::*;
@@ -24,31 +25,101 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// `#[doc = "..."]` attributes, one per line. Leading indentation is dropped and code fences
-/// are marked `text`, so that descriptions never become doctests of the generated crate.
+/// `#[doc = "..."]` attributes, one per line of [`doc_lines`].
 pub fn docs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text else {
-        return TokenStream::new();
-    };
     let mut out = TokenStream::new();
-    let mut in_fence = false;
-    for line in text.trim().lines() {
-        let mut line = line.trim().to_owned();
-        if line.starts_with("```") {
-            if !in_fence {
-                line = "```text".to_owned();
-            } else {
-                line = "```".to_owned();
-            }
-            in_fence = !in_fence;
-        }
-        let doc = format!(" {line}");
+    for doc in doc_lines(text) {
         out.extend(quote! { #[doc = #doc] });
     }
+    out
+}
+
+/// The doc lines of a description, each with its leading space. Leading indentation is
+/// dropped and code fences are marked `text`, so that descriptions never become doctests of
+/// the generated crate.
+fn doc_lines(text: Option<&str>) -> Vec<String> {
+    let Some(text) = text else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let line = line.trim();
+        if line.starts_with("```") {
+            out.push(if in_fence { " ```" } else { " ```text" }.to_owned());
+            in_fence = !in_fence;
+        } else {
+            out.push(format!(" {line}"));
+        }
+    }
     if in_fence {
-        out.extend(quote! { #[doc = " ```"] });
+        out.push(" ```".to_owned());
     }
     out
+}
+
+/// Code emitted for one piece of a file: token streams, which rendering parses and prints with
+/// prettyplease, and text already laid out ([`crate::layout`]), in file order.
+#[derive(Default)]
+pub struct Emitted {
+    /// The parts in order.
+    pub parts: Vec<Part>,
+    scratch: crate::layout::Layout,
+}
+
+/// A run of items of [`Emitted`].
+pub enum Part {
+    /// Items to parse and print.
+    Tokens(TokenStream),
+    /// Items already printed.
+    Text(String),
+}
+
+impl Emitted {
+    /// Adds items as tokens.
+    pub fn tokens(&mut self, tokens: TokenStream) {
+        if tokens.is_empty() {
+            return;
+        }
+        match self.parts.last_mut() {
+            Some(Part::Tokens(last)) => last.extend(tokens),
+            _ => self.parts.push(Part::Tokens(tokens)),
+        }
+    }
+
+    /// Adds items written as a layout by `write`.
+    pub(crate) fn text(&mut self, write: impl FnOnce(&mut crate::layout::Layout)) {
+        let mut layout = std::mem::take(&mut self.scratch);
+        layout.clear();
+        write(&mut layout);
+        if !matches!(self.parts.last(), Some(Part::Text(_))) {
+            self.parts.push(Part::Text(String::new()));
+        }
+        if let Some(Part::Text(text)) = self.parts.last_mut() {
+            layout.print_into(text);
+        }
+        self.scratch = layout;
+    }
+}
+
+impl From<TokenStream> for Emitted {
+    fn from(tokens: TokenStream) -> Self {
+        let mut e = Emitted::default();
+        e.tokens(tokens);
+        e
+    }
+}
+
+/// A type whose values are parsed from strings with a format (dates, times, UUIDs), so that
+/// a parse error can name the property.
+fn typed_format(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            typed_format(inner)
+        }
+        _ => false,
+    }
 }
 
 fn join_docs(parts: &[Option<&str>]) -> Option<String> {

@@ -72,3 +72,135 @@ fn type_text_is_what_type_tokens_prints() {
         );
     }
 }
+
+/// `src/types.rs` of a description, without its `// @generated` line (a comment, which syn
+/// does not keep).
+fn types_rs(spec: &str) -> String {
+    let out = crate::generate(
+        spec,
+        &crate::Options {
+            jobs: 1,
+            ..crate::Options::new("fixture", "fixture.yaml")
+        },
+    )
+    .unwrap_or_else(|e| panic!("generates: {e:?}"));
+    let file = out
+        .files
+        .iter()
+        .find(|f| f.path == std::path::Path::new("src/types.rs"))
+        .expect("types.rs");
+    file.contents
+        .lines()
+        .filter(|l| !l.starts_with("// @generated"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// The declarations written as text (`text.rs`) must be laid out exactly as prettyplease lays
+/// out the same code, or a file would mix two styles: printing the file again through syn and
+/// prettyplease must change nothing.
+fn assert_prettyplease_fixpoint(name: &str, text: &str) {
+    let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{name}: does not parse: {e}"));
+    let again = prettyplease::unparse(&file);
+    if again != text {
+        let line = again
+            .lines()
+            .zip(text.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "{name}: types.rs differs from prettyplease's layout at line {}:\n  written: {:?}\n  prettyplease: {:?}",
+            line + 1,
+            text.lines().nth(line),
+            again.lines().nth(line)
+        );
+    }
+}
+
+#[test]
+fn text_declarations_are_laid_out_as_prettyplease_lays_them_out() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let spec = std::fs::read_to_string(&path).expect("fixture");
+            assert_prettyplease_fixpoint(&path.display().to_string(), &types_rs(&spec));
+            seen += 1;
+        }
+    }
+    assert!(seen >= 20, "only {seen} fixtures");
+}
+
+/// Lines at and past the margin: long feature lists, types whose generic arguments break,
+/// attributes that break, macro calls that wrap, long and empty docs.
+#[test]
+fn long_declarations_break_where_prettyplease_breaks_them() {
+    let long = "a_property_name_long_enough_to_push_its_type_past_the_margin_of_eighty_nine";
+    let mut spec = String::from(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n",
+    );
+    // Enough tags that a type reached by all of them has a long `cfg(any(..))`.
+    for i in 0..12 {
+        spec.push_str(&format!(
+            "  /tag{i}:\n    get:\n      tags: [namespace_number_{i}]\n      operationId: op{i}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Shared'}}\n"
+        ));
+    }
+    spec.push_str(&format!(
+        r#"components:
+  schemas:
+    Shared:
+      type: object
+      description: "{desc}\n\n  indented line\n```\ncode\n```"
+      required: [id]
+      properties:
+        id: {{type: string, format: date-time}}
+        {long}:
+          type: object
+          additionalProperties:
+            type: object
+            additionalProperties:
+              type: array
+              items: {{$ref: '#/components/schemas/AnotherTypeWithAVeryLongNameIndeed'}}
+        {long}_nullable:
+          type: array
+          nullable: true
+          items: {{type: string, format: uuid}}
+        Renamed-Property:
+          type: string
+          deprecated: true
+          description: "{desc}"
+        empty: {{$ref: '#/components/schemas/Empty'}}
+        kind: {{$ref: '#/components/schemas/Kind'}}
+        alias: {{$ref: '#/components/schemas/Alias'}}
+      additionalProperties: {{type: integer}}
+    AnotherTypeWithAVeryLongNameIndeed:
+      type: object
+      properties:
+        x: {{type: string}}
+    Empty:
+      type: object
+    Alias:
+      type: array
+      items:
+        type: object
+        additionalProperties:
+          type: array
+          items: {{$ref: '#/components/schemas/AnotherTypeWithAVeryLongNameIndeed'}}
+    Kind:
+      type: string
+      description: "{desc}"
+      enum: [{values}]
+"#,
+        desc = "A description long enough to go past the margin of the line on its own, and then some more words.",
+        long = long,
+        values = (0..40).map(|i| format!("value_number_{i}")).collect::<Vec<_>>().join(", "),
+    ));
+    let text = types_rs(&spec);
+    assert!(text.contains("    any(\n"), "a broken feature list:\n{text}");
+    assert!(
+        text.lines().any(|l| l.trim_start().starts_with("std::collections::BTreeMap<")),
+        "a type broken across lines:\n{text}"
+    );
+    assert_prettyplease_fixpoint("long declarations", &text);
+}

@@ -5,15 +5,16 @@ use super::*;
 
 /// `src/types.rs`: every named type and `ErrorBody`.
 #[cfg(feature = "internals")]
-pub fn emit_types(api: &Api) -> TokenStream {
+pub fn emit_types(api: &Api) -> Emitted {
     emit_types_part(api, &request_types(api), 0..api.types.len())
 }
 
 /// The part of `src/types.rs` with the types in `range`. The part that starts at 0 also has
 /// the file's prelude, and the part that ends at the last type has `ErrorBody` and the error
 /// decoders, so that the parts rendered one after another make the whole file.
-pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize>) -> TokenStream {
-    let prelude = if range.start == 0 {
+pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize>) -> Emitted {
+    let mut out = Emitted::default();
+    if range.start == 0 {
         let (chrono, uuid) = formats_used(api);
         // Typed formats as parameters: the same text they have in JSON.
         let chrono_params = if chrono {
@@ -43,7 +44,7 @@ pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize
         } else {
             quote! {}
         };
-        quote! {
+        out.tokens(quote! {
             //! Types of the API's requests and responses.
             #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
             #[allow(unused_imports)]
@@ -52,25 +53,16 @@ pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize
             use crate::runtime::de;
             #chrono_params
             #uuid_params
-        }
-    } else {
-        quote! {}
-    };
-    let last = range.end >= api.types.len();
-    let items = api.types[range.clone()]
-        .iter()
-        .zip(range)
-        .map(|(_, i)| emit_type(api, i, request[i]));
-    let error_body = if last {
-        emit_error_body(api)
-    } else {
-        quote! {}
-    };
-    quote! {
-        #prelude
-        #(#items)*
-        #error_body
+        });
     }
+    let last = range.end >= api.types.len();
+    for i in range {
+        emit_type(api, i, request[i], &mut out);
+    }
+    if last {
+        out.tokens(emit_error_body(api));
+    }
+    out
 }
 
 // Every struct and enum is `#[non_exhaustive]`, so that what a description can add without
@@ -83,12 +75,11 @@ pub fn emit_types_part(api: &Api, request: &[bool], range: std::ops::Range<usize
 // which large APIs pay for in compile time). A type only responses carry gets its constructor
 // with the `mock` feature only: a normal build compiles none of them (GitHub's API has
 // thousands), and only tests build such values.
-pub(super) fn emit_type(api: &Api, index: usize, is_request: bool) -> TokenStream {
+//
+// Declarations (struct definitions, aliases, the `from_map!`, `constructor!` and
+// `string_enum!` lines) are written as text (`text.rs`); impls with bodies as tokens.
+pub(super) fn emit_type(api: &Api, index: usize, is_request: bool, out: &mut Emitted) {
     let t = &api.types[index];
-    let name = ident(&t.name);
-    let doc = docs(t.description.as_deref());
-    let non_exhaustive = quote! { #[non_exhaustive] };
-    let cfg = type_cfg(api, index);
     let serde = SerdeImpls::of(api, index);
     match &t.kind {
         TypeKind::Struct {
@@ -96,61 +87,44 @@ pub(super) fn emit_type(api: &Api, index: usize, is_request: bool) -> TokenStrea
             additional,
             additional_name,
         } => {
-            let all_optional = fields.iter().all(|f| !f.required);
-            let default = if all_optional {
-                quote! { Default, }
+            let extra_name = additional.as_ref().map(|_| additional_name.as_str());
+            out.text(|l| {
+                text::struct_def(
+                    l,
+                    api,
+                    index,
+                    fields,
+                    additional.as_ref().zip(extra_name),
+                    &serde,
+                )
+            });
+            if is_request {
+                let name = ident(&t.name);
+                let extra = extra_name.map(ident);
+                let constructor = emit_constructor(api, &name, fields, extra.as_ref());
+                let cfg = type_cfg(api, index);
+                out.tokens(quote! { #cfg #constructor });
             } else {
-                quote! {}
-            };
-            let mut field_tokens: Vec<TokenStream> = fields
-                .iter()
-                .map(|f| emit_field(api, f, serde.always_serialize()))
-                .collect();
-            let extra_name = additional.as_ref().map(|_| ident(additional_name));
-            if let (Some(extra), Some(field_name)) = (additional, &extra_name) {
-                let extra_ty = type_tokens(api, extra);
-                let flatten = if serde.always_serialize() {
-                    quote! { #[serde(flatten)] }
-                } else {
-                    quote! { #[cfg_attr(feature = "serde-all", serde(flatten))] }
-                };
-                field_tokens.push(quote! {
-                    /// Properties beyond the ones listed above.
-                    #flatten
-                    pub #field_name: std::collections::BTreeMap<String, #extra_ty>,
-                });
+                out.text(|l| text::test_constructor(l, api, index, fields, extra_name));
             }
-            let constructor = if is_request {
-                let extra = extra_name.as_ref().filter(|_| additional.is_some());
-                let constructor = emit_constructor(api, &name, fields, extra);
-                quote! { #cfg #constructor }
-            } else {
-                let constructor = emit_test_constructor(api, &name, fields, extra_name.as_ref());
-                quote! { #cfg #[cfg(feature = "mock")] #constructor }
-            };
-            let (serialize_listed, serialize) = serde.serialize_derive();
-            let de_cfg = serde.deserialize_cfg();
-            let de_gate = quote! { #cfg #de_cfg };
-            let deserialize = emit_struct_deserialize(&name, fields, extra_name.as_ref(), &de_gate);
-            quote! {
-                #doc
-                #cfg
-                #[derive(Debug, Clone, PartialEq, #default #serialize_listed)]
-                #serialize
-                #non_exhaustive
-                pub struct #name { #(#field_tokens)* }
-                #constructor
-                #deserialize
-            }
+            out.text(|l| text::from_map(l, api, index, fields, extra_name, &serde));
         }
-        TypeKind::Enum { variants } => emit_enum(&name, doc, &cfg, variants),
+        TypeKind::Enum { variants } => out.text(|l| text::string_enum(l, api, index, variants)),
         TypeKind::Union { variants, tag } => {
-            emit_union(api, &name, doc, &cfg, &serde, variants, tag.as_deref())
+            let name = ident(&t.name);
+            let doc = docs(t.description.as_deref());
+            let cfg = type_cfg(api, index);
+            out.tokens(emit_union(
+                api,
+                &name,
+                doc,
+                &cfg,
+                &serde,
+                variants,
+                tag.as_deref(),
+            ))
         }
-        TypeKind::Alias(target) => {
-            let target = type_tokens(api, target);
-            quote! { #doc #cfg pub type #name = #target; }
-        }
+        TypeKind::Alias(target) => out.text(|l| text::alias(l, api, index, target)),
     }
 }
 
@@ -202,112 +176,18 @@ impl SerdeImpls {
         self.serialize || !self.gated
     }
 
+    /// Whether `Deserialize` is implemented in every build (else only with `serde-all`).
+    pub(super) fn deserialize_always(&self) -> bool {
+        self.deserialize || !self.gated
+    }
+
     /// The extra gate of a `Deserialize` impl: `serde-all` when the type is never received.
     pub(super) fn deserialize_cfg(&self) -> TokenStream {
-        if self.deserialize || !self.gated {
+        if self.deserialize_always() {
             quote! {}
         } else {
             quote! { #[cfg(feature = "serde-all")] }
         }
-    }
-}
-
-/// `Deserialize` for a struct: one `from_map!` line (see `runtime::de` for why not serde's
-/// derive), its properties grouped by how they are read.
-pub(super) fn emit_struct_deserialize(
-    name: &Ident,
-    fields: &[Field],
-    extra: Option<&Ident>,
-    gate: &TokenStream,
-) -> TokenStream {
-    let mut required = Vec::new();
-    let mut optional = Vec::new();
-    let mut nullable = Vec::new();
-    let mut named = Vec::new();
-    for f in fields {
-        let wire = &f.wire_name;
-        let field = ident(&f.rust_name);
-        let entry = quote! { #wire #field };
-        // Absent, null and value are three answers only for an optional nullable field
-        // (`Option<Option<T>>`); a required nullable one reads absent as null, as serde does.
-        let kind = match (f.required, f.nullable) {
-            (true, false) => quote! { req },
-            (false, true) => quote! { nul },
-            _ => quote! { opt },
-        };
-        // Typed formats get their property's name into a parse error.
-        fn typed_format(t: &TypeRef) -> bool {
-            match t {
-                TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => true,
-                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-                    typed_format(inner)
-                }
-                _ => false,
-            }
-        }
-        if typed_format(&f.ty) {
-            named.push(quote! { #wire #field #kind });
-            continue;
-        }
-        match (f.required, f.nullable) {
-            (true, false) => required.push(entry),
-            (false, true) => nullable.push(entry),
-            _ => optional.push(entry),
-        }
-    }
-    let named = if named.is_empty() {
-        quote! {}
-    } else {
-        quote! { named: [#(#named),*], }
-    };
-    let extra = extra.map(|e| quote! { extra: #e });
-    quote! {
-        #gate
-        crate::runtime::from_map!(#name {
-            req: [#(#required),*],
-            opt: [#(#optional),*],
-            nul: [#(#nullable),*],
-            #named
-            #extra
-        });
-    }
-}
-
-/// The constructor of a type only responses carry, for tests (the `mock` feature): one
-/// `constructor!` line, which `runtime/mod.rs` expands to what [`emit_constructor`] writes
-/// out for request types.
-fn emit_test_constructor(
-    api: &Api,
-    name: &Ident,
-    fields: &[Field],
-    extra: Option<&Ident>,
-) -> TokenStream {
-    let mut required = Vec::new();
-    let mut optional = Vec::new();
-    for f in fields {
-        let field = ident(&f.rust_name);
-        let mut ty = type_tokens(api, &f.ty);
-        if f.boxed {
-            ty = quote! { Box<#ty> };
-        }
-        if f.nullable {
-            ty = quote! { Option<#ty> };
-        }
-        let kind = if f.ty == TypeRef::String && !f.boxed && !f.nullable {
-            format_ident!("s")
-        } else {
-            format_ident!("v")
-        };
-        if f.required {
-            required.push(quote! { #field #kind: #ty });
-        } else {
-            let setter = ident(&f.setter);
-            optional.push(quote! { #setter #field #kind: #ty });
-        }
-    }
-    let extra = extra.map(|e| quote! { extra: #e });
-    quote! {
-        crate::runtime::constructor!(#name { req: [#(#required),*], opt: [#(#optional),*], #extra });
     }
 }
 
@@ -390,66 +270,6 @@ pub(super) fn emit_constructor(
                 Self { #(#inits,)* }
             }
             #(#setters)*
-        }
-    }
-}
-
-/// A struct field. Its `#[serde(..)]` attributes serve only `Serialize` (`Deserialize` is
-/// written out, see [`emit_struct_deserialize`]), so they are `cfg_attr`s of `serde-all`
-/// when the struct derives `Serialize` only with that feature.
-pub(super) fn emit_field(api: &Api, f: &Field, always_serialize: bool) -> TokenStream {
-    let name = ident(&f.rust_name);
-    let doc = docs(f.description.as_deref());
-    let wire = &f.wire_name;
-    let mut serde_args: Vec<TokenStream> = Vec::new();
-    if f.rust_name != f.wire_name {
-        serde_args.push(quote! { rename = #wire });
-    }
-    let deprecated = if f.deprecated {
-        quote! { #[doc = ""] #[doc = " Deprecated by the API."] }
-    } else {
-        quote! {}
-    };
-    let mut ty = type_tokens(api, &f.ty);
-    if f.boxed {
-        ty = quote! { Box<#ty> };
-    }
-    let ty = match (f.required, f.nullable) {
-        (true, false) => ty,
-        (true, true) => quote! { Option<#ty> },
-        (false, false) => {
-            serde_args.push(quote! { skip_serializing_if = "Option::is_none" });
-            quote! { Option<#ty> }
-        }
-        // Absent and null are different answers here: None and Some(None).
-        (false, true) => {
-            serde_args.push(quote! { skip_serializing_if = "Option::is_none", serialize_with = "crate::runtime::nullable::serialize" });
-            quote! { Option<Option<#ty>> }
-        }
-    };
-    let attr = match (serde_args.is_empty(), always_serialize) {
-        (true, _) => quote! {},
-        (false, true) => quote! { #[serde(#(#serde_args),*)] },
-        (false, false) => quote! { #[cfg_attr(feature = "serde-all", serde(#(#serde_args),*))] },
-    };
-    quote! { #doc #deprecated #attr pub #name: #ty, }
-}
-
-pub(super) fn emit_enum(
-    name: &Ident,
-    doc: TokenStream,
-    cfg: &TokenStream,
-    variants: &[EnumVariant],
-) -> TokenStream {
-    let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
-    // Everything else (the `Unknown` variant, `as_str`, `From<&str>`, serde, equality by wire
-    // value) comes from `string_enum!`.
-    quote! {
-        crate::runtime::string_enum! {
-            #doc
-            #cfg
-            pub enum #name { #( #idents = #wires, )* }
         }
     }
 }

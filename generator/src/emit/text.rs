@@ -1,0 +1,817 @@
+//! The declarations of `src/types.rs` written as text through [`crate::layout`]: struct
+//! definitions, type aliases and the `from_map!`, `constructor!` and `string_enum!` lines,
+//! which are most of a large API's code. Each function writes the words, breaks and boxes
+//! prettyplease prints the same item with (attributes as `attr_tokens` does, a macro's tokens
+//! as `macro_rules_tokens` does), so the text is byte for byte what the token path prints;
+//! `tests::text_and_tokens_print_the_same` holds them to it on the fixtures. Impls with
+//! bodies stay on the token path, where syn and prettyplease earn their keep.
+
+use crate::layout::{INDENT, Layout};
+use crate::model::*;
+
+use super::SerdeImpls;
+
+/// A token of an attribute's list, as quote! would write it.
+enum AttrTok<'a> {
+    Ident(&'a str),
+    Punct(char),
+    /// A literal, as `proc_macro2` prints it.
+    Lit(String),
+    Paren(Vec<AttrTok<'a>>),
+}
+
+/// An outer attribute.
+enum Attr<'a> {
+    /// `#[doc = " text"]`, printed as `/// text`.
+    Doc(&'a str),
+    /// `#[name]`.
+    Path(&'a str),
+    /// `#[name(tokens)]`.
+    List(&'a str, Vec<AttrTok<'a>>),
+}
+
+fn lit(s: &str) -> String {
+    proc_macro2::Literal::string(s).to_string()
+}
+
+/// `feature = "name"`.
+fn feature<'a>(name: &str, out: &mut Vec<AttrTok<'a>>) {
+    out.push(AttrTok::Ident("feature"));
+    out.push(AttrTok::Punct('='));
+    out.push(AttrTok::Lit(lit(name)));
+}
+
+/// The `cfg` of a set of the API's features, as [`super::cfg_features`] writes it.
+fn cfg_attr_of<'a>(api: &'a Api, set: Option<&[usize]>) -> Option<Attr<'a>> {
+    let set = set?;
+    if api.features.list.is_empty() {
+        return None;
+    }
+    let mut inner = Vec::new();
+    match set {
+        [one] => feature(&api.features.list[*one].name, &mut inner),
+        _ => {
+            let mut list = Vec::new();
+            for (k, &i) in set.iter().enumerate() {
+                if k > 0 {
+                    list.push(AttrTok::Punct(','));
+                }
+                feature(&api.features.list[i].name, &mut list);
+            }
+            inner.push(AttrTok::Ident("any"));
+            inner.push(AttrTok::Paren(list));
+        }
+    }
+    Some(Attr::List("cfg", inner))
+}
+
+/// The gate of type `index`, as [`super::type_cfg`].
+fn type_cfg(api: &Api, index: usize) -> Option<Attr<'_>> {
+    cfg_attr_of(api, api.features.types.get(index).map(Vec::as_slice))
+}
+
+fn cfg_feature(name: &str) -> Attr<'_> {
+    let mut inner = Vec::new();
+    feature(name, &mut inner);
+    Attr::List("cfg", inner)
+}
+
+/// Outer attributes, as prettyplease prints them.
+fn attrs(l: &mut Layout, attrs: &[Attr<'_>]) {
+    for attr in attrs {
+        match attr {
+            Attr::Doc(doc) => {
+                // Our doc lines are single lines starting with a space, which prettyplease
+                // prints as `///` comments with trailing spaces trimmed.
+                debug_assert!(!doc.contains('\n') && !doc.starts_with('/'));
+                l.word("///");
+                l.word(doc.trim_end_matches(' '));
+                l.hardbreak();
+            }
+            Attr::Path(path) => {
+                l.word("#[");
+                l.word(path);
+                l.word("]");
+                l.space();
+            }
+            Attr::List(path, tokens) => {
+                l.word("#[");
+                l.word(path);
+                // The list is one parenthesised group, inside which a space may break.
+                let mut state = AttrState::Word;
+                attr_group(l, tokens, &mut state);
+                l.word("]");
+                l.space();
+            }
+        }
+    }
+}
+
+#[derive(PartialEq, Clone, Copy)]
+enum AttrState {
+    Word,
+    Punct,
+    TrailingComma,
+}
+
+/// A parenthesised group of an attribute: a consistent box indented by one level.
+fn attr_group(l: &mut Layout, tokens: &[AttrTok<'_>], state: &mut AttrState) {
+    l.word("(");
+    l.cbox(INDENT);
+    l.zerobreak();
+    *state = AttrState::Punct;
+    for (k, tok) in tokens.iter().enumerate() {
+        let last = k + 1 == tokens.len();
+        match tok {
+            AttrTok::Ident(s) => {
+                if *state == AttrState::Word {
+                    l.space();
+                }
+                l.word(s);
+                *state = AttrState::Word;
+            }
+            AttrTok::Lit(s) => {
+                if *state == AttrState::Word {
+                    l.space();
+                }
+                l.word(s);
+                *state = AttrState::Word;
+            }
+            AttrTok::Punct(c) => {
+                if *state == AttrState::Word && *c == '=' {
+                    l.nbsp();
+                }
+                if *c == ',' && last {
+                    l.trailing_comma(true);
+                    *state = AttrState::TrailingComma;
+                } else {
+                    l.word(c.encode_utf8(&mut [0; 4]));
+                    if *c == '=' {
+                        l.nbsp();
+                    } else if *c == ',' {
+                        l.space();
+                    }
+                    *state = AttrState::Punct;
+                }
+            }
+            AttrTok::Paren(inner) => attr_group(l, inner, state),
+        }
+    }
+    if *state != AttrState::TrailingComma {
+        l.zerobreak();
+    }
+    l.offset(-INDENT);
+    l.end();
+    l.word(")");
+    *state = AttrState::Punct;
+}
+
+/// The doc lines of a description, as [`super::docs`] writes them.
+fn doc_attrs<'a>(lines: &'a [String], out: &mut Vec<Attr<'a>>) {
+    out.extend(lines.iter().map(|d| Attr::Doc(d)));
+}
+
+/// A Rust type: a path whose segments may have generic arguments.
+enum Ty<'a> {
+    Ref(&'a TypeRef),
+    /// `Box<T>` or `Option<T>`.
+    Wrap(&'static str, Box<Ty<'a>>),
+}
+
+fn field_ty(f: &Field) -> Ty<'_> {
+    let mut ty = Ty::Ref(&f.ty);
+    if f.boxed {
+        ty = Ty::Wrap("Box", Box::new(ty));
+    }
+    match (f.required, f.nullable) {
+        (true, false) => ty,
+        (true, true) | (false, false) => Ty::Wrap("Option", Box::new(ty)),
+        (false, true) => Ty::Wrap("Option", Box::new(Ty::Wrap("Option", Box::new(ty)))),
+    }
+}
+
+/// Generic arguments as prettyplease prints a type path's: a consistent box, with a comma
+/// after the last argument only when broken.
+fn generic_args(l: &mut Layout, args: &[&dyn Fn(&mut Layout)]) {
+    l.word("<");
+    l.cbox(INDENT);
+    l.zerobreak();
+    for (k, arg) in args.iter().enumerate() {
+        arg(l);
+        l.trailing_comma(k + 1 == args.len());
+    }
+    l.offset(-INDENT);
+    l.end();
+    l.word(">");
+}
+
+fn print_ty(l: &mut Layout, api: &Api, ty: &Ty<'_>) {
+    match ty {
+        Ty::Wrap(name, inner) => {
+            l.word(name);
+            generic_args(l, &[&|l| print_ty(l, api, inner)]);
+        }
+        Ty::Ref(t) => print_type_ref(l, api, t),
+    }
+}
+
+fn print_type_ref(l: &mut Layout, api: &Api, t: &TypeRef) {
+    match t {
+        TypeRef::Named(i) => l.word(&api.types[*i].name),
+        TypeRef::DateTime => {
+            l.word("chrono::DateTime");
+            generic_args(l, &[&|l| l.word("chrono::FixedOffset")]);
+        }
+        TypeRef::Array(inner) => {
+            l.word("Vec");
+            generic_args(l, &[&|l| print_type_ref(l, api, inner)]);
+        }
+        TypeRef::Map(inner) => {
+            l.word("std::collections::BTreeMap");
+            generic_args(
+                l,
+                &[&|l| l.word("String"), &|l| print_type_ref(l, api, inner)],
+            );
+        }
+        TypeRef::Nullable(inner) => {
+            l.word("Option");
+            generic_args(l, &[&|l| print_type_ref(l, api, inner)]);
+        }
+        _ => l.word(simple_type(t)),
+    }
+}
+
+/// The text of a type without generic arguments.
+fn simple_type(t: &TypeRef) -> &'static str {
+    match t {
+        TypeRef::String => "String",
+        TypeRef::Date => "chrono::NaiveDate",
+        TypeRef::Uuid => "uuid::Uuid",
+        TypeRef::Bool => "bool",
+        TypeRef::I32 => "i32",
+        TypeRef::I64 => "i64",
+        TypeRef::U64 => "u64",
+        TypeRef::F32 => "f32",
+        TypeRef::F64 => "f64",
+        TypeRef::Json => "serde_json::Value",
+        TypeRef::Named(_)
+        | TypeRef::DateTime
+        | TypeRef::Array(_)
+        | TypeRef::Map(_)
+        | TypeRef::Nullable(_) => unreachable!("has generic arguments or a name"),
+    }
+}
+
+/// The doc lines of a description, shared with the token path.
+pub(super) fn doc_lines(text: Option<&str>) -> Vec<String> {
+    super::doc_lines(text)
+}
+
+/// A struct's definition: its docs, gate, derives and fields.
+pub(super) fn struct_def(
+    l: &mut Layout,
+    api: &Api,
+    index: usize,
+    fields: &[Field],
+    extra: Option<(&TypeRef, &str)>,
+    serde: &SerdeImpls,
+) {
+    let t = &api.types[index];
+    let docs = doc_lines(t.description.as_deref());
+    let mut outer = Vec::new();
+    doc_attrs(&docs, &mut outer);
+    outer.extend(type_cfg(api, index));
+    let mut derive = vec![
+        AttrTok::Ident("Debug"),
+        AttrTok::Punct(','),
+        AttrTok::Ident("Clone"),
+        AttrTok::Punct(','),
+        AttrTok::Ident("PartialEq"),
+        AttrTok::Punct(','),
+    ];
+    if fields.iter().all(|f| !f.required) {
+        derive.push(AttrTok::Ident("Default"));
+        derive.push(AttrTok::Punct(','));
+    }
+    let always = serde.always_serialize();
+    if always {
+        derive.push(AttrTok::Ident("Serialize"));
+    }
+    outer.push(Attr::List("derive", derive));
+    if !always {
+        outer.push(serde_all(vec![
+            AttrTok::Ident("derive"),
+            AttrTok::Paren(vec![AttrTok::Ident("Serialize")]),
+        ]));
+    }
+    outer.push(Attr::Path("non_exhaustive"));
+    attrs(l, &outer);
+    l.cbox(INDENT);
+    l.word("pub struct ");
+    l.word(&t.name);
+    l.nbsp();
+    l.word("{");
+    let field_docs: Vec<Vec<String>> = fields
+        .iter()
+        .map(|f| doc_lines(f.description.as_deref()))
+        .collect();
+    if !fields.is_empty() || extra.is_some() {
+        l.hardbreak();
+    }
+    for (f, docs) in fields.iter().zip(&field_docs) {
+        let mut outer = Vec::new();
+        doc_attrs(docs, &mut outer);
+        if f.deprecated {
+            outer.push(Attr::Doc(""));
+            outer.push(Attr::Doc(" Deprecated by the API."));
+        }
+        let mut args = Vec::new();
+        if f.rust_name != f.wire_name {
+            args.extend([
+                AttrTok::Ident("rename"),
+                AttrTok::Punct('='),
+                AttrTok::Lit(lit(&f.wire_name)),
+            ]);
+        }
+        if !f.required {
+            if !args.is_empty() {
+                args.push(AttrTok::Punct(','));
+            }
+            args.extend([
+                AttrTok::Ident("skip_serializing_if"),
+                AttrTok::Punct('='),
+                AttrTok::Lit(lit("Option::is_none")),
+            ]);
+            if f.nullable {
+                args.extend([
+                    AttrTok::Punct(','),
+                    AttrTok::Ident("serialize_with"),
+                    AttrTok::Punct('='),
+                    AttrTok::Lit(lit("crate::runtime::nullable::serialize")),
+                ]);
+            }
+        }
+        if !args.is_empty() {
+            outer.push(serde_attr(args, always));
+        }
+        attrs(l, &outer);
+        l.word("pub ");
+        l.word(&f.rust_name);
+        l.word(": ");
+        print_ty(l, api, &field_ty(f));
+        l.word(",");
+        l.hardbreak();
+    }
+    if let Some((extra_ty, name)) = extra {
+        let flatten = vec![AttrTok::Ident("flatten")];
+        attrs(
+            l,
+            &[
+                Attr::Doc(" Properties beyond the ones listed above."),
+                serde_attr(flatten, always),
+            ],
+        );
+        l.word("pub ");
+        l.word(name);
+        l.word(": ");
+        l.word("std::collections::BTreeMap");
+        generic_args(
+            l,
+            &[&|l| l.word("String"), &|l| print_type_ref(l, api, extra_ty)],
+        );
+        l.word(",");
+        l.hardbreak();
+    }
+    l.offset(-INDENT);
+    l.end();
+    l.word("}");
+    l.hardbreak();
+}
+
+/// `#[cfg_attr(feature = "serde-all", tokens)]`.
+fn serde_all(tokens: Vec<AttrTok<'_>>) -> Attr<'_> {
+    let mut inner = Vec::new();
+    feature("serde-all", &mut inner);
+    inner.push(AttrTok::Punct(','));
+    inner.extend(tokens);
+    Attr::List("cfg_attr", inner)
+}
+
+/// `#[serde(args)]`, or its `cfg_attr` of `serde-all` when `Serialize` is not always derived.
+fn serde_attr(args: Vec<AttrTok<'_>>, always: bool) -> Attr<'_> {
+    if always {
+        Attr::List("serde", args)
+    } else {
+        serde_all(vec![AttrTok::Ident("serde"), AttrTok::Paren(args)])
+    }
+}
+
+/// `pub type Name = Target;`
+pub(super) fn alias(l: &mut Layout, api: &Api, index: usize, target: &TypeRef) {
+    let t = &api.types[index];
+    let docs = doc_lines(t.description.as_deref());
+    let mut outer = Vec::new();
+    doc_attrs(&docs, &mut outer);
+    outer.extend(type_cfg(api, index));
+    attrs(l, &outer);
+    l.cbox(INDENT);
+    l.word("pub type ");
+    l.word(&t.name);
+    l.nbsp();
+    l.word("= ");
+    l.neverbreak();
+    l.ibox(-INDENT);
+    print_type_ref(l, api, target);
+    l.end();
+    l.word(";");
+    l.end();
+    l.hardbreak();
+}
+
+/// A token of a macro call, as quote! would write it.
+enum MTok<'a> {
+    Ident(&'a str),
+    Lit(String),
+    /// A punctuation character; `true` when joined to the next (the first `:` of `::`).
+    Punct(char, bool),
+    Group(Delim, Vec<MTok<'a>>),
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Delim {
+    Paren,
+    Bracket,
+    Brace,
+}
+
+/// Tokens of a type in a macro call (`chrono::DateTime<chrono::FixedOffset>`).
+fn ty_tokens<'a>(api: &'a Api, ty: &Ty<'a>, out: &mut Vec<MTok<'a>>) {
+    match ty {
+        Ty::Wrap(name, inner) => {
+            out.push(MTok::Ident(name));
+            out.push(MTok::Punct('<', false));
+            ty_tokens(api, inner, out);
+            out.push(MTok::Punct('>', false));
+        }
+        Ty::Ref(t) => type_ref_tokens(api, t, out),
+    }
+}
+
+fn path_tokens<'a>(path: &'a str, out: &mut Vec<MTok<'a>>) {
+    for (k, segment) in path.split("::").enumerate() {
+        if k > 0 {
+            out.push(MTok::Punct(':', true));
+            out.push(MTok::Punct(':', false));
+        }
+        out.push(MTok::Ident(segment));
+    }
+}
+
+fn type_ref_tokens<'a>(api: &'a Api, t: &'a TypeRef, out: &mut Vec<MTok<'a>>) {
+    let generic = |out: &mut Vec<MTok<'a>>, path: &'a str, args: &dyn Fn(&mut Vec<MTok<'a>>)| {
+        path_tokens(path, out);
+        out.push(MTok::Punct('<', false));
+        args(out);
+        out.push(MTok::Punct('>', false));
+    };
+    match t {
+        TypeRef::Named(i) => out.push(MTok::Ident(&api.types[*i].name)),
+        TypeRef::DateTime => generic(out, "chrono::DateTime", &|out| {
+            path_tokens("chrono::FixedOffset", out)
+        }),
+        TypeRef::Array(inner) => generic(out, "Vec", &|out| type_ref_tokens(api, inner, out)),
+        TypeRef::Map(inner) => generic(out, "std::collections::BTreeMap", &|out| {
+            out.push(MTok::Ident("String"));
+            out.push(MTok::Punct(',', false));
+            type_ref_tokens(api, inner, out);
+        }),
+        TypeRef::Nullable(inner) => {
+            generic(out, "Option", &|out| type_ref_tokens(api, inner, out))
+        }
+        _ => path_tokens(simple_type(t), out),
+    }
+}
+
+/// Tokens of an attribute inside a macro call: `#[doc = " text"]`, `#[cfg(..)]`.
+fn attr_mtokens<'a>(attr: &Attr<'a>, out: &mut Vec<MTok<'a>>) {
+    fn list<'a>(tokens: &[AttrTok<'a>], out: &mut Vec<MTok<'a>>) {
+        for t in tokens {
+            out.push(match t {
+                AttrTok::Ident(s) => MTok::Ident(s),
+                AttrTok::Punct(c) => MTok::Punct(*c, false),
+                AttrTok::Lit(s) => MTok::Lit(s.clone()),
+                AttrTok::Paren(inner) => {
+                    let mut group = Vec::new();
+                    list(inner, &mut group);
+                    MTok::Group(Delim::Paren, group)
+                }
+            });
+        }
+    }
+    out.push(MTok::Punct('#', false));
+    let inner = match attr {
+        Attr::Doc(doc) => vec![
+            MTok::Ident("doc"),
+            MTok::Punct('=', false),
+            MTok::Lit(lit(doc)),
+        ],
+        Attr::Path(path) => vec![MTok::Ident(path)],
+        Attr::List(path, tokens) => {
+            let mut group = Vec::new();
+            list(tokens, &mut group);
+            vec![MTok::Ident(path), MTok::Group(Delim::Paren, group)]
+        }
+    };
+    out.push(MTok::Group(Delim::Bracket, inner));
+}
+
+/// `name: [items],` in a macro call, items separated by commas.
+fn labelled_list<'a>(label: &'a str, items: Vec<Vec<MTok<'a>>>, out: &mut Vec<MTok<'a>>) {
+    out.push(MTok::Ident(label));
+    out.push(MTok::Punct(':', false));
+    let mut list = Vec::new();
+    for (k, item) in items.into_iter().enumerate() {
+        if k > 0 {
+            list.push(MTok::Punct(',', false));
+        }
+        list.extend(item);
+    }
+    out.push(MTok::Group(Delim::Bracket, list));
+}
+
+/// A macro call as an item, as prettyplease prints it: `path!(tokens);` or `path! { tokens }`.
+fn macro_item(l: &mut Layout, outer: &[Attr<'_>], path: &str, delim: Delim, tokens: &[MTok<'_>]) {
+    attrs(l, outer);
+    l.word(path);
+    l.word("!");
+    let brace = delim == Delim::Brace;
+    l.word(if brace { " {" } else { "(" });
+    if !tokens.is_empty() {
+        l.cbox(INDENT);
+        if brace { l.hardbreak() } else { l.zerobreak() }
+        l.ibox(0);
+        macro_tokens(l, tokens);
+        l.end();
+        if brace { l.hardbreak() } else { l.zerobreak() }
+        l.offset(-INDENT);
+        l.end();
+    }
+    l.word(if brace { "}" } else { ")" });
+    if !brace {
+        l.word(";");
+    }
+    l.hardbreak();
+}
+
+#[derive(PartialEq, Clone, Copy)]
+enum MState {
+    Start,
+    Pound,
+    Dot,
+    Colon,
+    Colon2,
+    Ident,
+    IdentBang,
+    Delimited,
+    Other,
+}
+
+/// Rust's keywords, which a macro call's tokens space like punctuation.
+fn is_keyword(ident: &str) -> bool {
+    matches!(
+        ident,
+        "as" | "async"
+            | "await"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "macro"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "yield"
+    )
+}
+
+/// A macro call's tokens: words with a break wherever prettyplease puts a space between two
+/// tokens, all in the one inconsistent box the caller opened.
+fn macro_tokens(l: &mut Layout, tokens: &[MTok<'_>]) {
+    use MState::*;
+    let mut state = Start;
+    let mut previous_is_joint = true;
+    for tok in tokens {
+        let (needs_space, next) = match (state, tok) {
+            (Pound, MTok::Group(Delim::Bracket, _)) => (false, Other),
+            (Ident, MTok::Group(Delim::Paren | Delim::Bracket, _)) => (false, Delimited),
+            (Ident, MTok::Punct('!', false)) => (false, IdentBang),
+            (IdentBang, MTok::Group(Delim::Paren | Delim::Bracket, _)) => (false, Other),
+            (Colon, MTok::Punct(':', _)) => (false, Colon2),
+            (_, MTok::Group(Delim::Paren | Delim::Bracket, _)) => (true, Delimited),
+            (_, MTok::Group(Delim::Brace, _)) => (true, Other),
+            (_, MTok::Ident(ident)) if !is_keyword(ident) => {
+                (state != Dot && state != Colon2, Ident)
+            }
+            (_, MTok::Lit(text)) if text.ends_with('.') => (state != Dot, Other),
+            (_, MTok::Lit(_)) => (state != Dot, Ident),
+            (_, MTok::Punct(',' | ';', _)) => (false, Other),
+            (_, MTok::Punct('.', _)) => (state != Ident && state != Delimited, Dot),
+            (_, MTok::Punct(':', true)) => (state != Ident, Colon),
+            (_, MTok::Punct('#', _)) => (true, Pound),
+            (_, _) => (true, Other),
+        };
+        if !previous_is_joint {
+            if needs_space {
+                l.space();
+            } else if let MTok::Punct('.', _) = tok {
+                l.zerobreak();
+            }
+        }
+        previous_is_joint = matches!(tok, MTok::Punct(_, true));
+        match tok {
+            MTok::Ident(s) => l.word(s),
+            MTok::Lit(s) => l.word(s),
+            MTok::Punct(c, _) => l.word(c.encode_utf8(&mut [0; 4])),
+            MTok::Group(delim, inner) => {
+                let (open, close) = match delim {
+                    Delim::Paren => ("(", ")"),
+                    Delim::Bracket => ("[", "]"),
+                    Delim::Brace => ("{", "}"),
+                };
+                l.word(open);
+                if !inner.is_empty() {
+                    if *delim == Delim::Brace {
+                        l.space();
+                    }
+                    macro_tokens(l, inner);
+                    if *delim == Delim::Brace {
+                        l.space();
+                    }
+                }
+                l.word(close);
+            }
+        }
+        state = next;
+    }
+}
+
+/// `from_map!`: a struct's `Deserialize`, its properties grouped by how they are read (see
+/// [`super::emit_struct_deserialize`], which this writes as text).
+pub(super) fn from_map(
+    l: &mut Layout,
+    api: &Api,
+    index: usize,
+    fields: &[Field],
+    extra: Option<&str>,
+    serde: &SerdeImpls,
+) {
+    let t = &api.types[index];
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    let mut nullable = Vec::new();
+    let mut named = Vec::new();
+    for f in fields {
+        let mut entry = vec![MTok::Lit(lit(&f.wire_name)), MTok::Ident(&f.rust_name)];
+        let kind = match (f.required, f.nullable) {
+            (true, false) => "req",
+            (false, true) => "nul",
+            _ => "opt",
+        };
+        if super::typed_format(&f.ty) {
+            entry.push(MTok::Ident(kind));
+            named.push(entry);
+            continue;
+        }
+        match kind {
+            "req" => required.push(entry),
+            "nul" => nullable.push(entry),
+            _ => optional.push(entry),
+        }
+    }
+    let mut body = Vec::new();
+    labelled_list("req", required, &mut body);
+    body.push(MTok::Punct(',', false));
+    labelled_list("opt", optional, &mut body);
+    body.push(MTok::Punct(',', false));
+    labelled_list("nul", nullable, &mut body);
+    body.push(MTok::Punct(',', false));
+    if !named.is_empty() {
+        labelled_list("named", named, &mut body);
+        body.push(MTok::Punct(',', false));
+    }
+    if let Some(e) = extra {
+        body.extend([MTok::Ident("extra"), MTok::Punct(':', false), MTok::Ident(e)]);
+    }
+    let tokens = [MTok::Ident(&t.name), MTok::Group(Delim::Brace, body)];
+    let mut outer = Vec::new();
+    outer.extend(type_cfg(api, index));
+    if !serde.deserialize_always() {
+        outer.push(cfg_feature("serde-all"));
+    }
+    macro_item(l, &outer, "crate::runtime::from_map", Delim::Paren, &tokens);
+}
+
+/// `constructor!`: the constructor and setters of a type only responses carry, for tests (see
+/// [`super::emit_test_constructor`]).
+pub(super) fn test_constructor(
+    l: &mut Layout,
+    api: &Api,
+    index: usize,
+    fields: &[Field],
+    extra: Option<&str>,
+) {
+    let t = &api.types[index];
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    for f in fields {
+        let mut ty = Ty::Ref(&f.ty);
+        if f.boxed {
+            ty = Ty::Wrap("Box", Box::new(ty));
+        }
+        if f.nullable {
+            ty = Ty::Wrap("Option", Box::new(ty));
+        }
+        let kind = if f.ty == TypeRef::String && !f.boxed && !f.nullable {
+            "s"
+        } else {
+            "v"
+        };
+        let mut entry = Vec::new();
+        if !f.required {
+            entry.push(MTok::Ident(f.setter.as_str()));
+        }
+        entry.extend([
+            MTok::Ident(&f.rust_name),
+            MTok::Ident(kind),
+            MTok::Punct(':', false),
+        ]);
+        ty_tokens(api, &ty, &mut entry);
+        if f.required {
+            required.push(entry);
+        } else {
+            optional.push(entry);
+        }
+    }
+    let mut body = Vec::new();
+    labelled_list("req", required, &mut body);
+    body.push(MTok::Punct(',', false));
+    labelled_list("opt", optional, &mut body);
+    body.push(MTok::Punct(',', false));
+    if let Some(e) = extra {
+        body.extend([MTok::Ident("extra"), MTok::Punct(':', false), MTok::Ident(e)]);
+    }
+    let tokens = [MTok::Ident(&t.name), MTok::Group(Delim::Brace, body)];
+    let mut outer = Vec::new();
+    outer.extend(type_cfg(api, index));
+    outer.push(cfg_feature("mock"));
+    macro_item(l, &outer, "crate::runtime::constructor", Delim::Paren, &tokens);
+}
+
+/// `string_enum!`: a string enum, its docs and gate inside the call (see [`super::emit_enum`]).
+pub(super) fn string_enum(l: &mut Layout, api: &Api, index: usize, variants: &[EnumVariant]) {
+    let t = &api.types[index];
+    let docs = doc_lines(t.description.as_deref());
+    let mut tokens = Vec::new();
+    for d in &docs {
+        attr_mtokens(&Attr::Doc(d), &mut tokens);
+    }
+    if let Some(cfg) = type_cfg(api, index) {
+        attr_mtokens(&cfg, &mut tokens);
+    }
+    tokens.extend([MTok::Ident("pub"), MTok::Ident("enum"), MTok::Ident(&t.name)]);
+    let mut body = Vec::new();
+    for v in variants {
+        body.extend([
+            MTok::Ident(&v.rust_name),
+            MTok::Punct('=', false),
+            MTok::Lit(lit(&v.wire)),
+            MTok::Punct(',', false),
+        ]);
+    }
+    tokens.push(MTok::Group(Delim::Brace, body));
+    macro_item(l, &[], "crate::runtime::string_enum", Delim::Brace, &tokens);
+}
