@@ -126,10 +126,17 @@ impl OperationLowerer<'_, '_> {
         let mut error_variants: Vec<ErrorVariant> = Vec::new();
         let mut decoders: Vec<Vec<(StatusMatch, Option<usize>)>> = Vec::new();
         let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
-        let spec = self.spec;
-        for (path, item) in &spec.paths.paths {
+        // Path items are typed one at a time from the JSON tree (see `parse::parse_on`), as
+        // openapiv3 reads `paths`: the keys that start with `/`.
+        let raw = self.raw;
+        let paths = raw.get("paths").and_then(Value::as_object).into_iter().flatten();
+        for (path, item) in paths.filter(|(path, _)| path.starts_with('/')) {
             let path_pointer = join("#/paths", path);
-            let Some(item) = self.types.deref(item, &path_pointer) else {
+            let Some(item) = crate::parse::path_item(raw, item, &path_pointer, self.types.diags)
+            else {
+                continue;
+            };
+            let Some(item) = self.types.deref(&item, &path_pointer) else {
                 continue;
             };
             let fixed = [

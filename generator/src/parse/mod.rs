@@ -42,12 +42,20 @@ pub struct Parsed {
 
 /// Parses spec text (YAML or JSON). Problems are added to `diags`; `None` when the text
 /// cannot become a document at all.
+#[cfg(any(test, feature = "internals"))]
 pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
-    parse_on(text, diags, true)
+    parse_on(text, diags, true, true)
 }
 
-/// `parse`, with a second thread for large documents only if `threads`.
-pub(crate) fn parse_on(text: &str, diags: &mut Diagnostics, threads: bool) -> Option<Parsed> {
+/// `parse`, with a second thread for large documents only if `threads`, and without the
+/// examples of media types, parameters and headers unless `keep_examples` (see
+/// `normalise::drop_examples`).
+pub(crate) fn parse_on(
+    text: &str,
+    diags: &mut Diagnostics,
+    threads: bool,
+    keep_examples: bool,
+) -> Option<Parsed> {
     let mut raw = match parse_value(text) {
         Ok(v) => v,
         Err(message) => {
@@ -71,6 +79,7 @@ pub(crate) fn parse_on(text: &str, diags: &mut Diagnostics, threads: bool) -> Op
         None,
         diags,
         &mut deep_refs,
+        keep_examples,
     );
     accept_slips(&mut raw, diags);
     if let Some(obj) = raw.as_object_mut() {
@@ -79,35 +88,72 @@ pub(crate) fn parse_on(text: &str, diags: &mut Diagnostics, threads: bool) -> Op
             .or_insert_with(|| Value::Object(Map::new()));
         obj.insert("openapi".into(), Value::String("3.0.3".into()));
     }
-    // The plain deserialiser first; only a document that fails is read again with path
-    // tracking, which costs a good part of the parse on large specs.
-    let plain = if threads && text.len() >= TWO_HALVES_FROM {
-        deserialize_in_two_halves(&mut raw)
-    } else {
-        <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw).ok()
-    };
-    if let Some(spec) = plain {
-        return Some(Parsed {
-            spec,
-            raw,
-            deep_refs,
-            is_31,
-        });
+    // The path items stay in the JSON tree only: lowering deserialises them one at a time
+    // (`lower_operations`), so that the typed path items never all live at once (on GitHub's
+    // API they are half of the typed document, 30 MB held through lowering).
+    let paths = raw
+        .as_object_mut()
+        .and_then(|obj| obj.get_mut("paths"))
+        .map(|p| std::mem::replace(p, Value::Object(Map::new())));
+    let spec = deserialize_document(&mut raw, text, threads, diags);
+    if let (Some(paths), Some(slot)) = (paths, raw.as_object_mut().and_then(|o| o.get_mut("paths")))
+    {
+        *slot = paths;
     }
-    let spec = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
-        Ok(spec) => spec,
-        Err(e) => {
-            let (pointer, message) = refine(&raw, path_to_pointer(e.path()), e.inner().to_string());
-            diags.error(&pointer, format!("not a valid OpenAPI document: {message}"));
-            return None;
-        }
-    };
     Some(Parsed {
-        spec,
+        spec: spec?,
         raw,
         deep_refs,
         is_31,
     })
+}
+
+/// The typed document (without its path items, see [`parse_on`]). The plain deserialiser
+/// first; only a document that fails is read again with path tracking, which costs a good
+/// part of the parse on large specs.
+fn deserialize_document(
+    raw: &mut Value,
+    text: &str,
+    threads: bool,
+    diags: &mut Diagnostics,
+) -> Option<openapiv3::OpenAPI> {
+    let plain = if threads && text.len() >= TWO_HALVES_FROM {
+        deserialize_in_two_halves(raw)
+    } else {
+        <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&*raw).ok()
+    };
+    if plain.is_some() {
+        return plain;
+    }
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*raw) {
+        Ok(spec) => Some(spec),
+        Err(e) => {
+            let (pointer, message) = refine(raw, path_to_pointer(e.path()), e.inner().to_string());
+            diags.error(&pointer, format!("not a valid OpenAPI document: {message}"));
+            None
+        }
+    }
+}
+
+/// A path item of `raw` (at `pointer`, `#/paths/..`), typed; a wrong one is reported as the
+/// typed document's errors are.
+pub(crate) fn path_item(
+    raw: &Value,
+    item: &Value,
+    pointer: &str,
+    diags: &mut Diagnostics,
+) -> Option<openapiv3::ReferenceOr<openapiv3::PathItem>> {
+    if let Ok(item) = serde::Deserialize::deserialize(item) {
+        return Some(item);
+    }
+    let e = serde_path_to_error::deserialize::<_, openapiv3::ReferenceOr<openapiv3::PathItem>>(
+        item,
+    )
+    .err()?;
+    let inner = path_to_pointer(e.path());
+    let (pointer, message) = refine(raw, format!("{pointer}{}", &inner[1..]), e.inner().to_string());
+    diags.error(&pointer, format!("not a valid OpenAPI document: {message}"));
+    None
 }
 
 /// Spec size from which the typed document is deserialised on two threads; below it, starting
@@ -267,6 +313,86 @@ tags: [{name: t}]
         assert!(parse(&broken, &mut diags).is_none());
         let text = format!("{:?}", diags.into_vec());
         assert!(text.contains("#/components/parameters/P"), "{text}");
+    }
+
+    #[test]
+    fn examples_are_dropped_where_nothing_reads_them_and_names_are_kept() {
+        let text = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: examples, in: query, schema: {type: integer, example: 18446744073709551615}, example: 1}
+      responses:
+        '200':
+          description: ok
+          headers:
+            examples: {schema: {type: string}, examples: {one: {value: x}}}
+            X-Rate: {schema: {type: integer}, example: 5}
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/A'}
+              examples: {big: {$ref: '#/components/examples/Big'}}
+              example: {examples: 1}
+components:
+  examples:
+    Big: {value: {a: 1}}
+  schemas:
+    A:
+      type: object
+      example: {examples: 2}
+      properties:
+        examples: {type: array, items: {type: string}, examples: [[a]]}
+        example: {type: string}
+"#;
+        let mut diags = Diagnostics::default();
+        let dropped = parse_on(text, &mut diags, false, false).expect("parses").raw;
+        let kept = parse_on(text, &mut diags, false, true).expect("parses").raw;
+        let at = |raw: &Value, p: &str| raw.pointer(p).cloned();
+        let response = "/paths/~1a/get/responses/200";
+        // Dropped: examples of media types, parameters and headers, and components/examples.
+        for p in [
+            "/components/examples",
+            "/paths/~1a/get/parameters/0/example",
+            &format!("{response}/content/application~1json/examples"),
+            &format!("{response}/content/application~1json/example"),
+            &format!("{response}/headers/X-Rate/example"),
+        ] {
+            assert!(at(&dropped, p).is_none(), "{p} is dropped");
+            assert!(at(&kept, p).is_some(), "{p} is kept when asked");
+        }
+        // Kept: names that read `examples` or `example` (a header of that name is taken for a
+        // map of examples and left whole: keeping too much loses nothing), and schemas' own
+        // examples.
+        for p in [
+            "/paths/~1a/get/parameters/0/schema/example",
+            &format!("{response}/headers/examples/schema"),
+            &format!("{response}/headers/X-Rate/schema"),
+            "/components/schemas/A/example",
+            "/components/schemas/A/properties/examples/items",
+            "/components/schemas/A/properties/example",
+        ] {
+            assert!(at(&dropped, p).is_some(), "{p} stays");
+        }
+        assert_eq!(dropped["paths"]["/a"]["get"]["parameters"][0]["name"], "examples");
+    }
+
+    #[test]
+    fn path_items_are_typed_while_lowering_and_every_wrong_one_is_reported() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{name: x, in: nowhere}]\n      responses: {'200': {description: ok}}\n  /b:\n    get: {responses: 5}\n  /c:\n    get: {responses: {'200': {description: ok}}}\n";
+        let mut diags = Diagnostics::default();
+        let parsed = parse(text, &mut diags).expect("the document parses: path items wait");
+        assert!(parsed.spec.paths.paths.is_empty());
+        assert_eq!(parsed.raw["paths"].as_object().map(Map::len), Some(3));
+        let errors = errors_of(text);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].contains("#/paths/~1a/get/parameters/0/in (line 6)"),
+            "{errors:?}"
+        );
+        assert!(errors[1].contains("#/paths/~1b/get/responses"), "{errors:?}");
     }
 
     #[test]

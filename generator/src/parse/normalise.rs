@@ -16,6 +16,46 @@ const NAME_MAPS: &[&str] = &[
     "definitions",
 ];
 
+/// Keys whose values are maps from names to other objects than schemas: a key there is a
+/// name too (a header may be called `examples`).
+const OTHER_NAME_MAPS: &[&str] = &[
+    "paths",
+    "webhooks",
+    "responses",
+    "parameters",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+    "content",
+    "encoding",
+    "variables",
+    "mapping",
+    "scopes",
+    "examples",
+    "dependentSchemas",
+];
+
+/// Drops the examples of media types, parameters and headers (`example`, `examples`) and the
+/// maps of Example Objects (`components/examples`): nothing generated reads them, and on
+/// GitHub's API they are a fifth of the document, held twice (the JSON tree and the typed
+/// document) through lowering. A schema's own `example` stays: it decides between `i64` and
+/// `u64`. Only the conformance test's synthesiser reads examples; it parses with them kept.
+fn drop_examples(obj: &mut Map<String, Value>) {
+    let has_schema = obj.contains_key("schema");
+    if obj
+        .get("examples")
+        .is_some_and(|v| v.is_object() || has_schema)
+    {
+        obj.shift_remove("examples");
+    }
+    if has_schema && obj.contains_key("example") {
+        obj.shift_remove("example");
+    }
+}
+
 /// Rewrites 3.1 constructs into their 3.0 form and makes `$ref` siblings explicit.
 /// Walks the document; `pointer` is a buffer holding the current node's JSON pointer, grown
 /// and cut back in place rather than allocated per node (the GitHub spec has millions).
@@ -26,10 +66,17 @@ pub(super) fn normalise(
     parent_key: Option<&str>,
     diags: &mut Diagnostics,
     deep_refs: &mut std::collections::BTreeSet<String>,
+    keep_examples: bool,
 ) {
     match v {
         Value::Object(obj) => {
             let in_name_map = parent_key.is_some_and(|k| NAME_MAPS.contains(&k));
+            if !keep_examples
+                && !in_name_map
+                && !parent_key.is_some_and(|k| OTHER_NAME_MAPS.contains(&k))
+            {
+                drop_examples(obj);
+            }
             if !in_name_map {
                 if let Some(Value::String(r)) = obj.get("$ref") {
                     if let Some(target) = deep_target(r) {
@@ -55,7 +102,15 @@ pub(super) fn normalise(
                 let len = pointer.len();
                 pointer.push('/');
                 pointer.push_str(&escape_token(key));
-                normalise(value, is_31, pointer, Some(key), diags, deep_refs);
+                normalise(
+                    value,
+                    is_31,
+                    pointer,
+                    Some(key),
+                    diags,
+                    deep_refs,
+                    keep_examples,
+                );
                 pointer.truncate(len);
             }
         }
@@ -67,7 +122,7 @@ pub(super) fn normalise(
                 let len = pointer.len();
                 // Writing to a String cannot fail.
                 let _ = write!(pointer, "/{i}");
-                normalise(item, is_31, pointer, None, diags, deep_refs);
+                normalise(item, is_31, pointer, None, diags, deep_refs, keep_examples);
                 pointer.truncate(len);
             }
         }
