@@ -105,16 +105,30 @@ pub(crate) fn render_files(
             }
         }
     });
-    let mut texts: std::collections::BTreeMap<&str, String> = std::collections::BTreeMap::new();
+    let path_of = |piece: &Piece| match piece {
+        Piece::Conformance => "tests/conformance/operations.rs",
+        Piece::Lib => "src/lib.rs",
+        Piece::Client => "src/client.rs",
+        Piece::Types(_) => "src/types.rs",
+        Piece::Operations(_) => "src/operations.rs",
+        Piece::Mocks(_) => "src/mock.rs",
+    };
+    // Each file is allocated at its final size: growing GitHub's 10 MB `types.rs` by doubling
+    // held a copy of it at the end of the run, which is when memory peaks.
+    let mut sizes: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (piece, text) in pieces.iter().zip(&rendered) {
+        let len = text
+            .as_ref()
+            .and_then(|t| t.as_ref().ok())
+            .map_or(0, String::len);
+        *sizes.entry(path_of(piece)).or_insert(header.len() + 1) += len;
+    }
+    let mut texts: std::collections::BTreeMap<&str, String> = sizes
+        .into_iter()
+        .map(|(path, size)| (path, String::with_capacity(size)))
+        .collect();
     for (piece, text) in pieces.iter().zip(rendered) {
-        let path = match piece {
-            Piece::Conformance => "tests/conformance/operations.rs",
-            Piece::Lib => "src/lib.rs",
-            Piece::Client => "src/client.rs",
-            Piece::Types(_) => "src/types.rs",
-            Piece::Operations(_) => "src/operations.rs",
-            Piece::Mocks(_) => "src/mock.rs",
-        };
+        let path = path_of(piece);
         let text = text
             .unwrap_or_else(|| Err("a rendering thread panicked (a clientgen bug)".into()))
             .map_err(|message| {
@@ -125,10 +139,12 @@ pub(crate) fn render_files(
                     line: None,
                 }])
             })?;
-        texts
-            .entry(path)
-            .or_insert_with(|| format!("{header}\n"))
-            .push_str(&text);
+        let file = texts.entry(path).or_default();
+        if file.is_empty() {
+            file.push_str(header);
+            file.push('\n');
+        }
+        file.push_str(&text);
     }
     Ok(texts
         .into_iter()
