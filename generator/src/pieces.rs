@@ -15,6 +15,16 @@ enum Piece {
     Mocks(std::ops::Range<usize>),
 }
 
+/// Rendered pieces waiting for the ones before them, and the files so far.
+struct Assembly<'a> {
+    rendered: Vec<Option<Result<String, String>>>,
+    /// The first piece not yet appended.
+    next: usize,
+    texts: std::collections::BTreeMap<&'a str, String>,
+    /// The first piece that failed, with its file.
+    error: Option<String>,
+}
+
 /// Splits `0..len` into ranges of at most `size` items (at least one range, maybe empty).
 fn chunks(len: usize, size: usize) -> Vec<std::ops::Range<usize>> {
     (0..len.div_ceil(size).max(1))
@@ -77,35 +87,11 @@ pub(crate) fn render_files(
             Piece::Client => emit::emit_client(api).into(),
             Piece::Types(r) => emit::emit_types_part(api, &request, r.clone()),
             Piece::Operations(r) => emit::emit_operations_part(api, r.clone()).into(),
-            Piece::Mocks(r) => emit::emit_mock_part(api, r.clone()).into(),
+            Piece::Mocks(r) => emit::emit_mock_part(api, r.clone()),
         };
         render::render_emitted(emitted)
     };
-    // Workers take the next piece from a shared counter; the calling thread is one of them.
-    // A piece whose worker panicked stays `None` and becomes an error below.
-    let threads = jobs.clamp(1, pieces.len());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let worker = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(piece) = pieces.get(i) else {
-                return done;
-            };
-            done.push((i, render_piece(piece)));
-        }
-    };
-    let mut rendered: Vec<Option<Result<String, String>>> = vec![None; pieces.len()];
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
-        let mine = std::panic::catch_unwind(std::panic::AssertUnwindSafe(worker));
-        for done in std::iter::once(mine).chain(handles.into_iter().map(|h| h.join())) {
-            for (i, text) in done.unwrap_or_default() {
-                rendered[i] = Some(text);
-            }
-        }
-    });
-    let path_of = |piece: &Piece| match piece {
+    let path_of = |i: usize| match pieces[i] {
         Piece::Conformance => "tests/conformance/operations.rs",
         Piece::Lib => "src/lib.rs",
         Piece::Client => "src/client.rs",
@@ -113,38 +99,86 @@ pub(crate) fn render_files(
         Piece::Operations(_) => "src/operations.rs",
         Piece::Mocks(_) => "src/mock.rs",
     };
-    // Each file is allocated at its final size: growing GitHub's 10 MB `types.rs` by doubling
-    // held a copy of it at the end of the run, which is when memory peaks.
-    let mut sizes: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for (piece, text) in pieces.iter().zip(&rendered) {
-        let len = text
-            .as_ref()
-            .and_then(|t| t.as_ref().ok())
-            .map_or(0, String::len);
-        *sizes.entry(path_of(piece)).or_insert(header.len() + 1) += len;
+    let mut pieces_of: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for i in 0..pieces.len() {
+        *pieces_of.entry(path_of(i)).or_default() += 1;
     }
-    let mut texts: std::collections::BTreeMap<&str, String> = sizes
-        .into_iter()
-        .map(|(path, size)| (path, String::with_capacity(size)))
-        .collect();
-    for (piece, text) in pieces.iter().zip(rendered) {
-        let path = path_of(piece);
-        let text = text
-            .unwrap_or_else(|| Err("a rendering thread panicked (a clientgen bug)".into()))
-            .map_err(|message| {
-                Errors(vec![Diagnostic {
-                    severity: Severity::Error,
-                    pointer: "#".into(),
-                    message: format!("{path}: {message}"),
-                    line: None,
-                }])
-            })?;
-        let file = texts.entry(path).or_default();
-        if file.is_empty() {
-            file.push_str(header);
-            file.push('\n');
+    // Rendered pieces are appended to their file in order as soon as every piece before them
+    // is, and dropped: the pieces of a file and the whole file never all live at once (at the
+    // end of a run, where memory peaks; GitHub's files are 17 MB). A file is sized from its
+    // first piece times its number of pieces, so that it rarely grows by copying.
+    let assembly = std::sync::Mutex::new(Assembly {
+        rendered: (0..pieces.len()).map(|_| None).collect(),
+        next: 0,
+        texts: std::collections::BTreeMap::new(),
+        error: None,
+    });
+    let append_ready = |a: &mut Assembly| {
+        while let Some(slot) = a.rendered.get_mut(a.next) {
+            let Some(text) = slot.take() else {
+                break;
+            };
+            let path = path_of(a.next);
+            a.next += 1;
+            match text {
+                Ok(text) => {
+                    let file = a.texts.entry(path).or_insert_with(|| {
+                        let mut file =
+                            String::with_capacity(header.len() + 1 + text.len() * pieces_of[path]);
+                        file.push_str(header);
+                        file.push('\n');
+                        file
+                    });
+                    file.push_str(&text);
+                }
+                Err(message) => {
+                    a.error.get_or_insert_with(|| format!("{path}: {message}"));
+                }
+            }
         }
-        file.push_str(&text);
+    };
+    // Workers take the next piece from a shared counter; the calling thread is one of them.
+    // A piece whose worker panicked stays unrendered and becomes an error below.
+    let threads = jobs.clamp(1, pieces.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let worker = || {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(piece) = pieces.get(i) else {
+                return;
+            };
+            let text = render_piece(piece);
+            let mut a = assembly.lock().unwrap_or_else(|e| e.into_inner());
+            a.rendered[i] = Some(text);
+            append_ready(&mut a);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(|| {
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(worker));
+            });
+        }
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(worker));
+    });
+    let Assembly {
+        next, texts, error, ..
+    } = assembly.into_inner().unwrap_or_else(|e| e.into_inner());
+    let error = error.or_else(|| {
+        (next < pieces.len()).then(|| {
+            format!(
+                "{}: a rendering thread panicked (a clientgen bug)",
+                path_of(next)
+            )
+        })
+    });
+    if let Some(message) = error {
+        return Err(Errors(vec![Diagnostic {
+            severity: Severity::Error,
+            pointer: "#".into(),
+            message,
+            line: None,
+        }]));
     }
     Ok(texts
         .into_iter()

@@ -5,8 +5,10 @@
 //! checks of a spec-validating mock such as Prism built in: a request the description would
 //! reject fails the test, naming the operation.
 
-use super::operations::{is_scalar, location_word, param_text, param_types};
+use super::operations::{is_scalar, location_word};
+use super::text::{SketchFn, SketchImpl, flat_type, string_lit};
 use super::*;
+use crate::surface::{self, ParamArg};
 
 /// The accessor chain and method a consumer calls an operation with, by operation index:
 /// `client.organizations().members().get_connected_apps(..)`.
@@ -41,7 +43,7 @@ fn mock_names(api: &Api) -> Vec<(String, String)> {
 
 /// The part of `src/mock.rs` with the operations in `range`; the part that starts at 0 also
 /// has the prelude and the table of every operation.
-pub fn emit_mock_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+pub fn emit_mock_part(api: &Api, range: std::ops::Range<usize>) -> Emitted {
     let calls = calls(api);
     let names = mock_names(api);
     let prelude = if range.start == 0 {
@@ -96,11 +98,14 @@ pub fn emit_mock_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     } else {
         quote! {}
     };
-    let mocks = range.map(|i| emit_mock(api, i, &calls[i], &names[i]));
-    quote! {
-        #prelude
-        #(#mocks)*
+    let mut out = Emitted::default();
+    out.tokens(prelude);
+    for i in range {
+        for block in emit_mock(api, i, &calls[i], &names[i]) {
+            block.emit(&mut out);
+        }
     }
+    out
 }
 
 /// One entry of the operations table.
@@ -174,172 +179,202 @@ fn status_code(s: &StatusMatch) -> Option<u16> {
 }
 
 /// The mock builder of one operation and its `MockServer` method.
-fn emit_mock(
-    api: &Api,
+fn emit_mock<'a>(
+    api: &'a Api,
     index: usize,
     call: &str,
     (method, builder): &(String, String),
-) -> TokenStream {
+) -> [SketchImpl<'a>; 2] {
     let op = &api.operations[index];
-    let cfg = operation_cfg(api, index);
-    let method = ident(method);
-    let builder = ident(builder);
+    let feature = api
+        .features
+        .operation
+        .get(index)
+        .filter(|_| !api.features.list.is_empty())
+        .map(|&f| api.features.list[f].name.as_str());
+    let method_fn = |docs: Vec<String>, signature: String, mut body: Vec<String>| {
+        body.push("self".to_owned());
+        SketchFn {
+            docs,
+            signature,
+            body,
+        }
+    };
     let mut items = Vec::new();
     for (p, matcher) in op.params.iter().zip(&op.mock.matchers) {
         let Some(matcher) = matcher else {
             continue;
         };
-        let wire = p.wire_name.as_str();
-        let (field_ty, arg_ty, into) = param_types(api, p);
-        let value = if into {
-            quote! { let value: #field_ty = value.into(); }
-        } else {
-            quote! {}
+        let wire = string_lit(&p.wire_name);
+        let (field_ty, arg_ty, into) = match surface::param_arg(p) {
+            ParamArg::Secret => ("Secret".to_owned(), "impl Into<Secret>".to_owned(), true),
+            ParamArg::IntoString => ("String".to_owned(), "impl Into<String>".to_owned(), true),
+            ParamArg::Type => (String::new(), flat_type(api, &p.ty), false),
         };
-        let record = match p.location {
-            ParamLocation::Path => {
-                let text = param_text(api, &p.ty, quote! { value }, p.explode);
-                quote! { self.inner.path_param(#wire, #text); }
+        let mut body = Vec::new();
+        if into {
+            body.push(format!("let value: {field_ty} = value.into();"));
+        }
+        let text = |ty: &TypeRef| match ty {
+            t if is_scalar(api, t) => "value.to_param()".to_owned(),
+            TypeRef::Array(inner) if is_scalar(api, inner) => {
+                "value.iter().map(ParamValue::to_param).collect::<Vec<String>>().join(\",\")"
+                    .to_owned()
             }
-            ParamLocation::Header => {
-                let lower = wire.to_ascii_lowercase();
-                let text = param_text(api, &p.ty, quote! { value }, p.explode);
-                quote! { self.inner.header(#lower, #text); }
-            }
+            _ => format!(
+                "crate::runtime::simple_param(&serde_json::to_value(&value).unwrap_or_default(), {})",
+                p.explode
+            ),
+        };
+        body.push(match p.location {
+            ParamLocation::Path => format!("self.inner.path_param({wire}, {});", text(&p.ty)),
+            ParamLocation::Header => format!(
+                "self.inner.header({}, {});",
+                string_lit(&p.wire_name.to_ascii_lowercase()),
+                text(&p.ty)
+            ),
             ParamLocation::Query => match &p.ty {
                 t if is_scalar(api, t) => {
-                    quote! { self.inner.query(#wire, vec![value.to_param()]); }
+                    format!("self.inner.query({wire}, vec![value.to_param()]);")
                 }
-                TypeRef::Array(inner) if is_scalar(api, inner) => quote! {
-                    self.inner.query(#wire, value.iter().map(ParamValue::to_param).collect());
-                },
-                _ => {
-                    let deep = p.deep_object;
-                    quote! { self.inner.query_object(#wire, serde_json::to_value(&value).unwrap_or_default(), #deep); }
-                }
+                TypeRef::Array(inner) if is_scalar(api, inner) => format!(
+                    "self.inner.query({wire}, value.iter().map(ParamValue::to_param).collect());"
+                ),
+                _ => format!(
+                    "self.inner.query_object({wire}, serde_json::to_value(&value).unwrap_or_default(), {});",
+                    p.deep_object
+                ),
             },
             // Cookies and a whole query string are not matched: any value is taken.
             ParamLocation::Cookie | ParamLocation::QueryString(_) => continue,
-        };
-        let name = ident(matcher);
-        let doc = format!(
-            " Answers only requests whose `{wire}` {} is this value.",
-            location_word(p.location)
-        );
-        items.push(quote! {
-            #[doc = #doc]
-            pub fn #name(mut self, value: #arg_ty) -> Self {
-                #value
-                #record
-                self
-            }
         });
+        items.push(method_fn(
+            vec![format!(
+                " Answers only requests whose `{}` {} is this value.",
+                p.wire_name,
+                location_word(p.location)
+            )],
+            format!("pub fn {matcher}(mut self, value: {arg_ty}) -> Self"),
+            body,
+        ));
     }
     if let Some(b) = op
         .body
         .as_ref()
         .filter(|b| b.encoding == BodyEncoding::Json)
     {
-        let ty = type_tokens(api, &b.ty);
-        items.push(quote! {
-            /// Answers only requests whose JSON body is this value.
-            pub fn match_body(mut self, body: #ty) -> Self {
-                self.inner.body(&body);
-                self
-            }
-        });
+        items.push(method_fn(
+            vec![" Answers only requests whose JSON body is this value.".to_owned()],
+            format!(
+                "pub fn match_body(mut self, body: {}) -> Self",
+                flat_type(api, &b.ty)
+            ),
+            vec!["self.inner.body(&body);".to_owned()],
+        ));
     }
     let mut answers: Vec<&(StatusMatch, ResponseKind)> = op.success.iter().collect();
     answers.extend(op.errors.iter());
     for ((status, kind), name) in answers.into_iter().zip(&op.mock.responders) {
         let code = status_code(status);
-        let name = ident(name);
-        let (status_arg, status_value) = match code {
-            Some(c) => (quote! {}, quote! { #c }),
-            None => (quote! { status: u16, }, quote! { status }),
+        let status_value = match code {
+            Some(c) => format!("{c}u16"),
+            None => "status".to_owned(),
         };
         let (doc, body_arg, record) = match kind {
-            ResponseKind::Json(t) => {
-                let ty = type_tokens(api, t);
-                (
-                    "with this JSON body",
-                    quote! { body: #ty },
-                    quote! { self.inner.answer_json(#status_value, &body); },
-                )
-            }
+            ResponseKind::Json(t) => (
+                "with this JSON body",
+                format!("body: {}", flat_type(api, t)),
+                format!("self.inner.answer_json({status_value}, &body);"),
+            ),
             ResponseKind::Empty => (
                 "without a body",
-                quote! {},
-                quote! { self.inner.answer_raw(#status_value, Vec::new(), None); },
+                String::new(),
+                format!("self.inner.answer_raw({status_value}, Vec::new(), None);"),
             ),
             ResponseKind::Bytes => (
                 "with these bytes",
-                quote! { body: impl Into<Vec<u8>> },
-                quote! { self.inner.answer_raw(#status_value, body.into(), Some("application/octet-stream")); },
+                "body: impl Into<Vec<u8>>".to_owned(),
+                format!(
+                    "self.inner.answer_raw({status_value}, body.into(), Some(\"application/octet-stream\"));"
+                ),
             ),
             ResponseKind::Text => (
                 "with this text",
-                quote! { body: impl Into<String> },
-                quote! { self.inner.answer_raw(#status_value, body.into().into_bytes(), Some("text/plain")); },
+                "body: impl Into<String>".to_owned(),
+                format!(
+                    "self.inner.answer_raw({status_value}, body.into().into_bytes(), Some(\"text/plain\"));"
+                ),
             ),
         };
+        let mut args = vec!["mut self".to_owned()];
+        if code.is_none() {
+            args.push("status: u16".to_owned());
+        }
+        if !body_arg.is_empty() {
+            args.push(body_arg);
+        }
         let doc = match code {
             Some(c) => format!(" Answers `{c}` {doc}, as the API description documents it."),
             None => format!(" Answers `status` {doc}, as the API description documents it."),
         };
-        items.push(quote! {
-            #[doc = #doc]
-            pub fn #name(mut self, #status_arg #body_arg) -> Self {
-                #record
-                self
-            }
-        });
+        items.push(method_fn(
+            vec![doc],
+            format!("pub fn {name}({}) -> Self", args.join(", ")),
+            vec![record],
+        ));
     }
     if let Some(p) = &op.pagination {
         let page_ty = op.success.iter().find_map(|(_, k)| match k {
-            ResponseKind::Json(t) => Some(type_tokens(api, t)),
+            ResponseKind::Json(t) => Some(flat_type(api, t)),
             _ => None,
         });
         if let Some(page_ty) = page_ty {
             let link = match &p.next {
-                NextCursor::LinkHeader(param) => quote! { Some(#param) },
-                _ => quote! { None },
+                NextCursor::LinkHeader(param) => format!("Some({})", string_lit(param)),
+                _ => "None".to_owned(),
             };
-            items.push(quote! {
-                /// Answers `200` with these pages, one per request in order (the last one
-                /// again after them), for `.pages()` and `.items()`; each page carries the
-                /// cursor of the next as the API does.
-                pub fn respond_pages(mut self, pages: Vec<#page_ty>) -> Self {
-                    self.inner.pages(&pages, #link);
-                    self
-                }
-            });
+            items.push(method_fn(
+                vec![
+                    " Answers `200` with these pages, one per request in order (the last one"
+                        .to_owned(),
+                    " again after them), for `.pages()` and `.items()`; each page carries the"
+                        .to_owned(),
+                    " cursor of the next as the API does.".to_owned(),
+                ],
+                format!("pub fn respond_pages(mut self, pages: Vec<{page_ty}>) -> Self"),
+                vec![format!("self.inner.pages(&pages, {link});")],
+            ));
         }
     }
     if let Some(event) = &op.events {
-        let ty = type_tokens(api, event);
-        items.push(quote! {
-            /// Answers `200` with these server-sent events, each event's data as JSON, then
-            /// `data: [DONE]` when `done`.
-            pub fn respond_events(mut self, events: Vec<#ty>, done: bool) -> Self {
-                self.inner.answer_events(&events, done);
-                self
-            }
-        });
+        items.push(method_fn(
+            vec![
+                " Answers `200` with these server-sent events, each event's data as JSON, then"
+                    .to_owned(),
+                " `data: [DONE]` when `done`.".to_owned(),
+            ],
+            format!(
+                "pub fn respond_events(mut self, events: Vec<{}>, done: bool) -> Self",
+                flat_type(api, event)
+            ),
+            vec!["self.inner.answer_events(&events, done);".to_owned()],
+        ));
     }
     let doc = format!(" Mocks `{call}`: `{} {}`.", op.method.as_str(), op.path);
-    quote! {
-        #cfg
-        impl MockServer {
-            #[doc = #doc]
-            pub fn #method(&self) -> Mock<'_, operations::#builder> {
-                Mock::new(self, #index)
-            }
-        }
-
-        #cfg
-        impl Mock<'_, operations::#builder> {
-            #(#items)*
-        }
-    }
+    [
+        SketchImpl {
+            feature,
+            header: "impl MockServer".to_owned(),
+            fns: vec![SketchFn {
+                docs: vec![doc],
+                signature: format!("pub fn {method}(&self) -> Mock<'_, operations::{builder}>"),
+                body: vec![format!("Mock::new(self, {index}usize)")],
+            }],
+        },
+        SketchImpl {
+            feature,
+            header: format!("impl Mock<'_, operations::{builder}>"),
+            fns: items,
+        },
+    ]
 }

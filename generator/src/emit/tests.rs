@@ -73,9 +73,9 @@ fn type_text_is_what_type_tokens_prints() {
     }
 }
 
-/// `src/types.rs` of a description, without its `// @generated` line (a comment, which syn
-/// does not keep).
-fn types_rs(spec: &str) -> String {
+/// The generated `.rs` files of a description outside the runtime (which is not printed by
+/// prettyplease), without their `// @generated` line (a comment, which syn does not keep).
+fn printed_files(spec: &str) -> Vec<(String, String)> {
     let out = crate::generate(
         spec,
         &crate::Options {
@@ -84,20 +84,33 @@ fn types_rs(spec: &str) -> String {
         },
     )
     .unwrap_or_else(|e| panic!("generates: {e:?}"));
-    let file = out
-        .files
+    out.files
         .iter()
-        .find(|f| f.path == std::path::Path::new("src/types.rs"))
-        .expect("types.rs");
-    file.contents
-        .lines()
-        .filter(|l| !l.starts_with("// @generated"))
-        .map(|l| format!("{l}\n"))
+        .filter(|f| {
+            f.path.extension().is_some_and(|e| e == "rs") && !f.path.starts_with("src/runtime")
+        })
+        .map(|f| {
+            let text = f
+                .contents
+                .lines()
+                .filter(|l| !l.starts_with("// @generated"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            (f.path.display().to_string(), text)
+        })
         .collect()
 }
 
-/// The declarations written as text (`text.rs`) must be laid out exactly as prettyplease lays
-/// out the same code, or a file would mix two styles: printing the file again through syn and
+fn types_rs(spec: &str) -> String {
+    printed_files(spec)
+        .into_iter()
+        .find(|(path, _)| path == "src/types.rs")
+        .expect("types.rs")
+        .1
+}
+
+/// The code written as text (`text.rs`) must be laid out exactly as prettyplease lays out the
+/// same code, or a file would mix two styles: printing a file again through syn and
 /// prettyplease must change nothing.
 fn assert_prettyplease_fixpoint(name: &str, text: &str) {
     let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{name}: does not parse: {e}"));
@@ -109,7 +122,7 @@ fn assert_prettyplease_fixpoint(name: &str, text: &str) {
             .position(|(a, b)| a != b)
             .unwrap_or(0);
         panic!(
-            "{name}: types.rs differs from prettyplease's layout at line {}:\n  written: {:?}\n  prettyplease: {:?}",
+            "{name}: differs from prettyplease's layout at line {}:\n  written: {:?}\n  prettyplease: {:?}",
             line + 1,
             text.lines().nth(line),
             again.lines().nth(line)
@@ -125,7 +138,9 @@ fn text_declarations_are_laid_out_as_prettyplease_lays_them_out() {
         let path = entry.expect("entry").path();
         if path.extension().is_some_and(|e| e == "yaml") {
             let spec = std::fs::read_to_string(&path).expect("fixture");
-            assert_prettyplease_fixpoint(&path.display().to_string(), &types_rs(&spec));
+            for (file, text) in printed_files(&spec) {
+                assert_prettyplease_fixpoint(&format!("{}: {file}", path.display()), &text);
+            }
             seen += 1;
         }
     }

@@ -815,3 +815,130 @@ pub(super) fn string_enum(l: &mut Layout, api: &Api, index: usize, variants: &[E
     tokens.push(MTok::Group(Delim::Brace, body));
     macro_item(l, &[], "crate::runtime::string_enum", Delim::Brace, &tokens);
 }
+
+/// A type as prettyplease prints it on one line (`std::collections::BTreeMap<String, Vec<A>>`).
+pub(super) fn flat_type(api: &Api, t: &TypeRef) -> String {
+    match t {
+        TypeRef::Named(i) => api.types[*i].name.clone(),
+        TypeRef::DateTime => "chrono::DateTime<chrono::FixedOffset>".to_owned(),
+        TypeRef::Array(inner) => format!("Vec<{}>", flat_type(api, inner)),
+        TypeRef::Map(inner) => format!(
+            "std::collections::BTreeMap<String, {}>",
+            flat_type(api, inner)
+        ),
+        TypeRef::Nullable(inner) => format!("Option<{}>", flat_type(api, inner)),
+        _ => simple_type(t).to_owned(),
+    }
+}
+
+/// A string literal as Rust source writes it.
+pub(super) fn string_lit(s: &str) -> String {
+    lit(s)
+}
+
+/// A method of a [`SketchImpl`]: its doc lines (each with its leading space), its signature
+/// and its statements, each as prettyplease prints it on one line.
+pub(super) struct SketchFn {
+    pub docs: Vec<String>,
+    pub signature: String,
+    pub body: Vec<String>,
+}
+
+/// An impl block of one-line methods, written as text when every line fits within the margin
+/// (then prettyplease would break none of them, and each line is what it prints), else parsed
+/// from the same text and printed through syn and prettyplease. One description of the code,
+/// two ways to print it.
+pub(super) struct SketchImpl<'a> {
+    /// The API feature the impl is compiled with.
+    pub feature: Option<&'a str>,
+    /// `impl Mock<'_, operations::X>`.
+    pub header: String,
+    pub fns: Vec<SketchFn>,
+}
+
+/// The column at which prettyplease breaks lines.
+const MARGIN: usize = 89;
+
+impl SketchImpl<'_> {
+    fn fits(&self) -> bool {
+        self.header.len() + 3 <= MARGIN
+            && self.fns.iter().all(|f| {
+                4 + f.signature.len() + 2 <= MARGIN
+                    && f.body.iter().all(|s| 8 + s.len() <= MARGIN)
+            })
+    }
+
+    /// Adds the impl to `out`.
+    pub(super) fn emit(&self, out: &mut super::Emitted) {
+        if self.fits() {
+            out.text(|l| {
+                if let Some(feature) = self.feature {
+                    attrs(l, &[cfg_feature(feature)]);
+                }
+                self.write(l);
+            });
+        } else {
+            let mut source = String::new();
+            if let Some(feature) = self.feature {
+                source.push_str(&format!("#[cfg(feature = {})]\n", lit(feature)));
+            }
+            source.push_str(&self.header);
+            source.push_str(" {\n");
+            for f in &self.fns {
+                for d in &f.docs {
+                    source.push_str("///");
+                    source.push_str(d);
+                    source.push('\n');
+                }
+                source.push_str(&f.signature);
+                source.push_str(" {\n");
+                for s in &f.body {
+                    source.push_str(s);
+                    source.push('\n');
+                }
+                source.push_str("}\n");
+            }
+            source.push_str("}\n");
+            // The text is Rust we wrote: a lexing failure would be a clientgen bug, which
+            // rendering then reports (the tokens of an empty item do not parse as one).
+            let tokens = source
+                .parse::<proc_macro2::TokenStream>()
+                .unwrap_or_else(|_| quote::quote! { impl });
+            out.tokens(tokens);
+        }
+    }
+
+    /// The block laid out: every line fits, so each is one word.
+    fn write(&self, l: &mut Layout) {
+        l.word(&self.header);
+        if self.fns.is_empty() {
+            l.word(" {}");
+            l.hardbreak();
+            return;
+        }
+        l.word(" {");
+        let mut line = String::new();
+        for f in &self.fns {
+            for d in &f.docs {
+                line.clear();
+                line.push_str("\n    ///");
+                line.push_str(d.trim_end_matches(' '));
+                l.word(&line);
+            }
+            line.clear();
+            line.push_str("\n    ");
+            line.push_str(&f.signature);
+            line.push_str(" {");
+            l.word(&line);
+            for s in &f.body {
+                line.clear();
+                line.push_str("\n        ");
+                line.push_str(s);
+                l.word(&line);
+            }
+            l.word("\n    }");
+        }
+        l.word("\n}");
+        l.hardbreak();
+    }
+}
