@@ -9,9 +9,10 @@
 //! box is broken when it does not fit before the next break; a consistent box breaks all its
 //! breaks, an inconsistent one each break whose text up to the next break does not fit), so
 //! the output is byte for byte what prettyplease would print: the generated files do not
-//! depend on which path printed an item, and `pieces::tests` compares the two on every type of
-//! the fixtures. (progenitor and typify print everything through prettyplease; rust-analyzer's
-//! codegen writes text but leaves the layout to rustfmt, which a generator cannot call.)
+//! depend on which path printed an item, and `emit::tests` checks that printing every
+//! fixture's files again through syn and prettyplease changes nothing. (progenitor and typify
+//! print everything through prettyplease; rust-analyzer's codegen writes text but leaves the
+//! layout to rustfmt, which a generator cannot call.)
 //!
 //! Unlike prettyplease's streaming printer with its ring buffer, a layout is whole before it
 //! is printed, so sizes are computed in one pass over the tokens, and printing in a second.

@@ -679,8 +679,10 @@ fn macro_tokens(l: &mut Layout, tokens: &[MTok<'_>]) {
     }
 }
 
-/// `from_map!`: a struct's `Deserialize`, its properties grouped by how they are read (see
-/// [`super::emit_struct_deserialize`], which this writes as text).
+/// `from_map!`: a struct's `Deserialize` (see `runtime::de` for why not serde's derive), its
+/// properties grouped by how they are read: required, optional, optional and nullable (absent,
+/// null and a value are three answers only there), and typed formats, whose parse errors
+/// name their property.
 pub(super) fn from_map(
     l: &mut Layout,
     api: &Api,
@@ -689,7 +691,6 @@ pub(super) fn from_map(
     extra: Option<&str>,
     serde: &SerdeImpls,
 ) {
-    let t = &api.types[index];
     let mut required = Vec::new();
     let mut optional = Vec::new();
     let mut nullable = Vec::new();
@@ -712,31 +713,46 @@ pub(super) fn from_map(
             _ => optional.push(entry),
         }
     }
-    let mut body = Vec::new();
-    labelled_list("req", required, &mut body);
-    body.push(MTok::Punct(',', false));
-    labelled_list("opt", optional, &mut body);
-    body.push(MTok::Punct(',', false));
-    labelled_list("nul", nullable, &mut body);
-    body.push(MTok::Punct(',', false));
+    let mut lists = vec![("req", required), ("opt", optional), ("nul", nullable)];
     if !named.is_empty() {
-        labelled_list("named", named, &mut body);
+        lists.push(("named", named));
+    }
+    let gate = (!serde.deserialize_always()).then(|| cfg_feature("serde-all"));
+    struct_macro(l, api, index, "crate::runtime::from_map", lists, extra, gate);
+}
+
+/// `path!(Name { label: [items], .., extra: e })` for type `index`, gated by its features and
+/// `gate`: the shape of `from_map!` and `constructor!`.
+fn struct_macro<'a>(
+    l: &mut Layout,
+    api: &'a Api,
+    index: usize,
+    path: &str,
+    lists: Vec<(&'a str, Vec<Vec<MTok<'a>>>)>,
+    extra: Option<&'a str>,
+    gate: Option<Attr<'a>>,
+) {
+    let mut body = Vec::new();
+    for (label, items) in lists {
+        labelled_list(label, items, &mut body);
         body.push(MTok::Punct(',', false));
     }
     if let Some(e) = extra {
         body.extend([MTok::Ident("extra"), MTok::Punct(':', false), MTok::Ident(e)]);
     }
-    let tokens = [MTok::Ident(&t.name), MTok::Group(Delim::Brace, body)];
+    let tokens = [
+        MTok::Ident(&api.types[index].name),
+        MTok::Group(Delim::Brace, body),
+    ];
     let mut outer = Vec::new();
     outer.extend(type_cfg(api, index));
-    if !serde.deserialize_always() {
-        outer.push(cfg_feature("serde-all"));
-    }
-    macro_item(l, &outer, "crate::runtime::from_map", Delim::Paren, &tokens);
+    outer.extend(gate);
+    macro_item(l, &outer, path, Delim::Paren, &tokens);
 }
 
-/// `constructor!`: the constructor and setters of a type only responses carry, for tests (see
-/// [`super::emit_test_constructor`]).
+/// `constructor!`: the constructor and setters of a type only responses carry, for tests (the
+/// `mock` feature); `runtime/mod.rs` expands it to what `emit_constructor` writes out for
+/// request types.
 pub(super) fn test_constructor(
     l: &mut Layout,
     api: &Api,
@@ -744,7 +760,6 @@ pub(super) fn test_constructor(
     fields: &[Field],
     extra: Option<&str>,
 ) {
-    let t = &api.types[index];
     let mut required = Vec::new();
     let mut optional = Vec::new();
     for f in fields {
@@ -776,22 +791,14 @@ pub(super) fn test_constructor(
             optional.push(entry);
         }
     }
-    let mut body = Vec::new();
-    labelled_list("req", required, &mut body);
-    body.push(MTok::Punct(',', false));
-    labelled_list("opt", optional, &mut body);
-    body.push(MTok::Punct(',', false));
-    if let Some(e) = extra {
-        body.extend([MTok::Ident("extra"), MTok::Punct(':', false), MTok::Ident(e)]);
-    }
-    let tokens = [MTok::Ident(&t.name), MTok::Group(Delim::Brace, body)];
-    let mut outer = Vec::new();
-    outer.extend(type_cfg(api, index));
-    outer.push(cfg_feature("mock"));
-    macro_item(l, &outer, "crate::runtime::constructor", Delim::Paren, &tokens);
+    let lists = vec![("req", required), ("opt", optional)];
+    let gate = Some(cfg_feature("mock"));
+    struct_macro(l, api, index, "crate::runtime::constructor", lists, extra, gate);
 }
 
-/// `string_enum!`: a string enum, its docs and gate inside the call (see [`super::emit_enum`]).
+/// `string_enum!`: a string enum, its docs and gate inside the call; everything else (the
+/// `Unknown` variant, `as_str`, `From<&str>`, serde, equality by wire value) comes from the
+/// macro.
 pub(super) fn string_enum(l: &mut Layout, api: &Api, index: usize, variants: &[EnumVariant]) {
     let t = &api.types[index];
     let docs = doc_lines(t.description.as_deref());
