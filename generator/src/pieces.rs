@@ -86,7 +86,7 @@ pub(crate) fn render_files(
             Piece::Lib => emit::emit_lib(api, crate_name).into(),
             Piece::Client => emit::emit_client(api).into(),
             Piece::Types(r) => emit::emit_types_part(api, &request, r.clone()),
-            Piece::Operations(r) => emit::emit_operations_part(api, r.clone()).into(),
+            Piece::Operations(r) => emit::emit_operations_part(api, r.clone()),
             Piece::Mocks(r) => emit::emit_mock_part(api, r.clone()),
         };
         render::render_emitted(emitted)

@@ -6,7 +6,7 @@
 //! reject fails the test, naming the operation.
 
 use super::operations::{is_scalar, location_word};
-use super::text::{SketchFn, SketchImpl, flat_type, string_lit};
+use super::text::{SketchFn, SketchImpl, SketchStmt, flat_type, string_lit};
 use super::*;
 use crate::surface::{self, ParamArg};
 
@@ -192,11 +192,19 @@ fn emit_mock<'a>(
         .get(index)
         .filter(|_| !api.features.list.is_empty())
         .map(|&f| api.features.list[f].name.as_str());
-    let method_fn = |docs: Vec<String>, signature: String, mut body: Vec<String>| {
-        body.push("self".to_owned());
+    // A builder method: `pub fn name(mut self, args..) -> Self { body.. self }`.
+    let method_fn = |docs: Vec<String>, name: &str, args: Vec<String>, body: Vec<String>| {
+        let mut all_args = vec!["mut self".to_owned()];
+        all_args.extend(args);
+        let mut body: Vec<SketchStmt> = body.into_iter().map(SketchStmt::Line).collect();
+        body.push(SketchStmt::Line("self".to_owned()));
         SketchFn {
+            pre: Vec::new(),
             docs,
-            signature,
+            attrs: Vec::new(),
+            head: format!("pub fn {name}"),
+            args: all_args,
+            ret: " -> Self".to_owned(),
             body,
         }
     };
@@ -254,7 +262,8 @@ fn emit_mock<'a>(
                 p.wire_name,
                 location_word(p.location)
             )],
-            format!("pub fn {matcher}(mut self, value: {arg_ty}) -> Self"),
+            matcher,
+            vec![format!("value: {arg_ty}")],
             body,
         ));
     }
@@ -265,10 +274,8 @@ fn emit_mock<'a>(
     {
         items.push(method_fn(
             vec![" Answers only requests whose JSON body is this value.".to_owned()],
-            format!(
-                "pub fn match_body(mut self, body: {}) -> Self",
-                flat_type(api, &b.ty)
-            ),
+            "match_body",
+            vec![format!("body: {}", flat_type(api, &b.ty))],
             vec!["self.inner.body(&body);".to_owned()],
         ));
     }
@@ -306,7 +313,7 @@ fn emit_mock<'a>(
                 ),
             ),
         };
-        let mut args = vec!["mut self".to_owned()];
+        let mut args = Vec::new();
         if code.is_none() {
             args.push("status: u16".to_owned());
         }
@@ -319,7 +326,8 @@ fn emit_mock<'a>(
         };
         items.push(method_fn(
             vec![doc],
-            format!("pub fn {name}({}) -> Self", args.join(", ")),
+            name,
+            args,
             vec![record],
         ));
     }
@@ -341,7 +349,8 @@ fn emit_mock<'a>(
                         .to_owned(),
                     " cursor of the next as the API does.".to_owned(),
                 ],
-                format!("pub fn respond_pages(mut self, pages: Vec<{page_ty}>) -> Self"),
+                "respond_pages",
+                vec![format!("pages: Vec<{page_ty}>")],
                 vec![format!("self.inner.pages(&pages, {link});")],
             ));
         }
@@ -353,10 +362,11 @@ fn emit_mock<'a>(
                     .to_owned(),
                 " `data: [DONE]` when `done`.".to_owned(),
             ],
-            format!(
-                "pub fn respond_events(mut self, events: Vec<{}>, done: bool) -> Self",
-                flat_type(api, event)
-            ),
+            "respond_events",
+            vec![
+                format!("events: Vec<{}>", flat_type(api, event)),
+                "done: bool".to_owned(),
+            ],
             vec!["self.inner.answer_events(&events, done);".to_owned()],
         ));
     }
@@ -366,9 +376,13 @@ fn emit_mock<'a>(
             feature,
             header: "impl MockServer".to_owned(),
             fns: vec![SketchFn {
+                pre: Vec::new(),
                 docs: vec![doc],
-                signature: format!("pub fn {method}(&self) -> Mock<'_, operations::{builder}>"),
-                body: vec![format!("Mock::new(self, {index}usize)")],
+                attrs: Vec::new(),
+                head: format!("pub fn {method}"),
+                args: vec!["&self".to_owned()],
+                ret: format!(" -> Mock<'_, operations::{builder}>"),
+                body: vec![SketchStmt::Line(format!("Mock::new(self, {index}usize)"))],
             }],
         },
         SketchImpl {

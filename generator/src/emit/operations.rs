@@ -1,5 +1,6 @@
 //! `src/operations.rs`: namespaces, one request builder per operation, and `send`.
 
+use super::text::{SketchFn, SketchImpl, SketchStmt, flat_type, string_lit};
 use super::*;
 use crate::surface::{self, BodyField, ParamArg, Success};
 
@@ -106,17 +107,16 @@ fn success_enum(
 
 /// `src/operations.rs`: namespaces, the client's accessors and one builder per operation.
 #[cfg(feature = "internals")]
-pub fn emit_operations(api: &Api) -> TokenStream {
+pub fn emit_operations(api: &Api) -> Emitted {
     emit_operations_part(api, 0..api.operations.len())
 }
 
 /// The part of `src/operations.rs` with the builders of the operations in `range`; the part
 /// that starts at 0 also has the file's prelude and the namespaces.
-pub fn emit_operations_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
-    let prelude = if range.start == 0 {
-        let mut items = Vec::new();
-        emit_namespace(api, &api.root, None, &mut items);
-        quote! {
+pub fn emit_operations_part(api: &Api, range: std::ops::Range<usize>) -> Emitted {
+    let mut out = Emitted::default();
+    if range.start == 0 {
+        out.tokens(quote! {
             //! Resource namespaces and one request builder per operation.
             #![allow(clippy::too_many_arguments, clippy::needless_lifetimes)]
             #[allow(unused_imports)]
@@ -125,16 +125,13 @@ pub fn emit_operations_part(api: &Api, range: std::ops::Range<usize>) -> TokenSt
             use crate::{Client, Error, Response};
             #[allow(unused_imports)]
             use crate::types::*;
-            #(#items)*
-        }
-    } else {
-        quote! {}
-    };
-    let builders = range.map(|i| emit_builder(api, i));
-    quote! {
-        #prelude
-        #(#builders)*
+        });
+        emit_namespace(api, &api.root, None, &mut out);
     }
+    for i in range {
+        out.tokens(emit_builder(api, i));
+    }
+    out
 }
 
 /// The first operation under a namespace, whose feature is the namespace's.
@@ -145,78 +142,96 @@ fn first_operation(ns: &Namespace) -> Option<usize> {
         .or_else(|| ns.children.iter().find_map(first_operation))
 }
 
+/// The API feature operation `i` is compiled with.
+fn operation_feature(api: &Api, i: usize) -> Option<&str> {
+    api.features
+        .operation
+        .get(i)
+        .filter(|_| !api.features.list.is_empty())
+        .map(|&f| api.features.list[f].name.as_str())
+}
+
+/// `#[cfg(feature = "name")]`.
+fn cfg_line(feature: &str) -> String {
+    format!("#[cfg(feature = {})]", string_lit(feature))
+}
+
 /// A namespace's struct, accessors and operation methods. `gate` is `None` for the root (whose
 /// top-level namespaces and operations are gated one by one) and the top-level namespace's
-/// feature gate below it.
-pub(super) fn emit_namespace(
-    api: &Api,
+/// feature below it.
+pub(super) fn emit_namespace<'a>(
+    api: &'a Api,
     ns: &Namespace,
-    gate: Option<&TokenStream>,
-    out: &mut Vec<TokenStream>,
+    gate: Option<Option<&'a str>>,
+    out: &mut Emitted,
 ) {
     let is_root = gate.is_none();
-    let client_expr = if is_root {
-        quote! { self }
+    let (client_expr, lifetime) = if is_root {
+        ("self", "'_")
     } else {
-        quote! { self.client }
-    };
-    let lifetime = if is_root {
-        quote! { '_ }
-    } else {
-        quote! { 'a }
+        ("self.client", "'a")
     };
     let child_gate = |child: &Namespace| match gate {
-        Some(g) => g.clone(),
-        None => first_operation(child)
-            .map(|i| operation_cfg(api, i))
-            .unwrap_or_default(),
+        Some(g) => g,
+        None => first_operation(child).and_then(|i| operation_feature(api, i)),
     };
     let mut methods = Vec::new();
     for child in &ns.children {
-        let accessor = ident(&child.rust_name);
-        let ty = ident(&child.type_name);
-        let doc = format!(" Operations under `{}`.", child.rust_name);
-        let cfg = if is_root {
-            child_gate(child)
-        } else {
-            quote! {}
+        let ty = &child.type_name;
+        let attrs = match child_gate(child) {
+            Some(feature) if is_root => vec![cfg_line(feature)],
+            _ => Vec::new(),
         };
-        methods.push(quote! {
-            #[doc = #doc]
-            #cfg
-            pub fn #accessor(&self) -> #ty<#lifetime> { #ty { client: #client_expr } }
+        methods.push(SketchFn {
+            pre: Vec::new(),
+            docs: vec![format!(" Operations under `{}`.", child.rust_name)],
+            attrs,
+            head: format!("pub fn {}", child.rust_name),
+            args: vec!["&self".to_owned()],
+            ret: format!(" -> {ty}<{lifetime}>"),
+            body: vec![SketchStmt::Struct {
+                path: ty.clone(),
+                fields: vec![format!("client: {client_expr}")],
+            }],
         });
     }
     for &i in &ns.operations {
-        let cfg = if is_root {
-            operation_cfg(api, i)
-        } else {
-            quote! {}
-        };
-        let method = emit_operation_method(api, &api.operations[i], &client_expr, &lifetime);
-        methods.push(quote! { #cfg #method });
+        let mut method = emit_operation_method(api, &api.operations[i], client_expr, lifetime);
+        if let Some(feature) = operation_feature(api, i).filter(|_| is_root) {
+            method.pre.push(cfg_line(feature));
+        }
+        methods.push(method);
     }
     if is_root {
-        out.push(quote! { impl Client { #(#methods)* } });
+        SketchImpl {
+            feature: None,
+            header: "impl Client".to_owned(),
+            fns: methods,
+        }
+        .emit(out);
     } else {
         let ty = ident(&ns.type_name);
         let doc = format!(
             " The `{}` operations; from the client, `{}`.",
             ns.rust_name, ns.rust_name
         );
-        let cfg = gate.cloned().unwrap_or_default();
-        out.push(quote! {
+        let feature = gate.flatten();
+        let cfg = feature.map(|f| quote! { #[cfg(feature = #f)] });
+        out.tokens(quote! {
             #[doc = #doc]
             #cfg
             #[derive(Debug, Clone, Copy)]
             pub struct #ty<'a> { client: &'a Client }
-            #cfg
-            impl<'a> #ty<'a> { #(#methods)* }
         });
+        SketchImpl {
+            feature,
+            header: format!("impl<'a> {}<'a>", ns.type_name),
+            fns: methods,
+        }
+        .emit(out);
     }
     for child in &ns.children {
-        let g = child_gate(child);
-        emit_namespace(api, child, Some(&g), out);
+        emit_namespace(api, child, Some(child_gate(child)), out);
     }
 }
 
@@ -246,57 +261,68 @@ pub(super) fn body_is_argument(b: &Body) -> bool {
     b.required && !b.defaultable
 }
 
+/// The method that starts an operation's builder, on its namespace (or the client).
 pub(super) fn emit_operation_method(
     api: &Api,
     op: &Operation,
-    client_expr: &TokenStream,
-    lifetime: &TokenStream,
-) -> TokenStream {
-    let method = ident(&op.method_name);
-    let builder = ident(&op.builder_name);
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
+    client_expr: &str,
+    lifetime: &str,
+) -> SketchFn {
+    let mut args = vec!["&self".to_owned()];
+    let mut inits = vec![format!("client: {client_expr}")];
     for p in &op.params {
-        let name = ident(&p.rust_name);
-        let (_, arg_ty, into) = param_types(api, p);
+        let name = &p.rust_name;
         if p.required {
-            args.push(quote! { #name: #arg_ty });
+            let (arg_ty, into) = match surface::param_arg(p) {
+                ParamArg::Secret => ("impl Into<Secret>".to_owned(), true),
+                ParamArg::IntoString => ("impl Into<String>".to_owned(), true),
+                ParamArg::Type => (flat_type(api, &p.ty), false),
+            };
+            args.push(format!("{name}: {arg_ty}"));
             inits.push(if into {
-                quote! { #name: #name.into() }
+                format!("{name}: {name}.into()")
             } else {
-                quote! { #name }
+                name.clone()
             });
         } else {
-            inits.push(quote! { #name: None });
+            inits.push(format!("{name}: None"));
         }
     }
     if let Some(b) = &op.body {
-        let ty = body_field_type(api, b);
+        let ty = match surface::body_field(b) {
+            BodyField::Upload => "crate::streaming::UploadBody".to_owned(),
+            BodyField::Text => "String".to_owned(),
+            BodyField::Type => flat_type(api, &b.ty),
+        };
         if body_is_argument(b) && b.encoding == BodyEncoding::Binary {
             // Bytes, or a stream or file (`UploadBody::from_file`).
-            args.push(quote! { body: impl Into<#ty> });
-            inits.push(quote! { body: body.into() });
+            args.push(format!("body: impl Into<{ty}>"));
+            inits.push("body: body.into()".to_owned());
         } else if body_is_argument(b) {
-            args.push(quote! { body: #ty });
-            inits.push(quote! { body });
+            args.push(format!("body: {ty}"));
+            inits.push("body".to_owned());
         } else if b.required {
-            inits.push(quote! { body: Default::default() });
+            inits.push("body: Default::default()".to_owned());
         } else {
-            inits.push(quote! { body: None });
+            inits.push("body: None".to_owned());
         }
         for f in &b.files {
-            let name = ident(&f.rust_name);
+            let name = &f.rust_name;
             if f.required {
                 // A required file part: its file name and contents (bytes, a `String`, ..).
-                let file_name = ident(&f.file_name_arg);
-                args.push(quote! { #file_name: impl Into<String>, #name: impl Into<Vec<u8>> });
-                inits.push(quote! { #name: Some((#file_name.into(), #name.into())) });
+                let file_name = &f.file_name_arg;
+                args.push(format!("{file_name}: impl Into<String>"));
+                args.push(format!("{name}: impl Into<Vec<u8>>"));
+                inits.push(format!(
+                    "{name}: Some(({file_name}.into(), {name}.into()))"
+                ));
             } else {
-                inits.push(quote! { #name: None });
+                inits.push(format!("{name}: None"));
             }
         }
     }
-    let doc = docs(
+    inits.push("options: RequestOptions::default()".to_owned());
+    let docs = super::doc_lines(
         join_docs(&[
             op.summary.as_deref(),
             op.description.as_deref(),
@@ -304,17 +330,22 @@ pub(super) fn emit_operation_method(
         ])
         .as_deref(),
     );
-    let deprecated = if op.deprecated {
-        quote! { #[deprecated = "the API marks this operation as deprecated"] }
+    let attrs = if op.deprecated {
+        vec!["#[deprecated = \"the API marks this operation as deprecated\"]".to_owned()]
     } else {
-        quote! {}
+        Vec::new()
     };
-    quote! {
-        #doc
-        #deprecated
-        pub fn #method(&self, #(#args),*) -> #builder<#lifetime> {
-            #builder { client: #client_expr, #(#inits,)* options: RequestOptions::default() }
-        }
+    SketchFn {
+        pre: Vec::new(),
+        docs,
+        attrs,
+        head: format!("pub fn {}", op.method_name),
+        args,
+        ret: format!(" -> {}<{lifetime}>", op.builder_name),
+        body: vec![SketchStmt::Struct {
+            path: op.builder_name.clone(),
+            fields: inits,
+        }],
     }
 }
 

@@ -843,18 +843,36 @@ pub(super) fn string_lit(s: &str) -> String {
     lit(s)
 }
 
-/// A method of a [`SketchImpl`]: its doc lines (each with its leading space), its signature
-/// and its statements, each as prettyplease prints it on one line.
+/// A method of a [`SketchImpl`]: its doc lines (each with its leading space), attributes,
+/// signature and statements, each as prettyplease prints it on one line.
 pub(super) struct SketchFn {
+    /// Outer attributes before the doc lines, on one line each.
+    pub pre: Vec<String>,
     pub docs: Vec<String>,
-    pub signature: String,
-    pub body: Vec<String>,
+    /// Outer attributes on one line each (`#[cfg(feature = "x")]`).
+    pub attrs: Vec<String>,
+    /// `pub fn name`.
+    pub head: String,
+    /// The arguments, `&self` first.
+    pub args: Vec<String>,
+    /// ` -> Type`, or nothing.
+    pub ret: String,
+    pub body: Vec<SketchStmt>,
 }
 
-/// An impl block of one-line methods, written as text when every line fits within the margin
-/// (then prettyplease would break none of them, and each line is what it prints), else parsed
-/// from the same text and printed through syn and prettyplease. One description of the code,
-/// two ways to print it.
+/// A statement of a [`SketchFn`].
+pub(super) enum SketchStmt {
+    /// A statement on one line.
+    Line(String),
+    /// A struct literal as the value of the function: `Path { fields }`.
+    Struct { path: String, fields: Vec<String> },
+}
+
+/// An impl block of simple methods, written as text when prettyplease's layout of it is
+/// certain: every line fits within the margin, except a signature (broken into one argument
+/// per line) and a struct literal (one field per line), whose breaking is written out as
+/// prettyplease does it. Otherwise the same text is parsed and printed through syn and
+/// prettyplease. One description of the code, two ways to print it.
 pub(super) struct SketchImpl<'a> {
     /// The API feature the impl is compiled with.
     pub feature: Option<&'a str>,
@@ -865,13 +883,47 @@ pub(super) struct SketchImpl<'a> {
 
 /// The column at which prettyplease breaks lines.
 const MARGIN: usize = 89;
+/// The widest struct literal prettyplease keeps on one line (`end_with_max_width(34)`, counted
+/// without its closing brace).
+const STRUCT_LITERAL_MAX: usize = 34;
+
+impl SketchFn {
+    fn flat_signature(&self) -> String {
+        format!("{}({}){}", self.head, self.args.join(", "), self.ret)
+    }
+
+    /// Whether the signature fits on its line (else each argument takes a line).
+    fn signature_fits(&self) -> bool {
+        4 + self.flat_signature().len() + 2 <= MARGIN
+    }
+}
+
+impl SketchStmt {
+    fn flat(&self) -> String {
+        match self {
+            SketchStmt::Line(line) => line.clone(),
+            SketchStmt::Struct { path, fields } => format!("{path} {{ {} }}", fields.join(", ")),
+        }
+    }
+}
 
 impl SketchImpl<'_> {
     fn fits(&self) -> bool {
-        self.header.len() + 3 <= MARGIN
+        let line = |indent: usize, text: &str| indent + text.len() <= MARGIN;
+        self.header.len() + 2 <= MARGIN
             && self.fns.iter().all(|f| {
-                4 + f.signature.len() + 2 <= MARGIN
-                    && f.body.iter().all(|s| 8 + s.len() <= MARGIN)
+                f.attrs.iter().chain(&f.pre).all(|a| line(4, a))
+                    && (f.signature_fits()
+                        || (f.args.iter().all(|a| line(9, a))
+                            && 4 + 1 + f.ret.len() + 2 <= MARGIN))
+                    && f.body.iter().all(|s| match s {
+                        SketchStmt::Line(text) => line(8, text),
+                        SketchStmt::Struct { path, fields } => {
+                            s.flat().len() - 1 <= STRUCT_LITERAL_MAX
+                                || (8 + path.len() + 2 <= MARGIN
+                                    && fields.iter().all(|f| line(13, f)))
+                        }
+                    })
             })
     }
 
@@ -882,30 +934,13 @@ impl SketchImpl<'_> {
                 if let Some(feature) = self.feature {
                     attrs(l, &[cfg_feature(feature)]);
                 }
-                self.write(l);
+                let mut text = String::new();
+                self.write(&mut text);
+                l.word(&text);
+                l.hardbreak();
             });
         } else {
-            let mut source = String::new();
-            if let Some(feature) = self.feature {
-                source.push_str(&format!("#[cfg(feature = {})]\n", lit(feature)));
-            }
-            source.push_str(&self.header);
-            source.push_str(" {\n");
-            for f in &self.fns {
-                for d in &f.docs {
-                    source.push_str("///");
-                    source.push_str(d);
-                    source.push('\n');
-                }
-                source.push_str(&f.signature);
-                source.push_str(" {\n");
-                for s in &f.body {
-                    source.push_str(s);
-                    source.push('\n');
-                }
-                source.push_str("}\n");
-            }
-            source.push_str("}\n");
+            let source = self.source();
             // The text is Rust we wrote: a lexing failure would be a clientgen bug, which
             // rendering then reports (the tokens of an empty item do not parse as one).
             let tokens = source
@@ -915,37 +950,159 @@ impl SketchImpl<'_> {
         }
     }
 
-    /// The block laid out: every line fits, so each is one word.
-    fn write(&self, l: &mut Layout) {
-        l.word(&self.header);
+    /// The block as Rust source, unformatted: what the token path parses.
+    fn source(&self) -> String {
+        let mut source = String::new();
+        if let Some(feature) = self.feature {
+            source.push_str(&format!("#[cfg(feature = {})]\n", lit(feature)));
+        }
+        source.push_str(&self.header);
+        source.push_str(" {\n");
+        for f in &self.fns {
+            for a in &f.pre {
+                source.push_str(a);
+                source.push('\n');
+            }
+            for d in &f.docs {
+                source.push_str("///");
+                source.push_str(d);
+                source.push('\n');
+            }
+            for a in &f.attrs {
+                source.push_str(a);
+                source.push('\n');
+            }
+            source.push_str(&f.flat_signature());
+            source.push_str(" {\n");
+            for s in &f.body {
+                source.push_str(&s.flat());
+                source.push('\n');
+            }
+            source.push_str("}\n");
+        }
+        source.push_str("}\n");
+        source
+    }
+
+    /// The block as prettyplease lays it out, given that it fits (see [`Self::fits`]).
+    fn write(&self, out: &mut String) {
+        out.push_str(&self.header);
         if self.fns.is_empty() {
-            l.word(" {}");
-            l.hardbreak();
+            out.push_str(" {}");
             return;
         }
-        l.word(" {");
-        let mut line = String::new();
+        out.push_str(" {");
         for f in &self.fns {
+            for a in &f.pre {
+                out.push_str("\n    ");
+                out.push_str(a);
+            }
             for d in &f.docs {
-                line.clear();
-                line.push_str("\n    ///");
-                line.push_str(d.trim_end_matches(' '));
-                l.word(&line);
+                out.push_str("\n    ///");
+                out.push_str(d.trim_end_matches(' '));
             }
-            line.clear();
-            line.push_str("\n    ");
-            line.push_str(&f.signature);
-            line.push_str(" {");
-            l.word(&line);
+            for a in &f.attrs {
+                out.push_str("\n    ");
+                out.push_str(a);
+            }
+            out.push_str("\n    ");
+            if f.signature_fits() {
+                out.push_str(&f.flat_signature());
+            } else {
+                out.push_str(&f.head);
+                out.push('(');
+                for a in &f.args {
+                    out.push_str("\n        ");
+                    out.push_str(a);
+                    out.push(',');
+                }
+                out.push_str("\n    )");
+                out.push_str(&f.ret);
+            }
+            if f.body.is_empty() {
+                out.push_str(" {}");
+                continue;
+            }
+            out.push_str(" {");
             for s in &f.body {
-                line.clear();
-                line.push_str("\n        ");
-                line.push_str(s);
-                l.word(&line);
+                out.push_str("\n        ");
+                match s {
+                    SketchStmt::Struct { path, fields }
+                        if s.flat().len() - 1 > STRUCT_LITERAL_MAX =>
+                    {
+                        out.push_str(path);
+                        out.push_str(" {");
+                        for field in fields {
+                            out.push_str("\n            ");
+                            out.push_str(field);
+                            out.push(',');
+                        }
+                        out.push_str("\n        }");
+                    }
+                    _ => out.push_str(&s.flat()),
+                }
             }
-            l.word("\n    }");
+            out.push_str("\n    }");
         }
-        l.word("\n}");
-        l.hardbreak();
+        out.push_str("\n}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn method(args: &[&str], ret: &str, body: Vec<SketchStmt>) -> SketchFn {
+        SketchFn {
+            pre: vec!["#[cfg(feature = \"f\")]".to_owned()],
+            docs: vec![" Does it.".to_owned(), String::new()],
+            attrs: vec!["#[deprecated = \"no\"]".to_owned()],
+            head: "pub fn call".to_owned(),
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
+            ret: ret.to_owned(),
+            body,
+        }
+    }
+
+    /// Struct literals on both sides of prettyplease's 34-column limit, signatures on both
+    /// sides of the margin, an empty impl: laid out as text, each is what prettyplease prints
+    /// for the same code.
+    #[test]
+    fn sketches_are_laid_out_as_prettyplease_lays_them_out() {
+        let literal = |width: usize| {
+            // `P { client: x }` with `x` padded so the literal is `width` wide without `}`.
+            let pad = "a".repeat(width - "P { client:  ".len());
+            SketchStmt::Struct {
+                path: "P".to_owned(),
+                fields: vec![format!("client: {pad}")],
+            }
+        };
+        let long_arg = format!("value: {}", "B".repeat(60));
+        let cases = [
+            vec![method(&["&self"], " -> P<'_>", vec![literal(34)])],
+            vec![method(&["&self"], " -> P<'_>", vec![literal(35)])],
+            vec![method(
+                &["&self", &long_arg],
+                " -> Self",
+                vec![SketchStmt::Line("self.x(value);".to_owned()), literal(20)],
+            )],
+            vec![method(&["mut self", "x: u8"], "", vec![])],
+            vec![],
+        ];
+        for fns in cases {
+            let sketch = SketchImpl {
+                feature: Some("g"),
+                header: "impl<'a> Thing<'a>".to_owned(),
+                fns,
+            };
+            assert!(sketch.fits());
+            let mut emitted = super::super::Emitted::default();
+            sketch.emit(&mut emitted);
+            let [super::super::Part::Text(text)] = emitted.parts.as_slice() else {
+                panic!("written as text");
+            };
+            let file = syn::parse_file(&sketch.source()).expect("parses");
+            assert_eq!(text, &prettyplease::unparse(&file), "{}", sketch.source());
+        }
     }
 }
