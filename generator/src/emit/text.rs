@@ -929,63 +929,45 @@ impl SketchImpl<'_> {
 
     /// Adds the impl to `out`.
     pub(super) fn emit(&self, out: &mut super::Emitted) {
+        let mut text = String::new();
+        self.write(&mut text);
         if self.fits() {
             out.text(|l| {
                 if let Some(feature) = self.feature {
                     attrs(l, &[cfg_feature(feature)]);
                 }
-                let mut text = String::new();
-                self.write(&mut text);
                 l.word(&text);
                 l.hardbreak();
             });
         } else {
-            let source = self.source();
-            // The text is Rust we wrote: a lexing failure would be a clientgen bug, which
-            // rendering then reports (the tokens of an empty item do not parse as one).
-            let tokens = source
+            // The same code, laid out by prettyplease: its tokens do not depend on the layout.
+            // It is Rust we wrote: a lexing failure would be a clientgen bug, which rendering
+            // then reports (the tokens of an empty item do not parse as one).
+            let tokens = self
+                .source(&text)
                 .parse::<proc_macro2::TokenStream>()
                 .unwrap_or_else(|_| quote::quote! { impl });
             out.tokens(tokens);
         }
     }
 
-    /// The block as Rust source, unformatted: what the token path parses.
-    fn source(&self) -> String {
-        let mut source = String::new();
-        if let Some(feature) = self.feature {
-            source.push_str(&format!("#[cfg(feature = {})]\n", lit(feature)));
+    /// The block with its gate, as Rust source.
+    fn source(&self, text: &str) -> String {
+        match self.feature {
+            Some(feature) => format!("#[cfg(feature = {})]\n{text}", lit(feature)),
+            None => text.to_owned(),
         }
-        source.push_str(&self.header);
-        source.push_str(" {\n");
-        for f in &self.fns {
-            for a in &f.pre {
-                source.push_str(a);
-                source.push('\n');
-            }
-            for d in &f.docs {
-                source.push_str("///");
-                source.push_str(d);
-                source.push('\n');
-            }
-            for a in &f.attrs {
-                source.push_str(a);
-                source.push('\n');
-            }
-            source.push_str(&f.flat_signature());
-            source.push_str(" {\n");
-            for s in &f.body {
-                source.push_str(&s.flat());
-                source.push('\n');
-            }
-            source.push_str("}\n");
-        }
-        source.push_str("}\n");
-        source
     }
 
-    /// The block as prettyplease lays it out, given that it fits (see [`Self::fits`]).
+    /// The block as prettyplease lays it out when it fits (see [`Self::fits`]); otherwise
+    /// still the same code.
     fn write(&self, out: &mut String) {
+        // A new line at `indent` columns, then `text`.
+        fn line(out: &mut String, indent: usize, text: &str) {
+            out.push('\n');
+            out.extend(std::iter::repeat_n(' ', indent));
+            out.push_str(text);
+        }
         out.push_str(&self.header);
         if self.fns.is_empty() {
             out.push_str(" {}");
@@ -993,30 +975,22 @@ impl SketchImpl<'_> {
         }
         out.push_str(" {");
         for f in &self.fns {
-            for a in &f.pre {
-                out.push_str("\n    ");
-                out.push_str(a);
-            }
+            f.pre.iter().for_each(|a| line(out, 4, a));
             for d in &f.docs {
-                out.push_str("\n    ///");
+                line(out, 4, "///");
                 out.push_str(d.trim_end_matches(' '));
             }
-            for a in &f.attrs {
-                out.push_str("\n    ");
-                out.push_str(a);
-            }
-            out.push_str("\n    ");
+            f.attrs.iter().for_each(|a| line(out, 4, a));
             if f.signature_fits() {
-                out.push_str(&f.flat_signature());
+                line(out, 4, &f.flat_signature());
             } else {
-                out.push_str(&f.head);
+                line(out, 4, &f.head);
                 out.push('(');
                 for a in &f.args {
-                    out.push_str("\n        ");
-                    out.push_str(a);
+                    line(out, 8, a);
                     out.push(',');
                 }
-                out.push_str("\n    )");
+                line(out, 4, ")");
                 out.push_str(&f.ret);
             }
             if f.body.is_empty() {
@@ -1025,26 +999,24 @@ impl SketchImpl<'_> {
             }
             out.push_str(" {");
             for s in &f.body {
-                out.push_str("\n        ");
                 match s {
                     SketchStmt::Struct { path, fields }
                         if s.flat().len() - 1 > STRUCT_LITERAL_MAX =>
                     {
-                        out.push_str(path);
+                        line(out, 8, path);
                         out.push_str(" {");
                         for field in fields {
-                            out.push_str("\n            ");
-                            out.push_str(field);
+                            line(out, 12, field);
                             out.push(',');
                         }
-                        out.push_str("\n        }");
+                        line(out, 8, "}");
                     }
-                    _ => out.push_str(&s.flat()),
+                    _ => line(out, 8, &s.flat()),
                 }
             }
-            out.push_str("\n    }");
+            line(out, 4, "}");
         }
-        out.push_str("\n}");
+        line(out, 0, "}");
     }
 }
 
@@ -1101,8 +1073,10 @@ mod tests {
             let [super::super::Part::Text(text)] = emitted.parts.as_slice() else {
                 panic!("written as text");
             };
-            let file = syn::parse_file(&sketch.source()).expect("parses");
-            assert_eq!(text, &prettyplease::unparse(&file), "{}", sketch.source());
+            let mut code = String::new();
+            sketch.write(&mut code);
+            let file = syn::parse_file(&sketch.source(&code)).expect("parses");
+            assert_eq!(text, &prettyplease::unparse(&file), "{code}");
         }
     }
 }
