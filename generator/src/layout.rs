@@ -18,7 +18,7 @@
 //! is printed, so sizes are computed in one pass over the tokens, and printing in a second.
 
 /// Line width the layout aims for, as prettyplease's.
-const MARGIN: isize = 89;
+pub(crate) const MARGIN: isize = 89;
 /// Indentation of a nested block.
 pub(crate) const INDENT: isize = 4;
 /// The least room a line keeps after deep indentation.

@@ -1,10 +1,14 @@
-//! The declarations of `src/types.rs` written as text through [`crate::layout`]: struct
-//! definitions, type aliases and the `from_map!`, `constructor!` and `string_enum!` lines,
-//! which are most of a large API's code. Each function writes the words, breaks and boxes
-//! prettyplease prints the same item with (attributes as `attr_tokens` does, a macro's tokens
-//! as `macro_rules_tokens` does), so the text is byte for byte what the token path prints;
-//! `tests::text_and_tokens_print_the_same` holds them to it on the fixtures. Impls with
-//! bodies stay on the token path, where syn and prettyplease earn their keep.
+//! Code written as text instead of token streams parsed back by syn. Declarations of
+//! `src/types.rs` (struct definitions, type aliases and the `from_map!`, `constructor!` and
+//! `string_enum!` lines, most of a large API's code) go through [`crate::layout`]: each
+//! function writes the words, breaks and boxes prettyplease prints the same item with
+//! (attributes as its `attr_tokens` does, a macro's tokens as its `macro_rules_tokens` does).
+//! Impls of one-line methods (the typed mocks, the namespaces) are [`SketchImpl`]s, written
+//! out where prettyplease's layout of them is certain and parsed back into tokens where it is
+//! not. Either way the bytes are prettyplease's: `super::tests` prints every fixture's files
+//! again through syn and prettyplease and requires no change, and `tests` here checks the
+//! sketches at the layout's boundaries. Impls with bodies of statements stay on the token
+//! path, where syn and prettyplease earn their keep.
 
 use crate::layout::{INDENT, Layout};
 use crate::model::*;
@@ -882,7 +886,7 @@ pub(super) struct SketchImpl<'a> {
 }
 
 /// The column at which prettyplease breaks lines.
-const MARGIN: usize = 89;
+const MARGIN: usize = crate::layout::MARGIN as usize;
 /// The widest struct literal prettyplease keeps on one line (`end_with_max_width(34)`, counted
 /// without its closing brace).
 const STRUCT_LITERAL_MAX: usize = 34;
