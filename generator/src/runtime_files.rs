@@ -9,41 +9,28 @@ pub(crate) fn with_header(header: &str) -> impl Iterator<Item = crate::OutFile> 
     })
 }
 
+/// `(src/runtime/FILE, the text of generator/runtime/FILE)` for each file named: a file's
+/// name is written once, so the path and the text cannot name different files.
+macro_rules! runtime_files {
+    ($($file:literal),* $(,)?) => {
+        &[$((concat!("src/runtime/", $file), include_str!(concat!("../runtime/", $file)))),*]
+    };
+}
+
 /// The runtime copied verbatim into every generated crate, as (path, contents).
-pub const RUNTIME: &[(&str, &str)] = &[
-    ("src/runtime/mod.rs", include_str!("../runtime/mod.rs")),
-    (
-        "src/runtime/pagination.rs",
-        include_str!("../runtime/pagination.rs"),
-    ),
-    ("src/runtime/body.rs", include_str!("../runtime/body.rs")),
-    (
-        "src/runtime/client.rs",
-        include_str!("../runtime/client.rs"),
-    ),
-    (
-        "src/runtime/config.rs",
-        include_str!("../runtime/config.rs"),
-    ),
-    ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
-    ("src/runtime/hooks.rs", include_str!("../runtime/hooks.rs")),
-    ("src/runtime/mock.rs", include_str!("../runtime/mock.rs")),
-    (
-        "src/runtime/request.rs",
-        include_str!("../runtime/request.rs"),
-    ),
-    (
-        "src/runtime/response.rs",
-        include_str!("../runtime/response.rs"),
-    ),
-    ("src/runtime/retry.rs", include_str!("../runtime/retry.rs")),
-    (
-        "src/runtime/secret.rs",
-        include_str!("../runtime/secret.rs"),
-    ),
-    (
-        "src/runtime/streaming.rs",
-        include_str!("../runtime/streaming.rs"),
-    ),
-    ("src/runtime/tls.rs", include_str!("../runtime/tls.rs")),
+pub const RUNTIME: &[(&str, &str)] = runtime_files![
+    "mod.rs",
+    "pagination.rs",
+    "body.rs",
+    "client.rs",
+    "config.rs",
+    "error.rs",
+    "hooks.rs",
+    "mock.rs",
+    "request.rs",
+    "response.rs",
+    "retry.rs",
+    "secret.rs",
+    "streaming.rs",
+    "tls.rs",
 ];

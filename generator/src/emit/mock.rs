@@ -6,9 +6,8 @@
 //! reject fails the test, naming the operation.
 
 use super::operations::{is_scalar, location_word};
-use super::text::{SketchFn, SketchImpl, SketchStmt, flat_type, string_lit};
+use super::text::{SketchFn, SketchImpl, SketchStmt, flat_type, param_arg_text, string_lit};
 use super::*;
-use crate::surface::{self, ParamArg};
 
 /// The accessor chain and method a consumer calls an operation with, by operation index:
 /// `client.organizations().members().get_connected_apps(..)`.
@@ -186,12 +185,7 @@ fn emit_mock<'a>(
     (method, builder): &(String, String),
 ) -> [SketchImpl<'a>; 2] {
     let op = &api.operations[index];
-    let feature = api
-        .features
-        .operation
-        .get(index)
-        .filter(|_| !api.features.list.is_empty())
-        .map(|&f| api.features.list[f].name.as_str());
+    let feature = operation_feature(api, index);
     // A builder method: `pub fn name(mut self, args..) -> Self { body.. self }`.
     let method_fn = |docs: Vec<String>, name: &str, args: Vec<String>, body: Vec<String>| {
         let mut all_args = vec!["mut self".to_owned()];
@@ -214,11 +208,7 @@ fn emit_mock<'a>(
             continue;
         };
         let wire = string_lit(&p.wire_name);
-        let (field_ty, arg_ty, into) = match surface::param_arg(p) {
-            ParamArg::Secret => ("Secret".to_owned(), "impl Into<Secret>".to_owned(), true),
-            ParamArg::IntoString => ("String".to_owned(), "impl Into<String>".to_owned(), true),
-            ParamArg::Type => (String::new(), flat_type(api, &p.ty), false),
-        };
+        let (field_ty, arg_ty, into) = param_arg_text(api, p);
         let mut body = Vec::new();
         if into {
             body.push(format!("let value: {field_ty} = value.into();"));

@@ -187,10 +187,19 @@ pub(crate) fn cfg_features(api: &Api, set: &[usize]) -> TokenStream {
 
 /// The gate of operation `i`: its feature.
 pub(crate) fn operation_cfg(api: &Api, i: usize) -> TokenStream {
-    match api.features.operation.get(i) {
-        Some(&f) => cfg_features(api, &[f]),
+    match operation_feature(api, i) {
+        Some(feature) => quote! { #[cfg(feature = #feature)] },
         None => quote! {},
     }
+}
+
+/// The API feature operation `i` is compiled with, when the API has features.
+fn operation_feature(api: &Api, i: usize) -> Option<&str> {
+    api.features
+        .operation
+        .get(i)
+        .filter(|_| !api.features.list.is_empty())
+        .map(|&f| api.features.list[f].name.as_str())
 }
 
 /// The gate of type `i`: the features that reach it.

@@ -1,6 +1,6 @@
 //! `src/operations.rs`: namespaces, one request builder per operation, and `send`.
 
-use super::text::{SketchFn, SketchImpl, SketchStmt, flat_type, string_lit};
+use super::text::{SketchFn, SketchImpl, SketchStmt, cfg_line, flat_type, param_arg_text};
 use super::*;
 use crate::surface::{self, BodyField, ParamArg, Success};
 
@@ -142,20 +142,6 @@ fn first_operation(ns: &Namespace) -> Option<usize> {
         .or_else(|| ns.children.iter().find_map(first_operation))
 }
 
-/// The API feature operation `i` is compiled with.
-fn operation_feature(api: &Api, i: usize) -> Option<&str> {
-    api.features
-        .operation
-        .get(i)
-        .filter(|_| !api.features.list.is_empty())
-        .map(|&f| api.features.list[f].name.as_str())
-}
-
-/// `#[cfg(feature = "name")]`.
-fn cfg_line(feature: &str) -> String {
-    format!("#[cfg(feature = {})]", string_lit(feature))
-}
-
 /// A namespace's struct, accessors and operation methods. `gate` is `None` for the root (whose
 /// top-level namespaces and operations are gated one by one) and the top-level namespace's
 /// feature below it.
@@ -273,11 +259,7 @@ pub(super) fn emit_operation_method(
     for p in &op.params {
         let name = &p.rust_name;
         if p.required {
-            let (arg_ty, into) = match surface::param_arg(p) {
-                ParamArg::Secret => ("impl Into<Secret>".to_owned(), true),
-                ParamArg::IntoString => ("impl Into<String>".to_owned(), true),
-                ParamArg::Type => (flat_type(api, &p.ty), false),
-            };
+            let (_, arg_ty, into) = param_arg_text(api, p);
             args.push(format!("{name}: {arg_ty}"));
             inits.push(if into {
                 format!("{name}: {name}.into()")
@@ -322,7 +304,7 @@ pub(super) fn emit_operation_method(
         }
     }
     inits.push("options: RequestOptions::default()".to_owned());
-    let docs = super::doc_lines(
+    let docs = doc_lines(
         join_docs(&[
             op.summary.as_deref(),
             op.description.as_deref(),

@@ -13,7 +13,7 @@
 use crate::layout::{INDENT, Layout};
 use crate::model::*;
 
-use super::SerdeImpls;
+use super::{SerdeImpls, doc_lines};
 
 /// A token of an attribute's list, as quote! would write it.
 enum AttrTok<'a> {
@@ -34,7 +34,7 @@ enum Attr<'a> {
     List(&'a str, Vec<AttrTok<'a>>),
 }
 
-fn lit(s: &str) -> String {
+pub(super) fn string_lit(s: &str) -> String {
     proc_macro2::Literal::string(s).to_string()
 }
 
@@ -42,7 +42,7 @@ fn lit(s: &str) -> String {
 fn feature<'a>(name: &str, out: &mut Vec<AttrTok<'a>>) {
     out.push(AttrTok::Ident("feature"));
     out.push(AttrTok::Punct('='));
-    out.push(AttrTok::Lit(lit(name)));
+    out.push(AttrTok::Lit(string_lit(name)));
 }
 
 /// The `cfg` of a set of the API's features, as [`super::cfg_features`] writes it.
@@ -266,10 +266,6 @@ fn simple_type(t: &TypeRef) -> &'static str {
     }
 }
 
-/// The doc lines of a description, shared with the token path.
-pub(super) fn doc_lines(text: Option<&str>) -> Vec<String> {
-    super::doc_lines(text)
-}
 
 /// A struct's definition: its docs, gate, derives and fields.
 pub(super) fn struct_def(
@@ -334,7 +330,7 @@ pub(super) fn struct_def(
             args.extend([
                 AttrTok::Ident("rename"),
                 AttrTok::Punct('='),
-                AttrTok::Lit(lit(&f.wire_name)),
+                AttrTok::Lit(string_lit(&f.wire_name)),
             ]);
         }
         if !f.required {
@@ -344,14 +340,14 @@ pub(super) fn struct_def(
             args.extend([
                 AttrTok::Ident("skip_serializing_if"),
                 AttrTok::Punct('='),
-                AttrTok::Lit(lit("Option::is_none")),
+                AttrTok::Lit(string_lit("Option::is_none")),
             ]);
             if f.nullable {
                 args.extend([
                     AttrTok::Punct(','),
                     AttrTok::Ident("serialize_with"),
                     AttrTok::Punct('='),
-                    AttrTok::Lit(lit("crate::runtime::nullable::serialize")),
+                    AttrTok::Lit(string_lit("crate::runtime::nullable::serialize")),
                 ]);
             }
         }
@@ -517,7 +513,7 @@ fn attr_mtokens<'a>(attr: &Attr<'a>, out: &mut Vec<MTok<'a>>) {
         Attr::Doc(doc) => vec![
             MTok::Ident("doc"),
             MTok::Punct('=', false),
-            MTok::Lit(lit(doc)),
+            MTok::Lit(string_lit(doc)),
         ],
         Attr::Path(path) => vec![MTok::Ident(path)],
         Attr::List(path, tokens) => {
@@ -700,7 +696,7 @@ pub(super) fn from_map(
     let mut nullable = Vec::new();
     let mut named = Vec::new();
     for f in fields {
-        let mut entry = vec![MTok::Lit(lit(&f.wire_name)), MTok::Ident(&f.rust_name)];
+        let mut entry = vec![MTok::Lit(string_lit(&f.wire_name)), MTok::Ident(&f.rust_name)];
         let kind = match (f.required, f.nullable) {
             (true, false) => "req",
             (false, true) => "nul",
@@ -819,7 +815,7 @@ pub(super) fn string_enum(l: &mut Layout, api: &Api, index: usize, variants: &[E
         body.extend([
             MTok::Ident(&v.rust_name),
             MTok::Punct('=', false),
-            MTok::Lit(lit(&v.wire)),
+            MTok::Lit(string_lit(&v.wire)),
             MTok::Punct(',', false),
         ]);
     }
@@ -842,9 +838,23 @@ pub(super) fn flat_type(api: &Api, t: &TypeRef) -> String {
     }
 }
 
-/// A string literal as Rust source writes it.
-pub(super) fn string_lit(s: &str) -> String {
-    lit(s)
+/// `#[cfg(feature = "name")]` on one line.
+pub(super) fn cfg_line(feature: &str) -> String {
+    format!("#[cfg(feature = {})]", string_lit(feature))
+}
+
+/// How an operation's parameter is taken, as text (as [`crate::surface::param_arg`] decides):
+/// `(the type it is stored as, the argument's type, whether the argument is converted)`.
+pub(super) fn param_arg_text(api: &Api, p: &Param) -> (String, String, bool) {
+    use crate::surface::ParamArg;
+    match crate::surface::param_arg(p) {
+        ParamArg::Secret => ("Secret".to_owned(), "impl Into<Secret>".to_owned(), true),
+        ParamArg::IntoString => ("String".to_owned(), "impl Into<String>".to_owned(), true),
+        ParamArg::Type => {
+            let ty = flat_type(api, &p.ty);
+            (ty.clone(), ty, false)
+        }
+    }
 }
 
 /// A method of a [`SketchImpl`]: its doc lines (each with its leading space), attributes,
@@ -958,7 +968,7 @@ impl SketchImpl<'_> {
     /// The block with its gate, as Rust source.
     fn source(&self, text: &str) -> String {
         match self.feature {
-            Some(feature) => format!("#[cfg(feature = {})]\n{text}", lit(feature)),
+            Some(feature) => format!("{}\n{text}", cfg_line(feature)),
             None => text.to_owned(),
         }
     }
