@@ -38,6 +38,7 @@ mod blob;
 mod layout;
 mod lines;
 mod pieces;
+mod reserved;
 mod runtime_files;
 mod write;
 

@@ -227,12 +227,14 @@ impl Names {
     }
 }
 
-/// `_` between a snake_case name and its number, nothing after a PascalCase one.
+/// `_` between a snake_case name and its number, nothing after a PascalCase one (whose only
+/// `_` is a keyword's escape: `Self_` and `Self` settle as `Self_` and `Self2`, since
+/// `Self_2` is not camel case).
 fn numbering_separator(name: &str) -> &'static str {
-    if name.contains('_') || name.starts_with(|c: char| c.is_ascii_lowercase()) {
-        "_"
-    } else {
+    if name.starts_with(|c: char| c.is_ascii_uppercase()) {
         ""
+    } else {
+        "_"
     }
 }
 

@@ -5,33 +5,6 @@
 use crate::model::{Api, MockNames, ParamLocation, StatusMatch, TypeKind, TypeRef};
 use crate::naming::{Names, Scope, pascal, snake};
 
-/// `MockServer`'s own methods, which no operation's method may take.
-const MOCK_SERVER_RESERVED: &[&str] = &[
-    "start",
-    "start_with",
-    "uri",
-    "problems",
-    "received",
-    "verify",
-    "reset",
-    "mount_unanswered",
-    "operation",
-];
-
-/// `Mock`'s own methods, which every operation's mock shares.
-const MOCK_RESERVED: &[&str] = &[
-    "new",
-    "mount",
-    "respond_status",
-    "respond_json",
-    "with_header",
-    "with_delay",
-    "expect",
-    "match_body",
-    "respond_pages",
-    "respond_events",
-];
-
 /// Settles setters, `ErrorBody` variants and mock names; runs last, when type names and
 /// `required` are final.
 pub(super) fn settle(api: &mut Api) {
@@ -84,9 +57,9 @@ pub(super) fn settle(api: &mut Api) {
         .zip(&bases)
         .map(|(op, base)| (snake(base), op.pointer.clone()))
         .collect();
-    let methods = Names::with_reserved(MOCK_SERVER_RESERVED).settle(&requests);
+    let methods = Names::with_reserved(&crate::reserved::reserved().mock_server).settle(&requests);
     for ((op, base), method) in api.operations.iter_mut().zip(&bases).zip(methods) {
-        let mut scope = Scope::with_reserved(MOCK_RESERVED);
+        let mut scope = Scope::with_reserved(&crate::reserved::reserved().mock);
         let matchers = op
             .params
             .iter()

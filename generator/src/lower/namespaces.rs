@@ -110,6 +110,20 @@ pub(super) fn tag_paths(raw: &Value, diags: &mut Diagnostics) -> BTreeMap<String
     out
 }
 
+/// A namespace's accessor: its segment in snake case; at the root, where it sits beside
+/// `Client`'s own methods, one of those names is numbered (`new_2`).
+fn accessor_name(segment: &str, at_root: bool) -> String {
+    let name = snake(segment);
+    let reserved = &crate::reserved::reserved().client;
+    if !at_root || !reserved.contains(&name.as_str()) {
+        return name;
+    }
+    (2..)
+        .map(|n| format!("{name}_{n}"))
+        .find(|n| !reserved.contains(&n.as_str()))
+        .expect("an unbounded range always yields a free name")
+}
+
 /// Builds the namespace tree from operation ids (see [`split_operation_id`]) and names what
 /// it holds, each name from its own place only:
 ///
@@ -141,7 +155,7 @@ pub(super) fn build_namespaces(ops: &mut [Operation], type_names: &mut Names) ->
         let Some((first, tail)) = rest.split_first() else {
             return;
         };
-        let accessor = snake(first);
+        let accessor = accessor_name(first, prefix.is_empty());
         prefix.push(first.clone());
         let pos = match ns.children.iter().position(|c| c.rust_name == accessor) {
             Some(p) => p,
@@ -199,29 +213,37 @@ pub(super) fn build_namespaces(ops: &mut [Operation], type_names: &mut Names) ->
     for ((_, slot), name) in slots.into_iter().zip(type_names.settle(&requests)) {
         *slot = name;
     }
-    fn find<'n>(ns: &'n mut Namespace, path: &[String]) -> &'n mut Namespace {
+    fn find<'n>(ns: &'n mut Namespace, path: &[String], at_root: bool) -> &'n mut Namespace {
         match path.split_first() {
             None => ns,
             Some((first, tail)) => {
-                let accessor = snake(first);
+                let accessor = accessor_name(first, at_root);
                 let pos = ns
                     .children
                     .iter()
                     .position(|c| c.rust_name == accessor)
                     .unwrap_or(0);
-                find(&mut ns.children[pos], tail)
+                find(&mut ns.children[pos], tail, false)
             }
         }
     }
     // Methods, settled per namespace; the accessors of child namespaces are taken.
     let mut members: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
     for (i, path) in paths.iter().enumerate() {
-        let accessors: Vec<String> = path.iter().map(|s| snake(s)).collect();
+        let accessors: Vec<String> = path
+            .iter()
+            .enumerate()
+            .map(|(depth, s)| accessor_name(s, depth == 0))
+            .collect();
         members.entry(accessors).or_default().push(i);
     }
     for indices in members.values() {
-        let ns = find(&mut root, &paths[indices[0]]);
-        let taken: Vec<&str> = ns.children.iter().map(|c| c.rust_name.as_str()).collect();
+        let ns = find(&mut root, &paths[indices[0]], true);
+        let mut taken: Vec<&str> = ns.children.iter().map(|c| c.rust_name.as_str()).collect();
+        // At the root, methods sit beside `Client`'s own.
+        if paths[indices[0]].is_empty() {
+            taken.extend(crate::reserved::reserved().client.iter().copied());
+        }
         let mut scope = Names::with_reserved(&taken);
         let requests: Vec<(String, String)> = indices
             .iter()
@@ -261,7 +283,7 @@ pub(super) fn build_namespaces(ops: &mut [Operation], type_names: &mut Names) ->
         }
     }
     for (i, path) in paths.iter().enumerate() {
-        find(&mut root, path).operations.push(i);
+        find(&mut root, path, true).operations.push(i);
     }
     root
 }

@@ -19,19 +19,6 @@ use super::responses::is_success;
 use super::schemas::is_scalar;
 use super::{ext_str, is_json_media, media_essence};
 
-/// Names that builder methods already use, so parameters cannot take them.
-const BUILDER_RESERVED: &[&str] = &[
-    "client",
-    "options",
-    "body",
-    "send",
-    "send_with_response",
-    "timeout",
-    "max_retries",
-    "header",
-    "new",
-];
-
 fn location_of(p: &Parameter) -> ParamLocation {
     match p {
         Parameter::Query { .. } => ParamLocation::Query,
@@ -251,6 +238,25 @@ impl OperationLowerer<'_, '_> {
     /// The encoding and type of an `in: querystring` parameter, from its `content` media type
     /// (`application/x-www-form-urlencoded`: an object's members as pairs; JSON: the JSON text;
     /// anything else: text), or from its `schema`, as a form, when it has no `content`.
+    /// A parameter's Rust name, unique among the operation's parameters. One that a request
+    /// builder's own method or field has (`items`, `timeout`, `send`) is numbered, and said at
+    /// the parameter's pointer: the setter a user looks for by the wire name is not there.
+    fn param_name(&mut self, scope: &mut Scope, natural: String, pointer: &str) -> String {
+        let reserved = crate::reserved::reserved()
+            .builder
+            .contains(&natural.as_str());
+        let name = scope.claim(natural.clone());
+        if reserved {
+            self.types.diags.warn(
+                pointer,
+                format!(
+                    "the parameter is `{name}` in Rust: `{natural}` is a method or field every request builder has"
+                ),
+            );
+        }
+        name
+    }
+
     fn querystring(
         &mut self,
         data: &openapiv3::ParameterData,
@@ -439,7 +445,7 @@ impl OperationLowerer<'_, '_> {
             None => (path, Vec::new()),
         };
         let template = parse_template(path);
-        let mut scope = Scope::with_reserved(BUILDER_RESERVED);
+        let mut scope = Scope::with_reserved(&crate::reserved::reserved().builder);
         let mut lowered: Vec<Param> = Vec::new();
         for (p, pp, component) in &params {
             let data = p.parameter_data_ref();
@@ -510,9 +516,11 @@ impl OperationLowerer<'_, '_> {
                 let (encoding, ty) = self.querystring(data, &op_name, component.as_deref(), pp);
                 lowered.push(Param {
                     wire_name: data.name.clone(),
-                    rust_name: scope.claim(snake(
-                        ext_str(&data.extensions, "x-clientgen-name").unwrap_or(&data.name),
-                    )),
+                    rust_name: self.param_name(
+                        &mut scope,
+                        snake(ext_str(&data.extensions, "x-clientgen-name").unwrap_or(&data.name)),
+                        pp,
+                    ),
                     location: ParamLocation::QueryString(encoding),
                     required: data.required,
                     ty,
@@ -591,7 +599,7 @@ impl OperationLowerer<'_, '_> {
             };
             lowered.push(Param {
                 wire_name: data.name.clone(),
-                rust_name: scope.claim(snake(&name_hint)),
+                rust_name: self.param_name(&mut scope, snake(&name_hint), pp),
                 location,
                 required: data.required || location == ParamLocation::Path,
                 ty,
@@ -633,7 +641,7 @@ impl OperationLowerer<'_, '_> {
                     self.types.diags.warn(pointer, format!("path parameter `{name}` is not declared; it is taken as a required string"));
                     lowered.push(Param {
                         wire_name: name.clone(),
-                        rust_name: scope.claim(snake(name)),
+                        rust_name: self.param_name(&mut scope, snake(name), pointer),
                         location: ParamLocation::Path,
                         required: true,
                         ty: TypeRef::String,

@@ -48,16 +48,7 @@ impl OperationLowerer<'_, '_> {
     pub(super) fn lower_schemes(&mut self) -> Vec<SecurityScheme> {
         let mut out = Vec::new();
         // Setter names must not clash with the builder's own methods.
-        let mut scope = Scope::with_reserved(&[
-            "base_url",
-            "timeout",
-            "connect_timeout",
-            "max_retries",
-            "http_client",
-            "build",
-            "credential",
-            "with_base_url",
-        ]);
+        let mut scope = Scope::with_reserved(&crate::reserved::reserved().client_builder);
         let Some(components) = &self.spec.components else {
             return out;
         };
