@@ -267,7 +267,12 @@ pub fn generate_module(spec: impl AsRef<Path>, module: &str) -> Result<PathBuf, 
                 .collect::<Vec<_>>(),
         )
     })?;
-    for w in &module_form.warnings {
+    // Notes are information, not problems: cargo shows only warnings.
+    for w in module_form
+        .warnings
+        .iter()
+        .filter(|w| w.severity == Severity::Warning)
+    {
         println!("cargo:warning={}", located(&label, w));
     }
     if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
@@ -302,10 +307,7 @@ pub fn generate_module(spec: impl AsRef<Path>, module: &str) -> Result<PathBuf, 
 
 /// `path:line: message at pointer`, the shape editors and terminals link to the file.
 fn located(path: &str, d: &Diagnostic) -> String {
-    let level = match d.severity {
-        Severity::Warning => "warning",
-        Severity::Error => "error",
-    };
+    let level = d.severity.label();
     match d.line {
         Some(line) => format!("{path}:{line}: {level}: {} at {}", d.message, d.pointer),
         None => format!("{path}: {level}: {} at {}", d.message, d.pointer),

@@ -7,10 +7,24 @@ pub use crate::lines::escape_token;
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Information: what generation recognised or did by the rules (an operation found to be
+    /// paginated, a header parameter OpenAPI says to ignore). Nothing to act on.
+    Note,
     /// Generation went on with a documented fallback.
     Warning,
     /// Generation cannot produce a correct crate.
     Error,
+}
+
+impl Severity {
+    /// How a line of this severity starts: `note`, `warning` or `error`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
 }
 
 /// One problem in the spec.
@@ -67,10 +81,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
+        let level = self.severity.label();
         write!(f, "{level}: {} at {}", self.message, self.pointer)?;
         if let Some(line) = self.line {
             write!(f, " (line {line})")?;
@@ -112,6 +123,11 @@ impl Diagnostics {
     /// Records a warning.
     pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
         self.push(Severity::Warning, pointer, message.into());
+    }
+
+    /// Records a note: information, not a problem.
+    pub fn note(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push(Severity::Note, pointer, message.into());
     }
 
     fn push(&mut self, severity: Severity, pointer: &str, message: String) {

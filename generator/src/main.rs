@@ -81,7 +81,7 @@ fn cli() -> Command {
                         .action(ArgAction::SetTrue)
                         .help("Write nothing; exit 0 if DIR matches, 1 listing stale, missing and extra files"),
                 )
-                .arg(quiet())
+                .args(report_args())
                 .arg(
                     Arg::new("timings")
                         .long("timings")
@@ -156,7 +156,7 @@ fn cli() -> Command {
                 )
                 .arg(spec.required(true))
                 .arg(name)
-                .arg(quiet())
+                .args(report_args())
                 .args(package_args()),
         )
         .subcommand(
@@ -175,12 +175,79 @@ fn cli() -> Command {
         )
 }
 
-fn quiet() -> Arg {
-    Arg::new("quiet")
-        .long("quiet")
-        .short('q')
-        .action(ArgAction::SetTrue)
-        .help("Do not print warnings")
+/// How much of what generation found is printed, and whether a warning fails the run.
+fn report_args() -> [Arg; 3] {
+    [
+        Arg::new("quiet")
+            .long("quiet")
+            .short('q')
+            .action(ArgAction::SetTrue)
+            .help("Print neither warnings nor notes"),
+        Arg::new("verbose")
+            .long("verbose")
+            .short('v')
+            .action(ArgAction::SetTrue)
+            .help("Print every note (what was recognised, such as paginated operations), not only their count"),
+        Arg::new("deny-warnings")
+            .long("deny-warnings")
+            .action(ArgAction::SetTrue)
+            .help("Exit 2 without writing anything when the description has a warning (for CI)"),
+    ]
+}
+
+/// `--quiet`, `--verbose`, `--deny-warnings`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Report {
+    quiet: bool,
+    verbose: bool,
+    deny_warnings: bool,
+}
+
+impl Report {
+    fn of(m: &ArgMatches) -> Report {
+        Report {
+            quiet: m.get_flag("quiet"),
+            verbose: m.get_flag("verbose"),
+            deny_warnings: m.get_flag("deny-warnings"),
+        }
+    }
+
+    /// Prints warnings, and notes (each with `--verbose`, else their count), under `label`;
+    /// false when a warning fails the run (`--deny-warnings`).
+    fn print(&self, label: &str, diagnostics: &[clientgen::Diagnostic]) -> bool {
+        let notes = diagnostics
+            .iter()
+            .filter(|d| d.severity == clientgen::Severity::Note)
+            .count();
+        let warnings = diagnostics.len() - notes;
+        if !self.quiet {
+            for d in diagnostics {
+                if d.severity != clientgen::Severity::Note || self.verbose {
+                    eprintln!("{label}: {d}");
+                }
+            }
+            if notes > 0 && !self.verbose {
+                eprintln!(
+                    "{label}: {notes} {} (what was recognised, such as paginated operations); --verbose lists {}",
+                    plural(notes, "note", "notes"),
+                    plural(notes, "it", "them")
+                );
+            }
+        }
+        if self.deny_warnings && warnings > 0 {
+            eprintln!(
+                "error: {label}: {warnings} {} and --deny-warnings: nothing written",
+                plural(warnings, "warning", "warnings")
+            );
+            return false;
+        }
+        true
+    }
+}
+
+/// `one` for 1, else `many`.
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
 }
 
 /// What `generate` does, from its arguments or from `init`'s.
@@ -189,7 +256,7 @@ struct Args {
     out: PathBuf,
     name: String,
     check: bool,
-    quiet: bool,
+    report: Report,
     timings: bool,
     /// `--conformance-test`.
     conformance_test: bool,
@@ -256,7 +323,7 @@ fn generate_args(m: &ArgMatches) -> Result<Args, String> {
         out,
         name,
         check: m.get_flag("check"),
-        quiet: m.get_flag("quiet"),
+        report: Report::of(m),
         timings: m.get_flag("timings"),
         conformance_test: m.get_flag("conformance-test"),
         crate_version: m.get_one::<String>("crate-version").cloned(),
@@ -594,7 +661,7 @@ fn init(m: &ArgMatches) -> Result<Args, String> {
         out: dir.clone(),
         name,
         check: false,
-        quiet: m.get_flag("quiet"),
+        report: Report::of(m),
         timings: false,
         conformance_test: false,
         crate_version: None,
@@ -687,10 +754,8 @@ fn generate_main(args: &Args) -> ExitCode {
             "timings: parse {parse:.1} ms, lower {lower:.1} ms, emit and render {emit:.1} ms"
         );
     }
-    if !args.quiet {
-        for w in &output.warnings {
-            eprintln!("{}: {w}", args.spec.display());
-        }
+    if !args.report.print(&args.spec.display().to_string(), &output.warnings) {
+        return ExitCode::from(BAD_INPUT);
     }
     let result = if args.check {
         clientgen::check(&args.out, &output.files)

@@ -385,3 +385,54 @@ fn init_lays_out_a_crate_with_its_description_and_a_ci_workflow() {
     assert!(text(&out).contains("(line 6)"), "{}", text(&out));
     assert!(!dir.join("bad").exists());
 }
+
+/// What generation recognised is a note, counted unless `--verbose` lists it; warnings are
+/// printed whole; `--deny-warnings` fails on a warning before anything is written, and not on
+/// a note.
+#[test]
+fn notes_are_counted_warnings_are_printed_and_can_fail_the_run() {
+    let dir = scratch("notes");
+    let spec = fixture("pagination.yaml");
+    let generate = |out: &str, extra: &[&str]| {
+        run(bin()
+            .arg("generate")
+            .arg("--spec")
+            .arg(&spec)
+            .arg("--out")
+            .arg(dir.join(out))
+            .args(["--name", "paged"])
+            .args(extra))
+    };
+    let plain = generate("plain", &[]);
+    assert_eq!(code(&plain), 0, "{}", text(&plain));
+    let stderr = String::from_utf8_lossy(&plain.stderr);
+    assert!(!stderr.contains("paginated (`.pages()`)"), "{stderr}");
+    assert!(
+        stderr.contains("6 notes (what was recognised, such as paginated operations); --verbose lists them"),
+        "{stderr}"
+    );
+    // The fixture has no licence: that one is a warning.
+    assert!(stderr.contains("warning: no `info.license`"), "{stderr}");
+
+    let verbose = generate("verbose", &["--verbose"]);
+    let stderr = String::from_utf8_lossy(&verbose.stderr);
+    assert_eq!(stderr.matches(": note: paginated (`.pages()`)").count(), 6, "{stderr}");
+    assert!(!stderr.contains("--verbose lists"), "{stderr}");
+
+    let quiet = generate("quiet", &["--quiet"]);
+    assert!(quiet.stderr.is_empty(), "{}", text(&quiet));
+
+    let denied = generate("denied", &["--deny-warnings"]);
+    assert_eq!(code(&denied), 2, "{}", text(&denied));
+    assert!(
+        text(&denied).contains("1 warning and --deny-warnings: nothing written"),
+        "{}",
+        text(&denied)
+    );
+    assert!(!dir.join("denied").exists(), "nothing is written");
+
+    // Notes alone do not fail it.
+    let licensed = generate("licensed", &["--deny-warnings", "--license", "MIT"]);
+    assert_eq!(code(&licensed), 0, "{}", text(&licensed));
+    assert!(dir.join("licensed/Cargo.toml").exists());
+}

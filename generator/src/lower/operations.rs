@@ -462,7 +462,7 @@ impl OperationLowerer<'_, '_> {
                 && ["accept", "content-type", "authorization"].contains(&lower_name.as_str())
             {
                 if lower_name != "authorization" {
-                    self.types.diags.warn(
+                    self.types.diags.note(
                         pp,
                         format!(
                             "the `{}` header parameter is ignored, as OpenAPI says: the client sets it from the media types",
@@ -472,7 +472,7 @@ impl OperationLowerer<'_, '_> {
                     continue;
                 }
                 if secured {
-                    self.types.diags.warn(
+                    self.types.diags.note(
                         pp,
                         "the `Authorization` header parameter is ignored, as OpenAPI says: the operation's security scheme sets it",
                     );

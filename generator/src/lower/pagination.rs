@@ -423,7 +423,7 @@ pub(super) fn detect(api: &mut Api, extensions: &BTreeMap<String, Value>, diags:
                 Some(PageItems { field: None, .. }) => "; `.items()` walks the page".into(),
                 None => "; no single list of items, so `.pages()` only".into(),
             };
-            diags.warn(
+            diags.note(
                 &op.pointer,
                 format!("paginated (`.pages()`): {}{items}", p.reason),
             );
