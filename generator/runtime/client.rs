@@ -11,7 +11,9 @@ use super::config::{
     Credential, Limits, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
     ERROR_BODY_PREFIX, MAX_REDIRECTS,
 };
-use super::error::{Cause, Error, InvalidRequest, LimitExceeded, RedirectError, TransportError};
+use super::error::{
+    redacted_url, Cause, Error, InvalidRequest, LimitExceeded, RedirectError, TransportError,
+};
 use super::hooks::{AfterAttempt, AfterHook, BeforeAttempt, BeforeHook};
 use super::request::{check_header_value, Request};
 use super::response::RawResponse;
@@ -74,7 +76,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let schemes: Vec<&Credential> = self.credentials.iter().map(|(_, c)| c).collect();
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &shown_base_url(&self.base_url))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
@@ -112,7 +114,9 @@ impl ClientBuilder {
 
     /// The server to talk to, such as a custom domain. It must use `https`, except for
     /// loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`), which may use plain `http`
-    /// for local testing. Checked by [`ClientBuilder::build`].
+    /// for local testing, and carry no user name, password, query or fragment. Checked by
+    /// [`ClientBuilder::build`]. A client with a loopback base URL uses no proxy from the
+    /// environment (`HTTP_PROXY`, `ALL_PROXY`, ...): a local server is reached directly.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
         self
@@ -245,13 +249,17 @@ impl ClientBuilder {
                             .into(),
                     ));
                 }
-                Self::http_client_builder()?
-                    .connect_timeout(self.connect_timeout)
-                    .build()
-                    .map_err(|e| {
-                        let tls = tls::BACKEND.unwrap_or("no TLS");
-                        Error::Config(format!("cannot create the HTTP client ({tls}): {e}"))
-                    })?
+                let mut http = Self::http_client_builder()?.connect_timeout(self.connect_timeout);
+                if is_loopback(&base_url) {
+                    // A proxy from the environment is meant for the network: sent through it,
+                    // a plain-http request to a local server would carry its credentials in
+                    // clear to the proxy, and never reach the server.
+                    http = http.no_proxy();
+                }
+                http.build().map_err(|e| {
+                    let tls = tls::BACKEND.unwrap_or("no TLS");
+                    Error::Config(format!("cannot create the HTTP client ({tls}): {e}"))
+                })?
             }
         };
         Ok(Client {
@@ -270,6 +278,18 @@ impl ClientBuilder {
     }
 }
 
+/// The base URL as `Debug` shows it: as the client will use it when it is valid, else its
+/// origin only (a user name, a password, a query or a fragment may hold a secret).
+fn shown_base_url(text: &str) -> String {
+    match parse_base_url(text) {
+        Ok(url) => url.as_str().to_owned(),
+        Err(_) if text.is_empty() => String::new(),
+        Err(_) => format!("{} (not valid)", redacted_url(text)),
+    }
+}
+
+/// Checks a base URL. The errors name what is wrong and show the URL's origin at most: the
+/// text itself may hold a password, an API key in the query, or a token.
 fn parse_base_url(text: &str) -> Result<url::Url, Error> {
     if text.is_empty() {
         return Err(Error::Config(
@@ -277,18 +297,24 @@ fn parse_base_url(text: &str) -> Result<url::Url, Error> {
         ));
     }
     let mut url = url::Url::parse(text)
-        .map_err(|e| Error::Config(format!("base URL `{text}` is not a valid URL: {e}")))?;
+        .map_err(|e| Error::Config(format!("the base URL is not a valid URL: {e}")))?;
     if url.cannot_be_a_base() || url.host().is_none() {
-        return Err(Error::Config(format!("base URL `{text}` has no host")));
+        return Err(Error::Config(format!(
+            "the base URL (scheme `{}`) has no host",
+            url.scheme()
+        )));
     }
+    let origin = url.origin().ascii_serialization();
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config(
-            "base URL must not carry credentials; use the client's credential arguments".into(),
-        ));
+        return Err(Error::Config(format!(
+            "the base URL {origin} must not carry credentials (a user name or password); use \
+             the client's credential arguments"
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::Config(format!(
-            "base URL `{text}` must not have a query or fragment"
+            "the base URL {origin} must not have a query or fragment (not shown here: it may \
+             hold a secret)"
         )));
     }
     match url.scheme() {
@@ -296,13 +322,14 @@ fn parse_base_url(text: &str) -> Result<url::Url, Error> {
         "http" if is_loopback(&url) => {}
         "http" => {
             return Err(Error::Config(format!(
-                "base URL `{text}` uses plain http, which would send credentials unencrypted; \
-                 use https (plain http is allowed only for localhost and loopback addresses)"
+                "the base URL {origin} uses plain http, which would send credentials \
+                 unencrypted; use https (plain http is allowed only for localhost and loopback \
+                 addresses)"
             )))
         }
         other => {
             return Err(Error::Config(format!(
-                "base URL `{text}` has scheme `{other}`; use https"
+                "the base URL has scheme `{other}`; use https"
             )))
         }
     }
@@ -477,9 +504,7 @@ impl Client {
             match sent {
                 Ok(Received::Live(response)) => {
                     log_attempt(&request, attempt, Some(response.status().as_u16()), started);
-                    let deadline = limits
-                        .stream_timeout
-                        .map(|limit| tokio::time::Instant::now() + limit);
+                    let deadline = stream_deadline(limits.stream_timeout);
                     return Ok(Outcome::Live(Live {
                         response,
                         limits,
@@ -722,6 +747,15 @@ fn strip_credentials(headers: &mut HeaderMap) {
     }
 }
 
+/// When a streamed body must have ended, `stream_timeout` from now; a limit too long to add
+/// to now (`Duration::MAX`) is no limit.
+fn stream_deadline(limit: Option<Duration>) -> Option<tokio::time::Instant> {
+    limit.and_then(|limit| tokio::time::Instant::now().checked_add(limit))
+}
+
+/// The most a response buffer holds before its bytes arrive, whatever `Content-Length` says.
+const INITIAL_BODY_CAPACITY: u64 = 64 * 1024;
+
 /// Reads a response whole, within a limit. A success body larger than `max_body_size` is a
 /// [`LimitExceeded`] failure, found from `Content-Length` before anything is read where the
 /// server sends it. Of any other status only the first [`ERROR_BODY_PREFIX`] bytes are kept
@@ -749,8 +783,9 @@ async fn read_limited(
     if success && announced.is_some_and(|n| n > limit) {
         return Err(too_large(&headers));
     }
-    // One buffer of the announced size: a large body is copied once, as it arrives.
-    let capacity = announced.unwrap_or(0).min(limit);
+    // The buffer grows with the bytes that arrive, never with what `Content-Length` promises:
+    // a promise of 2^60 bytes would otherwise abort the process before a byte arrived.
+    let capacity = announced.unwrap_or(0).min(limit).min(INITIAL_BODY_CAPACITY);
     let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
     while let Some(chunk) = response.chunk().await.map_err(Failure::Http)? {
         let room = usize::try_from(limit)
@@ -781,4 +816,36 @@ fn log_attempt(request: &Request, attempt: u32, status: Option<u16>, started: In
         elapsed_ms = started.elapsed().as_millis() as u64,
         "http attempt"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Duration::MAX` as `stream_timeout` is no deadline, not a panic.
+    #[test]
+    fn a_stream_timeout_past_any_instant_is_no_deadline() {
+        assert!(stream_deadline(Some(Duration::MAX)).is_none());
+        assert!(stream_deadline(None).is_none());
+        assert!(stream_deadline(Some(Duration::from_secs(5))).is_some());
+    }
+
+    /// The builder's `Debug` and the build errors show a base URL's origin at most.
+    #[test]
+    fn base_url_errors_name_the_problem_without_the_secret() {
+        for text in [
+            "https://user:hunter2@example.com",
+            "https://example.com/?key=hunter2",
+            "http://example.com/hunter2",
+            "hunter2",
+        ] {
+            let message = parse_base_url(text).unwrap_err().to_string();
+            assert!(!message.contains("hunter2"), "{message}");
+            assert!(!shown_base_url(text).contains("hunter2"), "{text}");
+        }
+        assert_eq!(
+            shown_base_url("https://example.com/v1/"),
+            "https://example.com/v1"
+        );
+    }
 }

@@ -3,15 +3,27 @@
 
 use reqwest::header::HeaderMap;
 
-use super::error::{request_id_header, ApiError, DecodeError, Error};
+use super::error::{request_id_header, ApiError, DecodeError, Error, HeadersDebug};
 
 /// A typed response body together with the HTTP status and headers it arrived with.
 /// Returned by `send_with_response()`; `send()` returns only the body.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Response<T> {
     status: u16,
     headers: HeaderMap,
     body: T,
+}
+
+/// The headers bounded and escaped as an error's are (cookies the server sets as `***`); the
+/// body as its own `Debug` shows it.
+impl<T: std::fmt::Debug> std::fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &HeadersDebug(&self.headers))
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl<T> Response<T> {
@@ -48,7 +60,8 @@ impl<T> Response<T> {
         Response { status: self.status, headers: self.headers, body: f(self.body) }
     }
 
-    /// The request id from the response headers, when the API sends one there.
+    /// The request id from the response headers, when the API sends one there: as sent when
+    /// it is safe to log (at most 256 bytes, no control character), else escaped and cut.
     pub fn request_id(&self) -> Option<String> {
         request_id_header(&self.headers)
     }
