@@ -754,7 +754,10 @@ fn generate_main(args: &Args) -> ExitCode {
             "timings: parse {parse:.1} ms, lower {lower:.1} ms, emit and render {emit:.1} ms"
         );
     }
-    if !args.report.print(&args.spec.display().to_string(), &output.warnings) {
+    if !args
+        .report
+        .print(&args.spec.display().to_string(), &output.warnings)
+    {
         return ExitCode::from(BAD_INPUT);
     }
     let result = if args.check {

@@ -53,7 +53,11 @@ pub(crate) fn reserved() -> &'static Reserved {
                 .map(|(_, text)| *text)
                 .unwrap_or_default()
         };
-        let (module, client, mock) = (runtime("/mod.rs"), runtime("/client.rs"), runtime("/mock.rs"));
+        let (module, client, mock) = (
+            runtime("/mod.rs"),
+            runtime("/client.rs"),
+            runtime("/mock.rs"),
+        );
         let join = |parts: &[&[&'static str]]| {
             let mut all: Vec<&'static str> = parts.iter().flat_map(|p| p.iter().copied()).collect();
             all.sort_unstable();
@@ -82,10 +86,7 @@ pub(crate) fn reserved() -> &'static Reserved {
                 CLIENT_EMITTED,
                 &["clone", "fmt"],
             ]),
-            client_builder: join(&[
-                &names_in_block(client, "impl ClientBuilder {"),
-                &["fmt"],
-            ]),
+            client_builder: join(&[&names_in_block(client, "impl ClientBuilder {"), &["fmt"]]),
             mock_server: join(&[
                 &names_in_block(mock, "impl MockServer {"),
                 MOCK_SERVER_EMITTED,
@@ -171,13 +172,8 @@ mod tests {
                         && m.ident.as_ref().is_some_and(|i| i == self_ty) =>
                 {
                     // `pub fn NAME` inside the macro's body.
-                    let tokens: Vec<String> = m
-                        .mac
-                        .tokens
-                        .clone()
-                        .into_iter()
-                        .flat_map(flatten)
-                        .collect();
+                    let tokens: Vec<String> =
+                        m.mac.tokens.clone().into_iter().flat_map(flatten).collect();
                     for w in tokens.windows(2) {
                         if w[0] == "fn" {
                             out.push(w[1].clone());
@@ -225,7 +221,13 @@ mod tests {
         assert_eq!(names_in_block(text, "impl B {"), ["three"]);
         assert!(names_in_block(text, "impl C {").is_empty());
         let r = reserved();
-        for name in ["max_body_size", "idle_timeout", "stream_timeout", "header", "pages"] {
+        for name in [
+            "max_body_size",
+            "idle_timeout",
+            "stream_timeout",
+            "header",
+            "pages",
+        ] {
             assert!(r.builder.contains(&name), "{name}");
         }
         for name in ["execute", "execute_streaming", "new", "builder"] {
@@ -239,7 +241,10 @@ mod tests {
     /// each is reserved, so a new method emit prints fails here until it is.
     #[test]
     fn every_method_emit_prints_on_a_builder_is_reserved() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/reserved.yaml");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/reserved.yaml"
+        );
         let text = std::fs::read_to_string(path).expect("read the fixture");
         let (api, _) = crate::lower_text(&text).expect("the fixture lowers");
         let output = crate::generate(&text, &crate::Options::new("reserved", "reserved.yaml"))
@@ -275,7 +280,15 @@ mod tests {
             }
         }
         // The fixture reaches every kind of method.
-        for m in [SEND, SEND_WITH_RESPONSE, PAGES, ITEMS, SEND_EVENTS, SEND_ITEMS, SEND_STREAM] {
+        for m in [
+            SEND,
+            SEND_WITH_RESPONSE,
+            PAGES,
+            ITEMS,
+            SEND_EVENTS,
+            SEND_ITEMS,
+            SEND_STREAM,
+        ] {
             assert!(seen.contains(m), "the fixture has no `{m}`: {seen:?}");
         }
     }

@@ -408,7 +408,9 @@ fn notes_are_counted_warnings_are_printed_and_can_fail_the_run() {
     let stderr = String::from_utf8_lossy(&plain.stderr);
     assert!(!stderr.contains("paginated (`.pages()`)"), "{stderr}");
     assert!(
-        stderr.contains("6 notes (what was recognised, such as paginated operations); --verbose lists them"),
+        stderr.contains(
+            "6 notes (what was recognised, such as paginated operations); --verbose lists them"
+        ),
         "{stderr}"
     );
     // The fixture has no licence: that one is a warning.
@@ -416,7 +418,11 @@ fn notes_are_counted_warnings_are_printed_and_can_fail_the_run() {
 
     let verbose = generate("verbose", &["--verbose"]);
     let stderr = String::from_utf8_lossy(&verbose.stderr);
-    assert_eq!(stderr.matches(": note: paginated (`.pages()`)").count(), 6, "{stderr}");
+    assert_eq!(
+        stderr.matches(": note: paginated (`.pages()`)").count(),
+        6,
+        "{stderr}"
+    );
     assert!(!stderr.contains("--verbose lists"), "{stderr}");
 
     let quiet = generate("quiet", &["--quiet"]);
