@@ -308,9 +308,15 @@ pub fn generate_module(spec: impl AsRef<Path>, module: &str) -> Result<PathBuf, 
 /// `path:line: message at pointer`, the shape editors and terminals link to the file.
 fn located(path: &str, d: &Diagnostic) -> String {
     let level = d.severity.label();
+    // The document as a whole (a syntax error) has no place to name but its line.
+    let at = if d.pointer == "#" {
+        String::new()
+    } else {
+        format!(" at {}", d.pointer)
+    };
     match d.line {
-        Some(line) => format!("{path}:{line}: {level}: {} at {}", d.message, d.pointer),
-        None => format!("{path}: {level}: {} at {}", d.message, d.pointer),
+        Some(line) => format!("{path}:{line}: {level}: {}{at}", d.message),
+        None => format!("{path}: {level}: {}{at}", d.message),
     }
 }
 

@@ -82,7 +82,11 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = self.severity.label();
-        write!(f, "{level}: {} at {}", self.message, self.pointer)?;
+        write!(f, "{level}: {}", self.message)?;
+        // The document as a whole (a syntax error) has no place to name but its line.
+        if self.pointer != "#" {
+            write!(f, " at {}", self.pointer)?;
+        }
         if let Some(line) = self.line {
             write!(f, " (line {line})")?;
         }

@@ -10,6 +10,23 @@ use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `println!` that does not panic when standard output is closed (`clientgen init | head -1`):
+/// what was asked is done whole; only the report is lost.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` likewise, for standard error.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Exit code of a bad description or bad arguments (clap exits with 2 on a usage error too).
 const BAD_INPUT: u8 = 2;
 
@@ -45,7 +62,7 @@ fn cli() -> Command {
         .long("spec")
         .value_name("FILE")
         .value_parser(value_parser!(PathBuf))
-        .help("The OpenAPI 3.0 or 3.1 description, YAML or JSON");
+        .help("The OpenAPI 3.0, 3.1 or 3.2 description, YAML or JSON");
     let name = Arg::new("name")
         .long("name")
         .value_name("CRATE")
@@ -223,11 +240,11 @@ impl Report {
         if !self.quiet {
             for d in diagnostics {
                 if d.severity != clientgen::Severity::Note || self.verbose {
-                    eprintln!("{label}: {d}");
+                    tell!("{label}: {d}");
                 }
             }
             if notes > 0 && !self.verbose {
-                eprintln!(
+                tell!(
                     "{label}: {notes} {} (what was recognised, such as paginated operations); --verbose lists {}",
                     plural(notes, "note", "notes"),
                     plural(notes, "it", "them")
@@ -235,7 +252,7 @@ impl Report {
             }
         }
         if self.deny_warnings && warnings > 0 {
-            eprintln!(
+            tell!(
                 "error: {label}: {warnings} {} and --deny-warnings: nothing written",
                 plural(warnings, "warning", "warnings")
             );
@@ -243,6 +260,26 @@ impl Report {
         }
         true
     }
+}
+
+/// A description's errors under its name: `api.yaml: 2 errors` and one line each. Errors of
+/// an option (`--name`), which the description cannot fix, stand alone.
+fn errors_report(label: &str, errors: &clientgen::Errors) -> String {
+    let (options, spec): (Vec<_>, Vec<_>) =
+        errors.0.iter().partition(|d| d.pointer.starts_with("--"));
+    let mut lines: Vec<String> = options
+        .iter()
+        .map(|d| format!("error: {}: {}", d.pointer, d.message))
+        .collect();
+    if !spec.is_empty() {
+        lines.push(format!(
+            "{label}: {} {}",
+            spec.len(),
+            plural(spec.len(), "error", "errors")
+        ));
+        lines.extend(spec.iter().map(|d| d.to_string()));
+    }
+    lines.join("\n")
 }
 
 /// `one` for 1, else `many`.
@@ -304,6 +341,12 @@ fn generate_args(m: &ArgMatches) -> Result<Args, String> {
     let spec = m.get_one::<PathBuf>("spec").cloned();
     let out = m.get_one::<PathBuf>("out").cloned();
     let defaults = spec.is_none() && out.is_none();
+    if spec.is_none() && !Path::new("spec/stytch-b2b.yaml").exists() {
+        return Err(
+            "no --spec given: `clientgen generate --spec FILE --out DIR` (without --spec, it regenerates the clientgen repository's own client, from spec/stytch-b2b.yaml, which is not here)"
+                .into(),
+        );
+    }
     let (spec, out) = match (spec, out) {
         (Some(s), Some(o)) => (s, o),
         (None, Some(o)) => (PathBuf::from("spec/stytch-b2b.yaml"), o),
@@ -352,7 +395,7 @@ fn crate_version(args: &Args, spec_text: &str) -> Result<String, String> {
         ));
     };
     if blob == clientgen::spec_blob_id(spec_text) {
-        println!("the description is the one {current} was generated from: version kept");
+        say!("the description is the one {current} was generated from: version kept");
         return Ok(current);
     }
     let old_text = read_spec(&blob).map_err(|e| {
@@ -364,14 +407,14 @@ fn crate_version(args: &Args, spec_text: &str) -> Result<String, String> {
         .map_err(|e| format!("--bump: the previous description does not lower:\n{e}"))?
         .0;
     let new = clientgen::surface(spec_text)
-        .map_err(|e| format!("{}: {} error(s)\n{e}", args.spec.display(), e.0.len()))?
+        .map_err(|e| errors_report(&args.spec.display().to_string(), &e))?
         .0;
     let report = clientgen::diff(&old, &new);
     let next = report
         .next_version(&current)
         .ok_or_else(|| format!("--bump: the crate version `{current}` is not semver"))?;
     print!("{}", report.to_text());
-    println!("version: {current} -> {next}");
+    say!("version: {current} -> {next}");
     Ok(next)
 }
 
@@ -417,7 +460,17 @@ fn read_spec(source: &str) -> Result<String, String> {
         Err(e) => match source.split_once(':') {
             _ if is_blob => git(&["cat-file", "-p", source], source, &e),
             Some((rev, path)) if !rev.is_empty() && !path.is_empty() => {
-                git(&["show", source], source, &e)
+                // Relative to the current directory, as git's `REV:./path` is (plain
+                // `REV:path` is relative to the repository's root): the same path names the
+                // same file on both sides of `clientgen diff REV:spec/api.yaml spec/api.yaml`,
+                // in a crate at the root of its repository or below it.
+                let relative =
+                    if path.starts_with("./") || path.starts_with("../") || path.starts_with('/') {
+                        source.to_owned()
+                    } else {
+                        format!("{rev}:./{path}")
+                    };
+                git(&["show", &relative], source, &e)
             }
             _ => Err(format!("cannot read {source}: {e}")),
         },
@@ -482,7 +535,7 @@ fn diff_main(m: &ArgMatches) -> ExitCode {
             let text = read_spec(source)?;
             clientgen::surface(&text)
                 .map(|(surface, _)| surface)
-                .map_err(|errors| format!("{source}: {} error(s)\n{errors}", errors.0.len()))
+                .map_err(|errors| errors_report(source, &errors))
         };
         let handle = s.spawn(move || lower(old));
         let new = lower(new);
@@ -495,7 +548,7 @@ fn diff_main(m: &ArgMatches) -> ExitCode {
         (Ok(o), Ok(n)) => (o, n),
         (o, n) => {
             for e in [o.err(), n.err()].into_iter().flatten() {
-                eprintln!("{e}");
+                tell!("{e}");
             }
             return ExitCode::from(BAD_INPUT);
         }
@@ -513,14 +566,14 @@ fn diff_main(m: &ArgMatches) -> ExitCode {
             }
             Some(_) => {}
             None => {
-                eprintln!("error: --version `{v}` is not a semver version");
+                tell!("error: --version `{v}` is not a semver version");
                 return ExitCode::from(BAD_INPUT);
             }
         }
     }
     print!("{text}");
     if !text.ends_with('\n') {
-        println!();
+        say!();
     }
     if report.is_breaking() {
         ExitCode::from(1)
@@ -535,7 +588,7 @@ fn main() -> ExitCode {
         Some(("generate", m)) => match generate_args(m) {
             Ok(args) => generate_main(&args),
             Err(message) => {
-                eprintln!("error: {message}");
+                tell!("error: {message}");
                 ExitCode::from(BAD_INPUT)
             }
         },
@@ -560,7 +613,7 @@ fn init_main(m: &ArgMatches) -> ExitCode {
         Ok(args) => {
             let code = generate_main(&args);
             if code == ExitCode::SUCCESS {
-                println!(
+                say!(
                     "next: cd {} && cargo test, then commit the directory (git init first if it is not in a repository)",
                     args.out.display()
                 );
@@ -568,7 +621,12 @@ fn init_main(m: &ArgMatches) -> ExitCode {
             code
         }
         Err(message) => {
-            eprintln!("error: {message}");
+            // A description's errors come as a report of their own; a message, as an error.
+            if message.contains('\n') {
+                tell!("{message}");
+            } else {
+                tell!("error: {message}");
+            }
             ExitCode::from(BAD_INPUT)
         }
     }
@@ -591,11 +649,7 @@ fn init(m: &ArgMatches) -> Result<Args, String> {
         .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     // Refuse a description that does not generate before writing anything.
     if let Err(errors) = clientgen::surface(&text) {
-        return Err(format!(
-            "{}: {} error(s)\n{errors}",
-            spec.display(),
-            errors.0.len()
-        ));
+        return Err(errors_report(&spec.display().to_string(), &errors));
     }
     let name = crate_name_of(m.get_one::<String>("name"), dir).or_else(|_| {
         std::env::current_dir()
@@ -652,7 +706,7 @@ fn init(m: &ArgMatches) -> Result<Args, String> {
         }
         std::fs::write(&target, contents)
             .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-        println!("created: {}", dir.join(path).display());
+        say!("created: {}", dir.join(path).display());
     }
     Ok(Args {
         // Generated from inside the directory's own view, so that the files' headers name
@@ -713,14 +767,14 @@ fn generate_main(args: &Args) -> ExitCode {
     let text = match std::fs::read_to_string(&args.spec) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", args.spec.display());
+            tell!("error: cannot read {}: {e}", args.spec.display());
             return ExitCode::from(BAD_INPUT);
         }
     };
     let version = match crate_version(args, &text) {
         Ok(v) => v,
         Err(message) => {
-            eprintln!("error: {message}");
+            tell!("error: {message}");
             return ExitCode::from(BAD_INPUT);
         }
     };
@@ -740,19 +794,16 @@ fn generate_main(args: &Args) -> ExitCode {
     let output = match clientgen::generate(&text, &options) {
         Ok(o) => o,
         Err(errors) => {
-            eprintln!(
-                "{}: {} error(s)\n{errors}",
-                args.spec.display(),
-                errors.0.len()
+            tell!(
+                "{}",
+                errors_report(&args.spec.display().to_string(), &errors)
             );
             return ExitCode::from(BAD_INPUT);
         }
     };
     if args.timings {
         let [parse, lower, emit] = output.timings_us.map(|us| us as f64 / 1000.0);
-        eprintln!(
-            "timings: parse {parse:.1} ms, lower {lower:.1} ms, emit and render {emit:.1} ms"
-        );
+        tell!("timings: parse {parse:.1} ms, lower {lower:.1} ms, emit and render {emit:.1} ms");
     }
     if !args
         .report
@@ -768,18 +819,18 @@ fn generate_main(args: &Args) -> ExitCode {
     let drift = match result {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {}: {e}", args.out.display());
+            tell!("error: {}: {e}", args.out.display());
             return ExitCode::from(BAD_INPUT);
         }
     };
     let list = |label: &str, paths: &[PathBuf]| {
         for p in paths {
-            println!("{label} {}", args.out.join(p).display());
+            say!("{label} {}", args.out.join(p).display());
         }
     };
     if args.check {
         if drift.is_empty() {
-            println!(
+            say!(
                 "{} is up to date with {}",
                 args.out.display(),
                 args.spec.display()
@@ -789,7 +840,7 @@ fn generate_main(args: &Args) -> ExitCode {
         list("stale:  ", &drift.stale);
         list("missing:", &drift.missing);
         list("extra:  ", &drift.extra);
-        println!(
+        say!(
             "{} is out of date; run `clientgen generate` with the same options and commit the result",
             args.out.display()
         );
@@ -799,12 +850,14 @@ fn generate_main(args: &Args) -> ExitCode {
     list("wrote:  ", &drift.stale);
     list("created:", &drift.missing);
     list("removed:", &drift.extra);
-    println!(
-        "{}: {} operations, {} types, {} files ({} changed)",
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    say!(
+        "{}: {}, {}, {} ({} changed)",
         args.out.display(),
-        output.operations,
-        output.types,
-        output.files.len(),
+        count(output.operations, "operation", "operations"),
+        count(output.types, "type", "types"),
+        count(output.files.len(), "file", "files"),
         drift.stale.len() + drift.missing.len() + drift.extra.len()
     );
     ExitCode::SUCCESS

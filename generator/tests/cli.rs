@@ -442,3 +442,166 @@ fn notes_are_counted_warnings_are_printed_and_can_fail_the_run() {
     assert_eq!(code(&licensed), 0, "{}", text(&licensed));
     assert!(dir.join("licensed/Cargo.toml").exists());
 }
+
+/// Standard output closed early (`clientgen init ... | head -1`): the crate is laid out whole
+/// and the run exits 0, without a panic.
+#[test]
+fn a_closed_standard_output_leaves_no_partial_crate() {
+    let dir = scratch("closed-stdout");
+    let crate_dir = dir.join("pets");
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = bin()
+        .arg("init")
+        .arg(&crate_dir)
+        .arg("--spec")
+        .arg(fixture("evolution/v1.yaml"))
+        .args(["--license", "MIT"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run clientgen");
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(!text(&out).contains("panicked"), "{}", text(&out));
+    for file in [
+        "Cargo.toml",
+        "src/lib.rs",
+        "src/runtime/client.rs",
+        ".github/workflows/clientgen.yml",
+    ] {
+        assert!(crate_dir.join(file).exists(), "{file} is missing");
+    }
+}
+
+/// What a maintainer reads when something is wrong: one summary line per description with
+/// the right plural, no `at #` for the document as a whole, an option's error under the
+/// option, no doubled prefix from `init`, and a plain hint where this repository's default
+/// description is absent.
+#[test]
+fn error_reports_read_as_sentences() {
+    let dir = scratch("reports");
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+    let generate = |spec: &Path, extra: &[&str]| {
+        run(bin()
+            .current_dir(&dir)
+            .arg("generate")
+            .arg("--spec")
+            .arg(spec)
+            .args(["--out", "out", "--quiet"])
+            .args(extra))
+    };
+    let syntax = write(
+        "syntax.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'\npaths: {}\n",
+    );
+    let out = generate(&syntax, &[]);
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("syntax.yaml: 1 error\n"), "{stderr}");
+    assert!(stderr.contains("error: invalid YAML:"), "{stderr}");
+    assert!(!stderr.trim_end().ends_with(" at #"), "{stderr}");
+
+    let not_openapi = write("not.yaml", "info: {title: t}\npaths: {}\n");
+    let out = generate(&not_openapi, &[]);
+    assert!(
+        text(&out).contains("error: no `openapi` field: not an OpenAPI description"),
+        "{}",
+        text(&out)
+    );
+
+    let single = write(
+        "single.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n",
+    );
+    let out = generate(&single, &["--name", "self"]);
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: --name: `self` is a Rust keyword"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("single.yaml"), "{stderr}");
+
+    let out = generate(&single, &["--name", "one-op"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("out: 1 operation, 0 types,"),
+        "{}",
+        text(&out)
+    );
+
+    let missing = write(
+        "missing-ref.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: {'200': {$ref: '#/components/responses/x'}}\n",
+    );
+    let out = run(bin()
+        .current_dir(&dir)
+        .arg("init")
+        .arg("fresh")
+        .arg("--spec")
+        .arg(&missing));
+    assert_eq!(code(&out), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Not `error: missing-ref.yaml: 1 error`: the summary is not itself an error line.
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(first.ends_with("missing-ref.yaml: 1 error"), "{stderr}");
+    assert!(!first.starts_with("error"), "{stderr}");
+    assert!(!dir.join("fresh").exists(), "nothing is written");
+
+    let out = run(bin().current_dir(&dir).arg("generate"));
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out).contains("no --spec given: `clientgen generate --spec FILE --out DIR`"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// `clientgen diff REV:spec/api.yaml spec/api.yaml` run in a crate that is a folder of its
+/// repository: `REV:path` is read relative to the current directory, as git's `REV:./path`.
+#[test]
+fn diff_reads_rev_paths_relative_to_the_current_directory() {
+    if !Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        eprintln!("skipping: git is not installed");
+        return;
+    }
+    let dir = scratch("diff-subdir");
+    let crate_dir = dir.join("clients/pets");
+    std::fs::create_dir_all(crate_dir.join("spec")).expect("dirs");
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "git {args:?}: {}", text(&out));
+    };
+    git(&["init", "-q"]);
+    let v1 = std::fs::read_to_string(fixture("evolution/v1.yaml")).expect("v1");
+    let v2 = std::fs::read_to_string(fixture("evolution/v2.yaml")).expect("v2");
+    std::fs::write(crate_dir.join("spec/api.yaml"), v1).expect("write");
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "v1"]);
+    std::fs::write(crate_dir.join("spec/api.yaml"), v2).expect("write");
+    let out =
+        run(bin()
+            .current_dir(&crate_dir)
+            .args(["diff", "HEAD:spec/api.yaml", "spec/api.yaml"]));
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(text(&out).contains("0 breaking"), "{}", text(&out));
+    // The root-relative spelling still works: `./` and `../` are left as written.
+    let out =
+        run(bin()
+            .current_dir(&crate_dir)
+            .args(["diff", "HEAD:./spec/api.yaml", "spec/api.yaml"]));
+    assert_eq!(code(&out), 0, "{}", text(&out));
+}

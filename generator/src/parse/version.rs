@@ -26,18 +26,15 @@ pub(super) fn check(raw: &Value, diags: &mut Diagnostics) -> Option<Version> {
     } else if version.starts_with("3.1.") || version == "3.1" || is_32 {
         true
     } else {
-        let found = if version.is_empty() {
+        let message = if version.is_empty() {
             match raw.get("swagger") {
-                Some(_) => "swagger 2.0 (convert it to OpenAPI 3 first)".to_owned(),
-                None => "no `openapi` field".to_owned(),
+                Some(_) => "unsupported OpenAPI version: swagger 2.0 (convert it to OpenAPI 3 first)".to_owned(),
+                None => "no `openapi` field: not an OpenAPI description (expected `openapi: 3.0.x`, 3.1.x or 3.2.x)".to_owned(),
             }
         } else {
-            format!("`{version}`")
+            format!("unsupported OpenAPI version `{version}`; expected 3.0.x, 3.1.x or 3.2.x")
         };
-        diags.error(
-            "#/openapi",
-            format!("unsupported OpenAPI version {found}; expected 3.0.x, 3.1.x or 3.2.x"),
-        );
+        diags.error("#/openapi", message);
         return None;
     };
     Some(Version { is_31, is_32 })
