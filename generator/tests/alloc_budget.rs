@@ -150,6 +150,7 @@ fn corpus(root: &Path) -> Option<PathBuf> {
 }
 
 #[test]
+#[ignore = "needs ../shared: run by `cargo test-shared`"]
 fn generation_stays_within_its_allocation_budget() {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = manifest_dir.parent().expect("the workspace root");

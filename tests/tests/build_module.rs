@@ -47,6 +47,7 @@ fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
 }
 
 #[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
 fn a_crate_generates_its_client_in_build_rs() {
     let dir = root().join("target/build-module-crate");
     let _ = std::fs::remove_dir_all(&dir);

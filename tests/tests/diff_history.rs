@@ -40,6 +40,7 @@ fn history() -> Option<Vec<PathBuf>> {
 }
 
 #[test]
+#[ignore = "needs ../shared: run by `cargo test-shared`"]
 fn every_update_of_stytchs_description_is_reported_in_rust_terms() {
     let Some(files) = history() else {
         common::skip_or_fail("../shared/specs/stytch/history.tar.xz is not beside this checkout");

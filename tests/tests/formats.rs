@@ -6,6 +6,7 @@
 mod common;
 
 #[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
 fn dates_times_and_uuids_are_typed_on_the_wire() {
     let (_, stdout) = common::run_consumer_test(
         "tests/fixtures/formats.yaml",

@@ -48,6 +48,7 @@ fn warnings(out: &Output) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
 fn an_installed_clientgen_makes_a_crate_that_builds_outside_the_workspace() {
     let scratch = std::env::temp_dir().join(format!("clientgen-install-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
@@ -148,6 +149,7 @@ fn an_installed_clientgen_makes_a_crate_that_builds_outside_the_workspace() {
 }
 
 #[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
 fn the_generator_and_stytch_b2b_package_without_warnings() {
     // The generator's test tooling is packaged with it: the generator depends on it.
     let out = run(cargo(&root()).args([

@@ -110,8 +110,46 @@ fn mutate(doc: &mut Value, rng: &mut Rng) -> String {
     target
 }
 
+/// The fixtures and our description, each damaged 2,400 times in all.
 #[test]
-fn damaged_specs_never_panic() {
+fn damaged_fixtures_never_panic() {
+    damaged_specs_never_panic(fixture_sources(), 2_400);
+}
+
+/// Three corpus descriptions beside the fixtures (real documents, with what fixtures lack).
+#[test]
+#[ignore = "needs ../shared (the corpus): run by `cargo test-shared`"]
+fn damaged_corpus_specs_never_panic() {
+    let Some(shared) = common::shared() else {
+        common::skip_or_fail("../shared is not beside this checkout: no corpus to damage");
+        return;
+    };
+    let root = common::root();
+    let unpacked = root.join("target/corpus");
+    if !unpacked.join("openapi-3.0/oxide-buildomat.json").exists() {
+        let _ = std::process::Command::new("sh")
+            .arg(shared.join("unpack-corpus"))
+            .arg(&unpacked)
+            .stdout(std::process::Stdio::null())
+            .status();
+    }
+    assert!(
+        unpacked.join("openapi-3.0/oxide-buildomat.json").exists(),
+        "../shared/unpack-corpus did not unpack the corpus into {}",
+        unpacked.display()
+    );
+    let sources = [
+        "openapi-3.0/oxide-buildomat.json",
+        "openapi-3.0/oxide-propolis-server.json",
+        "openapi-3.1/scalar-galaxy.yaml",
+    ]
+    .iter()
+    .map(|name| unpacked.join(name))
+    .collect();
+    damaged_specs_never_panic(sources, 600);
+}
+
+fn fixture_sources() -> Vec<std::path::PathBuf> {
     let root = common::root();
     let mut sources = vec![root.join("spec/stytch-b2b.yaml")];
     let mut fixtures: Vec<_> = std::fs::read_dir(root.join("tests/fixtures"))
@@ -125,33 +163,10 @@ fn damaged_specs_never_panic() {
     fixtures.push(root.join("tests/fixtures/evolution/v2.yaml"));
     fixtures.sort();
     sources.extend(fixtures);
-    if common::shared().is_none() {
-        common::skip_or_fail("../shared is absent: the mutation test runs on the fixtures only");
-    }
-    if let Some(shared) = common::shared() {
-        let unpacked = root.join("target/corpus");
-        if !unpacked.join("openapi-3.0/oxide-buildomat.json").exists() {
-            let _ = std::process::Command::new("sh")
-                .arg(shared.join("unpack-corpus"))
-                .arg(&unpacked)
-                .stdout(std::process::Stdio::null())
-                .status();
-        }
-        assert!(
-            unpacked.join("openapi-3.0/oxide-buildomat.json").exists(),
-            "../shared/unpack-corpus did not unpack the corpus into {}",
-            unpacked.display()
-        );
-        {
-            for name in [
-                "openapi-3.0/oxide-buildomat.json",
-                "openapi-3.0/oxide-propolis-server.json",
-                "openapi-3.1/scalar-galaxy.yaml",
-            ] {
-                sources.push(unpacked.join(name));
-            }
-        }
-    }
+    sources
+}
+
+fn damaged_specs_never_panic(sources: Vec<std::path::PathBuf>, runs: usize) {
     let docs: Vec<(String, Value)> = sources
         .iter()
         .map(|p| {
@@ -168,7 +183,6 @@ fn damaged_specs_never_panic() {
         conformance_test: true,
         ..clientgen::Options::new("mutant", "mutant")
     };
-    let runs = 2_400;
     let (mut ok, mut err) = (0, 0);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for run in 0..runs {

@@ -55,6 +55,7 @@ fn corpus() -> Option<Vec<PathBuf>> {
 }
 
 #[test]
+#[ignore = "needs ../shared: run by `cargo test-shared`"]
 fn names_do_not_depend_on_the_order_of_paths_and_schemas() {
     let Some(specs) = corpus() else {
         common::skip_or_fail("the order test needs ../shared/corpus.tar.xz beside this checkout");

@@ -5,6 +5,7 @@
 mod common;
 
 #[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
 fn every_openapi_32_construct_on_the_wire() {
     let (warnings, stdout) = common::run_consumer_test(
         "tests/fixtures/openapi32.yaml",

@@ -8,6 +8,7 @@
 mod common;
 
 #[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
 fn pages_and_items_follow_every_shape_on_the_wire() {
     let (warnings, stdout) = common::run_consumer_test(
         "tests/fixtures/pagination.yaml",
@@ -40,6 +41,7 @@ fn pages_and_items_follow_every_shape_on_the_wire() {
 /// connected-app clients, M2M clients) are paginated as the description is, without the
 /// extension. Skipped where `../shared` is absent.
 #[test]
+#[ignore = "needs ../shared: run by `cargo test-shared`"]
 fn stytchs_official_search_operations_are_paginated() {
     let Some(shared) = common::shared() else {
         common::skip_or_fail("../shared/specs/stytch/openapi.yml is not beside this checkout");

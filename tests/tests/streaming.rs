@@ -10,6 +10,7 @@
 mod common;
 
 #[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
 fn streamed_bodies_and_events_on_the_wire() {
     let (_, stdout) = common::run_consumer_test(
         "tests/fixtures/streaming.yaml",

@@ -6,6 +6,7 @@
 mod common;
 
 #[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
 fn wire_cases_send_and_read_what_the_description_says() {
     let (_, stdout) = common::run_consumer_test(
         "tests/fixtures/wire_cases.yaml",
