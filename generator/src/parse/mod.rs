@@ -263,7 +263,7 @@ mod tests {
         assert_eq!(
             warnings,
             [
-                "warning: no `info`: the API has no title or version at #",
+                "warning: no `info`: the API has no title or version",
                 "warning: response without `description` at #/paths/~1a/get/responses/200 (line 6)",
                 "warning: operation without `responses`: its response body is returned as raw bytes at #/paths/~1b/post (line 8)",
             ]
