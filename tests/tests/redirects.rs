@@ -234,6 +234,7 @@ async fn max_redirects_zero_returns_the_redirect() {
 /// redirect status: the consumer test in `tests/redirects/` asserts that the second server
 /// sees none of them.
 #[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
 fn redirected_credentials_of_every_kind() {
     let (_, stdout) = common::run_consumer_test(
         "tests/fixtures/redirects.yaml",
