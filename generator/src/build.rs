@@ -243,6 +243,59 @@ pub fn missing_from_manifest(needed: &str, manifest: &str) -> Vec<String> {
     missing
 }
 
+/// What to paste into `manifest` for what it lacks of `needed`: each missing entry with the
+/// comment above it, under the table it goes in, said in words rather than as a table header
+/// (a `[dependencies]` line pasted below the manifest's own would declare the table twice).
+fn lines_to_add(needed: &str, manifest: &str) -> String {
+    let missing = missing_from_manifest(needed, manifest);
+    let mut tables: Vec<(&str, String)> = Vec::new();
+    let mut table = "";
+    let mut comment = String::new();
+    for line in needed.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = trimmed;
+            comment.clear();
+            continue;
+        }
+        if trimmed.starts_with('#') {
+            comment.push_str(line);
+            comment.push('\n');
+            continue;
+        }
+        let key: String = trimmed
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        let kind = if table == "[features]" {
+            "feature"
+        } else {
+            "dependency"
+        };
+        if !key.is_empty() && missing.contains(&format!("{kind} `{key}`")) {
+            let text = format!("{comment}{line}\n");
+            match tables.iter_mut().find(|(t, _)| *t == table) {
+                Some((_, lines)) => lines.push_str(&text),
+                None => tables.push((table, text)),
+            }
+        }
+        comment.clear();
+    }
+    tables
+        .into_iter()
+        .map(|(table, lines)| {
+            let has_table = manifest.lines().any(|l| l.trim() == table);
+            let place = if has_table {
+                format!("Add to its {table} table:")
+            } else {
+                format!("Add a {table} table to it with:")
+            };
+            format!("{place}\n\n{lines}")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Generates the client of the description at `spec` (relative to the package root, where
 /// cargo runs build scripts) as the module `module`, into `OUT_DIR/<last segment>.rs`, from a
 /// `build.rs`. Prints `cargo:rerun-if-changed` for the description and `cargo:warning` for
@@ -281,11 +334,10 @@ pub fn generate_module(spec: impl AsRef<Path>, module: &str) -> Result<PathBuf, 
             let missing = missing_from_manifest(&module_form.manifest, &manifest);
             if !missing.is_empty() {
                 return Err(fail(vec![format!(
-                    "{} lacks what the module of {label} needs: {}. The crate form's \
-                     dependencies and features, to copy into it:\n\n{}",
+                    "{} lacks what the module of {label} needs: {}.\n\n{}",
                     path.display(),
                     missing.join(", "),
-                    module_form.manifest
+                    lines_to_add(&module_form.manifest, &manifest)
                 )]));
             }
         }
@@ -417,6 +469,35 @@ mod tests {
         assert!(!text.contains("use crate::runtime"));
         assert!(module.manifest.starts_with("[dependencies]\n"));
         assert!(module.manifest.contains("serde-all = []"));
+        // Every comment stands above the entry it is about: none is left over from a line
+        // taken out (the `mock` feature's).
+        let lines: Vec<&str> = module.manifest.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.starts_with('#') {
+                let next = lines.get(i + 1).copied().unwrap_or_default();
+                assert!(
+                    !next.is_empty() && !next.starts_with('['),
+                    "an orphan comment: {line}\n{}",
+                    module.manifest
+                );
+            }
+        }
+        // The lines to add for what a manifest lacks: the entries alone, under the table
+        // they go in, never a second `[dependencies]` header.
+        let have = "[package]\nname = \"x\"\n\n[dependencies]\nserde = \"1\"\n";
+        let add = lines_to_add(&module.manifest, have);
+        assert!(
+            add.starts_with("Add to its [dependencies] table:\n\n"),
+            "{add}"
+        );
+        assert!(add.contains("\nreqwest = "), "{add}");
+        assert!(!add.contains("serde = "), "{add}");
+        assert!(!add.contains("\n[dependencies]"), "{add}");
+        assert!(
+            add.contains("Add a [features] table to it with:\n\n"),
+            "{add}"
+        );
+        assert!(add.contains("serde-all = []"), "{add}");
         let err = module_source(spec, "pets.yaml", "api::type").expect_err("a keyword");
         assert_eq!(err.0[0].pointer, "module");
         let bad = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{name: x, in: body}]\n";

@@ -242,17 +242,24 @@ pub fn generate_sources(spec_text: &str, options: &Options) -> Result<Sources, E
     let mut manifest = emit::emit_manifest(&api, "x", "0.1.0", "", "", &Default::default());
     manifest.drain(..manifest.find("\n[dependencies]\n").map_or(0, |at| at + 1));
     // The module form has no `mock` feature (its typed mocks need the crate form's feature):
-    // neither it nor its dependency is needed.
-    let manifest: String = manifest
-        .lines()
-        .filter(|l| {
-            let mock_line = l.starts_with("wiremock ")
-                || l.starts_with("mock = ")
-                || (l.starts_with('#') && l.contains("mock"));
-            !mock_line
-        })
-        .map(|l| format!("{l}\n"))
-        .collect();
+    // neither it nor its dependency is needed, nor the comment above each.
+    let mut kept = String::with_capacity(manifest.len());
+    let mut comment = String::new();
+    for line in manifest.lines() {
+        if line.starts_with('#') {
+            comment.push_str(line);
+            comment.push('\n');
+            continue;
+        }
+        if !(line.starts_with("wiremock ") || line.starts_with("mock = ")) {
+            kept.push_str(&comment);
+            kept.push_str(line);
+            kept.push('\n');
+        }
+        comment.clear();
+    }
+    kept.push_str(&comment);
+    let manifest = kept;
     Ok(Sources {
         files,
         manifest,
