@@ -10,6 +10,8 @@ use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod install;
+
 /// `println!` that does not panic when standard output is closed (`clientgen init | head -1`):
 /// what was asked is done whole; only the report is lost.
 macro_rules! say {
@@ -173,6 +175,12 @@ fn cli() -> Command {
                 )
                 .arg(spec.required(true))
                 .arg(name)
+                .arg(
+                    Arg::new("install-from")
+                        .long("install-from")
+                        .value_name("SOURCE")
+                        .help("Where the workflow installs clientgen from: `git:URL[#REV]`, `path:DIR` or `crates-io[@VERSION]` (default: the git repository and commit this clientgen was built from, when known)"),
+                )
                 .args(report_args())
                 .args(package_args()),
         )
@@ -645,6 +653,16 @@ fn init(m: &ArgMatches) -> Result<Args, String> {
             dir.display()
         ));
     }
+    let install = match m.get_one::<String>("install-from") {
+        Some(text) => install::Source::parse(text)?,
+        None => install::Source::default_for_this_build().unwrap_or_else(|| {
+            let version = env!("CARGO_PKG_VERSION");
+            tell!(
+                "warning: the workflow installs clientgen {version} from crates.io, which has no release of it yet, and this clientgen was not built from a clone with a remote to install from instead: pass --install-from git:URL#REV (or path:DIR)"
+            );
+            install::Source::CratesIo(version.to_owned())
+        }),
+    };
     let text = std::fs::read_to_string(spec)
         .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     // Refuse a description that does not generate before writing anything.
@@ -692,7 +710,7 @@ fn init(m: &ArgMatches) -> Result<Args, String> {
         (".gitignore", "/target\n".to_owned()),
         (
             ".github/workflows/clientgen.yml",
-            workflow(&spec_label, &flags),
+            workflow(&spec_label, &flags, &install.command()),
         ),
     ];
     for (path, contents) in files {
@@ -727,7 +745,7 @@ fn init(m: &ArgMatches) -> Result<Args, String> {
 
 /// The pull-request workflow `init` writes: the crate matches its description, and what the
 /// description's change means for consumers, in the run's summary.
-fn workflow(spec: &str, flags: &str) -> String {
+fn workflow(spec: &str, flags: &str, install: &str) -> String {
     format!(
         r#"# Written by `clientgen init`; yours to edit (clientgen never rewrites this file).
 # On every pull request: the committed crate matches the description (`generate --check`),
@@ -745,7 +763,7 @@ jobs:
         with:
           fetch-depth: 0
       - name: Install clientgen
-        run: cargo install clientgen --version {version} --locked
+        run: {install}
       - name: The crate is what the description generates
         run: clientgen generate {flags} --check
       - name: What changes for consumers
@@ -758,7 +776,6 @@ jobs:
       - name: Build and test
         run: cargo test --all-features
 "#,
-        version = env!("CARGO_PKG_VERSION"),
     )
 }
 

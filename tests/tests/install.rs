@@ -193,3 +193,144 @@ fn the_generator_and_stytch_b2b_package_without_warnings() {
         );
     }
 }
+
+/// The CI workflow `init` writes, run step by step in a new git repository as a runner would
+/// (`bash -eo pipefail`, `GITHUB_STEP_SUMMARY`, the base branch as `origin/main`): its install
+/// step installs clientgen from where `--install-from` says (this checkout's commit, by its
+/// `file://` URL, as a clone's `https://` URL is used by default), then `generate --check`,
+/// `diff` and the crate's own tests pass.
+#[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
+fn the_workflow_init_writes_installs_clientgen_and_passes() {
+    let scratch = std::env::temp_dir().join(format!("clientgen-workflow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).expect("create the scratch dir");
+    let head = run(Command::new("git")
+        .current_dir(root())
+        .args(["rev-parse", "HEAD"]));
+    assert!(head.status.success(), "{}", text(&head));
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_owned();
+
+    // A clientgen to run `init` with.
+    let first_root = scratch.join("first");
+    let out = run(cargo(&root())
+        .args([
+            "install",
+            "--path",
+            "generator",
+            "--debug",
+            "--locked",
+            "--offline",
+            "--root",
+        ])
+        .arg(&first_root));
+    assert!(
+        out.status.success(),
+        "cargo install failed:\n{}",
+        text(&out)
+    );
+    let first = first_root
+        .join("bin")
+        .join(format!("clientgen{}", std::env::consts::EXE_SUFFIX));
+
+    let repo = scratch.join("pets-client");
+    std::fs::create_dir_all(&scratch).expect("scratch");
+    std::fs::copy(
+        root().join("tests/fixtures/evolution/v1.yaml"),
+        scratch.join("pets.yaml"),
+    )
+    .expect("copy the description");
+    let source = format!("git:file://{}#{head}", root().display());
+    let out = run(Command::new(&first).current_dir(&scratch).args([
+        "init",
+        "pets-client",
+        "--spec",
+        "pets.yaml",
+        "--license",
+        "MIT",
+        "--install-from",
+        &source,
+    ]));
+    assert!(out.status.success(), "init failed:\n{}", text(&out));
+    let workflow =
+        std::fs::read_to_string(repo.join(".github/workflows/clientgen.yml")).expect("workflow");
+    let install_line = format!(
+        "cargo install --git file://{} --rev {head} clientgen --locked",
+        root().display()
+    );
+    assert!(workflow.contains(&install_line), "{workflow}");
+
+    // The repository, with the base branch as a runner's checkout has it.
+    std::fs::copy(root().join("Cargo.lock"), repo.join("Cargo.lock")).expect("copy the lock");
+    let git = |args: &[&str]| {
+        let out = run(Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(&repo));
+        assert!(out.status.success(), "git {args:?}: {}", text(&out));
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "the client"]);
+    git(&["remote", "add", "origin", "."]);
+    git(&["fetch", "-q", "origin"]);
+
+    // Each `run:` of the workflow, in order.
+    let doc = clientgen::parse::parse_value(&workflow).expect("the workflow is YAML");
+    let steps = doc
+        .pointer("/jobs/generated-code/steps")
+        .and_then(|s| s.as_array())
+        .expect("the job's steps");
+    let install_root = scratch.join("installed");
+    let summary = scratch.join("summary.md");
+    let path = format!(
+        "{}:{}",
+        install_root.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut ran = Vec::new();
+    for step in steps {
+        let Some(script) = step.get("run").and_then(|r| r.as_str()) else {
+            continue;
+        };
+        let name = step.get("name").and_then(|n| n.as_str()).unwrap_or("?");
+        let script = script.replace("${{ github.base_ref }}", "main");
+        let out = run(Command::new("bash")
+            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
+            .current_dir(&repo)
+            .env("PATH", &path)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            // Where `cargo install` puts the binary, instead of ~/.cargo/bin.
+            .env("CARGO_INSTALL_ROOT", &install_root)
+            // The shared check target, and a release profile that builds like a debug one:
+            // the commands are the workflow's, the build time this machine's.
+            .env("CARGO_TARGET_DIR", check_target())
+            .env("RUSTFLAGS", "-D warnings")
+            .env("CARGO_PROFILE_RELEASE_LTO", "false")
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS"));
+        assert!(
+            out.status.success(),
+            "step `{name}` failed:\n{script}\n{}",
+            text(&out)
+        );
+        ran.push(name.to_owned());
+    }
+    assert_eq!(
+        ran,
+        [
+            "Install clientgen",
+            "The crate is what the description generates",
+            "What changes for consumers",
+            "Build and test"
+        ]
+    );
+    assert!(
+        install_root.join("bin/clientgen").exists(),
+        "the install step installed nothing"
+    );
+    let summary = std::fs::read_to_string(&summary).expect("the summary");
+    assert!(summary.contains("0 breaking"), "{summary}");
+    let _ = std::fs::remove_dir_all(&scratch);
+}
