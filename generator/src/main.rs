@@ -653,6 +653,12 @@ fn init(m: &ArgMatches) -> Result<Args, String> {
             dir.display()
         ));
     }
+    let text = std::fs::read_to_string(spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    // Refuse a description that does not generate before writing anything.
+    if let Err(errors) = clientgen::surface(&text) {
+        return Err(errors_report(&spec.display().to_string(), &errors));
+    }
     let install = match m.get_one::<String>("install-from") {
         Some(text) => install::Source::parse(text)?,
         None => install::Source::default_for_this_build().unwrap_or_else(|| {
@@ -663,12 +669,6 @@ fn init(m: &ArgMatches) -> Result<Args, String> {
             install::Source::CratesIo(version.to_owned())
         }),
     };
-    let text = std::fs::read_to_string(spec)
-        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-    // Refuse a description that does not generate before writing anything.
-    if let Err(errors) = clientgen::surface(&text) {
-        return Err(errors_report(&spec.display().to_string(), &errors));
-    }
     let name = crate_name_of(m.get_one::<String>("name"), dir).or_else(|_| {
         std::env::current_dir()
             .map_err(|e| e.to_string())
