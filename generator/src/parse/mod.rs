@@ -13,6 +13,7 @@ mod slips;
 mod strict;
 mod v32;
 mod version;
+mod yaml;
 
 use serde_json::{Map, Value};
 

@@ -1,5 +1,6 @@
 //! Strict reading of YAML and JSON text: duplicate keys are errors, `<<` merge keys are
-//! applied, integers beyond 64 bits are kept as floats.
+//! applied, integers beyond 64 bits are kept as floats. JSON through serde_json with the
+//! visitor below; YAML by `yaml.rs`, on saphyr-parser's events.
 
 use std::fmt;
 
@@ -15,9 +16,9 @@ pub fn parse_value(text: &str) -> Result<Value, String> {
         de.end().map_err(|e| format!("invalid JSON: {e}"))?;
         Ok(v.0)
     } else {
-        let de = serde_yaml::Deserializer::from_str(trimmed);
-        let v = Strict::deserialize(de).map_err(|e| format!("invalid YAML: {e}"))?;
-        Ok(v.0)
+        // The text as written (less a byte-order mark), so that lines in errors are the file's.
+        super::yaml::parse_yaml(text.trim_start_matches('\u{feff}'))
+            .map_err(|e| format!("invalid YAML: {e}"))
     }
 }
 
