@@ -86,7 +86,24 @@ pub use write::{Drift, MARKER, check, write};
 /// error found.
 pub fn surface(spec_text: &str) -> Result<(Surface, Vec<Diagnostic>), Errors> {
     let (api, warnings) = lower_text(spec_text)?;
-    Ok((Surface::of(&api), warnings))
+    let surface = Surface::of(&api);
+    if !surface.clashes().is_empty() {
+        return Err(Errors(
+            surface
+                .clashes()
+                .iter()
+                .map(|c| Diagnostic {
+                    severity: Severity::Error,
+                    pointer: "#".into(),
+                    message: format!(
+                        "two generated items have one name (a clientgen bug; please report it): {c}"
+                    ),
+                    line: None,
+                })
+                .collect(),
+        ));
+    }
+    Ok((surface, warnings))
 }
 
 /// What changes for a consumer between the crates generated from two descriptions: each

@@ -292,4 +292,27 @@ mod tests {
             assert!(seen.contains(m), "the fixture has no `{m}`: {seen:?}");
         }
     }
+
+    /// The surface (what `diff` compares) reports two items with one Rust name instead of
+    /// keeping the first: a parameter's setter renamed back to `pages` is caught there.
+    #[test]
+    fn a_name_two_items_share_is_a_clash_in_the_surface() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/reserved.yaml"
+        );
+        let text = std::fs::read_to_string(path).expect("read the fixture");
+        let (mut api, _) = crate::lower_text(&text).expect("the fixture lowers");
+        assert!(crate::Surface::of(&api).clashes().is_empty());
+        let param = api
+            .operations
+            .iter_mut()
+            .flat_map(|op| op.params.iter_mut())
+            .find(|p| p.rust_name == "pages_2")
+            .expect("the fixture's `pages` parameter");
+        param.rust_name = "pages".into();
+        let clashes = crate::Surface::of(&api).clashes().to_vec();
+        assert_eq!(clashes.len(), 1, "{clashes:?}");
+        assert!(clashes[0].contains("list(..).pages(..)"), "{clashes:?}");
+    }
 }

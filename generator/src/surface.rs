@@ -27,12 +27,21 @@ pub(crate) struct Item {
 #[derive(Debug, Clone, Default)]
 pub struct Surface {
     pub(crate) items: BTreeMap<String, Item>,
+    /// Paths that two different items were given: the crate would not compile, so lowering
+    /// has a rule missing. Never hidden by keeping the first.
+    pub(crate) clashes: Vec<String>,
 }
 
 impl Surface {
     /// The surface of the crate generated from `api`.
     pub fn of(api: &Api) -> Surface {
-        Surface { items: items(api) }
+        let (items, clashes) = items(api);
+        Surface { items, clashes }
+    }
+
+    /// Each path two different items were given, with what and where each came from.
+    pub fn clashes(&self) -> &[String] {
+        &self.clashes
     }
 
     /// Every item, in order of its Rust path.
@@ -193,10 +202,38 @@ fn success_text(api: &Api, op: &Operation) -> String {
 }
 
 /// The public surface of the crate generated from `api`.
-fn items(api: &Api) -> BTreeMap<String, Item> {
-    let mut items = BTreeMap::new();
+fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
+    let mut items: BTreeMap<String, Item> = BTreeMap::new();
+    let mut clashes = Vec::new();
+    // A method's key without its arguments (`..pages()` and `..pages(..)` are one name in Rust).
+    let mut methods: BTreeMap<String, String> = BTreeMap::new();
     let mut add = |key: String, item: Item| {
-        items.entry(key).or_insert(item);
+        if let Some(name) = key
+            .strip_suffix("(..)")
+            .or_else(|| key.strip_suffix("()"))
+            .filter(|name| !name.ends_with(')'))
+        {
+            match methods.get(name) {
+                Some(other) if *other != key => {
+                    clashes.push(format!("`{name}`: the methods `{other}` and `{key}`"));
+                }
+                Some(_) => {}
+                None => {
+                    methods.insert(name.to_owned(), key.clone());
+                }
+            }
+        }
+        match items.get(&key) {
+            // The same item reached twice (a type several operations use) is one item.
+            Some(same) if *same == item => {}
+            Some(other) => clashes.push(format!(
+                "`{key}`: {} `{}` from {} and {} `{}` from {}",
+                other.what, other.sig, other.pointer, item.what, item.sig, item.pointer
+            )),
+            None => {
+                items.insert(key, item);
+            }
+        }
     };
     let plain = |what: &'static str, sig: String, pointer: &str, doc: Option<&String>| Item {
         what,
@@ -551,7 +588,7 @@ fn items(api: &Api) -> BTreeMap<String, Item> {
             plain("error variant", ty(&v.ty), "#/paths", None),
         );
     }
-    items
+    (items, clashes)
 }
 
 /// A field's Rust type as declared.
