@@ -58,6 +58,29 @@ pub mod internals {
 
     pub use crate::runtime_files::RUNTIME;
 
+    /// Every name the generated crate already uses somewhere: the reserved names of each
+    /// scope, Rust's keywords and the type names of the prelude and the runtime. For tests
+    /// that draw a description's names from them.
+    pub fn names_in_use() -> Vec<&'static str> {
+        let r = crate::reserved::reserved();
+        let mut all: Vec<&'static str> = [
+            &r.builder,
+            &r.client,
+            &r.client_builder,
+            &r.mock_server,
+            &r.mock,
+        ]
+        .into_iter()
+        .flatten()
+        .copied()
+        .chain(crate::naming::KEYWORDS.iter().copied())
+        .chain(crate::naming::RESERVED_TYPE_NAMES.iter().copied())
+        .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+
     /// Parses and lowers: the IR, with the warnings.
     pub fn lower_text(spec_text: &str) -> Result<(model::Api, Vec<crate::Diagnostic>), Errors> {
         crate::lower_text(spec_text)

@@ -349,3 +349,123 @@ fn consumers_of_the_old_crate_compile_against_an_additive_update() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// A small generator of numbers for drawing names (xorshift; no dependency).
+struct Draw(u64);
+
+impl Draw {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len())]
+    }
+    /// `n` different names.
+    fn distinct<'a>(&mut self, from: &[&'a str], n: usize) -> Vec<&'a str> {
+        let mut out: Vec<&'a str> = Vec::new();
+        while out.len() < n {
+            let name = self.pick(from);
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    }
+}
+
+/// A description whose operation ids, tags, parameters, properties, schemas and enum values
+/// are names the generated crate already uses, drawn at random: a paginated list, an event
+/// stream and a root operation per draw.
+fn drawn_description(draw: &mut Draw, names: &[&str]) -> String {
+    let q = |n: &str| format!("'{}'", n.replace('\'', "''"));
+    let schemas = draw.distinct(names, 6);
+    let mut s = String::from(
+        "openapi: 3.0.3\ninfo: {title: Drawn, version: '1', license: {name: MIT}}\nservers: [{url: 'https://api.example.com'}]\npaths:\n",
+    );
+    for (i, schema) in schemas.iter().take(4).enumerate() {
+        let tag = draw.pick(names);
+        let (op, root) = (draw.pick(names), draw.pick(names));
+        let mut params = String::new();
+        for name in draw.distinct(names, 6) {
+            let where_ = ["query", "header"][draw.below(2)];
+            params.push_str(&format!(
+                "        - {{name: {}, in: {where_}, schema: {{type: string}}}}\n",
+                q(name)
+            ));
+        }
+        let reference = format!("'#/components/schemas/{schema}'");
+        s.push_str(&format!(
+            "  /list{i}/{{id}}:\n    get:\n      operationId: {}\n      tags: [{}]\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: page_token, in: query, schema: {{type: string}}}}\n{params}      responses:\n        '200':\n          description: a page\n          content:\n            application/json:\n              schema:\n                type: object\n                required: [items]\n                properties:\n                  items: {{type: array, items: {{$ref: {reference}}}}}\n                  next_page: {{type: string, nullable: true}}\n        '404':\n          description: missing\n          content: {{application/json: {{schema: {{$ref: {reference}}}}}}}\n  /events{i}:\n    get:\n      operationId: {}\n      responses:\n        '200':\n          description: events\n          content: {{text/event-stream: {{schema: {{type: string}}}}}}\n",
+            q(&format!("{tag}.{op}")),
+            q(tag),
+            q(root),
+        ));
+    }
+    s.push_str("components:\n  schemas:\n");
+    for schema in &schemas {
+        let props: Vec<String> = draw.distinct(names, 5).into_iter().map(q).collect();
+        let values: Vec<String> = draw.distinct(names, 5).into_iter().map(q).collect();
+        s.push_str(&format!(
+            "    {}:\n      type: object\n      required: [{}]\n      properties:\n{}        kind: {{type: string, enum: [{}]}}\n",
+            q(schema),
+            props[0],
+            props
+                .iter()
+                .map(|p| format!("        {p}: {{type: string}}\n"))
+                .collect::<String>(),
+            values.join(", ")
+        ));
+    }
+    s
+}
+
+/// Names the crate already uses (every reserved name, keyword and prelude type, from
+/// `clientgen::internals::names_in_use`), drawn at random into descriptions whose crates must
+/// check clean with `-D warnings`, with and without `mock`. The seed is printed; set
+/// `NAMES_SEED` to draw it again.
+#[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
+fn names_the_crate_already_uses_drawn_at_random_compile() {
+    let seed = std::env::var("NAMES_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_secs())
+        })
+        | 1;
+    println!("NAMES_SEED={seed}");
+    let names = clientgen::internals::names_in_use();
+    assert!(names.len() > 100, "{} names", names.len());
+    let mut draw = Draw(seed);
+    let crates: Vec<(String, Vec<clientgen::OutFile>)> = (0..3)
+        .map(|i| {
+            let name = format!("drawn-names-{i}");
+            let text = drawn_description(&mut draw, &names);
+            let mut files = generate_text(&text, "drawn.yaml", &name, 0).files;
+            // Kept beside the crate, to read when it does not compile.
+            files.push(clientgen::OutFile {
+                path: "drawn.yaml".into(),
+                contents: text,
+            });
+            (name, files)
+        })
+        .collect();
+    let dir = root().join("target/drawn-names-crates");
+    let members = common::write_workspace(&dir, &crates);
+    let failures: Vec<String> = common::cargo_check(&dir, &members)
+        .into_iter()
+        .chain(common::cargo_check_with_feature(&dir, &members, "mock"))
+        .filter_map(|(m, e)| e.map(|e| format!("{m}:\n{e}")))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "NAMES_SEED={seed}: crates that do not compile (descriptions in {}):\n{}",
+        dir.display(),
+        failures.join("\n\n")
+    );
+}
