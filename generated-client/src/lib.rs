@@ -50,6 +50,21 @@
 //! key is not copied to the new URL. A redirect from `https` to plain `http` is never followed
 //! ([`Error::Redirect`]).
 //!
+//! # Cargo features
+//!
+//! | Feature | What it does |
+//! |---|---|
+//! | `rustls-aws-lc-rs` (default) | TLS with rustls and aws-lc-rs (post-quantum key exchange preferred; a C build) |
+//! | `rustls-graviola` | TLS with rustls and graviola (no C build; x86_64 and aarch64) |
+//! | `native-tls` | the platform's TLS (OpenSSL on Linux) |
+//! | `http2` | offer HTTP/2 |
+//! | `tracing` | one `tracing` debug event per HTTP attempt |
+//! | `serde-all` | `Serialize` and `Deserialize` on every type |
+//! | `mock` | typed mocks of every operation, for the tests of code that calls the API (the `mock` module) |
+//! | `full` (default) | every part of the API, each a feature of its own (below) |
+//!
+//! On docs.rs every item that needs a feature says which ("Available on crate feature … only").
+//!
 //! # Features of the API
 //!
 //! Each part of the API is a cargo feature that compiles its operations and only the types they use; types shared by several parts are compiled once. All are on by default (`full`). To compile less, turn the defaults off and name the parts you call, with a TLS feature:
@@ -61,10 +76,9 @@
 //!
 //! A type only received has no `Serialize` and one only sent no `Deserialize`; the `serde-all` feature gives every type both.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 mod client;
-/// Typed mocks of every operation, for testing code that calls the API (the `mock`
-/// feature).
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;

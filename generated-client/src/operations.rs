@@ -15,6 +15,12 @@ impl Client {
     }
 }
 /// The `organizations` operations; from the client, `organizations`.
+///
+/// Operations: [`connected_apps`](Self::connected_apps), [`get_connected_app`](Self::get_connected_app).
+///
+/// Nested: [`members`](Self::members).
+///
+/// Needs the cargo feature `organizations` (on by default).
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone, Copy)]
 pub struct Organizations<'a> {
@@ -66,6 +72,12 @@ impl<'a> Organizations<'a> {
     }
 }
 /// The `members` operations; from the client, `members`.
+///
+/// Operations: [`get_connected_apps`](Self::get_connected_apps).
+///
+/// Nested: [`connected_apps`](Self::connected_apps).
+///
+/// Needs the cargo feature `organizations` (on by default).
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationsMembers<'a> {
@@ -100,6 +112,10 @@ impl<'a> OrganizationsMembers<'a> {
     }
 }
 /// The `connected_apps` operations; from the client, `connected_apps`.
+///
+/// Operations: [`revoke`](Self::revoke).
+///
+/// Needs the cargo feature `organizations` (on by default).
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationsMembersConnectedApps<'a> {

@@ -3,11 +3,13 @@
 //!
 //! The library's API is small: [`generate`] (and [`generate_sources`] with [`build`] for a
 //! build script), [`surface`] and [`diff`] for what a change of description means to
-//! consumers, [`write`] and [`check`] for a crate directory, their options and outputs, and
+//! consumers, [`write()`] and [`check`] for a crate directory, their options and outputs, and
 //! the diagnostics every one of them reports. The stages behind them are private; this
 //! workspace's own tests and benchmarks reach them through the `internals` feature, which
 //! promises nothing.
 #![deny(missing_docs)]
+// docs.rs (`--cfg docsrs`, a nightly rustdoc): an item behind a feature says which.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod build;
 
@@ -563,7 +565,10 @@ mod tests {
             "{manifest}"
         );
         assert!(!manifest.contains("\nrepository ="), "{manifest}");
-        assert!(manifest.contains("[package.metadata.docs.rs]\n# Every TLS choice and every part of the API in the documentation.\nall-features = true\n"), "{manifest}");
+        assert!(
+            manifest.contains("\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n"),
+            "{manifest}"
+        );
         let (manifest, _) = manifest_and_warnings(
             spec,
             &Options {

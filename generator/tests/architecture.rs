@@ -44,9 +44,15 @@ fn every_source_file_is_in_the_code_map_and_every_named_file_exists() {
     for file in &files {
         let rel = file.strip_prefix(&generator).expect("under generator/");
         let rel = rel.to_string_lossy().replace('\\', "/");
-        let name = file.file_name().expect("a name").to_string_lossy().into_owned();
+        let name = file
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .into_owned();
         // A file is named by its name, or by a path that ends with its path below `src/`.
-        let below_src = rel.trim_start_matches("src/").trim_start_matches("runtime/");
+        let below_src = rel
+            .trim_start_matches("src/")
+            .trim_start_matches("runtime/");
         let found = named
             .iter()
             .any(|n| *n == name || n.ends_with(&format!("/{below_src}")) || *n == below_src);

@@ -469,3 +469,133 @@ fn names_the_crate_already_uses_drawn_at_random_compile() {
         failures.join("\n\n")
     );
 }
+
+/// The features named in `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", ..))]` on `line`.
+fn cfg_features(line: &str) -> Vec<String> {
+    let Some(at) = line.find("#[cfg(") else {
+        return Vec::new();
+    };
+    let attr = &line[at..line[at..].find(")]").map_or(line.len(), |e| at + e)];
+    if attr.contains("not(") {
+        return Vec::new();
+    }
+    attr.split("feature = \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The documentation of fixture crates built as docs.rs builds it (every feature, `--cfg
+/// docsrs` with its nightly `doc_cfg`, warnings denied, links included), and every struct and
+/// enum behind a feature saying so on its page ("Available on crate feature X only"), as do
+/// the `mock` module and the mock-only constructors.
+#[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
+fn fixture_docs_build_as_docs_rs_builds_them_and_name_each_items_feature() {
+    let fixtures = ["features", "pagination", "streaming"];
+    let crates: Vec<(String, Vec<clientgen::OutFile>)> = fixtures
+        .iter()
+        .map(|f| {
+            let name = format!("docs-{f}");
+            let output = generate(&format!("tests/fixtures/{f}.yaml"), &name);
+            (name, output.files)
+        })
+        .collect();
+    let dir = root().join("target/docs-crates");
+    common::write_workspace(&dir, &crates);
+    let target = root().join("target/generated-check");
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--all-features",
+            "--quiet",
+        ])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTDOCFLAGS", "--cfg docsrs -D warnings")
+        // docs.rs builds with a nightly rustdoc; `doc_cfg` is its feature.
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo doc");
+    assert!(
+        out.status.success(),
+        "cargo doc failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for (name, files) in &crates {
+        let docs = target.join("doc").join(name.replace('-', "_"));
+        for file in files {
+            let module = match file.path.to_string_lossy().as_ref() {
+                "src/types.rs" => Some("types/"),
+                "src/operations.rs" => Some(""),
+                _ => None,
+            };
+            let Some(module) = module else { continue };
+            let lines: Vec<&str> = file.contents.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                let item = ["pub struct ", "pub enum "].iter().find_map(|kw| {
+                    let at = line.find(kw)?;
+                    let rest = &line[at + kw.len()..];
+                    let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))?;
+                    Some((
+                        if kw.contains("struct") {
+                            "struct"
+                        } else {
+                            "enum"
+                        },
+                        &rest[..end],
+                    ))
+                });
+                let Some((kind, item)) = item else { continue };
+                let features: Vec<String> = lines[i.saturating_sub(4)..=i]
+                    .iter()
+                    .flat_map(|l| cfg_features(l))
+                    .collect();
+                if features.is_empty() {
+                    continue;
+                }
+                let page = docs.join(format!("{module}{kind}.{item}.html"));
+                let html = std::fs::read_to_string(&page).unwrap_or_default();
+                checked += 1;
+                for f in &features {
+                    if !(html.contains("Available on")
+                        && html.contains(&format!("<code>{f}</code>")))
+                    {
+                        missing.push(format!(
+                            "{name}: {kind} {item} (feature {f}): {}",
+                            page.display()
+                        ));
+                    }
+                }
+            }
+        }
+        let mock = std::fs::read_to_string(docs.join("mock/index.html")).unwrap_or_default();
+        if !mock.contains("<code>mock</code>") {
+            missing.push(format!("{name}: the mock module"));
+        }
+    }
+    assert!(
+        checked > 20,
+        "only {checked} items behind a feature were found"
+    );
+    // A response type's constructor is for the mock feature.
+    let members = target.join("doc/docs_pagination/types/struct.Member.html");
+    let html = std::fs::read_to_string(&members).expect("the Member page");
+    assert!(
+        html.contains("<code>mock</code>"),
+        "no mock badge on {}",
+        members.display()
+    );
+    assert!(
+        missing.is_empty(),
+        "items whose page names no feature:\n{}",
+        missing.join("\n")
+    );
+}

@@ -337,6 +337,9 @@ macro_rules! constructor {
         opt: [$($os:ident $of:ident $ok:ident : $ot:ty),*] $(,)?
         $(extra: $extra:ident)?
     }) => {
+        // Called only under the `mock` feature (a response type's constructor is for tests):
+        // docs.rs says so on the impl, which the invocation's own `cfg` does not reach.
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl $name {
             #[doc = concat!(" Creates a `", stringify!($name), "` from its required properties; set the others with the methods below.")]
             #[allow(clippy::new_without_default, clippy::too_many_arguments)]

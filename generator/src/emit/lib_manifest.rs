@@ -72,6 +72,16 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     doc_lines.push("# }".into());
     doc_lines.push("```".into());
     doc_lines.extend(TLS_DOCS.lines().map(str::to_owned));
+    doc_lines.push(String::new());
+    doc_lines.push("# Cargo features".into());
+    doc_lines.push(String::new());
+    doc_lines.extend(features_table(api));
+    doc_lines.push(String::new());
+    doc_lines.push(
+        "On docs.rs every item that needs a feature says which (\"Available on crate feature … \
+         only\")."
+            .into(),
+    );
     doc_lines.extend(feature_docs(api, "#"));
     let crate_docs = doc_lines.iter().enumerate().map(|(i, l)| {
         let l = if l.is_empty() {
@@ -115,13 +125,15 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     quote! {
         #(#crate_docs)*
         #![forbid(unsafe_code)]
+        // docs.rs (`--cfg docsrs`, a nightly rustdoc): each item behind a feature says which.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         // Generated code is formatted by clientgen itself; rustfmt must not reformat it, or
         // `cargo fmt` and `clientgen generate --check` would disagree.
         #[rustfmt::skip]
         mod client;
-        /// Typed mocks of every operation, for testing code that calls the API (the `mock`
-        /// feature).
+        // Documented inside the module (`//!` in mock.rs): with docs outside too, rustdoc
+        // reads the links of both from here, where `MockServer` is not in scope.
         #[cfg(feature = "mock")]
         #[rustfmt::skip]
         pub mod mock;
@@ -199,6 +211,25 @@ fn example_body(api: &Api, lib: &str) -> Vec<String> {
         lines.push("println!(\"{response:?}\");".into());
     }
     lines
+}
+
+/// Every cargo feature of the crate, one line each (README and crate docs).
+fn features_table(api: &Api) -> Vec<String> {
+    let mut out: Vec<String> = vec![
+        "| Feature | What it does |".into(),
+        "|---|---|".into(),
+        "| `rustls-aws-lc-rs` (default) | TLS with rustls and aws-lc-rs (post-quantum key exchange preferred; a C build) |".into(),
+        "| `rustls-graviola` | TLS with rustls and graviola (no C build; x86_64 and aarch64) |".into(),
+        "| `native-tls` | the platform's TLS (OpenSSL on Linux) |".into(),
+        "| `http2` | offer HTTP/2 |".into(),
+        "| `tracing` | one `tracing` debug event per HTTP attempt |".into(),
+        "| `serde-all` | `Serialize` and `Deserialize` on every type |".into(),
+        "| `mock` | typed mocks of every operation, for the tests of code that calls the API (the `mock` module) |".into(),
+    ];
+    if !api.features.list.is_empty() {
+        out.push("| `full` (default) | every part of the API, each a feature of its own (below) |".into());
+    }
+    out
 }
 
 /// The crate docs' section on the API features: what each compiles, and how to pick some.
@@ -387,8 +418,10 @@ keywords = ["api", "client", "openapi", "async"]
 categories = ["api-bindings", "web-programming::http-client"]
 
 [package.metadata.docs.rs]
-# Every TLS choice and every part of the API in the documentation.
+# Every TLS choice and every part of the API in the documentation, each item marked with the
+# feature it needs (`docsrs`).
 all-features = true
+rustdoc-args = ["--cfg", "docsrs"]
 
 [package.metadata.clientgen]
 # The git blob id of the description this crate was generated from: `clientgen generate --bump`
@@ -520,18 +553,8 @@ pub fn emit_readme(api: &Api, crate_name: &str, version: &str, header: &str) -> 
         String::new(),
         "## Features".into(),
         String::new(),
-        "| Feature | What it does |".into(),
-        "|---|---|".into(),
-        "| `rustls-aws-lc-rs` (default) | TLS with rustls and aws-lc-rs (post-quantum key exchange preferred; a C build) |".into(),
-        "| `rustls-graviola` | TLS with rustls and graviola (no C build; x86_64 and aarch64) |".into(),
-        "| `native-tls` | the platform's TLS (OpenSSL on Linux) |".into(),
-        "| `http2` | offer HTTP/2 |".into(),
-        "| `tracing` | one `tracing` debug event per HTTP attempt |".into(),
-        "| `serde-all` | `Serialize` and `Deserialize` on every type |".into(),
     ]);
-    if !api.features.list.is_empty() {
-        out.push("| `full` (default) | every part of the API below |".into());
-    }
+    out.extend(features_table(api));
     // The section starts with its blank line.
     out.extend(feature_docs(api, "##"));
     let mut text = out.join("\n");

@@ -25,7 +25,7 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// `#[doc = "..."]` attributes, one per line of [`doc_lines`].
+/// `#[doc = "..."]` attributes, one per line of `doc_lines`.
 pub fn docs(text: Option<&str>) -> TokenStream {
     let mut out = TokenStream::new();
     for doc in doc_lines(text) {
@@ -59,7 +59,7 @@ fn doc_lines(text: Option<&str>) -> Vec<String> {
 }
 
 /// Code emitted for one piece of a file: token streams, which rendering parses and prints with
-/// prettyplease, and text already laid out ([`crate::layout`]), in file order.
+/// prettyplease, and text already laid out (by `crate::layout`), in file order.
 #[derive(Default)]
 pub struct Emitted {
     /// The parts in order.

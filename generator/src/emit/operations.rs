@@ -197,14 +197,39 @@ pub(super) fn emit_namespace<'a>(
         .emit(out);
     } else {
         let ty = ident(&ns.type_name);
-        let doc = format!(
+        let feature = gate.flatten();
+        let links = |names: Vec<&str>| {
+            names
+                .iter()
+                .map(|n| format!("[`{n}`](Self::{n})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut doc = vec![format!(
             " The `{}` operations; from the client, `{}`.",
             ns.rust_name, ns.rust_name
-        );
-        let feature = gate.flatten();
+        )];
+        let operations: Vec<&str> = ns
+            .operations
+            .iter()
+            .map(|&i| api.operations[i].method_name.as_str())
+            .collect();
+        if !operations.is_empty() {
+            doc.push(String::new());
+            doc.push(format!(" Operations: {}.", links(operations)));
+        }
+        if !ns.children.is_empty() {
+            let children = ns.children.iter().map(|c| c.rust_name.as_str()).collect();
+            doc.push(String::new());
+            doc.push(format!(" Nested: {}.", links(children)));
+        }
+        if let Some(f) = feature {
+            doc.push(String::new());
+            doc.push(format!(" Needs the cargo feature `{f}` (on by default)."));
+        }
         let cfg = feature.map(|f| quote! { #[cfg(feature = #f)] });
         out.tokens(quote! {
-            #[doc = #doc]
+            #(#[doc = #doc])*
             #cfg
             #[derive(Debug, Clone, Copy)]
             pub struct #ty<'a> { client: &'a Client }
