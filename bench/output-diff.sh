@@ -41,7 +41,7 @@ done
 
 specs=(spec/stytch-b2b.yaml tests/fixtures/*.yaml tests/fixtures/*/*.yaml)
 [ -f ../shared/specs/stytch/openapi.yml ] && specs+=(../shared/specs/stytch/openapi.yml)
-specs+=(target/corpus/openapi-3.*/*.json target/corpus/openapi-3.*/*.yaml)
+specs+=(target/corpus/openapi-3.*/*.json target/corpus/openapi-3.*/*.yaml target/corpus/openapi-3.*/*.yml)
 changed=0
 for spec in "${specs[@]}"; do
   [ -f "$spec" ] || continue

@@ -172,6 +172,31 @@ fn corpus_generates_and_compiles() {
         .collect();
     let mock_results = common::cargo_check_with_feature(&dir, &mocked, "mock");
     let mock_secs = mock_started.elapsed().as_secs();
+    // The documentation of the largest API (GitHub's) as docs.rs builds it: `--cfg docsrs`
+    // with its nightly `doc_cfg`, warnings (broken links among them) denied.
+    let docs_started = Instant::now();
+    let github = members
+        .iter()
+        .find(|m| m.contains("github"))
+        .expect("GitHub's description is in the corpus");
+    let docs = std::process::Command::new(env!("CARGO"))
+        .args(["doc", "--no-deps", "--quiet", "-p", github])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", root().join("target/generated-check"))
+        .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTDOCFLAGS", "--cfg docsrs -D warnings")
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo doc");
+    let docs_secs = docs_started.elapsed().as_secs();
+    let docs_failure = (!docs.status.success()).then(|| {
+        String::from_utf8_lossy(&docs.stderr)
+            .lines()
+            .take(20)
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     for (name, row) in rows.iter_mut() {
         if row.result.is_empty() {
             row.result = match results.iter().find(|(m, _)| m == name) {
@@ -226,7 +251,7 @@ fn corpus_generates_and_compiles() {
     table.push_str(&format!(
         "\ncargo check of all generated crates (debug, shared target dir): {check_secs} s; \
          of the {} large ones again with one feature: {reduced_secs} s; of {} with `mock`: \
-         {mock_secs} s\n",
+         {mock_secs} s; the documentation of {github} (--cfg docsrs, -D warnings): {docs_secs} s\n",
         reduced.len(),
         mocked.len()
     ));
@@ -243,4 +268,7 @@ fn corpus_generates_and_compiles() {
         failed.len(),
         rows.len()
     );
+    if let Some(e) = docs_failure {
+        panic!("the documentation of {github} does not build as docs.rs builds it:\n{e}");
+    }
 }

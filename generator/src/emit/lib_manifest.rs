@@ -49,7 +49,23 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     )];
     if let Some(d) = &api.description {
         doc_lines.push(String::new());
-        doc_lines.extend(d.trim().lines().map(str::to_owned));
+        let mut in_fence = false;
+        let mut prose: Vec<&str> = Vec::new();
+        for line in d.trim().lines() {
+            if line.trim_start().starts_with("```") {
+                doc_lines.extend(super::doc_paragraphs(&prose));
+                prose.clear();
+                // As in every other doc comment: a description's code block is text, never a
+                // doctest of the generated crate.
+                doc_lines.push(if in_fence { "```" } else { "```text" }.to_owned());
+                in_fence = !in_fence;
+            } else if in_fence {
+                doc_lines.push(line.to_owned());
+            } else {
+                prose.push(line);
+            }
+        }
+        doc_lines.extend(super::doc_paragraphs(&prose));
     }
     doc_lines.push(String::new());
     doc_lines.push("# Example".into());

@@ -43,17 +43,198 @@ fn doc_lines(text: Option<&str>) -> Vec<String> {
     };
     let mut out = Vec::new();
     let mut in_fence = false;
-    for line in text.trim().lines() {
-        let line = line.trim();
+    let lines: Vec<&str> = text.trim().lines().map(str::trim).collect();
+    let mut prose: Vec<&str> = Vec::new();
+    for line in lines {
         if line.starts_with("```") {
+            out.extend(doc_paragraphs(&prose).into_iter().map(|l| format!(" {l}")));
+            prose.clear();
             out.push(if in_fence { " ```" } else { " ```text" }.to_owned());
             in_fence = !in_fence;
-        } else {
+        } else if in_fence {
             out.push(format!(" {line}"));
+        } else {
+            prose.push(line);
         }
     }
+    out.extend(doc_paragraphs(&prose).into_iter().map(|l| format!(" {l}")));
     if in_fence {
         out.push(" ```".to_owned());
+    }
+    out
+}
+
+/// Lines of prose (no code fence among them) through [`doc_text`] a paragraph at a time, so
+/// that a link or a code span broken over two lines is seen whole; as many lines back.
+pub(crate) fn doc_paragraphs(lines: &[&str]) -> Vec<String> {
+    let mut out = Vec::with_capacity(lines.len());
+    if lines.is_empty() {
+        return out;
+    }
+    for paragraph in lines.split(|l| l.trim().is_empty()) {
+        out.extend(doc_text(&paragraph.join("\n")).split('\n').map(str::to_owned));
+        out.push(String::new());
+    }
+    // `split` gives one paragraph more than there are blank lines.
+    out.pop();
+    out
+}
+
+/// HTML elements a description may use as HTML: any other `<name>` is text (`<id>`,
+/// `Array<string>`), escaped so that rustdoc reads no unclosed tag.
+const HTML_TAGS: &[&str] = &[
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre",
+    "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th",
+    "thead", "tr", "u", "ul",
+];
+
+/// A line of a description as rustdoc should read it: Markdown as written, but what rustdoc
+/// would warn about (and docs.rs's `-D warnings` checks refuse) made plain text. Brackets that
+/// are not a link to a URL or an anchor are escaped (`[RFC6749]`, `[0]`, `[optional]` would
+/// be intra-doc links to nothing); a `<name>` that is not an HTML element is escaped (`<id>`
+/// would be an unclosed tag); a bare URL is put in angle brackets. Code spans are left as
+/// they are.
+pub(crate) fn doc_text(line: &str) -> String {
+    if !line.contains(['[', '<', ':']) {
+        return line.to_owned();
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '`' => {
+                // A code span: up to the same run of backticks; a run that none closes is
+                // plain text.
+                let run = rest.len() - rest.trim_start_matches('`').len();
+                let ticks = &rest[..run];
+                let end = rest[run..].find(ticks).map_or(run, |e| run + e + run);
+                out.push_str(&rest[..end]);
+                rest = &rest[end..];
+            }
+            '<' => {
+                let tag_end = rest.find('>');
+                let inner = tag_end.map(|e| &rest[1..e]);
+                let is_url = inner.is_some_and(|t| {
+                    (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("mailto:"))
+                        && !t.contains(char::is_whitespace)
+                });
+                let is_html = inner.is_some_and(|t| {
+                    let name: String = t
+                        .trim_start_matches('/')
+                        .chars()
+                        .take_while(char::is_ascii_alphanumeric)
+                        .collect();
+                    let after = &t.trim_start_matches('/')[name.len()..];
+                    HTML_TAGS.contains(&name.to_ascii_lowercase().as_str())
+                        && (after.is_empty() || after.starts_with([' ', '/']))
+                });
+                match tag_end {
+                    Some(e) if is_url || is_html => {
+                        out.push_str(&rest[..=e]);
+                        rest = &rest[e + 1..];
+                    }
+                    _ => {
+                        out.push_str("&lt;");
+                        rest = &rest[1..];
+                    }
+                }
+            }
+            '[' => {
+                // `[text](target)` to a URL or an anchor stays a link; anything else in
+                // brackets is text.
+                let link = rest.find("](").and_then(|close| {
+                    let target_end = rest[close + 2..].find(')')? + close + 2;
+                    let text = &rest[1..close];
+                    let target = &rest[close + 2..target_end];
+                    let linkable = target.contains("://")
+                        || target.starts_with('#')
+                        || target.starts_with("mailto:");
+                    (linkable && !text.contains([']', '['])).then_some((text, target_end))
+                });
+                match link {
+                    Some((text, end)) => {
+                        out.push('[');
+                        out.push_str(&doc_text(text));
+                        out.push_str(&rest[1 + text.len()..=end]);
+                        rest = &rest[end + 1..];
+                    }
+                    None => {
+                        out.push_str("\\[");
+                        rest = &rest[1..];
+                    }
+                }
+            }
+            ']' => {
+                out.push_str("\\]");
+                rest = &rest[1..];
+            }
+            _ => {
+                // Up to the next character this handles, with bare URLs linked.
+                let end = rest[1..]
+                    .find(['`', '<', '[', ']'])
+                    .map_or(rest.len(), |e| e + 1);
+                out.push_str(&autolink(&rest[..end]));
+                rest = &rest[end..];
+            }
+        }
+    }
+    out
+}
+
+/// A description's line with each bare URL in angle brackets (`<https://..>`), which rustdoc
+/// makes a link and otherwise warns about (`rustdoc::bare_urls`, an error under docs.rs's
+/// `-D warnings` checks). A URL already in a Markdown link, in angle brackets, in an HTML
+/// attribute or in a code span is left as it is; trailing punctuation stays outside.
+fn autolink(line: &str) -> String {
+    if !line.contains("://") {
+        return line.to_owned();
+    }
+    let bytes = line.as_bytes();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut i = 0;
+    while i < line.len() {
+        let rest = &line[i..];
+        if rest.starts_with('`') {
+            in_code = !in_code;
+        }
+        let starts_url = !in_code
+            && (rest.starts_with("https://") || rest.starts_with("http://"))
+            && !matches!(
+                i.checked_sub(1).map(|p| bytes[p]),
+                Some(b'<' | b'"' | b'\'' | b'=' | b'/' | b'[')
+            )
+            // A Markdown link's target: `](https://..)`.
+            && !line[..i].ends_with("](");
+        if !starts_url {
+            let c = rest.chars().next().expect("not at the end");
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
+        let mut end = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
+            .unwrap_or(rest.len());
+        // Sentence punctuation after a URL is not part of it, nor an unbalanced `)`.
+        loop {
+            let url = &rest[..end];
+            let trim = url.ends_with(['.', ',', ';', ':', '!', '?', '*', '_'])
+                || (url.ends_with(')') && url.matches('(').count() < url.matches(')').count());
+            if !trim || end == 0 {
+                break;
+            }
+            end -= 1;
+        }
+        let url = &rest[..end];
+        if url.len() <= "https://".len() {
+            out.push_str(url);
+        } else {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        }
+        i += end;
     }
     out
 }

@@ -219,3 +219,71 @@ fn long_declarations_break_where_prettyplease_breaks_them() {
     );
     assert_prettyplease_fixpoint("long declarations", &text);
 }
+
+#[test]
+fn bare_urls_in_descriptions_become_links() {
+    use super::doc_text as autolink;
+    assert_eq!(
+        autolink("See https://github.com/notifications. Or (http://a.example/x_(y))."),
+        "See <https://github.com/notifications>. Or (<http://a.example/x_(y)>)."
+    );
+    // Already a link, an autolink, an attribute or code: as written.
+    for kept in [
+        "[docs](https://docs.example.com)",
+        "<https://example.com>",
+        "<a href=\"https://example.com\">x</a>",
+        "`curl https://example.com`",
+        "no url here",
+        "https://",
+    ] {
+        assert_eq!(autolink(kept), kept);
+    }
+    assert_eq!(
+        autolink("a https://x.example/é, then `https://y` and https://z.example?q=1!"),
+        "a <https://x.example/é>, then `https://y` and <https://z.example?q=1>!"
+    );
+}
+
+#[test]
+fn description_text_that_rustdoc_would_warn_about_is_escaped() {
+    use super::doc_text;
+    let cases = [
+        ("see [RFC6749] and [0]", "see \\[RFC6749\\] and \\[0\\]"),
+        ("[docs](https://docs.example.com) stay", "[docs](https://docs.example.com) stay"),
+        ("[anchor](#section) stays", "[anchor](#section) stays"),
+        ("[Pagination](ref:pagination)", "\\[Pagination\\](ref:pagination)"),
+        ("put [`Role`]s in a policy", "put \\[`Role`\\]s in a policy"),
+        ("must contain <num> here", "must contain &lt;num> here"),
+        ("Array<string>", "Array&lt;string>"),
+        ("<b>bold</b> and <br/> and <a href=\"x\">a</a>", "<b>bold</b> and <br/> and <a href=\"x\">a</a>"),
+        ("<<LB>>", "&lt;&lt;LB>>"),
+        ("`Vec<T>` and `[0]` in code", "`Vec<T>` and `[0]` in code"),
+        ("<https://example.com> stays", "<https://example.com> stays"),
+        ("http://<host>?flow=<id>", "http://&lt;host>?flow=&lt;id>"),
+        ("> quoted, 2 > 1", "> quoted, 2 > 1"),
+        ("plain text", "plain text"),
+    ];
+    for (text, want) in cases {
+        assert_eq!(doc_text(text), want, "{text}");
+    }
+}
+
+#[test]
+fn a_link_broken_over_two_lines_stays_a_link() {
+    let lines = super::doc_paragraphs(&[
+        "while [`amazing",
+        "language:go`](https://example.com/search?q=go) is. [RFC1]",
+        "",
+        "Next `paragraph",
+    ]);
+    assert_eq!(
+        lines,
+        [
+            "while [`amazing",
+            "language:go`](https://example.com/search?q=go) is. \\[RFC1\\]",
+            "",
+            "Next `paragraph",
+        ]
+    );
+    assert!(super::doc_paragraphs(&[]).is_empty());
+}
