@@ -47,12 +47,9 @@ fn warnings(out: &Output) -> Vec<String> {
         .collect()
 }
 
-#[test]
-#[ignore = "compiles generated crates: run by `cargo test-crates`"]
-fn an_installed_clientgen_makes_a_crate_that_builds_outside_the_workspace() {
-    let scratch = std::env::temp_dir().join(format!("clientgen-install-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    let install_root = scratch.join("root");
+/// `cargo install --path generator` of this checkout into `install_root` (debug, offline, with
+/// the workspace's lock file); the binary's path.
+fn install_from_checkout(install_root: &Path) -> std::path::PathBuf {
     let out = run(cargo(&root())
         .args([
             "install",
@@ -63,15 +60,23 @@ fn an_installed_clientgen_makes_a_crate_that_builds_outside_the_workspace() {
             "--offline",
             "--root",
         ])
-        .arg(&install_root));
+        .arg(install_root));
     assert!(
         out.status.success(),
         "cargo install failed:\n{}",
         text(&out)
     );
-    let bin = install_root
+    install_root
         .join("bin")
-        .join(format!("clientgen{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("clientgen{}", std::env::consts::EXE_SUFFIX))
+}
+
+#[test]
+#[ignore = "compiles generated crates: run by `cargo test-crates`"]
+fn an_installed_clientgen_makes_a_crate_that_builds_outside_the_workspace() {
+    let scratch = std::env::temp_dir().join(format!("clientgen-install-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let bin = install_from_checkout(&scratch.join("root"));
 
     // An empty directory outside the workspace, the description copied there: nothing of
     // this checkout is in reach but the binary.
@@ -212,26 +217,7 @@ fn the_workflow_init_writes_installs_clientgen_and_passes() {
     let head = String::from_utf8_lossy(&head.stdout).trim().to_owned();
 
     // A clientgen to run `init` with.
-    let first_root = scratch.join("first");
-    let out = run(cargo(&root())
-        .args([
-            "install",
-            "--path",
-            "generator",
-            "--debug",
-            "--locked",
-            "--offline",
-            "--root",
-        ])
-        .arg(&first_root));
-    assert!(
-        out.status.success(),
-        "cargo install failed:\n{}",
-        text(&out)
-    );
-    let first = first_root
-        .join("bin")
-        .join(format!("clientgen{}", std::env::consts::EXE_SUFFIX));
+    let first = install_from_checkout(&scratch.join("first"));
 
     let repo = scratch.join("pets-client");
     std::fs::create_dir_all(&scratch).expect("scratch");
