@@ -199,6 +199,14 @@ fn is_cfg_test(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("cfg") && attr.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
 }
 
+/// The key of a manifest entry: `name` of `name = ..` or `name.workspace = true`.
+fn entry_key(line: &str) -> &str {
+    let end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(line.len());
+    &line[..end]
+}
+
 /// The dependency and feature names `needed` (a manifest's `[dependencies]` and `[features]`)
 /// declares that `manifest` does not, as `dependency x` or `feature x`.
 pub fn missing_from_manifest(needed: &str, manifest: &str) -> Vec<String> {
@@ -220,13 +228,9 @@ pub fn missing_from_manifest(needed: &str, manifest: &str) -> Vec<String> {
             if !inside || line.starts_with('#') {
                 continue;
             }
-            // `name = ..`, `name.workspace = true`.
-            let key: String = line
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                .collect();
+            let key = entry_key(line);
             if !key.is_empty() {
-                out.push(key);
+                out.push(key.to_owned());
             }
         }
         out
@@ -263,10 +267,7 @@ fn lines_to_add(needed: &str, manifest: &str) -> String {
             comment.push('\n');
             continue;
         }
-        let key: String = trimmed
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect();
+        let key = entry_key(trimmed);
         let kind = if table == "[features]" {
             "feature"
         } else {

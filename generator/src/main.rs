@@ -421,7 +421,8 @@ fn crate_version(args: &Args, spec_text: &str) -> Result<String, String> {
     let next = report
         .next_version(&current)
         .ok_or_else(|| format!("--bump: the crate version `{current}` is not semver"))?;
-    print!("{}", report.to_text());
+    let text = report.to_text();
+    say!("{}", text.strip_suffix('\n').unwrap_or(&text));
     say!("version: {current} -> {next}");
     Ok(next)
 }
@@ -579,10 +580,8 @@ fn diff_main(m: &ArgMatches) -> ExitCode {
             }
         }
     }
-    print!("{text}");
-    if !text.ends_with('\n') {
-        say!();
-    }
+    // One line end after the report, whether it brought one or not.
+    say!("{}", text.strip_suffix('\n').unwrap_or(&text));
     if report.is_breaking() {
         ExitCode::from(1)
     } else {
@@ -867,8 +866,7 @@ fn generate_main(args: &Args) -> ExitCode {
     list("wrote:  ", &drift.stale);
     list("created:", &drift.missing);
     list("removed:", &drift.extra);
-    let count =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let count = |n: usize, one, many| format!("{n} {}", plural(n, one, many));
     say!(
         "{}: {}, {}, {} ({} changed)",
         args.out.display(),

@@ -1,27 +1,31 @@
 //! The names a generated item shares a scope with, taken from what defines them: the
 //! runtime's source (embedded, so the list cannot lag behind it) and the methods emit prints
-//! beside the description's items (named here, and printed from these constants).
+//! beside the description's items (named here; a test reads a generated crate's builders back
+//! and fails on a method emit prints that is not).
 //!
 //! A scope here is an `impl` a description's names are added to: an operation builder (its
 //! parameters' setters), `Client` (operations and namespaces at the root), `ClientBuilder`
 //! (security schemes' setters), `MockServer` (an operation's mock) and `Mock` (its matchers
-//! and responders). `names_in_impl` reads the runtime as text; the tests read it again with
+//! and responders). `names_in_block` reads the runtime as text; the tests read it again with
 //! syn and fail when a method there is not reserved here.
 
 use std::sync::OnceLock;
 
 use crate::runtime_files::RUNTIME;
 
-/// Methods emit prints on an operation builder, beside the runtime's request options.
-pub(crate) const SEND: &str = "send";
-pub(crate) const SEND_WITH_RESPONSE: &str = "send_with_response";
-pub(crate) const PAGES: &str = "pages";
-pub(crate) const ITEMS: &str = "items";
-pub(crate) const SEND_EVENTS: &str = "send_events";
-pub(crate) const SEND_ITEMS: &str = "send_items";
-pub(crate) const SEND_STREAM: &str = "send_stream";
+/// Methods emit prints on an operation builder, beside the runtime's request options: the
+/// sends, pagination and streaming (each on the builders whose operation has it).
+const BUILDER_EMITTED: &[&str] = &[
+    "send",
+    "send_with_response",
+    "pages",
+    "items",
+    "send_events",
+    "send_items",
+    "send_stream",
+];
 /// The builder's setter of an optional request body.
-pub(crate) const BODY: &str = "body";
+const BODY: &str = "body";
 /// The builder's own fields, which parameters' fields sit beside, and `new`: no builder has
 /// one, but earlier releases numbered a parameter named `new`, and renaming its setter now
 /// would break the code that calls it.
@@ -46,17 +50,10 @@ pub(crate) struct Reserved {
 pub(crate) fn reserved() -> &'static Reserved {
     static RESERVED: OnceLock<Reserved> = OnceLock::new();
     RESERVED.get_or_init(|| {
-        let runtime = |file: &str| {
-            RUNTIME
-                .iter()
-                .find(|(path, _)| path.ends_with(file))
-                .map(|(_, text)| *text)
-                .unwrap_or_default()
-        };
         let (module, client, mock) = (
-            runtime("/mod.rs"),
-            runtime("/client.rs"),
-            runtime("/mock.rs"),
+            runtime_text("/mod.rs"),
+            runtime_text("/client.rs"),
+            runtime_text("/mock.rs"),
         );
         let join = |parts: &[&[&'static str]]| {
             let mut all: Vec<&'static str> = parts.iter().flat_map(|p| p.iter().copied()).collect();
@@ -67,16 +64,8 @@ pub(crate) fn reserved() -> &'static Reserved {
         Reserved {
             builder: join(&[
                 &names_in_block(module, "macro_rules! request_options_methods {"),
-                &[
-                    SEND,
-                    SEND_WITH_RESPONSE,
-                    PAGES,
-                    ITEMS,
-                    SEND_EVENTS,
-                    SEND_ITEMS,
-                    SEND_STREAM,
-                    BODY,
-                ],
+                BUILDER_EMITTED,
+                &[BODY],
                 BUILDER_FIELDS,
                 // Every type has these through derives a caller may call as methods.
                 &["clone", "fmt"],
@@ -99,6 +88,16 @@ pub(crate) fn reserved() -> &'static Reserved {
             ]),
         }
     })
+}
+
+/// The text of the runtime file whose path ends with `file` (`/client.rs`); empty for none,
+/// which the tests would notice as a scope without methods.
+fn runtime_text(file: &str) -> &'static str {
+    RUNTIME
+        .iter()
+        .find(|(path, _)| path.ends_with(file))
+        .map(|(_, text)| *text)
+        .unwrap_or_default()
 }
 
 /// The names of the functions defined one level inside the block that `opening` starts (a
@@ -144,11 +143,7 @@ mod tests {
 
     /// Every method of the runtime's scopes, read with syn (not the text scan above).
     fn runtime_methods(file: &str, self_ty: &str) -> Vec<String> {
-        let text = RUNTIME
-            .iter()
-            .find(|(path, _)| path.ends_with(file))
-            .map(|(_, t)| *t)
-            .expect("a runtime file");
+        let text = runtime_text(file);
         let parsed = syn::parse_file(text).expect("the runtime parses");
         let mut out = Vec::new();
         for item in &parsed.items {
@@ -280,16 +275,8 @@ mod tests {
             }
         }
         // The fixture reaches every kind of method.
-        for m in [
-            SEND,
-            SEND_WITH_RESPONSE,
-            PAGES,
-            ITEMS,
-            SEND_EVENTS,
-            SEND_ITEMS,
-            SEND_STREAM,
-        ] {
-            assert!(seen.contains(m), "the fixture has no `{m}`: {seen:?}");
+        for m in BUILDER_EMITTED {
+            assert!(seen.contains(*m), "the fixture has no `{m}`: {seen:?}");
         }
     }
 

@@ -350,36 +350,10 @@ fn consumers_of_the_old_crate_compile_against_an_additive_update() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// A small generator of numbers for drawing names (xorshift; no dependency).
-struct Draw(u64);
-
-impl Draw {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.below(from.len())]
-    }
-    /// `n` different names.
-    fn distinct<'a>(&mut self, from: &[&'a str], n: usize) -> Vec<&'a str> {
-        let mut out: Vec<&'a str> = Vec::new();
-        while out.len() < n {
-            let name = self.pick(from);
-            if !out.contains(&name) {
-                out.push(name);
-            }
-        }
-        out
-    }
-}
-
 /// A description whose operation ids, tags, parameters, properties, schemas and enum values
 /// are names the generated crate already uses, drawn at random: a paginated list, an event
 /// stream and a root operation per draw.
-fn drawn_description(draw: &mut Draw, names: &[&str]) -> String {
+fn drawn_description(draw: &mut common::Rng, names: &[&str]) -> String {
     let q = |n: &str| format!("'{}'", n.replace('\'', "''"));
     let schemas = draw.distinct(names, 6);
     let mut s = String::from(
@@ -441,7 +415,7 @@ fn names_the_crate_already_uses_drawn_at_random_compile() {
     println!("NAMES_SEED={seed}");
     let names = clientgen::internals::names_in_use();
     assert!(names.len() > 100, "{} names", names.len());
-    let mut draw = Draw(seed);
+    let mut draw = common::Rng(seed);
     let crates: Vec<(String, Vec<clientgen::OutFile>)> = (0..3)
         .map(|i| {
             let name = format!("drawn-names-{i}");

@@ -6,21 +6,6 @@ mod common;
 use serde_json::Value;
 
 /// A small deterministic generator (xorshift), so that a failure can be replayed by seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 /// JSON pointers of every node below the root.
 fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
@@ -42,7 +27,7 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     }
 }
 
-fn mutate(doc: &mut Value, rng: &mut Rng) -> String {
+fn mutate(doc: &mut Value, rng: &mut common::Rng) -> String {
     let mut all = Vec::new();
     pointers(doc, String::new(), &mut all);
     let refs: Vec<&String> = all.iter().filter(|p| p.ends_with("/$ref")).collect();
@@ -184,7 +169,7 @@ fn damaged_specs_never_panic(sources: Vec<std::path::PathBuf>, runs: usize) {
         ..clientgen::Options::new("mutant", "mutant")
     };
     let (mut ok, mut err) = (0, 0);
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = common::Rng(0x9e37_79b9_7f4a_7c15);
     for run in 0..runs {
         let (name, original) = &docs[run % docs.len()];
         let mut doc = original.clone();

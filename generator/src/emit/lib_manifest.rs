@@ -49,23 +49,8 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     )];
     if let Some(d) = &api.description {
         doc_lines.push(String::new());
-        let mut in_fence = false;
-        let mut prose: Vec<&str> = Vec::new();
-        for line in d.trim().lines() {
-            if line.trim_start().starts_with("```") {
-                doc_lines.extend(super::doc_paragraphs(&prose));
-                prose.clear();
-                // As in every other doc comment: a description's code block is text, never a
-                // doctest of the generated crate.
-                doc_lines.push(if in_fence { "```" } else { "```text" }.to_owned());
-                in_fence = !in_fence;
-            } else if in_fence {
-                doc_lines.push(line.to_owned());
-            } else {
-                prose.push(line);
-            }
-        }
-        doc_lines.extend(super::doc_paragraphs(&prose));
+        // As every other doc comment's, but with the lines' indentation kept (lists).
+        doc_lines.extend(super::description_lines(d.trim().lines()));
     }
     doc_lines.push(String::new());
     doc_lines.push("# Example".into());

@@ -41,32 +41,41 @@ fn doc_lines(text: Option<&str>) -> Vec<String> {
     let Some(text) = text else {
         return Vec::new();
     };
+    description_lines(text.trim().lines().map(str::trim))
+        .into_iter()
+        .map(|l| format!(" {l}"))
+        .collect()
+}
+
+/// A description's lines as doc text (without the leading space): each code block a `text`
+/// block (never a doctest of the generated crate; one left open is closed), the prose between
+/// them through [`doc_paragraphs`].
+pub(crate) fn description_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
-    let lines: Vec<&str> = text.trim().lines().map(str::trim).collect();
     let mut prose: Vec<&str> = Vec::new();
     for line in lines {
-        if line.starts_with("```") {
-            out.extend(doc_paragraphs(&prose).into_iter().map(|l| format!(" {l}")));
+        if line.trim_start().starts_with("```") {
+            out.extend(doc_paragraphs(&prose));
             prose.clear();
-            out.push(if in_fence { " ```" } else { " ```text" }.to_owned());
+            out.push(if in_fence { "```" } else { "```text" }.to_owned());
             in_fence = !in_fence;
         } else if in_fence {
-            out.push(format!(" {line}"));
+            out.push(line.to_owned());
         } else {
             prose.push(line);
         }
     }
-    out.extend(doc_paragraphs(&prose).into_iter().map(|l| format!(" {l}")));
+    out.extend(doc_paragraphs(&prose));
     if in_fence {
-        out.push(" ```".to_owned());
+        out.push("```".to_owned());
     }
     out
 }
 
 /// Lines of prose (no code fence among them) through [`doc_text`] a paragraph at a time, so
 /// that a link or a code span broken over two lines is seen whole; as many lines back.
-pub(crate) fn doc_paragraphs(lines: &[&str]) -> Vec<String> {
+fn doc_paragraphs(lines: &[&str]) -> Vec<String> {
     let mut out = Vec::with_capacity(lines.len());
     if lines.is_empty() {
         return out;

@@ -68,10 +68,7 @@ pub(super) fn parse_yaml(text: &str) -> Result<Value, String> {
                 }
                 continue;
             }
-            Event::MappingStart(anchor, tag) | Event::SequenceStart(anchor, tag)
-                if stack.len() >= MAX_DEPTH =>
-            {
-                let _ = (anchor, tag);
+            Event::MappingStart(..) | Event::SequenceStart(..) if stack.len() >= MAX_DEPTH => {
                 return Err(format!(
                     "collections nest more than {MAX_DEPTH} deep at {}",
                     at(&span)
@@ -221,11 +218,8 @@ pub(super) fn parse_yaml(text: &str) -> Result<Value, String> {
 /// The JSON pointer of the innermost open collection, for messages.
 fn pointer_of(stack: &[Frame]) -> String {
     let mut pointer = String::from("#");
-    for (i, frame) in stack.iter().enumerate() {
-        let Some(child) = stack.get(i + 1) else {
-            break;
-        };
-        let _ = child;
+    // Each frame but the innermost names the step to the one inside it.
+    for frame in &stack[..stack.len().saturating_sub(1)] {
         match frame {
             Frame::Map {
                 key: Some((key, _)),

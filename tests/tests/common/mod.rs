@@ -286,3 +286,38 @@ pub fn api_features(files: &[clientgen::OutFile]) -> Vec<(String, usize)> {
         })
         .collect()
 }
+
+/// A small seeded generator of numbers (xorshift64): the same draws for the same seed, no
+/// dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    /// One of `from`.
+    pub fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len())]
+    }
+
+    /// `n` different ones of `from`.
+    pub fn distinct<'a>(&mut self, from: &[&'a str], n: usize) -> Vec<&'a str> {
+        let mut out: Vec<&'a str> = Vec::new();
+        while out.len() < n {
+            let name = self.pick(from);
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    }
+}
