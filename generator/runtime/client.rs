@@ -15,6 +15,7 @@ use super::error::{
     redacted_url, Cause, Error, InvalidRequest, LimitExceeded, RedirectError, TransportError,
 };
 use super::hooks::{AfterAttempt, AfterHook, BeforeAttempt, BeforeHook};
+use super::oauth2::{self, AccessToken, Source, TokenError, Tokens};
 use super::request::{check_header_value, Request};
 use super::response::RawResponse;
 use super::retry;
@@ -51,7 +52,10 @@ impl fmt::Debug for Client {
             .field("max_retries", &self.config.max_retries)
             .field("limits", &self.config.limits)
             .field("max_redirects", &self.config.max_redirects)
-            .field("hooks", &(self.config.before.len() + self.config.after.len()))
+            .field(
+                "hooks",
+                &(self.config.before.len() + self.config.after.len()),
+            )
             .field("credentials", &schemes)
             .finish()
     }
@@ -238,6 +242,22 @@ impl ClientBuilder {
     /// Checks the configuration and creates the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = parse_base_url(&self.base_url)?;
+        // Each client gets its own token cache, with the token URL resolved against its base.
+        let credentials = self
+            .credentials
+            .into_iter()
+            .map(|(scheme, credential)| {
+                Ok((
+                    scheme,
+                    match credential {
+                        Credential::OAuth2(tokens) => {
+                            Credential::OAuth2(Arc::new(tokens.resolve(&base_url)?))
+                        }
+                        other => other,
+                    },
+                ))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -268,7 +288,7 @@ impl ClientBuilder {
                 http,
                 timeout: self.timeout,
                 max_retries: self.max_retries,
-                credentials: self.credentials,
+                credentials,
                 limits: self.limits,
                 max_redirects: self.max_redirects,
                 before: self.before,
@@ -339,7 +359,7 @@ fn parse_base_url(text: &str) -> Result<url::Url, Error> {
     Ok(url)
 }
 
-fn is_loopback(url: &url::Url) -> bool {
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -409,7 +429,7 @@ impl Client {
             let value = check_header_value(name, value.expose(), true)?;
             request.headers.append(header, value);
         }
-        self.apply_credentials(&mut request)?;
+        let token_sources = self.apply_credentials(&mut request)?;
         let url = request.url(&config.base_url)?;
         let mut headers = std::mem::take(&mut request.headers);
         headers.insert(
@@ -422,9 +442,7 @@ impl Client {
         let timeout = options.timeout.unwrap_or(config.timeout);
         let max_retries = options.max_retries.unwrap_or(config.max_retries);
         let limits = Limits {
-            max_body_size: options
-                .max_body_size
-                .unwrap_or(config.limits.max_body_size),
+            max_body_size: options.max_body_size.unwrap_or(config.limits.max_body_size),
             max_event_size: config.limits.max_event_size,
             idle_timeout: options.idle_timeout.unwrap_or(config.limits.idle_timeout),
             stream_timeout: options.stream_timeout.or(config.limits.stream_timeout),
@@ -433,6 +451,8 @@ impl Client {
         let started = Instant::now();
         let mut attempt: u32 = 0;
         let mut streamed = false;
+        // Whether a `401` already made the request go again with a new token: once only.
+        let mut reauthorized = false;
         // Bytes are shared by every attempt and redirect without a copy.
         let (bytes, mut stream_body) = match request.body.take() {
             Some(RequestBody::Bytes(body)) => (Some(bytes::Bytes::from(body)), None),
@@ -452,6 +472,18 @@ impl Client {
             };
             let attempt_started = Instant::now();
             let mut attempt_headers = headers.clone();
+            // OAuth 2 tokens are got per attempt: a retry after a renewal sends the new one.
+            let mut tokens_sent = Vec::with_capacity(token_sources.len());
+            for tokens in &token_sources {
+                let (token, id) = self.access_token(tokens).await?;
+                let value = check_header_value(
+                    "authorization",
+                    &format!("Bearer {}", token.expose()),
+                    true,
+                )?;
+                attempt_headers.insert(reqwest::header::AUTHORIZATION, value);
+                tokens_sent.push((tokens, id));
+            }
             for hook in &config.before {
                 hook(&mut BeforeAttempt {
                     method: &request.method,
@@ -470,7 +502,7 @@ impl Client {
             // One deadline for the attempt: every redirect, and the body unless it is
             // streamed to the caller.
             let sent = tokio::time::timeout(timeout, async {
-                let response = self.follow(hop).await?;
+                let response = self.follow(hop, false).await?;
                 if stream && response.status().is_success() {
                     return Ok(Received::Live(response));
                 }
@@ -480,12 +512,15 @@ impl Client {
             })
             .await
             .unwrap_or(Err(Failure::Deadline));
-            let retries_left = attempt <= max_retries && !streamed;
+            // The attempt after a `401` with a stale token is not one of the retries.
+            let retries_left = attempt - u32::from(reauthorized) <= max_retries && !streamed;
             if !config.after.is_empty() {
                 let (status, response_headers, failure) = match &sent {
-                    Ok(Received::Live(response)) => {
-                        (Some(response.status().as_u16()), Some(response.headers()), None)
-                    }
+                    Ok(Received::Live(response)) => (
+                        Some(response.status().as_u16()),
+                        Some(response.headers()),
+                        None,
+                    ),
                     Ok(Received::Read(raw)) => (Some(raw.status), Some(&raw.headers), None),
                     Err(failure) => (None, None, Some(failure.summary())),
                 };
@@ -513,6 +548,15 @@ impl Client {
                 }
                 Ok(Received::Read(raw)) => {
                     log_attempt(&request, attempt, Some(raw.status), started);
+                    if raw.status == 401 && !tokens_sent.is_empty() && !reauthorized && !streamed {
+                        // The token may have been revoked or expired early: drop it, get a
+                        // new one and go once more.
+                        for (tokens, id) in &tokens_sent {
+                            tokens.refused(*id);
+                        }
+                        reauthorized = true;
+                        continue;
+                    }
                     if retries_left && !raw.is_success() {
                         if let Some(delay) =
                             retry::delay_after_status(raw.status, &raw.headers, idempotent, attempt)
@@ -553,8 +597,19 @@ impl Client {
     /// URL is the `Location` as the server gave it, so a query API key is never copied to it.
     /// A redirect from `https` to plain `http`, or to plain `http` on a host that is not
     /// loopback, is refused.
-    async fn follow(&self, mut hop: Hop) -> Result<reqwest::Response, Failure> {
-        let origin = self.config.base_url.origin();
+    ///
+    /// A token request (`token_request`) starts at the token URL's origin and never leaves
+    /// it: its `Authorization` header or body holds the client secret.
+    async fn follow(
+        &self,
+        mut hop: Hop,
+        token_request: bool,
+    ) -> Result<reqwest::Response, Failure> {
+        let origin = if token_request {
+            hop.url.origin()
+        } else {
+            self.config.base_url.origin()
+        };
         let max_redirects = self.config.max_redirects;
         let mut stripped = false;
         for redirects in 0..=max_redirects {
@@ -594,7 +649,9 @@ impl Client {
             }
             let refuse = |reason| Failure::Redirect(RedirectError::new(status, &location, reason));
             if redirects == max_redirects {
-                return Err(refuse("more redirects in a row than `max_redirects` allows"));
+                return Err(refuse(
+                    "more redirects in a row than `max_redirects` allows",
+                ));
             }
             match next.scheme() {
                 "https" => {}
@@ -612,7 +669,14 @@ impl Client {
                 hop.headers.remove(reqwest::header::CONTENT_TYPE);
                 hop.headers.remove(reqwest::header::CONTENT_LENGTH);
             } else if sent_stream {
-                return Err(refuse("a streamed request body cannot be sent a second time"));
+                return Err(refuse(
+                    "a streamed request body cannot be sent a second time",
+                ));
+            }
+            if token_request && next.origin() != origin {
+                return Err(refuse(
+                    "it leads to another origin, and the token request carries the client secret",
+                ));
             }
             if !stripped && next.origin() != origin {
                 strip_credentials(&mut hop.headers);
@@ -622,11 +686,13 @@ impl Client {
         }
         unreachable!("the loop returns at its last redirect")
     }
-    /// Adds the credentials of the first security alternative that this client can satisfy.
-    fn apply_credentials(&self, request: &mut Request) -> Result<(), Error> {
+    /// Adds the credentials of the first security alternative that this client can satisfy,
+    /// and returns its OAuth 2 token sources, whose tokens each attempt adds.
+    fn apply_credentials(&self, request: &mut Request) -> Result<Vec<Arc<Tokens>>, Error> {
         let alternatives = request.security;
+        let mut token_sources = Vec::new();
         if alternatives.is_empty() {
-            return Ok(());
+            return Ok(token_sources);
         }
         let lookup = |scheme: &str| {
             self.config
@@ -647,11 +713,100 @@ impl Client {
             )));
         };
         for scheme in chosen.iter() {
-            if let Some(credential) = lookup(scheme) {
-                request.authenticate(credential)?;
+            match lookup(scheme) {
+                Some(Credential::OAuth2(tokens)) => token_sources.push(tokens.clone()),
+                Some(credential) => request.authenticate(credential)?,
+                None => {}
             }
         }
-        Ok(())
+        Ok(token_sources)
+    }
+
+    /// A valid token from `tokens`, fetched when none is cached.
+    async fn access_token(&self, tokens: &Tokens) -> Result<(Secret, u64), Error> {
+        tokens
+            .get(|| async {
+                match (&tokens.source, &tokens.token_url) {
+                    (Source::Provider(provider), _) => provider.token().await,
+                    (
+                        Source::Grant {
+                            credentials,
+                            described_scopes,
+                            ..
+                        },
+                        Some(url),
+                    ) => self
+                        .request_token(url, credentials, described_scopes)
+                        .await
+                        .map_err(|e| Error::Token(Box::new(e))),
+                    (Source::Grant { .. }, None) => Err(Error::Config(
+                        "the OAuth 2 token URL was not resolved".into(),
+                    )),
+                }
+            })
+            .await
+    }
+
+    /// Asks the token endpoint for a token with the client credentials grant, within the
+    /// client's timeout, reading at most [`oauth2::MAX_TOKEN_RESPONSE`] bytes. Hooks do not
+    /// run for it (its request carries the client secret), and it is not retried: its
+    /// failure is the call's.
+    async fn request_token(
+        &self,
+        url: &url::Url,
+        credentials: &oauth2::ClientCredentials,
+        described_scopes: &[&str],
+    ) -> Result<AccessToken, TokenError> {
+        use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+        let origin = url.origin().ascii_serialization();
+        let (form, authorization) = oauth2::grant_request(credentials, described_scopes);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT),
+        );
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if let Some(authorization) = authorization {
+            let value =
+                check_header_value("authorization", &authorization, true).map_err(|_| {
+                    TokenError::new(&origin, "the client id cannot be sent in a header")
+                })?;
+            headers.insert(AUTHORIZATION, value);
+        }
+        let hop = Hop {
+            method: reqwest::Method::POST,
+            url: url.clone(),
+            headers,
+            body: Some(HopBody::Bytes(bytes::Bytes::from(form))),
+        };
+        let timeout = self.config.timeout;
+        let answer = tokio::time::timeout(timeout, async {
+            let response = self.follow(hop, true).await?;
+            read_limited(response, oauth2::MAX_TOKEN_RESPONSE).await
+        })
+        .await
+        .unwrap_or(Err(Failure::Deadline));
+        match answer {
+            Ok(raw) => oauth2::read_token_response(&origin, raw.status, &raw.body),
+            Err(Failure::Deadline) => {
+                Err(TokenError::new(&origin, format!("no answer within {timeout:?}")).timed_out())
+            }
+            Err(Failure::Http(e)) if e.is_timeout() => {
+                Err(TokenError::new(&origin, "the connection timed out").timed_out())
+            }
+            Err(Failure::Limit(_)) => Err(TokenError::new(
+                &origin,
+                format!(
+                    "the token response is larger than {} bytes",
+                    oauth2::MAX_TOKEN_RESPONSE
+                ),
+            )),
+            Err(failure) => Err(TokenError::new(&origin, failure.summary())),
+        }
     }
 }
 

@@ -2,8 +2,10 @@
 //! reading a response, and the defaults.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
+use super::oauth2::{ClientCredentials, Source, TokenProvider, Tokens};
 use super::secret::Secret;
 
 /// Default limit for a whole request: connecting, sending and reading the full response.
@@ -38,6 +40,29 @@ pub(crate) enum Credential {
         name: &'static str,
         value: Secret,
     },
+    /// OAuth 2 bearer tokens the client gets itself (or from a provider), sent as `Bearer`.
+    OAuth2(Arc<Tokens>),
+}
+
+impl Credential {
+    /// Tokens got with the client credentials grant at the description's `tokenUrl`, asking
+    /// for `scopes` unless the credentials name their own.
+    pub(crate) fn client_credentials(
+        credentials: ClientCredentials,
+        token_url: &'static str,
+        scopes: &'static [&'static str],
+    ) -> Self {
+        Credential::OAuth2(Arc::new(Tokens::new(Source::Grant {
+            credentials,
+            described_url: token_url,
+            described_scopes: scopes,
+        })))
+    }
+
+    /// Tokens from a provider of the caller's own.
+    pub(crate) fn token_provider(provider: impl TokenProvider) -> Self {
+        Credential::OAuth2(Arc::new(Tokens::new(Source::Provider(Arc::new(provider)))))
+    }
 }
 
 /// Where an API key travels.
@@ -63,6 +88,7 @@ impl fmt::Debug for Credential {
                 .field("name", name)
                 .field("value", &"***")
                 .finish(),
+            Credential::OAuth2(tokens) => tokens.fmt(f),
         }
     }
 }

@@ -313,6 +313,10 @@ pub enum Error {
     /// `max_body_size`, an event-stream line or event larger than `max_event_size`, or more
     /// pages than `max_pages`. Nothing more is read; never retried.
     LimitExceeded(Box<LimitExceeded>),
+    /// No OAuth 2 access token could be had: the token endpoint refused (with its RFC 6749
+    /// error code), gave a malformed answer, or did not answer in time. Names the token
+    /// endpoint's origin.
+    Token(Box<super::oauth2::TokenError>),
 }
 
 impl Error {
@@ -340,7 +344,11 @@ impl Error {
 
     /// Whether the request ran out of time.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout(_))
+        match self {
+            Error::Timeout(_) => true,
+            Error::Token(e) => e.is_timeout(),
+            _ => false,
+        }
     }
 
     /// Whether trying the same request again later may succeed: timeouts, connection failures
@@ -395,6 +403,7 @@ impl fmt::Display for Error {
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
             Error::Redirect(e) => e.fmt(f),
             Error::LimitExceeded(e) => e.fmt(f),
+            Error::Token(e) => e.fmt(f),
         }
     }
 }
@@ -403,6 +412,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Timeout(e) | Error::Connection(e) => Some(e),
+            Error::Token(e) => Some(&**e),
             _ => None,
         }
     }

@@ -88,7 +88,10 @@ fn path_params(template: &str, path: &str) -> Option<Vec<(String, String)>> {
                 let segment_end = p.iter().position(|&b| b == b'/').unwrap_or(p.len());
                 // The shortest value that lets the rest of the template match.
                 for end in 1..=segment_end {
-                    out.push((name.clone(), String::from_utf8_lossy(&p[..end]).into_owned()));
+                    out.push((
+                        name.clone(),
+                        String::from_utf8_lossy(&p[..end]).into_owned(),
+                    ));
                     if walk(rest, &p[end..], out) {
                         return true;
                     }
@@ -189,6 +192,43 @@ impl MockServer {
             problems.join("\n")
         );
         self.server.verify().await;
+    }
+
+    /// Serves an OAuth 2 token endpoint at `path` (such as `/oauth/token`): each
+    /// `POST` with the client credentials grant (`grant_type=client_credentials` in a form
+    /// body) gets `{"access_token": access_token, "token_type": "Bearer", "expires_in": ..}`,
+    /// with `expires_in` when given. Give the client that path as its token URL
+    /// (`ClientCredentials::token_url(format!("{}/oauth/token", server.uri()))`), or nothing
+    /// when the description's `tokenUrl` is relative and the client's base URL is this server.
+    /// The returned handle counts the token requests.
+    pub async fn token_endpoint(
+        &self,
+        path: &str,
+        access_token: &str,
+        expires_in: Option<u64>,
+    ) -> Mounted {
+        let mut body = serde_json::json!({"access_token": access_token, "token_type": "Bearer"});
+        if let Some(seconds) = expires_in {
+            body["expires_in"] = seconds.into();
+        }
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = calls.clone();
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(wiremock::matchers::path(path))
+            .and(wiremock::matchers::body_string_contains(
+                "grant_type=client_credentials",
+            ))
+            .respond_with(move |_: &wiremock::Request| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                wiremock::ResponseTemplate::new(200).set_body_json(&body)
+            })
+            .named("OAuth 2 token endpoint")
+            .mount(&self.server)
+            .await;
+        Mounted {
+            calls,
+            call: "OAuth 2 token endpoint",
+        }
     }
 
     pub(crate) fn operation(&self, index: usize) -> &'static OperationSpec {
@@ -311,7 +351,12 @@ impl<'a> OperationMock<'a> {
     }
 
     /// An object parameter: each member as `name[key]` (deepObject) or `key` pairs.
-    pub(crate) fn query_object(&mut self, name: &'static str, value: serde_json::Value, deep: bool) {
+    pub(crate) fn query_object(
+        &mut self,
+        name: &'static str,
+        value: serde_json::Value,
+        deep: bool,
+    ) {
         if let serde_json::Value::Object(members) = value {
             for (key, member) in members {
                 if member.is_null() {
@@ -349,7 +394,12 @@ impl<'a> OperationMock<'a> {
         });
     }
 
-    pub(crate) fn answer_raw(&mut self, status: u16, body: Vec<u8>, content_type: Option<&'static str>) {
+    pub(crate) fn answer_raw(
+        &mut self,
+        status: u16,
+        body: Vec<u8>,
+        content_type: Option<&'static str>,
+    ) {
         self.answers.push(Answer {
             status,
             headers: Vec::new(),
@@ -374,7 +424,11 @@ impl<'a> OperationMock<'a> {
 
     /// Pages served in order: with `link_param`, each but the last carries a `Link` header
     /// whose `rel="next"` sets that query parameter to the next page's number.
-    pub(crate) fn pages<T: serde::Serialize>(&mut self, pages: &[T], link_param: Option<&'static str>) {
+    pub(crate) fn pages<T: serde::Serialize>(
+        &mut self,
+        pages: &[T],
+        link_param: Option<&'static str>,
+    ) {
         for page in pages {
             self.answer_json(200, page);
         }
@@ -519,7 +573,11 @@ struct Matcher {
 
 impl wiremock::Match for Matcher {
     fn matches(&self, request: &wiremock::Request) -> bool {
-        if !request.method.as_str().eq_ignore_ascii_case(self.spec.method) {
+        if !request
+            .method
+            .as_str()
+            .eq_ignore_ascii_case(self.spec.method)
+        {
             return false;
         }
         let Some(params) = path_params(self.spec.template, request.url.path()) else {
@@ -577,7 +635,8 @@ impl wiremock::Respond for Responder {
                 invalid.join("; ")
             );
             lock(&self.problems).push(problem.clone());
-            return wiremock::ResponseTemplate::new(400).set_body_string(format!("mock: {problem}"));
+            return wiremock::ResponseTemplate::new(400)
+                .set_body_string(format!("mock: {problem}"));
         }
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
         let answer = &self.answers[n.min(self.answers.len() - 1)];
@@ -601,7 +660,8 @@ impl wiremock::Respond for Responder {
                     .clear()
                     .extend_pairs(others)
                     .append_pair(param, &(n + 2).to_string());
-                template = template.append_header("link", format!("<{next}>; rel=\"next\"").as_str());
+                template =
+                    template.append_header("link", format!("<{next}>; rel=\"next\"").as_str());
             }
         }
         if let Some(delay) = self.delay {
@@ -617,8 +677,11 @@ mod tests {
 
     #[test]
     fn templates_match_paths_and_give_their_parameters() {
-        let params = path_params("/orgs/{org}/files/{name}.{ext}", "/orgs/a%20b/files/report.v2.pdf")
-            .expect("matches");
+        let params = path_params(
+            "/orgs/{org}/files/{name}.{ext}",
+            "/orgs/a%20b/files/report.v2.pdf",
+        )
+        .expect("matches");
         assert_eq!(
             params,
             [

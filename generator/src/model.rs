@@ -164,6 +164,20 @@ pub struct SecurityScheme {
     pub credentials: Vec<String>,
     /// `description`.
     pub description: Option<String>,
+    /// The OAuth 2 client credentials flow, when the scheme declares one.
+    pub client_credentials: Option<ClientCredentialsFlow>,
+    /// The `ClientBuilder` setter names of the scheme's token sources (a bearer-kind scheme
+    /// only): `(client credentials, token provider)`; the first only with the flow.
+    pub token_setters: Option<(Option<String>, String)>,
+}
+
+/// An OAuth 2 client credentials flow (`flows.clientCredentials`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientCredentialsFlow {
+    /// `tokenUrl`, perhaps relative to the server URL.
+    pub token_url: String,
+    /// The scopes the operations (and the document) ask for with this scheme, sorted.
+    pub scopes: Vec<String>,
 }
 
 /// How a security scheme sends its credential.

@@ -32,7 +32,12 @@ const BODY: &str = "body";
 const BUILDER_FIELDS: &[&str] = &["client", "options", "new"];
 
 /// Methods emit prints on `Client` (its constructors) and on `MockServer` (`start`).
-const CLIENT_EMITTED: &[&str] = &["new", "builder"];
+const CLIENT_EMITTED: &[&str] = &[
+    "new",
+    "builder",
+    "with_client_credentials",
+    "with_token_provider",
+];
 const MOCK_SERVER_EMITTED: &[&str] = &["start"];
 /// Methods emit prints on an operation's `Mock` beside its matchers and responders.
 const MOCK_EMITTED: &[&str] = &["new", "match_body", "respond_pages", "respond_events"];

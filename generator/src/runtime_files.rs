@@ -27,6 +27,7 @@ pub const RUNTIME: &[(&str, &str)] = runtime_files![
     "error.rs",
     "hooks.rs",
     "mock.rs",
+    "oauth2.rs",
     "request.rs",
     "response.rs",
     "retry.rs",

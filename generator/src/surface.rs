@@ -280,6 +280,25 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
             ),
         );
     }
+    // Token sources of bearer-kind schemes: builders on `Client` for the constructor's
+    // scheme, setters for the others (as `emit/client.rs` prints them).
+    for (i, s) in api.schemes.iter().enumerate() {
+        let Some((grant, provider)) = &s.token_setters else {
+            continue;
+        };
+        let pointer = format!("#/components/securitySchemes/{}", s.key);
+        let (grant, provider) = if Some(i) == api.constructor_scheme {
+            let grant = grant.as_ref().map(|_| "Client::with_client_credentials".to_owned());
+            (grant, "Client::with_token_provider".to_owned())
+        } else {
+            let grant = grant.as_ref().map(|g| format!("ClientBuilder::{g}"));
+            (grant, format!("ClientBuilder::{provider}"))
+        };
+        if let Some(grant) = grant {
+            add(grant, plain("OAuth 2 client credentials", "(ClientCredentials)".into(), &pointer, None));
+        }
+        add(provider, plain("token provider", "(impl TokenProvider)".into(), &pointer, None));
+    }
 
     // Calls, by the path a consumer writes.
     let mut calls: Vec<(String, usize)> = Vec::new();

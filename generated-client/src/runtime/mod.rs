@@ -13,6 +13,7 @@ mod error;
 pub mod hooks;
 #[cfg(feature = "mock")]
 pub mod mock;
+pub mod oauth2;
 pub mod pagination;
 mod request;
 mod response;

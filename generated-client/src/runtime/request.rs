@@ -387,6 +387,8 @@ impl Request {
                 KeyLocation::Query => self.query(name, value.expose().to_owned()),
                 KeyLocation::Cookie => self.cookie(name, value.expose())?,
             },
+            // Sent per attempt by the client, which gets the token first.
+            Credential::OAuth2(_) => {}
         }
         Ok(())
     }
@@ -421,7 +423,7 @@ impl Request {
 
 /// Standard base64 with padding, for the Basic authorization header. Small enough that a
 /// dependency would cost consumers more than these lines.
-fn base64(input: &[u8]) -> String {
+pub(crate) fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {

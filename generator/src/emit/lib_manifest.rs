@@ -105,6 +105,12 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     } else {
         quote! {}
     };
+    // OAuth 2 token sources for the schemes that send a bearer token.
+    let reexport_oauth2 = if api.schemes.iter().any(|s| s.kind == SchemeKind::Bearer) {
+        quote! { pub use runtime::oauth2; }
+    } else {
+        quote! {}
+    };
     // The crates of typed formats, re-exported so that a consumer names the same versions.
     let (chrono, uuid) = formats_used(api);
     let reexport_chrono = if chrono {
@@ -153,6 +159,7 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
         /// The HTTP client library, re-exported for [`ClientBuilder::http_client`] and headers.
         pub use reqwest;
         pub use runtime::hooks;
+        #reexport_oauth2
         pub use runtime::pagination;
         pub use runtime::streaming;
         pub use runtime::ApiError;
@@ -449,8 +456,9 @@ bytes = "1"
 http-body = "1"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
-# `time` for timeouts and retry delays, `fs` for request bodies streamed from a file.
-tokio = {{ version = "1", features = ["time", "fs"] }}
+# `time` for timeouts and retry delays, `fs` for request bodies streamed from a file, `sync`
+# for one OAuth 2 token request at a time (hyper enables it already).
+tokio = {{ version = "1", features = ["time", "fs", "sync"] }}
 tracing = {{ version = "0.1", optional = true, default-features = false, features = ["std"] }}
 url = "2"
 

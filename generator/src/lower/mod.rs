@@ -160,6 +160,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
         types: &mut space,
         tag_paths,
         pagination_extensions: BTreeMap::new(),
+        scopes: BTreeMap::new(),
     };
     let schemes = ops.lower_schemes();
     let mut api = Api {
@@ -182,6 +183,18 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     api.schemes = schemes;
     let (operations, error_variants, error_decoders) = ops.lower_operations(&api.schemes);
     let pagination_extensions = std::mem::take(&mut ops.pagination_extensions);
+    // A client credentials token asks for every scope the description asks for with its
+    // scheme, in the document's requirements and the operations'.
+    for requirement in spec.security.iter().flatten() {
+        for (key, scopes) in requirement {
+            ops.scopes.entry(key.clone()).or_default().extend(scopes.iter().cloned());
+        }
+    }
+    for scheme in &mut api.schemes {
+        if let (Some(flow), Some(scopes)) = (&mut scheme.client_credentials, ops.scopes.get(&scheme.key)) {
+            flow.scopes = scopes.iter().cloned().collect();
+        }
+    }
     api.operations = operations;
     api.error_variants = error_variants;
     api.error_decoders = error_decoders;

@@ -23,4 +23,6 @@ pub(super) struct OperationLowerer<'a, 'b> {
     /// Each operation's `x-clientgen-pagination`, by the operation's pointer, for the
     /// pagination pass after the operations are lowered.
     pub(super) pagination_extensions: BTreeMap<String, Value>,
+    /// The scopes the security requirements ask for, by scheme key.
+    pub(super) scopes: BTreeMap<String, std::collections::BTreeSet<String>>,
 }

@@ -180,6 +180,9 @@ impl OperationLowerer<'_, '_> {
                 };
                 if let Some(reqs) = requirements {
                     for req in reqs {
+                        for (key, scopes) in req {
+                            self.scopes.entry(key.clone()).or_default().extend(scopes.iter().cloned());
+                        }
                         let mut alternative = Vec::new();
                         let mut satisfiable = true;
                         for name in req.keys() {

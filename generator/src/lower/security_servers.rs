@@ -3,7 +3,9 @@
 use serde_json::Value;
 
 use crate::diag::join;
-use crate::model::{ParamLocation, SchemeKind, SecurityScheme, Server, ServerSelect};
+use crate::model::{
+    ClientCredentialsFlow, ParamLocation, SchemeKind, SecurityScheme, Server, ServerSelect,
+};
 use crate::naming::{Scope, snake};
 
 use super::operation_lowerer::OperationLowerer;
@@ -58,6 +60,15 @@ impl OperationLowerer<'_, '_> {
                 continue;
             };
             use openapiv3::SecurityScheme as S;
+            let client_credentials = match &*scheme {
+                S::OAuth2 { flows, .. } => flows.client_credentials.as_ref().map(|flow| {
+                    ClientCredentialsFlow {
+                        token_url: flow.token_url.clone(),
+                        scopes: Vec::new(),
+                    }
+                }),
+                _ => None,
+            };
             let (kind, description, ext) = match &*scheme {
                 S::HTTP {
                     scheme: s,
@@ -117,6 +128,15 @@ impl OperationLowerer<'_, '_> {
                 } => (SchemeKind::Bearer, description, extensions),
             };
             let rust_name = scope.claim(snake(key));
+            // A bearer-kind scheme can also take tokens from a provider, and with the client
+            // credentials flow get them itself: a setter each, claimed like the scheme's.
+            let token_setters = (kind == SchemeKind::Bearer).then(|| {
+                let grant = client_credentials
+                    .is_some()
+                    .then(|| scope.claim(format!("{rust_name}_client_credentials")));
+                let provider = scope.claim(format!("{rust_name}_token_provider"));
+                (grant, provider)
+            });
             let default_names: Vec<String> = match kind {
                 SchemeKind::Basic => vec!["username".into(), "password".into()],
                 SchemeKind::Bearer => vec!["token".into()],
@@ -146,6 +166,8 @@ impl OperationLowerer<'_, '_> {
                 kind,
                 credentials,
                 description: description.clone(),
+                client_credentials,
+                token_setters,
             });
         }
         out

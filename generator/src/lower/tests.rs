@@ -890,3 +890,56 @@ components:
         ]
     );
 }
+
+/// A client credentials flow asks for every scope the requirements name with its scheme (the
+/// document's and the operations', sorted, once each; not one only listed by the flow), and
+/// its setters are claimed like the scheme's own name: a scheme keyed after one is numbered.
+#[test]
+fn client_credentials_ask_for_the_scopes_the_requirements_name() {
+    let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+security: [{cc: [b]}]
+paths:
+  /x:
+    get:
+      security: [{cc: [c, a]}, {cc: [b]}]
+      responses: {"200": {description: ok}}
+    post:
+      security: []
+      responses: {"200": {description: ok}}
+components:
+  securitySchemes:
+    cc:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: /token
+          scopes: {a: A, b: B, c: C, unused: U}
+    cc_token_provider:
+      type: http
+      scheme: bearer
+    key:
+      type: apiKey
+      in: header
+      name: X-Key
+"##;
+    let (api, warnings) = lower_text(text);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let flow = api.schemes[0].client_credentials.as_ref().expect("the flow");
+    assert_eq!(flow.token_url, "/token");
+    assert_eq!(flow.scopes, ["a", "b", "c"]);
+    assert_eq!(
+        api.schemes[0].token_setters,
+        Some((Some("cc_client_credentials".into()), "cc_token_provider".into()))
+    );
+    // A plain bearer scheme takes a provider and has no flow; its own name was taken.
+    assert_eq!(api.schemes[1].rust_name, "cc_token_provider_2");
+    assert_eq!(api.schemes[1].client_credentials, None);
+    assert_eq!(
+        api.schemes[1].token_setters,
+        Some((None, "cc_token_provider_2_token_provider".into()))
+    );
+    // An API key sends no token.
+    assert_eq!(api.schemes[2].token_setters, None);
+}

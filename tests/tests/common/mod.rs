@@ -210,6 +210,18 @@ pub fn run_consumer_test(
     test_file: &str,
     extra_args: &[&str],
 ) -> (Vec<clientgen::Diagnostic>, String) {
+    let source = std::fs::read_to_string(root().join(test_file)).expect("read the consumer test");
+    run_consumer_source(spec, crate_name, test_file, &source, extra_args)
+}
+
+/// [`run_consumer_test`] with the test's source given (`test_file` names it).
+pub fn run_consumer_source(
+    spec: &str,
+    crate_name: &str,
+    test_file: &str,
+    source: &str,
+    extra_args: &[&str],
+) -> (Vec<clientgen::Diagnostic>, String) {
     let text = std::fs::read_to_string(root().join(spec)).expect("read the fixture");
     // With the conformance test, whose tokio dev-dependency the consumer test gets.
     let options = clientgen::Options {
@@ -236,7 +248,7 @@ pub fn run_consumer_test(
         .into_owned();
     files.push(clientgen::OutFile {
         path: Path::new("tests").join(format!("{stem}.rs")),
-        contents: std::fs::read_to_string(root().join(test_file)).expect("read the consumer test"),
+        contents: source.to_owned(),
     });
     let dir = root().join(format!("target/{crate_name}-crates"));
     write_workspace(&dir, &[(crate_name.into(), files)]);
