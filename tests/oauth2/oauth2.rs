@@ -272,6 +272,20 @@ async fn the_secret_stays_with_the_token_endpoint_and_the_token_with_the_api() {
     });
     api_client(&api, credentials(&tokens)).list_items().send().await.unwrap();
     assert_eq!(tokens.requests()[1].header("authorization"), Some(BASIC));
+    // A hook sees the token as `***`.
+    let seen_by_hook = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen_by_hook.clone();
+    let hooked = Client::with_client_credentials(credentials(&tokens))
+        .base_url(api.url())
+        .before_attempt(move |attempt| {
+            let value = attempt.header("authorization").unwrap_or_default().to_owned();
+            record.lock().unwrap().push(value);
+        })
+        .build()
+        .unwrap();
+    hooked.list_items().send().await.unwrap();
+    assert_eq!(*seen_by_hook.lock().unwrap(), ["***"]);
+    assert_eq!(bearer(api.requests().last().unwrap()), "Bearer moved");
     // Debug output and errors never show the secret or the token.
     let client = api_client(&api, credentials(&tokens));
     let shown = format!("{client:?} {:?}", credentials(&tokens));
