@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+pub use super::error::TokenError;
 use super::error::{loggable_text, Error};
 use super::secret::Secret;
 
@@ -158,96 +159,6 @@ impl ClientCredentials {
     }
 }
 
-/// The token endpoint refused to give a token, or could not be asked. It names the token
-/// endpoint's origin, not the API's.
-#[derive(Clone)]
-pub struct TokenError {
-    origin: String,
-    status: Option<u16>,
-    code: Option<String>,
-    description: Option<String>,
-    problem: String,
-    timeout: bool,
-}
-
-impl TokenError {
-    pub(crate) fn new(origin: &str, problem: impl Into<String>) -> Self {
-        TokenError {
-            origin: origin.to_owned(),
-            status: None,
-            code: None,
-            description: None,
-            problem: problem.into(),
-            timeout: false,
-        }
-    }
-
-    pub(crate) fn timed_out(mut self) -> Self {
-        self.timeout = true;
-        self
-    }
-
-    /// The origin of the token endpoint (`https://auth.example.com`).
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
-
-    /// The HTTP status of the token endpoint's answer, when one arrived.
-    pub fn status(&self) -> Option<u16> {
-        self.status
-    }
-
-    /// The RFC 6749 error code (`invalid_client`, `invalid_scope`, ...), when the endpoint
-    /// gave one, bounded and escaped.
-    pub fn code(&self) -> Option<&str> {
-        self.code.as_deref()
-    }
-
-    /// The endpoint's `error_description`, when it gave one, bounded and escaped.
-    pub fn description(&self) -> Option<&str> {
-        self.description.as_deref()
-    }
-
-    /// Whether the token endpoint did not answer within the client's timeout.
-    pub fn is_timeout(&self) -> bool {
-        self.timeout
-    }
-}
-
-impl fmt::Display for TokenError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "no access token from the token endpoint {}: {}",
-            self.origin, self.problem
-        )?;
-        if let Some(status) = self.status {
-            write!(f, " (status {status})")?;
-        }
-        if let Some(code) = &self.code {
-            write!(f, ": {code}")?;
-        }
-        if let Some(description) = &self.description {
-            write!(f, ": {description}")?;
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Debug for TokenError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenError")
-            .field("origin", &self.origin)
-            .field("status", &self.status)
-            .field("code", &self.code)
-            .field("description", &self.description)
-            .field("problem", &self.problem)
-            .finish()
-    }
-}
-
-impl std::error::Error for TokenError {}
-
 /// Where a client's tokens come from.
 #[derive(Clone)]
 pub(crate) enum Source {
@@ -321,41 +232,23 @@ impl Tokens {
         }
     }
 
-    /// A fresh cache for a new client, with the token URL resolved against `base` and checked:
-    /// `https`, or plain `http` on loopback only, and no user name, password or fragment.
-    pub(crate) fn resolve(&self, base: &url::Url) -> Result<Tokens, Error> {
+    /// A fresh cache for a new client, with its token endpoint (checked by the client).
+    pub(crate) fn with_url(&self, token_url: Option<url::Url>) -> Tokens {
         let mut tokens = Tokens::new(self.source.clone());
-        if let Source::Grant {
-            credentials,
-            described_url,
-            ..
-        } = &self.source
-        {
-            let text = credentials.token_url.as_deref().unwrap_or(described_url);
-            let url = base.join(text).map_err(|e| {
-                Error::Config(format!("the OAuth 2 token URL is not a valid URL: {e}"))
-            })?;
-            let origin = url.origin().ascii_serialization();
-            if !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
-                return Err(Error::Config(format!(
-                    "the OAuth 2 token URL {origin} must not carry a user name, password or \
-                     fragment"
-                )));
-            }
-            match url.scheme() {
-                "https" => {}
-                "http" if super::client::is_loopback(&url) => {}
-                scheme => {
-                    return Err(Error::Config(format!(
-                        "the OAuth 2 token URL {origin} uses `{scheme}`, which would send the \
-                         client secret unencrypted; use https (plain http is allowed only for \
-                         loopback addresses)"
-                    )))
-                }
-            }
-            tokens.token_url = Some(url);
+        tokens.token_url = token_url;
+        tokens
+    }
+
+    /// The token URL as given: the credentials' own, else the description's.
+    pub(crate) fn token_url_text(&self) -> Option<&str> {
+        match &self.source {
+            Source::Grant {
+                credentials,
+                described_url,
+                ..
+            } => Some(credentials.token_url.as_deref().unwrap_or(described_url)),
+            Source::Provider(_) => None,
         }
-        Ok(tokens)
     }
 
     /// A valid token and the id of the fetch that gave it, fetched with `fetch` when none is
@@ -447,12 +340,13 @@ impl State {
     }
 }
 
-/// The form body of a client credentials token request, and its `Authorization` header value
-/// (`client_secret_basic`) unless the secret goes in the body.
+/// The form body of a client credentials token request, and the `id:secret` pair of its HTTP
+/// Basic credentials (`client_secret_basic`), each form-encoded first as RFC 6749 (section
+/// 2.3.1) says, unless the secret goes in the body.
 pub(crate) fn grant_request(
     credentials: &ClientCredentials,
     described_scopes: &[&str],
-) -> (String, Option<String>) {
+) -> (String, Option<Secret>) {
     let mut form = url::form_urlencoded::Serializer::new(String::new());
     form.append_pair("grant_type", "client_credentials");
     let scopes: Vec<&str> = match &credentials.scopes {
@@ -467,7 +361,6 @@ pub(crate) fn grant_request(
         form.append_pair("client_secret", credentials.client_secret.expose());
         None
     } else {
-        // RFC 6749, section 2.3.1: both are form-encoded before they are joined.
         let encode =
             |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let pair = format!(
@@ -475,7 +368,7 @@ pub(crate) fn grant_request(
             encode(&credentials.client_id),
             encode(credentials.client_secret.expose())
         );
-        Some(format!("Basic {}", super::request::base64(pair.as_bytes())))
+        Some(Secret::new(pair))
     };
     (form.finish(), authorization)
 }
@@ -552,8 +445,10 @@ mod tests {
         let credentials = ClientCredentials::new("id:1", "s&cret");
         let (form, authorization) = grant_request(&credentials, &["read", "write"]);
         assert_eq!(form, "grant_type=client_credentials&scope=read+write");
-        // base64("id%3A1:s%26cret")
-        assert_eq!(authorization.as_deref(), Some("Basic aWQlM0ExOnMlMjZjcmV0"));
+        assert_eq!(
+            authorization.as_ref().map(Secret::expose),
+            Some("id%3A1:s%26cret")
+        );
         let (form, authorization) = grant_request(
             &credentials.clone().client_secret_post().scopes(["x"]),
             &["read"],

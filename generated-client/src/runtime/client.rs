@@ -17,7 +17,7 @@ use super::error::{
 };
 use super::hooks::{AfterAttempt, AfterHook, BeforeAttempt, BeforeHook};
 use super::oauth2::{self, AccessToken, Source, TokenError, Tokens};
-use super::request::{check_header_value, Request};
+use super::request::{base64, check_header_value, Request};
 use super::response::RawResponse;
 use super::retry;
 use super::secret::Secret;
@@ -252,7 +252,11 @@ impl ClientBuilder {
                     scheme,
                     match credential {
                         Credential::OAuth2(tokens) => {
-                            Credential::OAuth2(Arc::new(tokens.resolve(&base_url)?))
+                            let url = match tokens.token_url_text() {
+                                Some(text) => Some(token_url(&base_url, text)?),
+                                None => None,
+                            };
+                            Credential::OAuth2(Arc::new(tokens.with_url(url)))
                         }
                         other => other,
                     },
@@ -360,7 +364,29 @@ fn parse_base_url(text: &str) -> Result<url::Url, Error> {
     Ok(url)
 }
 
-pub(crate) fn is_loopback(url: &url::Url) -> bool {
+/// A token URL resolved against the base URL and checked: `https`, or plain `http` on
+/// loopback only, and no user name, password or fragment.
+fn token_url(base: &url::Url, text: &str) -> Result<url::Url, Error> {
+    let url = base
+        .join(text)
+        .map_err(|e| Error::Config(format!("the OAuth 2 token URL is not a valid URL: {e}")))?;
+    let origin = url.origin().ascii_serialization();
+    if !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "the OAuth 2 token URL {origin} must not carry a user name, password or fragment"
+        )));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        scheme => Err(Error::Config(format!(
+            "the OAuth 2 token URL {origin} uses `{scheme}`, which would send the client \
+             secret unencrypted; use https (plain http is allowed only for loopback addresses)"
+        ))),
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -771,7 +797,8 @@ impl Client {
             HeaderValue::from_static("application/x-www-form-urlencoded"),
         );
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        if let Some(authorization) = authorization {
+        if let Some(pair) = authorization {
+            let authorization = format!("Basic {}", base64(pair.expose().as_bytes()));
             let value =
                 check_header_value("authorization", &authorization, true).map_err(|_| {
                     TokenError::new(&origin, "the client id cannot be sent in a header")

@@ -317,7 +317,7 @@ pub enum Error {
     /// No OAuth 2 access token could be had: the token endpoint refused (with its RFC 6749
     /// error code), gave a malformed answer, or did not answer in time. Names the token
     /// endpoint's origin.
-    Token(Box<super::oauth2::TokenError>),
+    Token(Box<TokenError>),
 }
 
 impl Error {
@@ -849,6 +849,96 @@ impl fmt::Display for InvalidRequest {
         write!(f, "refused to send the request: {}", self.message)
     }
 }
+
+/// The token endpoint refused to give a token, or could not be asked. It names the token
+/// endpoint's origin, not the API's.
+#[derive(Clone)]
+pub struct TokenError {
+    pub(crate) origin: String,
+    pub(crate) status: Option<u16>,
+    pub(crate) code: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) problem: String,
+    pub(crate) timeout: bool,
+}
+
+impl TokenError {
+    pub(crate) fn new(origin: &str, problem: impl Into<String>) -> Self {
+        TokenError {
+            origin: origin.to_owned(),
+            status: None,
+            code: None,
+            description: None,
+            problem: problem.into(),
+            timeout: false,
+        }
+    }
+
+    pub(crate) fn timed_out(mut self) -> Self {
+        self.timeout = true;
+        self
+    }
+
+    /// The origin of the token endpoint (`https://auth.example.com`).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The HTTP status of the token endpoint's answer, when one arrived.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The RFC 6749 error code (`invalid_client`, `invalid_scope`, ...), when the endpoint
+    /// gave one, bounded and escaped.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The endpoint's `error_description`, when it gave one, bounded and escaped.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// Whether the token endpoint did not answer within the client's timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.timeout
+    }
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no access token from the token endpoint {}: {}",
+            self.origin, self.problem
+        )?;
+        if let Some(status) = self.status {
+            write!(f, " (status {status})")?;
+        }
+        if let Some(code) = &self.code {
+            write!(f, ": {code}")?;
+        }
+        if let Some(description) = &self.description {
+            write!(f, ": {description}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenError")
+            .field("origin", &self.origin)
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("description", &self.description)
+            .field("problem", &self.problem)
+            .finish()
+    }
+}
+
+impl std::error::Error for TokenError {}
 
 #[cfg(test)]
 mod tests {

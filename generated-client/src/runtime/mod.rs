@@ -32,9 +32,9 @@ pub use secret::Secret;
 pub(crate) use config::{Credential, KeyLocation};
 #[allow(unused_imports)]
 pub(crate) use pagination::next_link_param;
-pub(crate) use request::{ParamValue, Request};
 #[allow(unused_imports)]
 pub(crate) use request::simple_param;
+pub(crate) use request::{ParamValue, Request};
 
 /// Serializes a field that may be absent, null or a value (`Option<Option<T>>`): absent is
 /// `None` (left out by `skip_serializing_if`), null is `Some(None)`. Reading is in the
