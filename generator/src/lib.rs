@@ -386,6 +386,13 @@ fn lower_and_render(
     let header = format!("// {} from {label}. DO NOT EDIT.", write::MARKER);
     let mut files = pieces::render_files(&api, &options.crate_name, &header, options.jobs)?;
     files.extend(runtime_files::with_header(&header));
+    if !api.webhooks.is_empty() {
+        let (path, text) = runtime_files::WEBHOOK_SIGNATURES;
+        files.push(OutFile {
+            path: path.into(),
+            contents: format!("{header}\n{text}"),
+        });
+    }
     let spec_blob = blob();
     let license = match (&options.license, &api.license) {
         (Some(l), _) => Some(l.clone()),

@@ -32,6 +32,11 @@ pub struct Api {
     pub error_decoders: Vec<Vec<(StatusMatch, Option<usize>)>>,
     /// Which cargo feature compiles what, and which serde impls each type needs.
     pub features: Features,
+    /// The webhooks the API sends (`webhooks`, or `x-webhooks` in 3.0), sorted by name.
+    pub webhooks: Vec<Webhook>,
+    /// How the API signs its webhooks, as the description's `x-clientgen-webhook-signature`
+    /// names it (the description itself cannot say).
+    pub webhook_signature: Option<WebhookSignature>,
     /// The JSON schemas a conformance test synthesises its arguments from: filled only when
     /// one is asked for ([`crate::lower::lower_with`]), so that the rendered crate needs no
     /// raw document.
@@ -129,6 +134,40 @@ pub enum FeatureKind {
     Untagged,
     /// Schemas no operation uses (webhook payloads, for example).
     ExtraTypes,
+    /// The payload types of the webhooks, and the `webhooks` module (off by default: not in
+    /// `full`).
+    Webhooks,
+}
+
+/// A webhook: a request the API sends to its users.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// Its key in `webhooks`.
+    pub name: String,
+    /// PascalCase variant of the generated `Event` enum, unique among the webhooks.
+    pub variant: String,
+    /// The JSON payload's type (`TypeRef::Json` when the body has no JSON schema).
+    pub payload: TypeRef,
+    /// The header that names the event, lowercase, and this webhook's value of it.
+    pub header: Option<(String, String)>,
+    /// Top-level payload properties with a single allowed string value (`enum` of one, or
+    /// `const`), sorted by name: how the payload tells this webhook apart.
+    pub consts: Vec<(String, String)>,
+    /// Summary or description.
+    pub description: Option<String>,
+    /// JSON pointer of the webhook.
+    pub pointer: String,
+}
+
+/// A webhook signature scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookSignature {
+    /// Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`.
+    StandardWebhooks,
+    /// GitHub's `X-Hub-Signature-256`.
+    GitHub,
+    /// Stripe's `Stripe-Signature`.
+    Stripe,
 }
 
 /// One server.

@@ -13,6 +13,8 @@ enum Piece {
     Operations(std::ops::Range<usize>),
     /// The typed mocks of the `mock` feature.
     Mocks(std::ops::Range<usize>),
+    /// The `webhooks` module.
+    Webhooks,
 }
 
 /// Rendered pieces waiting for the ones before them, and the files so far.
@@ -77,6 +79,9 @@ pub(crate) fn render_files(
             .into_iter()
             .map(Piece::Mocks),
     );
+    if !api.webhooks.is_empty() {
+        pieces.push(Piece::Webhooks);
+    }
     let render_piece = |piece: &Piece| {
         let emitted: emit::Emitted = match piece {
             Piece::Conformance => conformance::plan(api, crate_name)
@@ -88,6 +93,7 @@ pub(crate) fn render_files(
             Piece::Types(r) => emit::emit_types_part(api, &request, r.clone()),
             Piece::Operations(r) => emit::emit_operations_part(api, r.clone()),
             Piece::Mocks(r) => emit::emit_mock_part(api, r.clone()),
+            Piece::Webhooks => emit::emit_webhooks(api).into(),
         };
         render::render_emitted(emitted)
     };
@@ -98,6 +104,7 @@ pub(crate) fn render_files(
         Piece::Types(_) => "src/types.rs",
         Piece::Operations(_) => "src/operations.rs",
         Piece::Mocks(_) => "src/mock.rs",
+        Piece::Webhooks => "src/webhooks.rs",
     };
     let mut pieces_of: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for i in 0..pieces.len() {

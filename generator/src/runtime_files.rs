@@ -35,3 +35,10 @@ pub const RUNTIME: &[(&str, &str)] = runtime_files![
     "streaming.rs",
     "tls.rs",
 ];
+
+/// The webhook signature checks, written as `src/webhooks/signature.rs` into a crate whose
+/// API has webhooks (compiled with its `webhooks` feature only).
+pub const WEBHOOK_SIGNATURES: (&str, &str) = (
+    "src/webhooks/signature.rs",
+    include_str!("../runtime/webhooks.rs"),
+);

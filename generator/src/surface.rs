@@ -300,6 +300,20 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
         add(provider, plain("token provider", "(impl TokenProvider)".into(), &pointer, None));
     }
 
+    // Webhook events, with their payload types, and the verifier of the named scheme.
+    for w in &api.webhooks {
+        add(
+            format!("webhooks::Event::{}", w.variant),
+            plain("webhook event", ty(&w.payload), &w.pointer, w.description.as_ref()),
+        );
+    }
+    if let Some(scheme) = api.webhook_signature {
+        add(
+            "webhooks::verifier".into(),
+            plain("webhook verifier", format!("{scheme:?}"), "#/x-clientgen-webhook-signature", None),
+        );
+    }
+
     // Calls, by the path a consumer writes.
     let mut calls: Vec<(String, usize)> = Vec::new();
     walk(&api.root, "client", &mut calls);

@@ -82,6 +82,8 @@ fn corpus_generates_and_compiles() {
     let mut crates = Vec::new();
     // (crate, feature): the reduced-feature build of each large API.
     let mut reduced: Vec<(String, String)> = Vec::new();
+    // (crate, `webhooks`): the crates with webhooks, checked with only that feature on.
+    let mut with_webhooks: Vec<(String, String)> = Vec::new();
     for path in &specs {
         let text = std::fs::read_to_string(path).expect("read a corpus spec");
         let name = if path.ends_with("stytch/openapi.yml") {
@@ -121,6 +123,13 @@ fn corpus_generates_and_compiles() {
                         reduced.push((name.clone(), feature));
                     }
                 }
+                if output
+                    .files
+                    .iter()
+                    .any(|f| f.path == Path::new("src/webhooks.rs"))
+                {
+                    with_webhooks.push((name.clone(), "webhooks".into()));
+                }
                 crates.push((name.clone(), output.files));
                 row
             }
@@ -156,6 +165,11 @@ fn corpus_generates_and_compiles() {
     let reduced_started = Instant::now();
     let reduced_results = common::cargo_check_features(&dir, &reduced);
     let reduced_secs = reduced_started.elapsed().as_secs();
+    // The webhooks (off by default): each crate with them again with only `webhooks` on, so
+    // that the module and every payload type it reaches compile on their own.
+    let webhooks_started = Instant::now();
+    let webhook_results = common::cargo_check_features(&dir, &with_webhooks);
+    let webhooks_secs = webhooks_started.elapsed().as_secs();
     // The typed mocks (`mock`, which brings `serde-all`): every crate of at most
     // `MOCK_MAX_OPERATIONS` operations here; `CORPUS_MOCK=all` (bench/corpus-mock.sh) checks
     // the large ones too.
@@ -224,6 +238,18 @@ fn corpus_generates_and_compiles() {
                     }
                 }
             }
+            match webhook_results.iter().find(|(m, _, _)| m == name) {
+                Some((_, _, None)) if row.result.starts_with("ok") => {
+                    row.result.push_str("; ok with only `webhooks`")
+                }
+                Some((_, _, Some(e))) => {
+                    row.result = format!(
+                        "cargo check with only `webhooks` failed: {}",
+                        e.lines().next().unwrap_or("")
+                    )
+                }
+                _ => {}
+            }
             match mock_results.iter().find(|(m, _)| m == name) {
                 Some((_, None)) if row.result.starts_with("ok") => {
                     row.result.push_str("; ok with `mock`")
@@ -250,9 +276,11 @@ fn corpus_generates_and_compiles() {
     }
     table.push_str(&format!(
         "\ncargo check of all generated crates (debug, shared target dir): {check_secs} s; \
-         of the {} large ones again with one feature: {reduced_secs} s; of {} with `mock`: \
-         {mock_secs} s; the documentation of {github} (--cfg docsrs, -D warnings): {docs_secs} s\n",
+         of the {} large ones again with one feature: {reduced_secs} s; of the {} with webhooks \
+         with only `webhooks`: {webhooks_secs} s; of {} with `mock`: {mock_secs} s; the \
+         documentation of {github} (--cfg docsrs, -D warnings): {docs_secs} s\n",
         reduced.len(),
+        with_webhooks.len(),
         mocked.len()
     ));
     println!("{table}");
@@ -271,4 +299,147 @@ fn corpus_generates_and_compiles() {
     if let Some(e) = docs_failure {
         panic!("the documentation of {github} does not build as docs.rs builds it:\n{e}");
     }
+}
+
+/// The dispatch test written into GitHub's crate: every case of `dispatch.json` (a webhook's
+/// name, the headers its description gives as examples, a payload, and whether that payload
+/// is valid against its schema) is read by `webhooks::unsafe_unwrap` as that webhook. A
+/// payload the synthesiser could not make valid (its schema's `allOf` parts disagree) is
+/// told apart all the same: it must be refused as that webhook's payload, if at all.
+const GITHUB_DISPATCH_TEST: &str = r#"
+use github_webhooks::reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+#[test]
+fn every_webhook_is_told_apart() {
+    let cases: Vec<(String, Vec<(String, String)>, String, bool)> =
+        serde_json::from_str(include_str!("dispatch.json")).unwrap();
+    let mut failures = Vec::new();
+    let mut refused = 0;
+    for (name, headers, body, valid) in &cases {
+        let mut map = HeaderMap::new();
+        for (header, value) in headers {
+            map.append(
+                HeaderName::from_bytes(header.as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        match github_webhooks::webhooks::unsafe_unwrap(&map, body.as_bytes()) {
+            Ok(event) if event.name() == name => {}
+            Ok(event) => failures.push(format!("{name}: read as {}", event.name())),
+            Err(github_webhooks::webhooks::WebhookError::Decode { webhook: Some(w), .. })
+                if !valid && w == name =>
+            {
+                refused += 1
+            }
+            Err(e) => failures.push(format!("{name}: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{} of {}:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    println!("dispatched {} webhooks ({refused} invalid payloads refused as theirs)", cases.len());
+}
+"#;
+
+/// Every webhook of GitHub's description, with the headers its description gives as examples
+/// (`X-GitHub-Event` among them) and its payload's example where it has one, else a payload
+/// synthesised from its schema, is told apart as itself by the generated `webhooks` module.
+#[test]
+#[ignore = "needs ../shared and compiles GitHub's crate: run by `cargo test-corpus`"]
+fn githubs_webhooks_are_each_told_apart() {
+    let Some(shared) = common::shared() else {
+        common::skip_or_fail("the GitHub webhook test needs ../shared/corpus.tar.xz");
+        return;
+    };
+    let (unpacked, _) = common::corpus_specs(&shared);
+    let path = unpacked.join("openapi-3.0/github-api.github.com-octokit.json");
+    let text = std::fs::read_to_string(&path).expect("read GitHub's description");
+    let raw: serde_json::Value = serde_json::from_str(&text).expect("GitHub's description is JSON");
+    let synth = clientgen_testkit::synth::Synth::lenient(&raw);
+    let resolve = |v: &serde_json::Value| synth.resolve(v).clone();
+    let mut cases = Vec::new();
+    let mut from_examples = 0;
+    let mut invalid = 0;
+    for (name, item) in raw["x-webhooks"].as_object().expect("x-webhooks") {
+        let op = &item["post"];
+        let mut headers = Vec::new();
+        for parameter in op["parameters"].as_array().into_iter().flatten() {
+            let parameter = resolve(parameter);
+            let example = match &parameter["example"] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Number(n) => n.to_string(),
+                _ => continue,
+            };
+            if parameter["in"] == "header" {
+                headers.push((
+                    parameter["name"].as_str().unwrap_or_default().to_owned(),
+                    example,
+                ));
+            }
+        }
+        let media = &op["requestBody"]["content"]["application/json"];
+        let example = media["examples"]
+            .as_object()
+            .and_then(|e| e.values().next())
+            .map(|e| resolve(e)["value"].clone())
+            .or_else(|| media.get("example").cloned())
+            .filter(|e| !e.is_null());
+        let body = match example {
+            Some(example) => {
+                from_examples += 1;
+                example
+            }
+            None => synth.value(&media["schema"], clientgen_testkit::synth::Fill::All, false),
+        };
+        let valid = synth.failures(&body, &media["schema"]).is_empty();
+        invalid += usize::from(!valid);
+        cases.push((name.clone(), headers, body.to_string(), valid));
+    }
+    assert!(cases.len() >= 250, "{} webhooks", cases.len());
+    let options = clientgen::Options {
+        jobs: 0,
+        ..clientgen::Options::new("github_webhooks", "github-api.github.com-octokit.json")
+    };
+    let mut files = clientgen::generate(&text, &options)
+        .expect("GitHub's description generates")
+        .files;
+    files.push(clientgen::OutFile {
+        path: "tests/dispatch.rs".into(),
+        contents: GITHUB_DISPATCH_TEST.to_owned(),
+    });
+    files.push(clientgen::OutFile {
+        path: "tests/dispatch.json".into(),
+        contents: serde_json::to_string(&cases).unwrap(),
+    });
+    let dir = root().join("target/github-webhooks-crates");
+    common::write_workspace(&dir, &[("github_webhooks".into(), files)]);
+    let started = Instant::now();
+    let output = std::process::Command::new(env!("CARGO"))
+        .args([
+            "test",
+            "-p",
+            "github_webhooks",
+            "--no-default-features",
+            "--features",
+            "webhooks",
+        ])
+        .args(["--test", "dispatch", "--", "--nocapture"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", root().join("target/generated-check"))
+        .env("RUSTFLAGS", "-D warnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    println!(
+        "GitHub's {} webhooks ({from_examples} from their description's examples, {invalid} \
+         payloads the synthesiser could not make valid) told apart, in {} s with the crate's \
+         build",
+        cases.len(),
+        started.elapsed().as_secs()
+    );
+    assert!(
+        stdout.contains(&format!("dispatched {} webhooks", cases.len())),
+        "{stdout}"
+    );
 }

@@ -11,7 +11,9 @@ mod common;
 fn guide_examples() -> String {
     let guide = std::fs::read_to_string(common::root().join("docs/consumer-guide.md"))
         .expect("read the consumer guide");
-    let start = guide.find("\n## OAuth 2").expect("the guide has an OAuth 2 section");
+    let start = guide
+        .find("\n## OAuth 2")
+        .expect("the guide has an OAuth 2 section");
     let section = &guide[start + 1..];
     let section = &section[..section.find("\n## ").unwrap_or(section.len())];
     let mut out = String::new();
@@ -42,5 +44,8 @@ fn client_credentials_tokens_are_got_cached_renewed_and_kept_to_their_origin() {
     assert!(warnings.is_empty(), "{warnings:?}");
     // 15 tests of the consumer test and the guide's one.
     assert!(stdout.contains("test result: ok. 16 passed"), "{stdout}");
-    assert!(stdout.contains("guide_example_1::one_token_for_two_calls ... ok"), "{stdout}");
+    assert!(
+        stdout.contains("guide_example_1::one_token_for_two_calls ... ok"),
+        "{stdout}"
+    );
 }

@@ -105,6 +105,15 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
     } else {
         quote! {}
     };
+    let webhooks_module = if api.webhooks.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            #[cfg(feature = "webhooks")]
+            #[rustfmt::skip]
+            pub mod webhooks;
+        }
+    };
     // OAuth 2 token sources for the schemes that send a bearer token.
     let reexport_oauth2 = if api.schemes.iter().any(|s| s.kind == SchemeKind::Bearer) {
         quote! { pub use runtime::oauth2; }
@@ -150,6 +159,7 @@ pub fn emit_lib(api: &Api, crate_name: &str) -> TokenStream {
         mod runtime;
         #[rustfmt::skip]
         pub mod types;
+        #webhooks_module
 
         // One item per `use`, in the order rustfmt sorts them, so that `cargo fmt` leaves
         // this file as generated.
@@ -235,7 +245,11 @@ fn features_table(api: &Api) -> Vec<String> {
         "| `mock` | typed mocks of every operation, for the tests of code that calls the API (the `mock` module) |".into(),
     ];
     if !api.features.list.is_empty() {
-        out.push("| `full` (default) | every part of the API, each a feature of its own (below) |".into());
+        out.push(if api.webhooks.is_empty() {
+            "| `full` (default) | every part of the API, each a feature of its own (below) |".into()
+        } else {
+            "| `full` (default) | every part of the API but `webhooks`, each a feature of its own (below) |".into()
+        });
     }
     out
 }
@@ -252,14 +266,22 @@ fn feature_docs(api: &Api, heading: &str) -> Vec<String> {
         String::new(),
         format!("{heading} Features of the API"),
         String::new(),
-        "Each part of the API is a cargo feature that compiles its operations and only the types \
-         they use; types shared by several parts are compiled once. All are on by default \
-         (`full`). To compile less, turn the defaults off and name the parts you call, with a \
-         TLS feature:"
-            .into(),
+        format!(
+            "Each part of the API is a cargo feature that compiles its operations and only the \
+             types they use; types shared by several parts are compiled once. {} To compile \
+             less, turn the defaults off and name the parts you call, with a TLS feature:",
+            if api.webhooks.is_empty() {
+                "All are on by default (`full`)."
+            } else {
+                "All but `webhooks` are on by default (`full`)."
+            }
+        ),
         format!(
             "`default-features = false, features = [\"rustls-aws-lc-rs\", \"{}\"]`.",
-            list[0].name
+            list.iter()
+                .find(|f| f.kind != FeatureKind::Webhooks)
+                .unwrap_or(&list[0])
+                .name
         ),
         String::new(),
         "| Feature | Operations | What it compiles |".into(),
@@ -282,6 +304,12 @@ fn feature_docs(api: &Api, heading: &str) -> Vec<String> {
             FeatureKind::ExtraTypes => {
                 format!("the {schemas} types no operation uses (webhook payloads, for example)")
             }
+            FeatureKind::Webhooks => format!(
+                "the `webhooks` module: {} typed webhook event{}, the payload types and \
+                 signature verification (not in `full`)",
+                api.webhooks.len(),
+                if api.webhooks.len() == 1 { "" } else { "s" }
+            ),
         };
         out.push(format!("| `{}` | {} | {what} |", f.name, f.operations));
     }
@@ -408,6 +436,13 @@ pub fn emit_manifest(
              uuid = { version = \"1\", default-features = false, features = [\"std\", \"serde\"] }\n",
         );
     }
+    let webhook_dependencies = if api.webhooks.is_empty() {
+        ""
+    } else {
+        "# Only for the `webhooks` feature: HMAC-SHA256 and its constant-time check (RustCrypto).\n\
+         hmac = { version = \"0.13\", optional = true }\n\
+         sha2 = { version = \"0.11\", optional = true, default-features = false }\n"
+    };
     let default = if api.features.list.is_empty() {
         "\"rustls-aws-lc-rs\""
     } else {
@@ -452,7 +487,7 @@ wiremock = {{ version = "0.6", optional = true }}
 # bodies; reqwest depends on both already.
 bytes = "1"
 {formats}futures-core = {{ version = "0.3", default-features = false }}
-# Streamed request bodies (reqwest takes any `http_body::Body`); in reqwest's graph too.
+{webhook_dependencies}# Streamed request bodies (reqwest takes any `http_body::Body`); in reqwest's graph too.
 http-body = "1"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
@@ -495,14 +530,28 @@ fn api_features_manifest(api: &Api) -> String {
     if list.is_empty() {
         return String::new();
     }
-    let names: Vec<String> = list.iter().map(|f| format!("\"{}\"", f.name)).collect();
+    // Webhooks are off by default, so that a client that only calls the API compiles none of
+    // their code or dependencies.
+    let names: Vec<String> = list
+        .iter()
+        .filter(|f| f.kind != FeatureKind::Webhooks)
+        .map(|f| format!("\"{}\"", f.name))
+        .collect();
     let mut out = String::from(
         "# The parts of the API, one per top-level namespace (or tag, for the client's own\n\
          # methods): each compiles its operations and only the types they use.\n",
     );
     out.push_str(&format!("full = [{}]\n", names.join(", ")));
     for f in list {
-        out.push_str(&format!("{} = []\n", f.name));
+        if f.kind == FeatureKind::Webhooks {
+            out.push_str(
+                "# Typed webhook events and their signature check (the crate's `webhooks` module); not\n\
+                 # in `full`.\n",
+            );
+            out.push_str(&format!("{} = [\"dep:hmac\", \"dep:sha2\"]\n", f.name));
+        } else {
+            out.push_str(&format!("{} = []\n", f.name));
+        }
     }
     out
 }

@@ -13,12 +13,14 @@ mod operations;
 mod tests;
 mod text;
 mod types;
+mod webhooks;
 
 pub use client::*;
 pub use lib_manifest::*;
 pub use mock::emit_mock_part;
 pub use operations::*;
 pub use types::*;
+pub use webhooks::emit_webhooks;
 
 fn ident(name: &str) -> Ident {
     // Names from the IR are sanitised already; raw identifiers are not needed.

@@ -87,7 +87,10 @@ fn printed_files(spec: &str) -> Vec<(String, String)> {
     out.files
         .iter()
         .filter(|f| {
-            f.path.extension().is_some_and(|e| e == "rs") && !f.path.starts_with("src/runtime")
+            // The runtime and the webhook signature checks are copied as written.
+            f.path.extension().is_some_and(|e| e == "rs")
+                && !f.path.starts_with("src/runtime")
+                && !f.path.starts_with("src/webhooks/")
         })
         .map(|f| {
             let text = f

@@ -33,8 +33,12 @@ const RESERVED: &[&str] = &[
 /// The feature of operations on the client itself that have no tag.
 const UNTAGGED: &str = "untagged";
 
-fn feature_name(raw: &str) -> String {
-    if RESERVED.contains(&raw) {
+/// The feature of the webhooks' payload types and the `webhooks` module, when the API has
+/// webhooks (a namespace or tag of that name then gets `_api` appended).
+pub(crate) const WEBHOOKS: &str = "webhooks";
+
+fn feature_name(raw: &str, webhooks: bool) -> String {
+    if RESERVED.contains(&raw) || (webhooks && raw == WEBHOOKS) {
         format!("{raw}_api")
     } else {
         raw.to_owned()
@@ -55,16 +59,17 @@ pub(super) fn assign(api: &Api) -> Features {
             mark(child, name, accessor, out);
         }
     }
+    let webhooks = !api.webhooks.is_empty();
     let mut namespaces = std::collections::BTreeMap::new();
     for child in &api.root.children {
-        let name = feature_name(&child.rust_name);
+        let name = feature_name(&child.rust_name, webhooks);
         mark(child, &name, &child.rust_name, &mut op_feature);
         namespaces.insert(name, child.rust_name.clone());
     }
     for &i in &api.root.operations {
         op_feature[i] = match api.operations[i].tag.as_deref().map(snake) {
             Some(tag) if !tag.is_empty() => {
-                let name = feature_name(&tag);
+                let name = feature_name(&tag, webhooks);
                 match namespaces.get(&name) {
                     Some(accessor) => (name, FeatureKind::Namespace(accessor.clone())),
                     None => (
@@ -73,7 +78,7 @@ pub(super) fn assign(api: &Api) -> Features {
                     ),
                 }
             }
-            _ => (feature_name(UNTAGGED), FeatureKind::Untagged),
+            _ => (feature_name(UNTAGGED, webhooks), FeatureKind::Untagged),
         };
     }
     let mut list: Vec<ApiFeature> = Vec::new();
@@ -111,6 +116,14 @@ pub(super) fn assign(api: &Api) -> Features {
         walk(api, in_types.iter().copied(), |t| {
             received[t] = true;
             reached_in[t].insert(name.clone())
+        });
+    }
+    // Webhook payloads are received, by the `webhooks` feature.
+    if webhooks {
+        by_name.insert(WEBHOOKS.to_owned(), (FeatureKind::Webhooks, 0));
+        walk(api, api.webhooks.iter().map(|w| &w.payload), |t| {
+            received[t] = true;
+            reached_in[t].insert(WEBHOOKS.to_owned())
         });
     }
     let mut reached: Vec<std::collections::BTreeSet<String>> = reached_out;

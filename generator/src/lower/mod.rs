@@ -35,6 +35,7 @@ mod security_servers;
 #[cfg(test)]
 mod tests;
 mod type_space;
+mod webhooks;
 
 use combinations::annotates_null;
 use namespaces::build_namespaces;
@@ -182,6 +183,9 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     };
     api.schemes = schemes;
     let (operations, error_variants, error_decoders) = ops.lower_operations(&api.schemes);
+    let (webhooks, webhook_signature) = ops.lower_webhooks();
+    api.webhooks = webhooks;
+    api.webhook_signature = webhook_signature;
     let pagination_extensions = std::mem::take(&mut ops.pagination_extensions);
     // A client credentials token asks for every scope the description asks for with its
     // scheme, in the document's requirements and the operations'.

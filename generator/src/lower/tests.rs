@@ -943,3 +943,88 @@ components:
     // An API key sends no token.
     assert_eq!(api.schemes[2].token_setters, None);
 }
+
+/// Webhooks: the event header is the one whose value differs between them (here given as
+/// examples, as GitHub gives `X-GitHub-Event`), constants come from the payload's own
+/// properties, its `allOf` parts and what every `oneOf` alternative has alike; two webhooks
+/// nothing tells apart get a warning; names are sorted and variants unique.
+#[test]
+fn webhooks_are_told_apart_by_their_event_header_and_payload_constants() {
+    let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+x-clientgen-webhook-signature: github
+paths: {}
+x-webhooks:
+  issues-opened:
+    post:
+      parameters:
+        - {name: X-GitHub-Event, in: header, example: issues, schema: {type: string}}
+        - {name: X-GitHub-Delivery, in: header, example: same-for-all, schema: {type: string}}
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/opened'}}}}
+      responses: {"200": {description: ok}}
+  issues-closed:
+    post:
+      parameters:
+        - {name: X-GitHub-Event, in: header, example: issues, schema: {type: string}}
+        - {name: X-GitHub-Delivery, in: header, example: same-for-all, schema: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {type: object, properties: {action: {type: string, enum: [closed]}, a: {type: string}}}
+                - {type: object, properties: {action: {type: string, enum: [closed]}, b: {type: string}}}
+      responses: {"200": {description: ok}}
+  push:
+    post:
+      parameters:
+        - {name: X-GitHub-Event, in: header, example: push, schema: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              allOf:
+                - {type: object, properties: {ref: {type: string}}}
+      responses: {"200": {description: ok}}
+  push-again:
+    post:
+      parameters:
+        - {name: X-GitHub-Event, in: header, example: push, schema: {type: string}}
+      requestBody: {content: {application/json: {schema: {type: object}}}}
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    opened:
+      type: object
+      properties:
+        action: {type: string, enum: [opened]}
+        kind: {const: issue}
+"##;
+    let (api, warnings) = lower_text(text);
+    assert_eq!(api.webhook_signature, Some(crate::model::WebhookSignature::GitHub));
+    let names: Vec<&str> = api.webhooks.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(names, ["issues-closed", "issues-opened", "push", "push-again"]);
+    let variants: Vec<&str> = api.webhooks.iter().map(|w| w.variant.as_str()).collect();
+    assert_eq!(variants, ["IssuesClosed", "IssuesOpened", "Push", "PushAgain"]);
+    for w in &api.webhooks {
+        let (header, _) = w.header.as_ref().expect("an event header");
+        assert_eq!(header, "x-github-event", "the delivery id is the same for all");
+    }
+    assert_eq!(api.webhooks[0].consts, [("action".to_owned(), "closed".to_owned())]);
+    assert_eq!(
+        api.webhooks[1].consts,
+        [("action".to_owned(), "opened".to_owned()), ("kind".to_owned(), "issue".to_owned())]
+    );
+    assert!(api.webhooks[2].consts.is_empty());
+    let ambiguous: Vec<&String> = warnings.iter().filter(|w| w.contains("cannot be told apart")).collect();
+    assert_eq!(ambiguous.len(), 1, "{warnings:?}");
+    assert!(ambiguous[0].contains("`push-again` cannot be told apart from `push`"), "{ambiguous:?}");
+    // A scheme clientgen does not know is an error at its pointer.
+    let wrong = text.replace("x-clientgen-webhook-signature: github", "x-clientgen-webhook-signature: svix");
+    let mut diags = Diagnostics::default();
+    let parsed = crate::parse::parse(&wrong, &mut diags).expect("the description parses");
+    lower(&parsed, &mut diags);
+    let errors: Vec<String> = diags.into_vec().into_iter().map(|d| d.pointer).collect();
+    assert!(errors.iter().any(|p| p == "#/x-clientgen-webhook-signature"), "{errors:?}");
+}
