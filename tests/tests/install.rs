@@ -274,6 +274,16 @@ fn the_workflow_init_writes_installs_clientgen_and_passes() {
         install_root.join("bin").display(),
         std::env::var("PATH").unwrap_or_default()
     );
+    // Cargo takes a git package's version as its fingerprint: a clientgen built from an
+    // earlier commit of the same version would count as fresh in the shared target and be
+    // installed instead of this commit's. Its fingerprints go, so the install builds it (and
+    // clientgen-testkit) again; their dependencies stay built.
+    let fingerprints = check_target().join("release/.fingerprint");
+    for entry in std::fs::read_dir(&fingerprints).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().starts_with("clientgen-") {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
     let mut ran = Vec::new();
     for step in steps {
         let Some(script) = step.get("run").and_then(|r| r.as_str()) else {
