@@ -116,6 +116,9 @@ impl std::error::Error for Errors {}
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// For a Swagger 2.0 document: where the 3.0 document's parts came from, and the first
+    /// diagnostic about the 3.0 document (those before it point into the 2.0 one already).
+    pointers: Option<(crate::parse::PointerMap, usize)>,
 }
 
 impl Diagnostics {
@@ -147,6 +150,29 @@ impl Diagnostics {
         }
     }
 
+    /// Reports what comes next (about a document rewritten from Swagger 2.0) at the 2.0
+    /// document's pointers.
+    pub(crate) fn translate_pointers(&mut self, map: crate::parse::PointerMap) {
+        self.pointers = Some((map, self.items.len()));
+    }
+
+    /// Every diagnostic, its pointer in the document the user wrote.
+    fn translated(self) -> Vec<Diagnostic> {
+        let mut items = self.items;
+        if let Some((map, from)) = &self.pointers {
+            for d in items.iter_mut().skip(*from) {
+                d.pointer = crate::parse::translate_pointer(map, &d.pointer);
+                // A reference quoted in a message, as the 2.0 document writes it.
+                for (new, old) in map.iter().filter(|(new, _)| new.starts_with("#/components/")) {
+                    if d.message.contains(new.as_str()) {
+                        d.message = d.message.replace(&format!("{new}/"), &format!("{old}/"));
+                    }
+                }
+            }
+        }
+        items
+    }
+
     /// Whether an error was recorded.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
@@ -155,12 +181,12 @@ impl Diagnostics {
     /// All diagnostics in the order found.
     #[cfg(any(test, feature = "internals"))]
     pub fn into_vec(self) -> Vec<Diagnostic> {
-        self.items
+        self.translated()
     }
 
     /// All diagnostics in the order found, each with the line of its pointer in `text`.
     pub fn into_vec_placed(self, text: &str) -> Vec<Diagnostic> {
-        let mut items = self.items;
+        let mut items = self.translated();
         let pointers: Vec<&str> = items
             .iter()
             .map(|d| d.pointer.as_str())

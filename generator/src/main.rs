@@ -71,7 +71,7 @@ fn cli() -> Command {
         .help("The generated package name (default: the last component of the crate directory)");
     Command::new("clientgen")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("Generates self-contained async Rust client crates from OpenAPI descriptions")
+        .about("Generates self-contained async Rust client crates from OpenAPI descriptions (3.0, 3.1, 3.2) and Swagger 2.0")
         .subcommand_required(true)
         .arg_required_else_help(true)
         .after_help(AFTER_HELP)
@@ -79,8 +79,9 @@ fn cli() -> Command {
             Command::new("generate")
                 .about("Writes (or with --check, compares) a client crate generated from a description")
                 .long_about(
-                    "Writes a client crate generated from an OpenAPI description, or with --check \
-                     compares the crate directory with what it would write.\n\nWith neither --spec \
+                    "Writes a client crate generated from an OpenAPI description (3.0, 3.1 or 3.2, \
+                     or Swagger 2.0 read as it is; YAML or JSON), or with --check compares the \
+                     crate directory with what it would write.\n\nWith neither --spec \
                      nor --out: spec/stytch-b2b.yaml -> generated-client/ (crate stytch-b2b), \
                      this project's own client.",
                 )

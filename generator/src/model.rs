@@ -633,6 +633,9 @@ pub struct Param {
     pub explode: bool,
     /// Objects: `deepObject` style.
     pub deep_object: bool,
+    /// Arrays not exploded: what joins the values (`,`; ` ` for `spaceDelimited`, `|` for
+    /// `pipeDelimited`).
+    pub delimiter: char,
     /// Doc text.
     pub description: Option<String>,
 }
@@ -653,6 +656,9 @@ pub struct Body {
     pub defaultable: bool,
     /// Multipart file parts (binary properties), set with builder methods of their own.
     pub files: Vec<FilePart>,
+    /// Form bodies: the array properties whose `encoding` does not explode them, each sent as
+    /// one pair, its values joined by the delimiter of its style (`,`, ` ` or `|`).
+    pub joined: Vec<(String, char)>,
 }
 
 /// One file part of a multipart body.

@@ -279,8 +279,16 @@ fn the_workflow_init_writes_installs_clientgen_and_passes() {
     // installed instead of this commit's. Its fingerprints go, so the install builds it (and
     // clientgen-testkit) again; their dependencies stay built.
     let fingerprints = check_target().join("release/.fingerprint");
-    for entry in std::fs::read_dir(&fingerprints).into_iter().flatten().flatten() {
-        if entry.file_name().to_string_lossy().starts_with("clientgen-") {
+    for entry in std::fs::read_dir(&fingerprints)
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("clientgen-")
+        {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }

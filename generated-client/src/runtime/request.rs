@@ -201,6 +201,20 @@ impl Request {
         }
     }
 
+    /// Adds an array as one `name=value` pair, its values joined by `delimiter` (` ` for the
+    /// `spaceDelimited` style, `|` for `pipeDelimited`; each encoded in the query).
+    pub(crate) fn query_array_joined<T: ParamValue>(
+        &mut self,
+        name: &str,
+        values: &[T],
+        delimiter: &str,
+    ) {
+        if !values.is_empty() {
+            let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
+            self.query(name, joined.join(delimiter));
+        }
+    }
+
     /// Adds the members of an object as `name[key]=value` pairs (OpenAPI `deepObject` style)
     /// or, with `deep == false`, as plain `key=value` pairs (`form` style with explode).
     pub(crate) fn query_object(&mut self, name: &str, value: &serde_json::Value, deep: bool) {
@@ -287,6 +301,38 @@ impl Request {
         let mut form = url::form_urlencoded::Serializer::new(String::new());
         for (name, value) in form_pairs(&value) {
             form.append_pair(&name, &value);
+        }
+        self.body(
+            "application/x-www-form-urlencoded",
+            form.finish().into_bytes(),
+        );
+        Ok(())
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body whose listed array members are sent
+    /// as one pair each, their values joined by the delimiter given (the form `encoding` of
+    /// an array that does not explode).
+    pub(crate) fn form_joined<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        joined: &[(&str, &str)],
+    ) -> Result<(), Error> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| refused(format!("the request body cannot be encoded: {e}")))?;
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (name, value) in form_pairs(&value) {
+            if let Some((_, delimiter)) = joined.iter().find(|(n, _)| *n == name) {
+                if let Some(pair) = pairs.iter_mut().find(|(n, _)| *n == name) {
+                    pair.1.push_str(delimiter);
+                    pair.1.push_str(&value);
+                    continue;
+                }
+            }
+            pairs.push((name, value));
+        }
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in &pairs {
+            form.append_pair(name, value);
         }
         self.body(
             "application/x-www-form-urlencoded",

@@ -829,6 +829,12 @@ pub(super) fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         };
         let wire = &p.wire_name;
         let send = match (p.location, &p.ty) {
+            (ParamLocation::Query, TypeRef::Array(inner))
+                if is_scalar(api, inner) && !p.explode && p.delimiter != ',' =>
+            {
+                let delimiter = p.delimiter.to_string();
+                quote! { request.query_array_joined(#wire, value, #delimiter); }
+            }
             (ParamLocation::Query, TypeRef::Array(inner)) if is_scalar(api, inner) => {
                 let explode = p.explode;
                 quote! { request.query_array(#wire, value, #explode); }
@@ -882,6 +888,11 @@ pub(super) fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         };
         let send = match b.encoding {
             BodyEncoding::Json => quote! { request.json(#content_type, body)?; },
+            BodyEncoding::Form if !b.joined.is_empty() => {
+                let names = b.joined.iter().map(|(name, _)| name);
+                let delimiters = b.joined.iter().map(|(_, d)| d.to_string());
+                quote! { request.form_joined(body, &[#((#names, #delimiters)),*])?; }
+            }
             BodyEncoding::Form => quote! { request.form(body)?; },
             BodyEncoding::Multipart => {
                 let pushes = file_pushes();

@@ -192,6 +192,32 @@ impl OperationLowerer<'_, '_> {
         // characters): the body is then required, and its own required fields are arguments
         // too, or the file would go out in a body that breaks its schema.
         let required = body.required || files.iter().any(|f| f.required);
+        // A form's `encoding` (read from the document: openapiv3 keeps no absent `explode`):
+        // arrays whose style does not explode them go as one pair.
+        let joined = if encoding == BodyEncoding::Form {
+            let encodings = join(&join(&join(pointer, "content"), &media), "encoding");
+            self.raw
+                .pointer(&encodings[1..])
+                .and_then(serde_json::Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(property, e)| {
+                    let style = e.get("style").and_then(serde_json::Value::as_str).unwrap_or("form");
+                    let explode = e
+                        .get("explode")
+                        .and_then(serde_json::Value::as_bool)
+                        .unwrap_or(style == "form");
+                    let delimiter = match style {
+                        "spaceDelimited" => ' ',
+                        "pipeDelimited" => '|',
+                        _ => ',',
+                    };
+                    (!explode).then(|| (property.clone(), delimiter))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Some(Body {
             content_type: media,
             encoding,
@@ -199,6 +225,7 @@ impl OperationLowerer<'_, '_> {
             required,
             defaultable,
             files,
+            joined,
         })
     }
 }

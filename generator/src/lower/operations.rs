@@ -530,6 +530,7 @@ impl OperationLowerer<'_, '_> {
                     sensitive: false,
                     explode: false,
                     deep_object: false,
+                    delimiter: ',',
                     description: data.description.clone(),
                 });
                 continue;
@@ -600,6 +601,17 @@ impl OperationLowerer<'_, '_> {
                 ),
                 _ => (data.explode.unwrap_or(false), false),
             };
+            let delimiter = match &**p {
+                Parameter::Query {
+                    style: QueryStyle::SpaceDelimited,
+                    ..
+                } => ' ',
+                Parameter::Query {
+                    style: QueryStyle::PipeDelimited,
+                    ..
+                } => '|',
+                _ => ',',
+            };
             lowered.push(Param {
                 wire_name: data.name.clone(),
                 rust_name: self.param_name(&mut scope, snake(&name_hint), pp),
@@ -609,6 +621,7 @@ impl OperationLowerer<'_, '_> {
                 sensitive,
                 explode,
                 deep_object,
+                delimiter,
                 description: data.description.clone(),
             });
         }
@@ -651,6 +664,7 @@ impl OperationLowerer<'_, '_> {
                         sensitive: false,
                         explode: false,
                         deep_object: false,
+                        delimiter: ',',
                         description: None,
                     });
                 }

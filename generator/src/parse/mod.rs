@@ -11,6 +11,7 @@ mod locate;
 mod normalise;
 mod slips;
 mod strict;
+mod swagger2;
 mod v32;
 mod version;
 mod yaml;
@@ -20,6 +21,7 @@ use serde_json::{Map, Value};
 use crate::diag::Diagnostics;
 
 pub(crate) use locate::{path_to_pointer, refine};
+pub(crate) use swagger2::{PointerMap, translate as translate_pointer};
 pub use normalise::{deep_target, percent_decode};
 pub use strict::parse_value;
 pub(crate) use v32::{essence as media_essence, is_json_lines, is_json_seq};
@@ -64,10 +66,21 @@ pub(crate) fn parse_on(
             return None;
         }
     };
-    let Version { is_31, is_32 } = version::check(&raw, diags)?;
+    let Version {
+        is_31,
+        is_32,
+        is_20,
+    } = version::check(&raw, diags)?;
     if !raw.is_object() {
         diags.error("#", "the document is not an object");
         return None;
+    }
+    if is_20 {
+        let (converted, pointers) = swagger2::convert(&raw, diags);
+        raw = converted;
+        // From here on, what is reported about the rewritten document points into the 2.0
+        // document the user wrote.
+        diags.translate_pointers(pointers);
     }
     if is_32 {
         v32::prepare(&mut raw, diags);

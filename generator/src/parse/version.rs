@@ -10,6 +10,8 @@ pub(super) struct Version {
     pub(super) is_31: bool,
     /// OpenAPI 3.2.
     pub(super) is_32: bool,
+    /// Swagger 2.0 (rewritten to the 3.0 model by `swagger2`).
+    pub(super) is_20: bool,
 }
 
 /// The version the document's `openapi` field names; `None`, with an error at `#/openapi`,
@@ -20,6 +22,25 @@ pub(super) fn check(raw: &Value, diags: &mut Diagnostics) -> Option<Version> {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
+    if version.is_empty() {
+        match raw.get("swagger") {
+            Some(Value::String(v)) if v == "2.0" => {
+                return Some(Version {
+                    is_31: false,
+                    is_32: false,
+                    is_20: true,
+                });
+            }
+            Some(other) => {
+                diags.error(
+                    "#/swagger",
+                    format!("unsupported Swagger version {other}; expected `2.0`, or an OpenAPI 3.0.x, 3.1.x or 3.2.x document"),
+                );
+                return None;
+            }
+            None => {}
+        }
+    }
     let is_32 = version.starts_with("3.2.") || version == "3.2";
     let is_31 = if version.starts_with("3.0.") || version == "3.0" {
         false
@@ -27,15 +48,16 @@ pub(super) fn check(raw: &Value, diags: &mut Diagnostics) -> Option<Version> {
         true
     } else {
         let message = if version.is_empty() {
-            match raw.get("swagger") {
-                Some(_) => "unsupported OpenAPI version: swagger 2.0 (convert it to OpenAPI 3 first)".to_owned(),
-                None => "no `openapi` field: not an OpenAPI description (expected `openapi: 3.0.x`, 3.1.x or 3.2.x)".to_owned(),
-            }
+            "no `openapi` field: not an OpenAPI description (expected `openapi: 3.0.x`, 3.1.x or 3.2.x, or `swagger: \"2.0\"`)".to_owned()
         } else {
             format!("unsupported OpenAPI version `{version}`; expected 3.0.x, 3.1.x or 3.2.x")
         };
         diags.error("#/openapi", message);
         return None;
     };
-    Some(Version { is_31, is_32 })
+    Some(Version {
+        is_31,
+        is_32,
+        is_20: false,
+    })
 }
