@@ -118,7 +118,7 @@ pub struct Diagnostics {
     items: Vec<Diagnostic>,
     /// For a Swagger 2.0 document: where the 3.0 document's parts came from, and the first
     /// diagnostic about the 3.0 document (those before it point into the 2.0 one already).
-    pointers: Option<(crate::parse::PointerMap, usize)>,
+    pointers: Option<(PointerMap, usize)>,
 }
 
 impl Diagnostics {
@@ -152,7 +152,7 @@ impl Diagnostics {
 
     /// Reports what comes next (about a document rewritten from Swagger 2.0) at the 2.0
     /// document's pointers.
-    pub(crate) fn translate_pointers(&mut self, map: crate::parse::PointerMap) {
+    pub(crate) fn translate_pointers(&mut self, map: PointerMap) {
         self.pointers = Some((map, self.items.len()));
     }
 
@@ -161,7 +161,7 @@ impl Diagnostics {
         let mut items = self.items;
         if let Some((map, from)) = &self.pointers {
             for d in items.iter_mut().skip(*from) {
-                d.pointer = crate::parse::translate_pointer(map, &d.pointer);
+                d.pointer = translate_pointer(map, &d.pointer);
                 // A reference quoted in a message, as the 2.0 document writes it.
                 for (new, old) in map.iter().filter(|(new, _)| new.starts_with("#/components/")) {
                     if d.message.contains(new.as_str()) {
@@ -200,6 +200,27 @@ impl Diagnostics {
             d.line = lines.get(&d.pointer).copied();
         }
         items
+    }
+}
+
+/// Where the parts of a document rewritten from Swagger 2.0 came from: (3.0 pointer prefix,
+/// 2.0 pointer prefix).
+pub(crate) type PointerMap = Vec<(String, String)>;
+
+/// A diagnostic's pointer in the 2.0 document: the longest recorded prefix replaced.
+pub(crate) fn translate_pointer(map: &PointerMap, pointer: &str) -> String {
+    let mut best: Option<&(String, String)> = None;
+    for entry in map {
+        let (new, _) = entry;
+        let fits = pointer == new
+            || (pointer.starts_with(new.as_str()) && pointer.as_bytes().get(new.len()) == Some(&b'/'));
+        if fits && best.is_none_or(|b| b.0.len() < new.len()) {
+            best = Some(entry);
+        }
+    }
+    match best {
+        Some((new, old)) => format!("{old}{}", &pointer[new.len()..]),
+        None => pointer.to_owned(),
     }
 }
 

@@ -21,7 +21,6 @@ use serde_json::{Map, Value};
 use crate::diag::Diagnostics;
 
 pub(crate) use locate::{path_to_pointer, refine};
-pub(crate) use swagger2::{PointerMap, translate as translate_pointer};
 pub use normalise::{deep_target, percent_decode};
 pub use strict::parse_value;
 pub(crate) use v32::{essence as media_essence, is_json_lines, is_json_seq};

@@ -19,10 +19,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::diag::{Diagnostics, escape_token};
-
-/// Where the 3.0 document's parts came from: (3.0 pointer prefix, 2.0 pointer prefix).
-pub(crate) type PointerMap = Vec<(String, String)>;
+use crate::diag::{Diagnostics, PointerMap, escape_token};
+#[cfg(test)]
+use crate::diag::translate_pointer as translate;
 
 /// The keywords of a 2.0 parameter, header or items object that describe its value.
 const VALUE_KEYWORDS: &[&str] = &[
@@ -62,23 +61,6 @@ pub(crate) fn convert(doc: &Value, diags: &mut Diagnostics) -> (Value, PointerMa
     };
     let out = c.document();
     (out, c.map)
-}
-
-/// A diagnostic's pointer in the 2.0 document: the longest recorded prefix replaced.
-pub(crate) fn translate(map: &PointerMap, pointer: &str) -> String {
-    let mut best: Option<&(String, String)> = None;
-    for entry in map {
-        let (new, _) = entry;
-        let fits = pointer == new
-            || (pointer.starts_with(new.as_str()) && pointer.as_bytes().get(new.len()) == Some(&b'/'));
-        if fits && best.is_none_or(|b| b.0.len() < new.len()) {
-            best = Some(entry);
-        }
-    }
-    match best {
-        Some((new, old)) => format!("{old}{}", &pointer[new.len()..]),
-        None => pointer.to_owned(),
-    }
 }
 
 struct Converter<'a, 'd> {
