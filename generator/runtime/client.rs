@@ -30,6 +30,7 @@ struct Config {
     http: reqwest::Client,
     timeout: Duration,
     max_retries: u32,
+    backoff: retry::Backoff,
     credentials: Vec<(&'static str, Credential)>,
     limits: Limits,
     max_redirects: usize,
@@ -50,6 +51,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.config.base_url.as_str())
             .field("timeout", &self.config.timeout)
             .field("max_retries", &self.config.max_retries)
+            .field("backoff", &self.config.backoff)
             .field("limits", &self.config.limits)
             .field("max_redirects", &self.config.max_redirects)
             .field(
@@ -68,6 +70,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     max_retries: u32,
+    backoff: retry::Backoff,
     http: Option<reqwest::Client>,
     credentials: Vec<(&'static str, Credential)>,
     limits: Limits,
@@ -84,6 +87,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
+            .field("backoff", &self.backoff)
             .field("limits", &self.limits)
             .field("max_redirects", &self.max_redirects)
             .field("hooks", &(self.before.len() + self.after.len()))
@@ -100,6 +104,7 @@ impl ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
+            backoff: retry::Backoff::default(),
             http: None,
             credentials: Vec::new(),
             limits: Limits::default(),
@@ -210,6 +215,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The wait before a retry when the server gives no `Retry-After`: `base × 2^(n-1)` before
+    /// the n-th retry, at most `max`, then a random point between half of it and all of it
+    /// (default 0.5 s and 8 s). `Duration::ZERO` for both retries at once, for tests against a
+    /// mock; a `Retry-After` the server sends is still waited as sent.
+    pub fn retry_backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.backoff = retry::Backoff { base, max };
+        self
+    }
+
     /// Uses this `reqwest::Client` (proxies, custom TLS roots, a shared pool) instead of a new one.
     /// Its TLS setup is the caller's: the crate's TLS features then only decide which TLS
     /// backends reqwest is compiled with. [`ClientBuilder::http_client_builder`] starts one with
@@ -292,6 +306,7 @@ impl ClientBuilder {
                 http,
                 timeout: self.timeout,
                 max_retries: self.max_retries,
+                backoff: self.backoff,
                 credentials,
                 limits: self.limits,
                 max_redirects: self.max_redirects,
@@ -585,7 +600,13 @@ impl Client {
                     }
                     if retries_left && !raw.is_success() {
                         if let Some(delay) =
-                            retry::delay_after_status(raw.status, &raw.headers, idempotent, attempt)
+                            retry::delay_after_status(
+                                raw.status,
+                                &raw.headers,
+                                idempotent,
+                                attempt,
+                                config.backoff,
+                            )
                         {
                             tokio::time::sleep(delay).await;
                             continue;
@@ -602,7 +623,13 @@ impl Client {
                     };
                     if retries_left {
                         if let Some(delay) =
-                            retry::delay_after_error(connect, transient, idempotent, attempt)
+                            retry::delay_after_error(
+                                connect,
+                                transient,
+                                idempotent,
+                                attempt,
+                                config.backoff,
+                            )
                         {
                             tokio::time::sleep(delay).await;
                             continue;

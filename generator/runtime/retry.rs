@@ -22,6 +22,23 @@ use reqwest::Method;
 
 const BASE_DELAY: Duration = Duration::from_millis(500);
 const MAX_DELAY: Duration = Duration::from_secs(8);
+
+/// The exponential backoff of a client: `base × 2^(attempt-1)`, at most `max`, then jittered
+/// (`ClientBuilder::retry_backoff`; zero for instant retries in tests).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Backoff {
+    pub(crate) base: Duration,
+    pub(crate) max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            base: BASE_DELAY,
+            max: MAX_DELAY,
+        }
+    }
+}
 /// The longest `Retry-After` that is waited for.
 pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
@@ -43,6 +60,7 @@ pub(crate) fn delay_after_status(
     headers: &HeaderMap,
     idempotent: bool,
     attempt: u32,
+    backoff_of: Backoff,
 ) -> Option<Duration> {
     let retry_after = headers
         .get(reqwest::header::RETRY_AFTER)
@@ -59,7 +77,7 @@ pub(crate) fn delay_after_status(
     match retry_after {
         Some(wait) if wait > MAX_RETRY_AFTER => None,
         Some(wait) => Some(wait),
-        None => Some(backoff(attempt)),
+        None => Some(backoff(attempt, backoff_of)),
     }
 }
 
@@ -72,18 +90,19 @@ pub(crate) fn delay_after_error(
     transient: bool,
     idempotent: bool,
     attempt: u32,
+    backoff_of: Backoff,
 ) -> Option<Duration> {
     if connect || (transient && idempotent) {
-        Some(backoff(attempt))
+        Some(backoff(attempt, backoff_of))
     } else {
         None
     }
 }
 
 /// Exponential backoff with jitter for the given attempt (1 for the first retry's wait).
-pub(crate) fn backoff(attempt: u32) -> Duration {
-    let exp = BASE_DELAY.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-    let ceiling = exp.min(MAX_DELAY);
+pub(crate) fn backoff(attempt: u32, of: Backoff) -> Duration {
+    let exp = of.base.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+    let ceiling = exp.min(of.max);
     // A random point in [ceiling / 2, ceiling]: spreads clients that failed together.
     let half = ceiling / 2;
     let jitter = (random_u64() % 1_000) as u32;
@@ -228,8 +247,8 @@ mod tests {
         let mut headers = HeaderMap::new();
         for value in ["99999999999999999999", "Sun, 06 Nov 100000000000000 08:49:37 GMT"] {
             headers.insert(reqwest::header::RETRY_AFTER, value.parse().unwrap());
-            assert_eq!(delay_after_status(429, &headers, true, 1), None, "{value}");
-            assert_eq!(delay_after_status(503, &headers, true, 1), None, "{value}");
+            assert_eq!(delay_after_status(429, &headers, true, 1, Backoff::default()), None, "{value}");
+            assert_eq!(delay_after_status(503, &headers, true, 1, Backoff::default()), None, "{value}");
         }
     }
 
@@ -237,9 +256,34 @@ mod tests {
     fn backoff_grows_with_jitter_and_a_cap() {
         for attempt in 1..=10 {
             let ceiling = (BASE_DELAY * (1 << (attempt - 1).min(16))).min(MAX_DELAY);
-            let d = backoff(attempt);
+            let d = backoff(attempt, Backoff::default());
             assert!(d >= ceiling / 2 && d <= ceiling, "attempt {attempt}: {d:?}");
         }
+    }
+
+    /// A zero backoff (`retry_backoff(Duration::ZERO, Duration::ZERO)`, for tests) waits
+    /// nothing, whatever the attempt; a `Retry-After` is still waited as sent.
+    #[test]
+    fn a_zero_backoff_retries_at_once() {
+        let zero = Backoff {
+            base: Duration::ZERO,
+            max: Duration::ZERO,
+        };
+        for attempt in 1..=20 {
+            assert_eq!(backoff(attempt, zero), Duration::ZERO);
+            assert_eq!(delay_after_error(true, true, true, attempt, zero), Some(Duration::ZERO));
+            assert_eq!(delay_after_status(503, &HeaderMap::new(), true, attempt, zero), Some(Duration::ZERO));
+        }
+        let mut after = HeaderMap::new();
+        after.insert(reqwest::header::RETRY_AFTER, "2".parse().unwrap());
+        assert_eq!(delay_after_status(503, &after, true, 1, zero), Some(Duration::from_secs(2)));
+        // A custom backoff grows from its base to its cap.
+        let custom = Backoff {
+            base: Duration::from_millis(10),
+            max: Duration::from_millis(40),
+        };
+        assert!(backoff(1, custom) <= Duration::from_millis(10));
+        assert!(backoff(9, custom) >= Duration::from_millis(20) && backoff(9, custom) <= Duration::from_millis(40));
     }
 
     #[test]
@@ -258,14 +302,14 @@ mod tests {
         let empty = HeaderMap::new();
         let mut after = HeaderMap::new();
         after.insert(reqwest::header::RETRY_AFTER, "1".parse().unwrap());
-        assert!(delay_after_status(429, &empty, false, 1).is_some());
-        assert!(delay_after_status(503, &after, false, 1).is_some());
-        assert!(delay_after_status(503, &empty, false, 1).is_none());
-        assert!(delay_after_status(500, &empty, false, 1).is_none());
-        assert!(delay_after_status(500, &empty, true, 1).is_some());
-        assert!(delay_after_status(404, &empty, true, 1).is_none());
+        assert!(delay_after_status(429, &empty, false, 1, Backoff::default()).is_some());
+        assert!(delay_after_status(503, &after, false, 1, Backoff::default()).is_some());
+        assert!(delay_after_status(503, &empty, false, 1, Backoff::default()).is_none());
+        assert!(delay_after_status(500, &empty, false, 1, Backoff::default()).is_none());
+        assert!(delay_after_status(500, &empty, true, 1, Backoff::default()).is_some());
+        assert!(delay_after_status(404, &empty, true, 1, Backoff::default()).is_none());
         let mut long = HeaderMap::new();
         long.insert(reqwest::header::RETRY_AFTER, "3600".parse().unwrap());
-        assert!(delay_after_status(429, &long, true, 1).is_none());
+        assert!(delay_after_status(429, &long, true, 1, Backoff::default()).is_none());
     }
 }

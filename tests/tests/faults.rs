@@ -88,6 +88,50 @@ async fn get_is_retried_after_503_and_succeeds() {
     assert_eq!(requests[0].headers, requests[1].headers);
 }
 
+/// `retry_backoff(Duration::ZERO, Duration::ZERO)` (for tests against a mock) retries at once:
+/// the gaps between attempts stay below the default backoff's shortest wait (250 ms, half of
+/// 0.5 s), which the default client does wait.
+#[tokio::test]
+async fn a_zero_backoff_retries_at_once() {
+    let replies = || {
+        vec![
+            stytch_error(503, "req-1"),
+            stytch_error(503, "req-2"),
+            member_apps_ok(),
+        ]
+    };
+    let call = |client: Client| async move {
+        client
+            .organizations()
+            .members()
+            .get_connected_apps("org-1", "mem-1")
+            .send()
+            .await
+    };
+    let server = Server::start(replies());
+    let instant = Client::builder(PROJECT_ID, SECRET)
+        .base_url(format!("{}{PREFIX}", server.url()))
+        .retry_backoff(Duration::ZERO, Duration::ZERO)
+        .build()
+        .unwrap();
+    call(instant).await.expect("the third attempt succeeds");
+    let seen = server.requests();
+    assert_eq!(seen.len(), 3);
+    for pair in seen.windows(2) {
+        let gap = pair[1].received_at - pair[0].received_at;
+        assert!(gap < Duration::from_millis(250), "{gap:?}");
+    }
+    let server = Server::start(replies());
+    call(client(&server))
+        .await
+        .expect("the third attempt succeeds");
+    let seen = server.requests();
+    for pair in seen.windows(2) {
+        let gap = pair[1].received_at - pair[0].received_at;
+        assert!(gap >= Duration::from_millis(250), "{gap:?}");
+    }
+}
+
 #[tokio::test]
 async fn retry_after_on_429_is_waited_for() {
     let server = Server::start(vec![

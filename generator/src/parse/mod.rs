@@ -411,8 +411,15 @@ components:
     #[test]
     fn version_is_checked() {
         let mut d = Diagnostics::default();
-        assert!(parse("swagger: '2.0'\n", &mut d).is_none());
-        assert!(format!("{:?}", d.into_vec()).contains("swagger 2.0"));
+        assert!(parse("swagger: '1.2'\n", &mut d).is_none());
+        assert!(format!("{:?}", d.into_vec()).contains("#/swagger"));
+        let mut d = Diagnostics::default();
+        assert!(parse("openapi: 4.0.0\n", &mut d).is_none());
+        assert!(format!("{:?}", d.into_vec()).contains("unsupported OpenAPI version `4.0.0`"));
+        // Swagger 2.0 is read (into the 3.0 model).
+        let mut d = Diagnostics::default();
+        let parsed = parse("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n", &mut d);
+        assert_eq!(parsed.expect("2.0 is read").spec.openapi, "3.0.3");
     }
 
     #[test]
