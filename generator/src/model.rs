@@ -478,6 +478,9 @@ pub struct Operation {
     pub pointer: String,
     /// The `Accept` header to send: the media types the responses are read as.
     pub accept: Option<String>,
+    /// The media type each documented response is read as (the one the client prefers when
+    /// several are documented), by status: what a mock answers with.
+    pub response_media: Vec<(StatusMatch, String)>,
     /// The first tag: names the cargo feature of an operation of the client itself.
     pub tag: Option<String>,
     /// The first tag's place in the tree of OpenAPI 3.2 nested tags (`parent`), from the root

@@ -465,3 +465,26 @@ async fn the_mock_streams_typed_events() {
     mock.assert_calls(1);
     server.verify().await;
 }
+
+/// A responder answers with the media type the description documents for its status: the
+/// text of an event-stream operation is `text/event-stream`, not `text/plain`.
+#[tokio::test]
+async fn the_mock_answers_with_the_documented_media_type() {
+    use streaming::mock::MockServer;
+    let server = MockServer::start().await;
+    server
+        .generate_stream()
+        .respond_200("data: {\"text\":\"a\"}\n\n")
+        .mount()
+        .await;
+    let response = streaming::reqwest::Client::new()
+        .post(format!("{}/generate_stream", server.uri()))
+        .header("content-type", "application/json")
+        .body(r#"{"inputs":"hi"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    server.verify().await;
+}

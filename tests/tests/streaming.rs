@@ -20,7 +20,7 @@ fn streamed_bodies_and_events_on_the_wire() {
         &["--features", "mock"],
     );
     assert!(
-        stdout.contains("test result: ok. 18 passed; 0 failed; 1 ignored"),
+        stdout.contains("test result: ok. 19 passed; 0 failed; 1 ignored"),
         "{stdout}"
     );
 }

@@ -395,6 +395,21 @@ impl<'a> OperationMock<'a> {
         });
     }
 
+    /// A JSON answer with the media type the description documents (`application/problem+json`).
+    pub(crate) fn answer_json_as<T: serde::Serialize>(
+        &mut self,
+        status: u16,
+        body: &T,
+        content_type: &'static str,
+    ) {
+        self.answers.push(Answer {
+            status,
+            headers: Vec::new(),
+            body: serde_json::to_vec(body).unwrap_or_default(),
+            content_type: Some(content_type),
+        });
+    }
+
     pub(crate) fn answer_raw(
         &mut self,
         status: u16,

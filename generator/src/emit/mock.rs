@@ -277,11 +277,25 @@ fn emit_mock<'a>(
             Some(c) => format!("{c}u16"),
             None => "status".to_owned(),
         };
+        // The media type the description documents for this status (the client's choice
+        // where it documents several), else the kind's usual one.
+        let media = op
+            .response_media
+            .iter()
+            .find(|(s, _)| s == status)
+            .map(|(_, m)| m.as_str());
+        let media_literal = |fallback: &str| format!("{:?}", media.unwrap_or(fallback));
         let (doc, body_arg, record) = match kind {
             ResponseKind::Json(t) => (
                 "with this JSON body",
                 format!("body: {}", flat_type(api, t)),
-                format!("self.inner.answer_json({status_value}, &body);"),
+                match media {
+                    Some(m) if m != "application/json" => format!(
+                        "self.inner.answer_json_as({status_value}, &body, {:?});",
+                        m
+                    ),
+                    _ => format!("self.inner.answer_json({status_value}, &body);"),
+                },
             ),
             ResponseKind::Empty => (
                 "without a body",
@@ -292,14 +306,16 @@ fn emit_mock<'a>(
                 "with these bytes",
                 "body: impl Into<Vec<u8>>".to_owned(),
                 format!(
-                    "self.inner.answer_raw({status_value}, body.into(), Some(\"application/octet-stream\"));"
+                    "self.inner.answer_raw({status_value}, body.into(), Some({}));",
+                    media_literal("application/octet-stream")
                 ),
             ),
             ResponseKind::Text => (
                 "with this text",
                 "body: impl Into<String>".to_owned(),
                 format!(
-                    "self.inner.answer_raw({status_value}, body.into().into_bytes(), Some(\"text/plain\"));"
+                    "self.inner.answer_raw({status_value}, body.into().into_bytes(), Some({}));",
+                    media_literal("text/plain")
                 ),
             ),
         };

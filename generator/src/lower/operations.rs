@@ -701,6 +701,7 @@ impl OperationLowerer<'_, '_> {
             None => None,
         };
         let accept = self.accept(op, pointer);
+        let response_media = self.response_media(op, pointer);
         let (events, items) = self.streams(op, id, pointer);
         let (events, events_only, event_shape) = match events {
             Some((event, only, shape)) => (Some(event), only, shape),
@@ -739,6 +740,7 @@ impl OperationLowerer<'_, '_> {
             description: op.description.clone(),
             pointer: pointer.to_owned(),
             accept,
+            response_media,
             tag: op.tags.first().cloned(),
             tag_path: Vec::new(),
             pagination: None,

@@ -311,6 +311,40 @@ impl OperationLowerer<'_, '_> {
         out
     }
 
+    /// The media type each documented response is read as, by status.
+    pub(super) fn response_media(
+        &mut self,
+        op: &openapiv3::Operation,
+        pointer: &str,
+    ) -> Vec<(StatusMatch, String)> {
+        let mut out = Vec::new();
+        let responses = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, r)| match code {
+                StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string(), r),
+                StatusCode::Range(n) => (StatusMatch::Range(*n), format!("{n}XX"), r),
+            })
+            .chain(
+                op.responses
+                    .default
+                    .iter()
+                    .map(|r| (StatusMatch::Default, "default".to_owned(), r)),
+            );
+        for (status, label, response) in responses {
+            // At the pointer `responses` reports a broken reference at, so it is said once.
+            let rp = join(&join(pointer, "responses"), &label);
+            let Some(response) = self.types.deref(response, &rp) else {
+                continue;
+            };
+            if let Some((media, _)) = pick_media(&response.content) {
+                out.push((status, media));
+            }
+        }
+        out
+    }
+
     /// The `Accept` header: the media types the client reads for this operation's responses
     /// (the one each response's body is decoded as), in order. Without it a server that can
     /// answer in several types picks its own first, which may be one the client cannot read
