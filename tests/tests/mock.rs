@@ -235,6 +235,132 @@ async fn an_expected_call_that_never_came_fails_verify() {
     server.reset().await;
 }
 
+/// The requests received can be read back: method, path, query, headers with every secret
+/// masked (the Basic credential, the member session token), and the body typed.
+#[tokio::test]
+async fn received_requests_are_readable_with_secrets_masked() {
+    let server = MockServer::start().await;
+    server
+        .organizations_members_connected_apps_revoke()
+        .respond_200(RevokeConnectedAppResponse::new("req-6", 200))
+        .mount()
+        .await;
+    server
+        .organizations_members_get_connected_apps()
+        .respond_200(GetConnectedAppsResponse::new("req-7", vec![], 200))
+        .mount()
+        .await;
+    let client = client(&server);
+    client
+        .organizations()
+        .members()
+        .connected_apps()
+        .revoke("org-1", "mem-1", "app-1")
+        .send()
+        .await
+        .unwrap();
+    client
+        .organizations()
+        .members()
+        .get_connected_apps("org-1", "mem-1")
+        .member_session_token("session-secret-1")
+        .send()
+        .await
+        .unwrap();
+    let received = server.received_requests().await;
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[0].method(), "POST");
+    assert_eq!(
+        received[0].path(),
+        "/v1/b2b/organizations/org-1/members/mem-1/connected_apps/app-1/revoke"
+    );
+    assert_eq!(
+        received[0].operation(),
+        Some("client.organizations().members().connected_apps().revoke(..)")
+    );
+    let body: RevokeConnectedAppRequest = received[0].body_json().expect("the body decodes");
+    assert_eq!(body, RevokeConnectedAppRequest::new());
+    assert_eq!(received[1].header("authorization"), Some("***"));
+    assert_eq!(received[1].header("x-stytch-member-session"), Some("***"));
+    let shown = format!("{received:?}");
+    assert!(
+        !shown.contains("session-secret-1") && !shown.contains("Basic "),
+        "{shown}"
+    );
+    server.verify().await;
+}
+
+/// A matcher for any header (one the caller adds, such as `traceparent`) and a matcher of
+/// the test's own; a request neither accepts is refused, naming the closest mock and each
+/// matcher that differed.
+#[tokio::test]
+async fn header_and_custom_matchers_and_the_closest_mock() {
+    let server = MockServer::start().await;
+    let traced = server
+        .organizations_members_get_connected_apps()
+        .member_id("mem-1")
+        .match_header("Traceparent", "00-trace-1")
+        .match_request(|r| r.query().is_empty() && r.path().ends_with("/connected_apps"))
+        .respond_200(GetConnectedAppsResponse::new("req-8", vec![], 200))
+        .mount()
+        .await;
+    let client = client(&server);
+    let call = |trace: &'static str, member: &'static str| {
+        client
+            .organizations()
+            .members()
+            .get_connected_apps("org-1", member)
+            .header("traceparent", trace)
+            .send()
+    };
+    call("00-trace-1", "mem-1").await.unwrap();
+    traced.assert_calls(1);
+    assert_eq!(
+        call("00-trace-2", "mem-2").await.unwrap_err().status(),
+        Some(404)
+    );
+    let problems = server.problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("the closest mock of it differs")
+            && problems[0].contains("path parameter `member_id`: wants `mem-1`, got `mem-2`")
+            && problems[0].contains("header `traceparent`"),
+        "{problems:?}"
+    );
+    server.reset().await;
+}
+
+/// `check` returns every problem without panicking: a refused request and an `expect(n)`
+/// not met, together; `verify` lists the same.
+#[tokio::test]
+async fn check_lists_every_problem_without_panicking() {
+    let server = MockServer::start().await;
+    server
+        .organizations_connected_apps()
+        .respond_status(204)
+        .expect(2)
+        .mount()
+        .await;
+    let unknown = stytch_b2b::reqwest::Client::new()
+        .get(format!("{}/v1/b2b/nothing", server.uri()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status().as_u16(), 404);
+    let problems = server.check().unwrap_err();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].contains("the API has no such operation"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].contains("was expected 2 time(s) and answered 0"),
+        "{problems:?}"
+    );
+    server.reset().await;
+    assert!(server.check().is_ok());
+}
+
 /// `catch_unwind` for a future, without a futures crate.
 mod futures_like {
     use std::future::Future;

@@ -117,6 +117,17 @@ pub struct MockServer {
     server: wiremock::MockServer,
     problems: Arc<Mutex<Vec<String>>>,
     operations: &'static [OperationSpec],
+    /// Every mock mounted since the start or the last reset: for expectations, and for
+    /// naming the closest mock when a request finds none.
+    mounted: Arc<Mutex<Vec<MountedMock>>>,
+}
+
+/// A mounted mock, as the server remembers it.
+struct MountedMock {
+    spec: &'static OperationSpec,
+    expected: Expected,
+    times: Option<u64>,
+    calls: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -131,11 +142,13 @@ impl MockServer {
     pub(crate) async fn start_with(operations: &'static [OperationSpec]) -> Self {
         let server = wiremock::MockServer::start().await;
         let problems: Arc<Mutex<Vec<String>>> = Arc::default();
-        Self::mount_unanswered(&server, operations, &problems).await;
+        let mounted: Arc<Mutex<Vec<MountedMock>>> = Arc::default();
+        Self::mount_unanswered(&server, operations, &problems, &mounted).await;
         MockServer {
             server,
             problems,
             operations,
+            mounted,
         }
     }
 
@@ -154,20 +167,23 @@ impl MockServer {
     /// to refuse a request says so by calling this after checking [`MockServer::problems`]).
     pub async fn reset(&self) {
         lock(&self.problems).clear();
+        lock(&self.mounted).clear();
         self.server.reset().await;
-        Self::mount_unanswered(&self.server, self.operations, &self.problems).await;
+        Self::mount_unanswered(&self.server, self.operations, &self.problems, &self.mounted).await;
     }
 
     async fn mount_unanswered(
         server: &wiremock::MockServer,
         operations: &'static [OperationSpec],
         problems: &Arc<Mutex<Vec<String>>>,
+        mounted: &Arc<Mutex<Vec<MountedMock>>>,
     ) {
         // Below every mock: a request nothing answers.
         wiremock::Mock::given(wiremock::matchers::any())
             .respond_with(Unanswered {
                 operations,
                 problems: problems.clone(),
+                mounted: mounted.clone(),
             })
             .with_priority(u8::MAX)
             .named("unanswered requests")
@@ -183,16 +199,51 @@ impl MockServer {
             .map_or(0, |requests| requests.len())
     }
 
+    /// Every request the server received, in order, as a test reads it back: method, path,
+    /// query, headers (secrets masked) and body (typed with [`ReceivedRequest::body_json`]).
+    pub async fn received_requests(&self) -> Vec<ReceivedRequest> {
+        self.server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(|r| ReceivedRequest::of(r, self.operations))
+            .collect()
+    }
+
+    /// Every problem at once, without panicking: requests refused (each naming the closest
+    /// mock and the matcher that differed), then each `expect(n)` not met. Empty when all is
+    /// well.
+    pub fn check(&self) -> Result<(), Vec<String>> {
+        let mut all = self.problems();
+        for m in lock(&self.mounted).iter() {
+            if let Some(times) = m.times {
+                let calls = m.calls.load(Ordering::SeqCst) as u64;
+                if calls != times {
+                    all.push(format!(
+                        "`{}` was expected {times} time(s) and answered {calls}",
+                        m.spec.call
+                    ));
+                }
+            }
+        }
+        if all.is_empty() {
+            Ok(())
+        } else {
+            Err(all)
+        }
+    }
+
     /// Fails (panics) when a request broke the description or found no mock, or when a mock's
-    /// `expect(n)` was not met. Dropping the server checks the same.
+    /// `expect(n)` was not met, listing every problem ([`MockServer::check`] returns them
+    /// instead). Dropping the server checks the same.
     pub async fn verify(&self) {
-        let problems = self.problems();
-        assert!(
-            problems.is_empty(),
-            "the mock of the API saw requests it had to refuse:\n{}",
-            problems.join("\n")
-        );
-        self.server.verify().await;
+        if let Err(problems) = self.check() {
+            panic!(
+                "the mock of the API found problems:\n{}",
+                problems.join("\n")
+            );
+        }
     }
 
     /// Serves an OAuth 2 token endpoint at `path` (such as `/oauth/token`): each
@@ -239,10 +290,12 @@ impl MockServer {
 
 impl Drop for MockServer {
     fn drop(&mut self) {
-        let problems = lock(&self.problems);
-        if !problems.is_empty() && !std::thread::panicking() {
+        if std::thread::panicking() {
+            return;
+        }
+        if let Err(problems) = self.check() {
             panic!(
-                "the mock of the API saw requests it had to refuse:\n{}",
+                "the mock of the API found problems:\n{}",
                 problems.join("\n")
             );
         }
@@ -259,6 +312,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 struct Unanswered {
     operations: &'static [OperationSpec],
     problems: Arc<Mutex<Vec<String>>>,
+    mounted: Arc<Mutex<Vec<MountedMock>>>,
 }
 
 impl wiremock::Respond for Unanswered {
@@ -275,6 +329,20 @@ impl wiremock::Respond for Unanswered {
                     "`{}` ({method} {path}): no mounted mock matched the request",
                     op.call
                 );
+                // The closest mock of the operation: the one with the fewest differences.
+                let received = ReceivedRequest::of(request, self.operations);
+                let closest = lock(&self.mounted)
+                    .iter()
+                    .filter(|m| std::ptr::eq(m.spec, op))
+                    .map(|m| differences(&m.expected, &received))
+                    .min_by_key(Vec::len);
+                match closest {
+                    Some(differences) => problem.push_str(&format!(
+                        "; the closest mock of it differs: {}",
+                        differences.join("; ")
+                    )),
+                    None => problem.push_str("; none of it is mounted"),
+                }
                 let invalid = op.problems(request);
                 if !invalid.is_empty() {
                     problem.push_str(&format!("; and {}", invalid.join("; ")));
@@ -304,6 +372,17 @@ struct Expected {
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Option<serde_json::Value>,
+    custom: Vec<CustomMatcher>,
+}
+
+/// A matcher of the test's own.
+#[derive(Clone)]
+struct CustomMatcher(Arc<dyn Fn(&ReceivedRequest) -> bool + Send + Sync>);
+
+impl std::fmt::Debug for CustomMatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CustomMatcher")
+    }
 }
 
 /// The part of every operation's mock builder that does not depend on its types: built by
@@ -472,9 +551,10 @@ impl<'a> OperationMock<'a> {
             self.spec.call
         );
         let calls = Arc::new(AtomicUsize::new(0));
-        let mut mock = wiremock::Mock::given(Matcher {
+        let mock = wiremock::Mock::given(Matcher {
             spec: self.spec,
-            expected: self.expected,
+            expected: self.expected.clone(),
+            operations: self.server.operations,
         })
         .respond_with(Responder {
             spec: self.spec,
@@ -485,9 +565,14 @@ impl<'a> OperationMock<'a> {
             problems: self.server.problems.clone(),
         })
         .named(self.spec.call);
-        if let Some(times) = self.times {
-            mock = mock.expect(times);
-        }
+        // Expectations are the server's own (`check`), so that they are listed with the
+        // other problems.
+        lock(&self.server.mounted).push(MountedMock {
+            spec: self.spec,
+            expected: self.expected,
+            times: self.times,
+            calls: calls.clone(),
+        });
         mock.mount(&self.server.server).await;
         Mounted {
             calls,
@@ -529,6 +614,25 @@ impl<'a, Op> Mock<'a, Op> {
     /// Answers `status` without a body.
     pub fn respond_status(mut self, status: u16) -> Self {
         self.inner.answer_raw(status, Vec::new(), None);
+        self
+    }
+
+    /// Answers only requests with this header value (any header: one a hook adds, such as
+    /// `traceparent`, or one set with `.header(..)`). The name is not case-sensitive.
+    pub fn match_header(mut self, name: &str, value: &str) -> Self {
+        self.inner
+            .expected
+            .headers
+            .push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
+
+    /// Answers only requests for which `matches` is true, beside the other matchers.
+    pub fn match_request(
+        mut self,
+        matches: impl Fn(&ReceivedRequest) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.inner.expected.custom.push(CustomMatcher(Arc::new(matches)));
         self
     }
 
@@ -585,48 +689,200 @@ impl Mounted {
 struct Matcher {
     spec: &'static OperationSpec,
     expected: Expected,
+    operations: &'static [OperationSpec],
 }
 
 impl wiremock::Match for Matcher {
     fn matches(&self, request: &wiremock::Request) -> bool {
-        if !request
-            .method
-            .as_str()
-            .eq_ignore_ascii_case(self.spec.method)
+        if !self
+            .spec
+            .matches_route(request.method.as_str(), request.url.path())
         {
             return false;
         }
-        let Some(params) = path_params(self.spec.template, request.url.path()) else {
-            return false;
-        };
-        let path_ok = self
-            .expected
-            .path
+        let received = ReceivedRequest::of(request, self.operations);
+        differences(&self.expected, &received).is_empty()
+    }
+}
+
+/// How a request differs from what a mock expects, one line per matcher that differs.
+fn differences(expected: &Expected, received: &ReceivedRequest) -> Vec<String> {
+    let mut out = Vec::new();
+    let params = received.path_params.as_deref().unwrap_or_default();
+    for (name, value) in &expected.path {
+        if !params.iter().any(|(n, v)| n == name && v == value) {
+            let got = params.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+            out.push(format!("path parameter `{name}`: wants `{value}`, got {}", shown(got)));
+        }
+    }
+    for (name, value) in &expected.query {
+        let sent: Vec<&str> = received
+            .query
             .iter()
-            .all(|(name, value)| params.iter().any(|(n, v)| n == name && v == value));
-        let pairs: Vec<(String, String)> = request
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
             .collect();
-        let query_ok = self.expected.query.iter().all(|(name, value)| {
-            pairs
-                .iter()
-                .any(|(k, v)| k == name && (v == value || v.split(',').any(|item| item == value)))
-        });
-        let headers_ok = self.expected.headers.iter().all(|(name, value)| {
-            request
+        if !sent.iter().any(|v| v == value || v.split(',').any(|item| item == value)) {
+            out.push(format!("query `{name}`: wants `{value}`, got {}", shown(sent.first().copied())));
+        }
+    }
+    for (name, value) in &expected.headers {
+        let sent: Vec<&str> = received
+            .raw_headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        if !sent.iter().any(|v| v == value) {
+            let got = if is_secret_header(name) {
+                sent.first().map(|_| "***")
+            } else {
+                sent.first().copied()
+            };
+            out.push(format!("header `{name}`: wants the value set, got {}", shown(got)));
+        }
+    }
+    if let Some(expected) = &expected.body {
+        match serde_json::from_slice::<serde_json::Value>(&received.body) {
+            Ok(sent) if &sent == expected => {}
+            Ok(_) => out.push("the JSON body is another value".to_owned()),
+            Err(_) => out.push("the body is not JSON".to_owned()),
+        }
+    }
+    for (i, custom) in expected.custom.iter().enumerate() {
+        if !(custom.0)(received) {
+            out.push(format!("match_request #{} returned false", i + 1));
+        }
+    }
+    out
+}
+
+/// A received value as a message shows it: escaped, at most 64 characters, or "nothing".
+fn shown(value: Option<&str>) -> String {
+    match value {
+        None => "nothing".to_owned(),
+        Some(v) => {
+            let mut out: String = v.chars().take(64).flat_map(char::escape_default).collect();
+            if v.chars().count() > 64 {
+                out.push('…');
+            }
+            format!("`{out}`")
+        }
+    }
+}
+
+/// Whether a header's value is a secret the received requests mask: credentials, cookies,
+/// and names that say token, secret, key, session, password or auth.
+fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["authorization", "cookie", "token", "secret", "key", "session", "password", "auth"]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
+/// A request the mock server received, as a test reads it back.
+#[derive(Clone)]
+pub struct ReceivedRequest {
+    method: String,
+    path: String,
+    query: Vec<(String, String)>,
+    /// As sent: for the matchers only, never shown.
+    raw_headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    operation: Option<&'static str>,
+    path_params: Option<Vec<(String, String)>>,
+}
+
+impl ReceivedRequest {
+    fn of(request: &wiremock::Request, operations: &'static [OperationSpec]) -> Self {
+        let method = request.method.as_str().to_owned();
+        let path = request.url.path().to_owned();
+        let operation = operations.iter().find(|op| op.matches_route(&method, &path));
+        ReceivedRequest {
+            query: request
+                .url
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+            raw_headers: request
                 .headers
-                .get_all(name.as_str())
                 .iter()
-                .any(|v| v.to_str().is_ok_and(|v| v == value))
-        });
-        let body_ok = match &self.expected.body {
-            None => true,
-            Some(expected) => serde_json::from_slice::<serde_json::Value>(&request.body)
-                .is_ok_and(|sent| &sent == expected),
-        };
-        path_ok && query_ok && headers_ok && body_ok
+                .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect(),
+            body: request.body.clone(),
+            operation: operation.map(|op| op.call),
+            path_params: operation.and_then(|op| path_params(op.template, &path)),
+            method,
+            path,
+        }
+    }
+
+    /// The method, such as `GET`.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The path, as sent (percent-encoded).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query pairs, decoded, in order.
+    pub fn query(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The first value of a query parameter.
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// A header's value (the first, case-insensitive); `***` for a secret one (see
+    /// [`ReceivedRequest::headers`]).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let (key, value) = self
+            .raw_headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))?;
+        Some(if is_secret_header(key) { "***" } else { value })
+    }
+
+    /// Every header, lowercase names, secrets (`Authorization`, cookies, and names with
+    /// token, secret, key, session, password or auth in them) as `***`.
+    pub fn headers(&self) -> Vec<(&str, &str)> {
+        self.raw_headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), if is_secret_header(k) { "***" } else { v.as_str() }))
+            .collect()
+    }
+
+    /// The body's bytes.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body decoded as `T` (an operation's body type), when it decodes.
+    pub fn body_json<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The operation the request was for (`client.organizations().get(..)`), when it is one
+    /// of the API's.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
+    }
+}
+
+impl std::fmt::Debug for ReceivedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReceivedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers())
+            .field("body_len", &self.body.len())
+            .field("operation", &self.operation)
+            .finish()
     }
 }
 

@@ -74,7 +74,7 @@ pub fn emit_mock_part(api: &Api, range: std::ops::Range<usize>) -> Emitted {
             //! error naming the operation, and fails [`MockServer::verify`] and the drop of
             //! the server.
             #![allow(clippy::too_many_arguments, clippy::needless_lifetimes, unused_imports)]
-            pub use crate::runtime::mock::{Mock, MockServer, Mounted};
+            pub use crate::runtime::mock::{Mock, MockServer, Mounted, ReceivedRequest};
             use crate::runtime::mock::OperationSpec;
             use crate::runtime::{ParamValue, Secret};
             use crate::types::*;
