@@ -355,6 +355,63 @@ impl wiremock::Respond for Unanswered {
     }
 }
 
+/// How `respond_pages` links the pages, by the operation's pagination shape.
+pub(crate) enum PageLinks {
+    /// A `Link` header whose `rel="next"` sets this query parameter.
+    Header(&'static str),
+    /// The next cursor at this path of the page (wire names): a string, or an integer page
+    /// number; the last page's as the field allows (absent, null, or one that ends them).
+    Cursor {
+        path: &'static [&'static str],
+        integer: bool,
+        required: bool,
+        nullable: bool,
+    },
+    /// A `has_more` boolean at this path (the cursor is the last item's id, as given).
+    HasMore { has_more: &'static [&'static str] },
+    /// The total of items at this path, the items in this field (or the page itself).
+    Offset {
+        total: &'static [&'static str],
+        items: Option<&'static str>,
+    },
+}
+
+/// Sets the value at `path` of a JSON object, making the objects on the way.
+fn set_at(value: &mut serde_json::Value, path: &[&str], new: serde_json::Value) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut current = value;
+    for key in parents {
+        let Some(object) = current.as_object_mut() else {
+            return;
+        };
+        current = object
+            .entry((*key).to_owned())
+            .or_insert_with(|| serde_json::json!({}));
+    }
+    if let Some(object) = current.as_object_mut() {
+        object.insert((*last).to_owned(), new);
+    }
+}
+
+/// Removes the value at `path` of a JSON object.
+fn remove_at(value: &mut serde_json::Value, path: &[&str]) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut current = value;
+    for key in parents {
+        match current.get_mut(*key) {
+            Some(next) => current = next,
+            None => return,
+        }
+    }
+    if let Some(object) = current.as_object_mut() {
+        object.remove(*last);
+    }
+}
+
 /// One answer of a mock.
 #[derive(Clone, Debug)]
 struct Answer {
@@ -516,17 +573,68 @@ impl<'a> OperationMock<'a> {
         self.answer_raw(200, body.into_bytes(), Some("text/event-stream"));
     }
 
-    /// Pages served in order: with `link_param`, each but the last carries a `Link` header
-    /// whose `rel="next"` sets that query parameter to the next page's number.
-    pub(crate) fn pages<T: serde::Serialize>(
-        &mut self,
-        pages: &[T],
-        link_param: Option<&'static str>,
-    ) {
-        for page in pages {
-            self.answer_json(200, page);
+    /// Pages served in order, linked as the operation's pagination reads them, whatever the
+    /// test put in their cursor fields: each but the last points to the next one, the last
+    /// to none.
+    pub(crate) fn pages<T: serde::Serialize>(&mut self, pages: &[T], links: PageLinks) {
+        let mut values: Vec<serde_json::Value> = pages
+            .iter()
+            .map(|page| serde_json::to_value(page).unwrap_or_default())
+            .collect();
+        let n = values.len();
+        match links {
+            PageLinks::Header(param) => self.link_param = Some(param),
+            PageLinks::Cursor {
+                path,
+                integer,
+                required,
+                nullable,
+            } => {
+                for (i, value) in values.iter_mut().enumerate() {
+                    let next = if i + 1 < n {
+                        if integer {
+                            serde_json::json!(i + 2)
+                        } else {
+                            serde_json::json!(format!("page-{}", i + 2))
+                        }
+                    } else if nullable {
+                        serde_json::Value::Null
+                    } else if !required {
+                        remove_at(value, path);
+                        continue;
+                    } else if integer {
+                        // The cursor this page was asked with: one seen before ends the pages.
+                        serde_json::json!(i + 1)
+                    } else {
+                        serde_json::json!("")
+                    };
+                    set_at(value, path, next);
+                }
+            }
+            PageLinks::HasMore { has_more } => {
+                for (i, value) in values.iter_mut().enumerate() {
+                    set_at(value, has_more, serde_json::json!(i + 1 < n));
+                }
+            }
+            PageLinks::Offset { total, items } => {
+                let count: usize = values
+                    .iter()
+                    .map(|v| {
+                        let list = match items {
+                            Some(field) => v.get(field),
+                            None => Some(v),
+                        };
+                        list.and_then(serde_json::Value::as_array).map_or(0, Vec::len)
+                    })
+                    .sum();
+                for value in &mut values {
+                    set_at(value, total, serde_json::json!(count));
+                }
+            }
         }
-        self.link_param = link_param;
+        for value in &values {
+            self.answer_json(200, value);
+        }
     }
 
     pub(crate) fn answer_header(&mut self, name: &str, value: &str) {

@@ -251,9 +251,10 @@ async fn a_server_that_never_ends_is_stopped_by_the_page_limit() {
     assert_eq!(server.count(), 4);
 }
 
-/// The typed mock (the `mock` feature) serves pages in order: `.items()` walks the body
-/// cursors of the pages, and `.pages()` follows the `Link` header the mock writes for
-/// GitHub's shape; each mock answered as many requests as there were pages.
+/// The typed mock (the `mock` feature) serves pages in order and links them itself, whatever
+/// their cursor fields say: a body cursor (left unset here), GitHub's `Link` header, Stripe's
+/// `has_more` (set wrong here) and an offset's total (zero here); each mock answered as many
+/// requests as there were pages.
 #[tokio::test]
 async fn the_mock_serves_pages_in_order() {
     use pagination::mock::MockServer;
@@ -267,7 +268,7 @@ async fn the_mock_serves_pages_in_order() {
     };
     let search = server
         .members_search()
-        .respond_pages(vec![page(&["m1", "m2"], Some("c1")), page(&["m3"], None)])
+        .respond_pages(vec![page(&["m1", "m2"], None), page(&["m3"], Some("stale"))])
         .expect(2)
         .mount()
         .await;
@@ -292,5 +293,37 @@ async fn the_mock_serves_pages_in_order() {
     }
     assert_eq!(seen, ["r1", "r2", "r3"]);
     repos.assert_calls(3);
+
+    let charges = server
+        .charges_list()
+        .respond_pages(vec![
+            pagination::ChargesListResponse::new(vec![Member::new("c1")], false),
+            pagination::ChargesListResponse::new(vec![Member::new("c2")], true),
+        ])
+        .mount()
+        .await;
+    let mut items = client.charges().list().items();
+    let mut ids = Vec::new();
+    while let Some(item) = items.next().await {
+        ids.push(item.unwrap().id);
+    }
+    assert_eq!(ids, ["c1", "c2"]);
+    charges.assert_calls(2);
+
+    let records = server
+        .records_list()
+        .respond_pages(vec![
+            pagination::RecordsListResponse::new(vec![Member::new("x1"), Member::new("x2")], 0),
+            pagination::RecordsListResponse::new(vec![Member::new("x3")], 0),
+        ])
+        .mount()
+        .await;
+    let mut items = client.records().list().items();
+    let mut ids = Vec::new();
+    while let Some(item) = items.next().await {
+        ids.push(item.unwrap().id);
+    }
+    assert_eq!(ids, ["x1", "x2", "x3"]);
+    records.assert_calls(2);
     server.verify().await;
 }

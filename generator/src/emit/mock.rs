@@ -342,18 +342,55 @@ fn emit_mock<'a>(
             ResponseKind::Json(t) => Some(flat_type(api, t)),
             _ => None,
         });
-        if let Some(page_ty) = page_ty {
-            let link = match &p.next {
-                NextCursor::LinkHeader(param) => format!("Some({})", string_lit(param)),
+        let page_ref = op.success.iter().find_map(|(_, k)| match k {
+            ResponseKind::Json(t) => Some(t),
+            _ => None,
+        });
+        if let (Some(page_ty), Some(page_ref)) = (page_ty, page_ref) {
+            let path_lit = |steps: &[Step]| {
+                let wires: Vec<String> = steps.iter().map(|s| string_lit(&s.wire)).collect();
+                format!("&[{}]", wires.join(", "))
+            };
+            let items_lit = match &p.items {
+                Some(PageItems { field: Some(f), .. }) => format!("Some({})", string_lit(&f.wire)),
                 _ => "None".to_owned(),
+            };
+            let link = match &p.next {
+                NextCursor::LinkHeader(param) => {
+                    format!("crate::runtime::mock::PageLinks::Header({})", string_lit(param))
+                }
+                NextCursor::Path(steps) => {
+                    let last = steps.last();
+                    let integer = matches!(
+                        path_type(api, page_ref, steps),
+                        Some(TypeRef::I32 | TypeRef::I64 | TypeRef::U64)
+                    );
+                    format!(
+                        "crate::runtime::mock::PageLinks::Cursor {{ path: {}, integer: {integer}, required: {}, nullable: {} }}",
+                        path_lit(steps),
+                        last.is_some_and(|s| s.required),
+                        last.is_some_and(|s| s.nullable)
+                    )
+                }
+                NextCursor::LastItemId { has_more, .. } => format!(
+                    "crate::runtime::mock::PageLinks::HasMore {{ has_more: {} }}",
+                    path_lit(has_more)
+                ),
+                NextCursor::Offset { total } => format!(
+                    "crate::runtime::mock::PageLinks::Offset {{ total: {}, items: {items_lit} }}",
+                    path_lit(total)
+                ),
             };
             items.push(method_fn(
                 vec![
                     " Answers `200` with these pages, one per request in order (the last one"
                         .to_owned(),
-                    " again after them), for `.pages()` and `.items()`; each page carries the"
+                    " again after them), for `.pages()` and `.items()`. The mock links them as the"
                         .to_owned(),
-                    " cursor of the next as the API does.".to_owned(),
+                    " API does, whatever their cursor fields say: each but the last points to the"
+                        .to_owned(),
+                    " next (its cursor, `has_more`, total or `Link` header), the last to none."
+                        .to_owned(),
                 ],
                 "respond_pages",
                 vec![format!("pages: Vec<{page_ty}>")],
@@ -397,4 +434,33 @@ fn emit_mock<'a>(
             fns: items,
         },
     ]
+}
+
+/// The type at `steps` (wire names) below a page type, through aliases and nullables.
+fn path_type<'a>(api: &'a Api, root: &'a TypeRef, steps: &[Step]) -> Option<&'a TypeRef> {
+    fn strip<'a>(api: &'a Api, mut t: &'a TypeRef) -> &'a TypeRef {
+        for _ in 0..16 {
+            match t {
+                TypeRef::Nullable(inner) => t = inner,
+                TypeRef::Named(i) => match &api.types[*i].kind {
+                    TypeKind::Alias(inner) => t = inner,
+                    _ => return t,
+                },
+                _ => return t,
+            }
+        }
+        t
+    }
+    let mut current = strip(api, root);
+    for step in steps {
+        let TypeRef::Named(i) = current else {
+            return None;
+        };
+        let TypeKind::Struct { fields, .. } = &api.types[*i].kind else {
+            return None;
+        };
+        let field = fields.iter().find(|f| f.wire_name == step.wire)?;
+        current = strip(api, &field.ty);
+    }
+    Some(current)
 }
