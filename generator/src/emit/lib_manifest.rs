@@ -279,7 +279,8 @@ fn feature_docs(api: &Api, heading: &str) -> Vec<String> {
         format!(
             "`default-features = false, features = [\"rustls-aws-lc-rs\", \"{}\"]`.",
             list.iter()
-                .find(|f| f.kind != FeatureKind::Webhooks)
+                .find(|f| f.operations > 0)
+                .or_else(|| list.iter().find(|f| f.kind != FeatureKind::Webhooks))
                 .unwrap_or(&list[0])
                 .name
         ),
@@ -291,7 +292,12 @@ fn feature_docs(api: &Api, heading: &str) -> Vec<String> {
         .features
         .types
         .iter()
-        .filter(|set| matches!(set.as_slice(), [f] if list[*f].kind == FeatureKind::ExtraTypes))
+        .filter(|set| {
+            set.iter().any(|f| list[*f].kind == FeatureKind::ExtraTypes)
+                && set.iter().all(|f| {
+                    matches!(list[*f].kind, FeatureKind::ExtraTypes | FeatureKind::Webhooks)
+                })
+        })
         .count();
     for f in list {
         let what = match &f.kind {

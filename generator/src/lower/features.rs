@@ -132,8 +132,10 @@ pub(super) fn assign(api: &Api) -> Features {
     }
     // Schemas no operation reaches are a feature of their own. A consumer reads them by hand
     // (webhook payloads, mostly), so they get `Deserialize`; `serde-all` adds `Serialize`.
+    // Webhook payloads are among them too, beside the `webhooks` feature: a crate that used
+    // them under `extra-types` before its API's webhooks were typed keeps them there.
     let extra: Vec<TypeRef> = (0..n)
-        .filter(|&t| reached[t].is_empty())
+        .filter(|&t| reached[t].iter().all(|f| f == WEBHOOKS))
         .map(TypeRef::Named)
         .collect();
     if !extra.is_empty() {
