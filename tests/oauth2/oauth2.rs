@@ -57,6 +57,19 @@ fn api_client(api: &Server, credentials: ClientCredentials) -> Client {
         .expect("loopback URLs")
 }
 
+/// `n` calls of `list_items` at once, each on a task of its own.
+fn concurrently(
+    client: &Client,
+    n: usize,
+) -> Vec<tokio::task::JoinHandle<Result<oauth_api::ListItemsResponse, Error>>> {
+    (0..n)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.list_items().send().await })
+        })
+        .collect()
+}
+
 fn bearer(seen: &Recorded) -> &str {
     seen.header("authorization").unwrap_or_default()
 }
@@ -73,12 +86,7 @@ async fn a_hundred_calls_on_a_cold_client_make_one_token_request() {
     let tokens = token_server(Some(3600), Duration::from_millis(200));
     let api = api_server(&[]);
     let client = api_client(&api, credentials(&tokens));
-    let calls: Vec<_> = (0..100)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.list_items().send().await })
-        })
-        .collect();
+    let calls = concurrently(&client, 100);
     for call in calls {
         call.await.unwrap().expect("each call succeeds");
     }
@@ -106,12 +114,7 @@ async fn a_token_is_renewed_before_it_expires_once_under_load() {
     client.list_items().send().await.unwrap();
     assert_eq!(tokens.count(), 1);
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    let calls: Vec<_> = (0..50)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.list_items().send().await })
-        })
-        .collect();
+    let calls = concurrently(&client, 50);
     for call in calls {
         call.await.unwrap().unwrap();
     }
@@ -176,12 +179,7 @@ async fn token_endpoint_errors_are_typed_and_name_its_origin() {
     // The calls that waited for a failed fetch share its failure: one request, not one each.
     let tokens = Server::start(vec![Reply::json(500, "{}").delay(Duration::from_millis(200))]);
     let client = api_client(&api, credentials(&tokens));
-    let calls: Vec<_> = (0..20)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.list_items().send().await })
-        })
-        .collect();
+    let calls = concurrently(&client, 20);
     for call in calls {
         let error = call.await.unwrap().expect_err("no token");
         assert!(matches!(error, Error::Token(_)), "{error:?}");
@@ -382,12 +380,7 @@ async fn a_token_provider_is_asked_once_and_again_after_a_401() {
         .base_url(api.url())
         .build()
         .unwrap();
-    let calls: Vec<_> = (0..30)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.list_items().send().await })
-        })
-        .collect();
+    let calls = concurrently(&client, 30);
     for call in calls {
         call.await.unwrap().unwrap();
     }

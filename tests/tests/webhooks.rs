@@ -5,35 +5,13 @@
 
 mod common;
 
-/// The `rust,ignore` blocks of the consumer guide's "Receiving webhooks" section, each a
-/// module: written for the fixture's crate, they are compiled (and their tests run) with the
-/// consumer test.
-fn guide_examples() -> String {
-    let guide = std::fs::read_to_string(common::root().join("docs/consumer-guide.md"))
-        .expect("read the consumer guide");
-    let start = guide
-        .find("\n## Receiving webhooks")
-        .expect("the guide has a webhooks section");
-    let section = &guide[start + 1..];
-    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
-    let mut out = String::new();
-    for (i, block) in section.split("```rust,ignore\n").skip(1).enumerate() {
-        let code = &block[..block.find("```").expect("a closed code block")];
-        out.push_str(&format!(
-            "\n#[allow(dead_code)]\nmod guide_example_{i} {{\n{code}}}\n"
-        ));
-    }
-    assert!(out.contains("mod guide_example_0"), "{section}");
-    out
-}
-
 /// Signatures against published vectors and every way to break them, and events told apart.
 #[test]
 #[ignore = "compiles generated crates: run by `cargo test-crates`"]
 fn webhook_signatures_are_checked_and_events_told_apart() {
     let test_file = "tests/webhooks/webhooks.rs";
     let mut source = std::fs::read_to_string(common::root().join(test_file)).unwrap();
-    source.push_str(&guide_examples());
+    source.push_str(&common::guide_examples("## Receiving webhooks"));
     let (warnings, stdout) = common::run_consumer_source(
         "tests/fixtures/webhooks.yaml",
         "webhooks_api",

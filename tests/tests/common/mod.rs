@@ -333,3 +333,28 @@ impl Rng {
         out
     }
 }
+
+/// The `rust,ignore` blocks of the consumer guide's section `heading` (`## OAuth 2`), each
+/// wrapped as a module: written for a fixture's crate, they cannot be doctests of this crate,
+/// so a consumer test appends them to its own source, compiles them and runs their tests.
+pub fn guide_examples(heading: &str) -> String {
+    let guide = std::fs::read_to_string(root().join("docs/consumer-guide.md"))
+        .expect("read the consumer guide");
+    let start = guide
+        .find(&format!("\n{heading}"))
+        .unwrap_or_else(|| panic!("the consumer guide has a section `{heading}`"));
+    let section = &guide[start + 1..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    let mut out = String::new();
+    for (i, block) in section.split("```rust,ignore\n").skip(1).enumerate() {
+        let code = &block[..block.find("```").expect("a closed code block")];
+        out.push_str(&format!(
+            "\n#[allow(dead_code)]\nmod guide_example_{i} {{\n{code}}}\n"
+        ));
+    }
+    assert!(
+        out.contains("mod guide_example_0"),
+        "no example in `{heading}`:\n{section}"
+    );
+    out
+}
