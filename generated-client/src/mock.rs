@@ -2,7 +2,7 @@
 //! Typed mocks of every operation, on wiremock (the `mock` feature): start a
 //! [`MockServer`], point a normal `Client` at [`MockServer::uri`], and set up
 //! each answer with the operation's own types:
-//! `server.users_get().id("u1").respond_200(body).mount().await` (the method is
+//! `server.users_get().id("u1").respond_200_with(body).mount().await` (the method is
 //! the operation's namespaces and name in one: `client.users().get(..)`).
 //! A matcher left out matches any value. A request the API description would
 //! reject (a path of no operation, a required parameter missing, a body that is
@@ -125,13 +125,25 @@ impl Mock<'_, operations::OrganizationsMembersGetConnectedApps> {
         self.inner.header("x-stytch-member-sessionjwt", value.to_param());
         self
     }
-    /// Answers `200` with this JSON body, as the API description documents it.
-    pub fn respond_200(mut self, body: GetConnectedAppsResponse) -> Self {
+    /// Answers `200` with a sample of the body the API description documents (see `respond_200_with` for one of your own).
+    pub fn respond_200(mut self) -> Self {
+        let body: GetConnectedAppsResponse = GetConnectedAppsResponse::sample();
         self.inner.answer_json(200u16, &body);
         self
     }
+    /// Answers `200` with this JSON body, as the API description documents it.
+    pub fn respond_200_with(mut self, body: GetConnectedAppsResponse) -> Self {
+        self.inner.answer_json(200u16, &body);
+        self
+    }
+    /// Answers `status` with a sample of the body the API description documents (see `respond_default_with` for one of your own).
+    pub fn respond_default(mut self, status: u16) -> Self {
+        let body: StytchError = StytchError::sample();
+        self.inner.answer_json(status, &body);
+        self
+    }
     /// Answers `status` with this JSON body, as the API description documents it.
-    pub fn respond_default(mut self, status: u16, body: StytchError) -> Self {
+    pub fn respond_default_with(mut self, status: u16, body: StytchError) -> Self {
         self.inner.answer_json(status, &body);
         self
     }
@@ -182,13 +194,25 @@ impl Mock<'_, operations::OrganizationsMembersConnectedAppsRevoke> {
         self.inner.body(&body);
         self
     }
-    /// Answers `200` with this JSON body, as the API description documents it.
-    pub fn respond_200(mut self, body: RevokeConnectedAppResponse) -> Self {
+    /// Answers `200` with a sample of the body the API description documents (see `respond_200_with` for one of your own).
+    pub fn respond_200(mut self) -> Self {
+        let body: RevokeConnectedAppResponse = RevokeConnectedAppResponse::sample();
         self.inner.answer_json(200u16, &body);
         self
     }
+    /// Answers `200` with this JSON body, as the API description documents it.
+    pub fn respond_200_with(mut self, body: RevokeConnectedAppResponse) -> Self {
+        self.inner.answer_json(200u16, &body);
+        self
+    }
+    /// Answers `status` with a sample of the body the API description documents (see `respond_default_with` for one of your own).
+    pub fn respond_default(mut self, status: u16) -> Self {
+        let body: StytchError = StytchError::sample();
+        self.inner.answer_json(status, &body);
+        self
+    }
     /// Answers `status` with this JSON body, as the API description documents it.
-    pub fn respond_default(mut self, status: u16, body: StytchError) -> Self {
+    pub fn respond_default_with(mut self, status: u16, body: StytchError) -> Self {
         self.inner.answer_json(status, &body);
         self
     }
@@ -222,13 +246,28 @@ impl Mock<'_, operations::OrganizationsConnectedApps> {
         self.inner.header("x-stytch-member-sessionjwt", value.to_param());
         self
     }
-    /// Answers `200` with this JSON body, as the API description documents it.
-    pub fn respond_200(mut self, body: GetOrganizationConnectedAppsResponse) -> Self {
+    /// Answers `200` with a sample of the body the API description documents (see `respond_200_with` for one of your own).
+    pub fn respond_200(mut self) -> Self {
+        let body: GetOrganizationConnectedAppsResponse = GetOrganizationConnectedAppsResponse::sample();
         self.inner.answer_json(200u16, &body);
         self
     }
+    /// Answers `200` with this JSON body, as the API description documents it.
+    pub fn respond_200_with(
+        mut self,
+        body: GetOrganizationConnectedAppsResponse,
+    ) -> Self {
+        self.inner.answer_json(200u16, &body);
+        self
+    }
+    /// Answers `status` with a sample of the body the API description documents (see `respond_default_with` for one of your own).
+    pub fn respond_default(mut self, status: u16) -> Self {
+        let body: StytchError = StytchError::sample();
+        self.inner.answer_json(status, &body);
+        self
+    }
     /// Answers `status` with this JSON body, as the API description documents it.
-    pub fn respond_default(mut self, status: u16, body: StytchError) -> Self {
+    pub fn respond_default_with(mut self, status: u16, body: StytchError) -> Self {
         self.inner.answer_json(status, &body);
         self
     }
@@ -268,13 +307,28 @@ impl Mock<'_, operations::OrganizationsGetConnectedApp> {
         self.inner.header("x-stytch-member-sessionjwt", value.to_param());
         self
     }
-    /// Answers `200` with this JSON body, as the API description documents it.
-    pub fn respond_200(mut self, body: GetOrganizationConnectedAppResponse) -> Self {
+    /// Answers `200` with a sample of the body the API description documents (see `respond_200_with` for one of your own).
+    pub fn respond_200(mut self) -> Self {
+        let body: GetOrganizationConnectedAppResponse = GetOrganizationConnectedAppResponse::sample();
         self.inner.answer_json(200u16, &body);
         self
     }
+    /// Answers `200` with this JSON body, as the API description documents it.
+    pub fn respond_200_with(
+        mut self,
+        body: GetOrganizationConnectedAppResponse,
+    ) -> Self {
+        self.inner.answer_json(200u16, &body);
+        self
+    }
+    /// Answers `status` with a sample of the body the API description documents (see `respond_default_with` for one of your own).
+    pub fn respond_default(mut self, status: u16) -> Self {
+        let body: StytchError = StytchError::sample();
+        self.inner.answer_json(status, &body);
+        self
+    }
     /// Answers `status` with this JSON body, as the API description documents it.
-    pub fn respond_default(mut self, status: u16, body: StytchError) -> Self {
+    pub fn respond_default_with(mut self, status: u16, body: StytchError) -> Self {
         self.inner.answer_json(status, &body);
         self
     }

@@ -21,8 +21,9 @@ pub struct GetConnectedAppsResponse {
 #[cfg(feature = "organizations")]
 #[cfg(feature = "mock")]
 crate::runtime::constructor!(
-    GetConnectedAppsResponse { req : [request_id s : String, connected_apps v : Vec <
-    MemberConnectedApp >, status_code v : i32], opt : [], }
+    GetConnectedAppsResponse { req : [request_id request_id s : String = "string"
+    .to_owned(), connected_apps connected_apps v : Vec < MemberConnectedApp > =
+    Vec::new(), status_code status_code v : i32 = 0], opt : [], }
 );
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
@@ -52,9 +53,12 @@ pub struct MemberConnectedApp {
 #[cfg(feature = "organizations")]
 #[cfg(feature = "mock")]
 crate::runtime::constructor!(
-    MemberConnectedApp { req : [connected_app_id s : String, name s : String, description
-    s : String, client_type s : String, scopes_granted s : String], opt : [logo_url
-    logo_url s : String], }
+    MemberConnectedApp { req : [connected_app_id connected_app_id s : String =
+    "connected-app-test-d731954d-dab3-4a2b-bdee-07f3ad1be885".to_owned(), name name s :
+    String = "Notes".to_owned(), description description s : String =
+    "Shared notes for the team.".to_owned(), client_type client_type s : String =
+    "third_party".to_owned(), scopes_granted scopes_granted s : String =
+    "openid email profile".to_owned()], opt : [logo_url logo_url s : String], }
 );
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
@@ -82,8 +86,8 @@ pub struct RevokeConnectedAppResponse {
 #[cfg(feature = "organizations")]
 #[cfg(feature = "mock")]
 crate::runtime::constructor!(
-    RevokeConnectedAppResponse { req : [request_id s : String, status_code v : i32], opt
-    : [], }
+    RevokeConnectedAppResponse { req : [request_id request_id s : String = "string"
+    .to_owned(), status_code status_code v : i32 = 0], opt : [], }
 );
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
@@ -106,8 +110,9 @@ pub struct GetOrganizationConnectedAppsResponse {
 #[cfg(feature = "organizations")]
 #[cfg(feature = "mock")]
 crate::runtime::constructor!(
-    GetOrganizationConnectedAppsResponse { req : [request_id s : String, connected_apps v
-    : Vec < OrganizationConnectedApp >, status_code v : i32], opt : [], }
+    GetOrganizationConnectedAppsResponse { req : [request_id request_id s : String =
+    "string".to_owned(), connected_apps connected_apps v : Vec < OrganizationConnectedApp
+    > = Vec::new(), status_code status_code v : i32 = 0], opt : [], }
 );
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
@@ -135,9 +140,10 @@ pub struct OrganizationConnectedApp {
 #[cfg(feature = "organizations")]
 #[cfg(feature = "mock")]
 crate::runtime::constructor!(
-    OrganizationConnectedApp { req : [connected_app_id s : String, name s : String,
-    description s : String, client_type s : String], opt : [logo_url logo_url s :
-    String], }
+    OrganizationConnectedApp { req : [connected_app_id connected_app_id s : String =
+    "string".to_owned(), name name s : String = "string".to_owned(), description
+    description s : String = "string".to_owned(), client_type client_type s : String =
+    "string".to_owned()], opt : [logo_url logo_url s : String], }
 );
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
@@ -170,10 +176,12 @@ pub struct GetOrganizationConnectedAppResponse {
 #[cfg(feature = "organizations")]
 #[cfg(feature = "mock")]
 crate::runtime::constructor!(
-    GetOrganizationConnectedAppResponse { req : [connected_app_id s : String, name s :
-    String, description s : String, client_type s : String, active_members v : Vec <
-    OrganizationConnectedAppActiveMember >, status_code v : i32], opt : [logo_url
-    logo_url s : String], }
+    GetOrganizationConnectedAppResponse { req : [connected_app_id connected_app_id s :
+    String = "string".to_owned(), name name s : String = "string".to_owned(), description
+    description s : String = "string".to_owned(), client_type client_type s : String =
+    "string".to_owned(), active_members active_members v : Vec <
+    OrganizationConnectedAppActiveMember > = Vec::new(), status_code status_code v : i32
+    = 0], opt : [logo_url logo_url s : String], }
 );
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
@@ -195,8 +203,9 @@ pub struct OrganizationConnectedAppActiveMember {
 #[cfg(feature = "organizations")]
 #[cfg(feature = "mock")]
 crate::runtime::constructor!(
-    OrganizationConnectedAppActiveMember { req : [member_id s : String, granted_scopes v
-    : Vec < String >], opt : [], }
+    OrganizationConnectedAppActiveMember { req : [member_id member_id s : String =
+    "string".to_owned(), granted_scopes granted_scopes v : Vec < String > = Vec::new()],
+    opt : [], }
 );
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(
@@ -226,9 +235,11 @@ pub struct StytchError {
 #[cfg(feature = "organizations")]
 #[cfg(feature = "mock")]
 crate::runtime::constructor!(
-    StytchError { req : [status_code v : i32, request_id s : String, error_type s :
-    String, error_message s : String, error_url s : String], opt : [error_details
-    error_details v : std::collections::BTreeMap < String, serde_json::Value >], }
+    StytchError { req : [status_code status_code v : i32 = 0, request_id request_id s :
+    String = "string".to_owned(), error_type error_type s : String = "string".to_owned(),
+    error_message error_message s : String = "string".to_owned(), error_url error_url s :
+    String = "string".to_owned()], opt : [error_details error_details v :
+    std::collections::BTreeMap < String, serde_json::Value >], }
 );
 #[cfg(feature = "organizations")]
 crate::runtime::from_map!(

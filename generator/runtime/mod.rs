@@ -333,7 +333,7 @@ pub(crate) use string_enum;
 #[allow(unused_macros)]
 macro_rules! constructor {
     ($name:ident {
-        req: [$($rf:ident $rk:ident : $rt:ty),*],
+        req: [$($rs:ident $rf:ident $rk:ident : $rt:ty = $sample:expr),*],
         opt: [$($os:ident $of:ident $ok:ident : $ot:ty),*] $(,)?
         $(extra: $extra:ident)?
     }) => {
@@ -341,15 +341,25 @@ macro_rules! constructor {
         // docs.rs says so on the impl, which the invocation's own `cfg` does not reach.
         #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         impl $name {
-            #[doc = concat!(" Creates a `", stringify!($name), "` from its required properties; set the others with the methods below.")]
-            #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-            pub fn new($($rf: $crate::runtime::constructor!(@arg $rk $rt)),*) -> Self {
+            /// A value for tests: each required property is the description's example, or a
+            /// placeholder of its type (`"string"`, 0, `false`, empty, the first enum value);
+            /// the optional ones are unset. Set what the test cares about with the methods
+            /// below; a property the API adds later leaves this call as it is.
+            #[allow(clippy::new_without_default)]
+            pub fn sample() -> Self {
                 Self {
-                    $($rf: $crate::runtime::constructor!(@init $rk $rf),)*
+                    $($rf: $sample,)*
                     $($of: None,)*
                     $($extra: Default::default(),)?
                 }
             }
+            $(
+                #[doc = concat!(" Sets `", stringify!($rf), "`.")]
+                pub fn $rs(mut self, value: $crate::runtime::constructor!(@arg $rk $rt)) -> Self {
+                    self.$rf = $crate::runtime::constructor!(@init $rk value);
+                    self
+                }
+            )*
             $(
                 #[doc = concat!(" Sets `", stringify!($of), "`.")]
                 pub fn $os(mut self, value: $crate::runtime::constructor!(@arg $ok $ot)) -> Self {

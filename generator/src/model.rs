@@ -37,6 +37,10 @@ pub struct Api {
     /// How the API signs its webhooks, as the description's `x-clientgen-webhook-signature`
     /// names it (the description itself cannot say).
     pub webhook_signature: Option<WebhookSignature>,
+    /// Per type, by index into `types`: whether a finite value of it can be built for a test
+    /// (`Type::sample()`). False only for a type that requires itself through required
+    /// properties and union alternatives alone, which no finite JSON value satisfies.
+    pub sampled: Vec<bool>,
     /// The JSON schemas a conformance test synthesises its arguments from: filled only when
     /// one is asked for ([`crate::lower::lower_with`]), so that the rendered crate needs no
     /// raw document.
@@ -299,9 +303,13 @@ pub struct Field {
     pub read_only: bool,
     /// `writeOnly: true`: sent by the client only.
     pub write_only: bool,
-    /// The setter of an optional field (`Type::new(..).setter(value)`): its Rust name, kept
-    /// clear of `new`.
+    /// The field's setter (`Type::new(..).setter(value)`, `Type::sample().setter(value)`):
+    /// its Rust name, kept clear of `new` and `sample`. Request types print it for optional
+    /// fields only; their required ones are `new`'s arguments.
     pub setter: String,
+    /// The property's `example` when it is a string, number or boolean: the value
+    /// `Type::sample()` gives the field.
+    pub example: Option<serde_json::Value>,
 }
 
 /// A string enum value.
@@ -706,8 +714,12 @@ pub struct MockNames {
     /// query string, which are not matched).
     pub matchers: Vec<Option<String>>,
     /// The answer method of each documented status, successes then errors, in the order of
-    /// `success` and `errors` (`respond_200`, `respond_4xx`).
+    /// `success` and `errors` (`respond_200`, `respond_4xx`): each answers the status with a
+    /// sample of its documented body.
     pub responders: Vec<String>,
+    /// Beside each responder, the one that takes the body (`respond_200_with`), for a status
+    /// documented with one.
+    pub responders_with: Vec<Option<String>>,
 }
 
 /// Which statuses a response covers.
@@ -778,4 +790,45 @@ pub struct Namespace {
     pub children: Vec<Namespace>,
     /// Operations, by index into `Api::operations`.
     pub operations: Vec<usize>,
+}
+
+impl Api {
+    /// Types that requests carry: callers build these for every call, so their constructors are
+    /// always compiled; the others' only for tests (the `mock` feature).
+    pub fn request_types(&self) -> Vec<bool> {
+        let api = self;
+        let mut used = vec![false; api.types.len()];
+        let mut stack: Vec<TypeRef> = Vec::new();
+        for op in &api.operations {
+            stack.extend(op.params.iter().map(|p| p.ty.clone()));
+            if let Some(b) = &op.body {
+                stack.push(b.ty.clone());
+            }
+        }
+        while let Some(t) = stack.pop() {
+            match t {
+                TypeRef::Named(i) if !used[i] => {
+                    used[i] = true;
+                    match &api.types[i].kind {
+                        TypeKind::Struct {
+                            fields, additional, ..
+                        } => {
+                            stack.extend(fields.iter().map(|f| f.ty.clone()));
+                            stack.extend(additional.iter().cloned());
+                        }
+                        TypeKind::Union { variants, .. } => {
+                            stack.extend(variants.iter().map(|v| v.ty.clone()))
+                        }
+                        TypeKind::Alias(t) => stack.push(t.clone()),
+                        TypeKind::Enum { .. } => {}
+                    }
+                }
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                    stack.push(*inner)
+                }
+                _ => {}
+            }
+        }
+        used
+    }
 }

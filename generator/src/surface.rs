@@ -369,6 +369,13 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
                 None,
             ),
         );
+        // Keyed under the call, so that they fold into it when it comes or goes.
+        for (key, sig) in mock_methods(api, op) {
+            add(
+                format!("{call} mock .{key}"),
+                plain("mock method", sig, &op.pointer, None),
+            );
+        }
         let mut args = Vec::new();
         for p in op.params.iter().filter(|p| p.required) {
             args.push(format!("{}: {}", p.rust_name, param_sig(api, p)));
@@ -513,7 +520,8 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
     }
 
     // Types.
-    for t in &api.types {
+    let request = api.request_types();
+    for (index, t) in api.types.iter().enumerate() {
         let key = format!("types::{}", t.name);
         let doc = t.description.as_ref();
         match &t.kind {
@@ -523,24 +531,38 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
                 additional_name,
             } => {
                 add(key.clone(), plain("type", "struct".into(), &t.pointer, doc));
-                // Structs are built with `new(required..)` (a type only responses carry, with
-                // the `mock` feature, for tests); a new required property changes its
-                // arguments.
-                let args: Vec<String> = fields
+                // A request type is built with `new(required..)`: a new required property
+                // changes its arguments. A type only responses carry is built (with the
+                // `mock` feature, for tests) with `sample()` and a setter per property, which
+                // a new property leaves as they are.
+                let is_request = request.get(index).copied().unwrap_or(true);
+                if is_request {
+                    let args: Vec<String> = fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .map(|f| format!("{}: {}", f.rust_name, field_sig(api, f)))
+                        .collect();
+                    add(
+                        format!("{key}::new"),
+                        plain(
+                            "constructor",
+                            format!("({})", args.join(", ")),
+                            &t.pointer,
+                            None,
+                        ),
+                    );
+                }
+                let sampled = api.sampled.get(index).copied().unwrap_or(false);
+                if sampled {
+                    add(
+                        format!("{key}::sample"),
+                        plain("sample (mock)", "()".into(), &t.pointer, None),
+                    );
+                }
+                for f in fields
                     .iter()
-                    .filter(|f| f.required)
-                    .map(|f| format!("{}: {}", f.rust_name, field_sig(api, f)))
-                    .collect();
-                add(
-                    format!("{key}::new"),
-                    plain(
-                        "constructor",
-                        format!("({})", args.join(", ")),
-                        &t.pointer,
-                        None,
-                    ),
-                );
-                for f in fields.iter().filter(|f| !f.required) {
+                    .filter(|f| !f.required || (!is_request && sampled))
+                {
                     add(
                         format!("{key}.{} setter", f.rust_name),
                         plain("setter", format!(".{}(..)", f.setter), &t.pointer, None),
@@ -666,4 +688,57 @@ fn walk(ns: &Namespace, prefix: &str, out: &mut Vec<(String, usize)>) {
     for child in &ns.children {
         walk(child, &format!("{prefix}.{}()", child.rust_name), out);
     }
+}
+
+/// The methods of an operation's typed mock beside `mount` and the runtime's own, keyed as
+/// a consumer calls them (`respond_200()`, `respond_200_with(..)`), with their arguments.
+fn mock_methods(api: &Api, op: &Operation) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (p, matcher) in op.params.iter().zip(&op.mock.matchers) {
+        if let Some(m) = matcher {
+            out.push((format!("{m}(..)"), format!("({})", param_sig(api, p))));
+        }
+    }
+    if let Some(b) = op.body.as_ref().filter(|b| b.encoding == BodyEncoding::Json) {
+        out.push(("match_body(..)".into(), format!("({})", type_text(api, &b.ty))));
+    }
+    let answers = op.success.iter().chain(&op.errors);
+    let names = op.mock.responders.iter().zip(&op.mock.responders_with);
+    for ((status, kind), (name, with)) in answers.zip(names) {
+        let status_arg = match status {
+            StatusMatch::Code(_) => "",
+            _ => "status: u16",
+        };
+        let sampled = match kind {
+            ResponseKind::Json(TypeRef::Named(i)) => api.sampled.get(*i).copied().unwrap_or(false),
+            _ => true,
+        };
+        if sampled {
+            let key = if status_arg.is_empty() { format!("{name}()") } else { format!("{name}(..)") };
+            out.push((key, format!("({status_arg})")));
+        }
+        if let (Some(with), Some(body)) = (with, kind_text(api, kind)) {
+            let args = [status_arg, &format!("body: {body}")]
+                .into_iter()
+                .filter(|a| !a.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push((format!("{with}(..)"), format!("({args})")));
+        }
+    }
+    if op.pagination.is_some() {
+        if let Some(page) = op.success.iter().find_map(|(_, k)| match k {
+            ResponseKind::Json(t) => Some(type_text(api, t)),
+            _ => None,
+        }) {
+            out.push(("respond_pages(..)".into(), format!("(Vec<{page}>)")));
+        }
+    }
+    if let Some(event) = &op.events {
+        out.push((
+            "respond_events(..)".into(),
+            format!("(Vec<{}>, bool)", type_text(api, event)),
+        ));
+    }
+    out
 }

@@ -401,7 +401,7 @@ async fn a_token_provider_is_asked_once_and_again_after_a_401() {
 async fn the_mock_serves_the_token_endpoint() {
     let mock = oauth_api::mock::MockServer::start().await;
     let tokens = mock.token_endpoint("/oauth/token", "mock-token", Some(3600)).await;
-    let items = mock.list_items().respond_200(oauth_api::ListItemsResponse::new().items(vec!["a".into()])).mount().await;
+    let items = mock.list_items().respond_200_with(oauth_api::ListItemsResponse::sample().items(vec!["a".into()])).mount().await;
     let client = Client::with_client_credentials(ClientCredentials::new(CLIENT_ID, CLIENT_SECRET))
         .base_url(mock.uri())
         .build()

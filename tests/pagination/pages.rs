@@ -261,10 +261,13 @@ async fn the_mock_serves_pages_in_order() {
     use pagination::{Member, MembersSearchResponse, MembersSearchResponseResultsMetadata};
     let server = MockServer::start().await;
     let page = |ids: &[&str], next: Option<&str>| {
-        MembersSearchResponse::new(
-            ids.iter().map(|id| Member::new(*id)).collect(),
-            MembersSearchResponseResultsMetadata::new(3).next_cursor(next.map(str::to_owned)),
-        )
+        MembersSearchResponse::sample()
+            .members(ids.iter().map(|id| Member::sample().id(*id)).collect())
+            .results_metadata(
+                MembersSearchResponseResultsMetadata::sample()
+                    .total(3)
+                    .next_cursor(next.map(str::to_owned)),
+            )
     };
     let search = server
         .members_search()
@@ -283,7 +286,7 @@ async fn the_mock_serves_pages_in_order() {
 
     let repos = server
         .repos_list()
-        .respond_pages(vec![vec![Member::new("r1")], vec![Member::new("r2")], vec![Member::new("r3")]])
+        .respond_pages(vec![vec![Member::sample().id("r1")], vec![Member::sample().id("r2")], vec![Member::sample().id("r3")]])
         .mount()
         .await;
     let mut pages = client.repos().list().pages();
@@ -297,8 +300,8 @@ async fn the_mock_serves_pages_in_order() {
     let charges = server
         .charges_list()
         .respond_pages(vec![
-            pagination::ChargesListResponse::new(vec![Member::new("c1")], false),
-            pagination::ChargesListResponse::new(vec![Member::new("c2")], true),
+            pagination::ChargesListResponse::sample().data(vec![Member::sample().id("c1")]).has_more(false),
+            pagination::ChargesListResponse::sample().data(vec![Member::sample().id("c2")]).has_more(true),
         ])
         .mount()
         .await;
@@ -313,8 +316,8 @@ async fn the_mock_serves_pages_in_order() {
     let records = server
         .records_list()
         .respond_pages(vec![
-            pagination::RecordsListResponse::new(vec![Member::new("x1"), Member::new("x2")], 0),
-            pagination::RecordsListResponse::new(vec![Member::new("x3")], 0),
+            pagination::RecordsListResponse::sample().records(vec![Member::sample().id("x1"), Member::sample().id("x2")]),
+            pagination::RecordsListResponse::sample().records(vec![Member::sample().id("x3")]),
         ])
         .mount()
         .await;

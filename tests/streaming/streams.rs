@@ -452,7 +452,7 @@ async fn the_mock_streams_typed_events() {
     let server = MockServer::start().await;
     let mock = server
         .chat_create()
-        .respond_events(vec![ChatCreateEvent::new("a"), ChatCreateEvent::new("b")], true)
+        .respond_events(vec![ChatCreateEvent::sample().delta("a"), ChatCreateEvent::sample().delta("b")], true)
         .mount()
         .await;
     let client = Client::builder().base_url(server.uri()).max_retries(0).build().unwrap();
@@ -474,7 +474,7 @@ async fn the_mock_answers_with_the_documented_media_type() {
     let server = MockServer::start().await;
     server
         .generate_stream()
-        .respond_200("data: {\"text\":\"a\"}\n\n")
+        .respond_200_with("data: {\"text\":\"a\"}\n\n")
         .mount()
         .await;
     let response = streaming::reqwest::Client::new()

@@ -300,9 +300,11 @@ fn output_split_into_many_pieces_is_the_same_on_any_thread_count() {
 }
 
 /// The additive changes of `tests/fixtures/evolution/v2.yaml` (an operation, an optional
-/// parameter, an optional request property at depth, a response property, enum values, a
-/// union alternative, a response status, a server, a security alternative) keep consumer code
-/// written against v1's crate compiling: `consumer.rs` is compiled against both crates.
+/// parameter, an optional request property at depth, an optional and a required response
+/// property, a body for a status that had none, enum values, a union alternative, a response
+/// status, a server, a security alternative) keep consumer code written against v1's crate
+/// compiling, its tests' mocks and test data included: `consumer.rs` is compiled against
+/// both crates with the `mock` feature.
 #[test]
 #[ignore = "compiles generated crates: run by `cargo test-crates`"]
 fn consumers_of_the_old_crate_compile_against_an_additive_update() {
@@ -322,7 +324,7 @@ fn consumers_of_the_old_crate_compile_against_an_additive_update() {
         .expect("read consumer.rs");
     let consumer_crate = |version: &str| {
         let manifest = format!(
-            "[package]\nname = \"consumer-{version}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nevolution = {{ path = \"../evolution-{version}\", package = \"evolution-{version}\" }}\n"
+            "[package]\nname = \"consumer-{version}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nevolution = {{ path = \"../evolution-{version}\", package = \"evolution-{version}\", features = [\"mock\"] }}\n"
         );
         vec![
             clientgen::OutFile {

@@ -32,32 +32,27 @@ fn client(server: &MockServer) -> Client {
 }
 
 fn app(id: &str, name: &str) -> MemberConnectedApp {
-    MemberConnectedApp::new(id, name, "an app", "third_party", "read:users")
+    MemberConnectedApp::sample().connected_app_id(id).name(name)
 }
 
 fn not_found() -> StytchError {
-    StytchError::new(
-        404,
-        "req-404",
-        "member_not_found",
-        "No member was found.",
-        "https://stytch.com/docs/api/errors/404",
-    )
+    StytchError::sample()
+        .status_code(404)
+        .request_id("req-404")
+        .error_type("member_not_found")
 }
 
 #[tokio::test]
 async fn a_member_with_apps() {
     let server = MockServer::start().await;
-    let apps = GetConnectedAppsResponse::new(
-        "req-1",
-        vec![app("a1", "Notes"), app("a2", "Calendar")],
-        200,
-    );
+    let apps = GetConnectedAppsResponse::sample()
+        .request_id("req-1")
+        .connected_apps(vec![app("a1", "Notes"), app("a2", "Calendar")]);
     let mock = server
         .organizations_members_get_connected_apps()
         .organization_id("org-1")
         .member_id("mem-1")
-        .respond_200(apps)
+        .respond_200_with(apps)
         .expect(1)
         .mount()
         .await;
@@ -72,7 +67,7 @@ async fn a_missing_member_is_a_typed_stytch_error() {
     let server = MockServer::start().await;
     server
         .organizations_members_get_connected_apps()
-        .respond_default(404, not_found())
+        .respond_default_with(404, not_found())
         .mount()
         .await;
     let error = app_names(&client(&server), "org-1", "nobody")
@@ -92,22 +87,18 @@ async fn a_rate_limit_is_retried() {
     let server = MockServer::start().await;
     let mock = server
         .organizations_members_get_connected_apps()
-        .respond_default(
+        .respond_default_with(
             429,
-            StytchError::new(
-                429,
-                "req-429",
-                "too_many_requests",
-                "Slow down.",
-                "https://stytch.com",
-            ),
+            StytchError::sample()
+                .status_code(429)
+                .error_type("too_many_requests"),
         )
         .with_header("retry-after", "0")
-        .respond_200(GetConnectedAppsResponse::new(
-            "req-2",
-            vec![app("a1", "Notes")],
-            200,
-        ))
+        .respond_200_with(
+            GetConnectedAppsResponse::sample()
+                .request_id("req-2")
+                .connected_apps(vec![app("a1", "Notes")]),
+        )
         .expect(2)
         .mount()
         .await;
@@ -126,7 +117,7 @@ async fn matchers_select_requests_and_an_unmatched_one_is_reported() {
         .organizations_members_get_connected_apps()
         .member_id("mem-1")
         .member_session_token("session-1")
-        .respond_200(GetConnectedAppsResponse::new("req-3", vec![], 200))
+        .respond_200_with(GetConnectedAppsResponse::sample().request_id("req-3"))
         .mount()
         .await;
     let client = client(&server);
@@ -162,7 +153,7 @@ async fn a_body_matcher_and_a_delay() {
         .organizations_members_connected_apps_revoke()
         .connected_app_id("app-1")
         .match_body(RevokeConnectedAppRequest::new())
-        .respond_200(RevokeConnectedAppResponse::new("req-4", 200))
+        .respond_200_with(RevokeConnectedAppResponse::sample().request_id("req-4"))
         .with_delay(Duration::from_millis(200))
         .mount()
         .await;
@@ -188,7 +179,7 @@ async fn requests_the_description_rejects_are_refused_and_named() {
     let server = MockServer::start().await;
     server
         .organizations_members_connected_apps_revoke()
-        .respond_200(RevokeConnectedAppResponse::new("req-5", 200))
+        .respond_200_with(RevokeConnectedAppResponse::sample().request_id("req-5"))
         .mount()
         .await;
     let http = stytch_b2b::reqwest::Client::new();
@@ -242,12 +233,12 @@ async fn received_requests_are_readable_with_secrets_masked() {
     let server = MockServer::start().await;
     server
         .organizations_members_connected_apps_revoke()
-        .respond_200(RevokeConnectedAppResponse::new("req-6", 200))
+        .respond_200_with(RevokeConnectedAppResponse::sample().request_id("req-6"))
         .mount()
         .await;
     server
         .organizations_members_get_connected_apps()
-        .respond_200(GetConnectedAppsResponse::new("req-7", vec![], 200))
+        .respond_200_with(GetConnectedAppsResponse::sample().request_id("req-7"))
         .mount()
         .await;
     let client = client(&server);
@@ -301,7 +292,7 @@ async fn header_and_custom_matchers_and_the_closest_mock() {
         .member_id("mem-1")
         .match_header("Traceparent", "00-trace-1")
         .match_request(|r| r.query().is_empty() && r.path().ends_with("/connected_apps"))
-        .respond_200(GetConnectedAppsResponse::new("req-8", vec![], 200))
+        .respond_200_with(GetConnectedAppsResponse::sample().request_id("req-8"))
         .mount()
         .await;
     let client = client(&server);
@@ -359,6 +350,58 @@ async fn check_lists_every_problem_without_panicking() {
     );
     server.reset().await;
     assert!(server.check().is_ok());
+}
+
+/// Test data by name: `sample()` fills every required property from the description's
+/// examples (spec/stytch-b2b.yaml gives the app's) or a placeholder of its type, leaves the
+/// optional ones unset, and the setters change only what a test names. The argument-less
+/// responders answer exactly that sample, as a valid value the client decodes.
+#[tokio::test]
+async fn samples_come_from_the_description_and_answer_argument_less_responders() {
+    let app = MemberConnectedApp::sample();
+    assert_eq!(
+        app.connected_app_id,
+        "connected-app-test-d731954d-dab3-4a2b-bdee-07f3ad1be885"
+    );
+    assert_eq!(app.name, "Notes");
+    assert_eq!(app.client_type, "third_party");
+    assert_eq!(app.scopes_granted, "openid email profile");
+    assert_eq!(app.logo_url, None);
+    let renamed = MemberConnectedApp::sample()
+        .name("Calendar")
+        .logo_url("https://x.test/l.png");
+    assert_eq!(renamed.name, "Calendar");
+    assert_eq!(renamed.description, app.description);
+    assert_eq!(renamed.logo_url.as_deref(), Some("https://x.test/l.png"));
+    // No example: a placeholder of the property's type.
+    let error = StytchError::sample();
+    assert_eq!(
+        (error.status_code, error.error_type.as_str()),
+        (0, "string")
+    );
+
+    let server = MockServer::start().await;
+    let mock = server
+        .organizations_members_get_connected_apps()
+        .respond_default(503)
+        .respond_200()
+        .mount()
+        .await;
+    let client = Client::builder("project-test-123", "secret-xyz")
+        .base_url(server.uri())
+        .retry_backoff(Duration::ZERO, Duration::ZERO)
+        .build()
+        .unwrap();
+    let apps = client
+        .organizations()
+        .members()
+        .get_connected_apps("org-1", "mem-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(apps, GetConnectedAppsResponse::sample());
+    mock.assert_calls(2);
+    server.verify().await;
 }
 
 /// `catch_unwind` for a future, without a futures crate.

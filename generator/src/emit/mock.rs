@@ -6,6 +6,7 @@
 //! reject fails the test, naming the operation.
 
 use super::operations::{is_scalar, location_word};
+use super::sample;
 use super::text::{SketchFn, SketchImpl, SketchStmt, flat_type, param_arg_text, string_lit};
 use super::*;
 
@@ -66,7 +67,7 @@ pub fn emit_mock_part(api: &Api, range: std::ops::Range<usize>) -> Emitted {
             //! Typed mocks of every operation, on wiremock (the `mock` feature): start a
             //! [`MockServer`], point a normal `Client` at [`MockServer::uri`], and set up
             //! each answer with the operation's own types:
-            //! `server.users_get().id("u1").respond_200(body).mount().await` (the method is
+            //! `server.users_get().id("u1").respond_200_with(body).mount().await` (the method is
             //! the operation's namespaces and name in one: `client.users().get(..)`).
             //! A matcher left out matches any value. A request the API description would
             //! reject (a path of no operation, a required parameter missing, a body that is
@@ -271,11 +272,16 @@ fn emit_mock<'a>(
     }
     let mut answers: Vec<&(StatusMatch, ResponseKind)> = op.success.iter().collect();
     answers.extend(op.errors.iter());
-    for ((status, kind), name) in answers.into_iter().zip(&op.mock.responders) {
+    let names = op.mock.responders.iter().zip(&op.mock.responders_with);
+    for ((status, kind), (name, name_with)) in answers.into_iter().zip(names) {
         let code = status_code(status);
         let status_value = match code {
             Some(c) => format!("{c}u16"),
             None => "status".to_owned(),
+        };
+        let status_doc = match code {
+            Some(c) => format!("`{c}`"),
+            None => "`status`".to_owned(),
         };
         // The media type the description documents for this status (the client's choice
         // where it documents several), else the kind's usual one.
@@ -285,9 +291,10 @@ fn emit_mock<'a>(
             .find(|(s, _)| s == status)
             .map(|(_, m)| m.as_str());
         let media_literal = |fallback: &str| format!("{:?}", media.unwrap_or(fallback));
-        let (doc, body_arg, record) = match kind {
+        // What the body-taking responder records, given `body`, and its argument.
+        let (what, body_arg, record) = match kind {
             ResponseKind::Json(t) => (
-                "with this JSON body",
+                "this JSON body",
                 format!("body: {}", flat_type(api, t)),
                 match media {
                     Some(m) if m != "application/json" => format!(
@@ -298,12 +305,12 @@ fn emit_mock<'a>(
                 },
             ),
             ResponseKind::Empty => (
-                "without a body",
+                "",
                 String::new(),
                 format!("self.inner.answer_raw({status_value}, Vec::new(), None);"),
             ),
             ResponseKind::Bytes => (
-                "with these bytes",
+                "these bytes",
                 "body: impl Into<Vec<u8>>".to_owned(),
                 format!(
                     "self.inner.answer_raw({status_value}, body.into(), Some({}));",
@@ -311,7 +318,7 @@ fn emit_mock<'a>(
                 ),
             ),
             ResponseKind::Text => (
-                "with this text",
+                "this text",
                 "body: impl Into<String>".to_owned(),
                 format!(
                     "self.inner.answer_raw({status_value}, body.into().into_bytes(), Some({}));",
@@ -319,23 +326,46 @@ fn emit_mock<'a>(
                 ),
             ),
         };
-        let mut args = Vec::new();
-        if code.is_none() {
-            args.push("status: u16".to_owned());
-        }
-        if !body_arg.is_empty() {
-            args.push(body_arg);
-        }
-        let doc = match code {
-            Some(c) => format!(" Answers `{c}` {doc}, as the API description documents it."),
-            None => format!(" Answers `status` {doc}, as the API description documents it."),
+        // What the argument-less responder records: a sample of the documented body.
+        let sample = match kind {
+            ResponseKind::Json(t) => sample::sample_expr(api, t).map(|e| {
+                vec![format!("let body: {} = {e};", flat_type(api, t)), record.clone()]
+            }),
+            ResponseKind::Empty => Some(vec![record.clone()]),
+            ResponseKind::Bytes | ResponseKind::Text => Some(vec![format!(
+                "self.inner.answer_raw({status_value}, Vec::new(), Some({}));",
+                media_literal(if *kind == ResponseKind::Text {
+                    "text/plain"
+                } else {
+                    "application/octet-stream"
+                })
+            )]),
         };
-        items.push(method_fn(
-            vec![doc],
-            name,
-            args,
-            vec![record],
-        ));
+        let status_arg = code.is_none().then(|| "status: u16".to_owned());
+        if let Some(sample) = sample {
+            let doc = match (kind, name_with) {
+                (ResponseKind::Empty, _) => {
+                    format!(" Answers {status_doc} without a body, as the API description documents it.")
+                }
+                (_, Some(with)) => format!(
+                    " Answers {status_doc} with a sample of the body the API description documents (see `{with}` for one of your own)."
+                ),
+                _ => format!(" Answers {status_doc} with a sample of the documented body."),
+            };
+            items.push(method_fn(vec![doc], name, status_arg.iter().cloned().collect(), sample));
+        }
+        if let Some(with) = name_with {
+            let mut args: Vec<String> = status_arg.iter().cloned().collect();
+            args.push(body_arg);
+            items.push(method_fn(
+                vec![format!(
+                    " Answers {status_doc} with {what}, as the API description documents it."
+                )],
+                with,
+                args,
+                vec![record],
+            ));
+        }
     }
     if let Some(p) = &op.pagination {
         let page_ty = op.success.iter().find_map(|(_, k)| match k {

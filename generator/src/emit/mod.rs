@@ -9,6 +9,7 @@ mod client;
 mod lib_manifest;
 mod mock;
 mod operations;
+mod sample;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -445,40 +446,7 @@ pub fn formats_used(api: &Api) -> (bool, bool) {
     out
 }
 
-/// Types that requests carry: callers build these for every call, so their constructors are
-/// always compiled; the others' only for tests (the `mock` feature).
+/// Types that requests carry (see [`Api::request_types`]).
 pub fn request_types(api: &Api) -> Vec<bool> {
-    let mut used = vec![false; api.types.len()];
-    let mut stack: Vec<TypeRef> = Vec::new();
-    for op in &api.operations {
-        stack.extend(op.params.iter().map(|p| p.ty.clone()));
-        if let Some(b) = &op.body {
-            stack.push(b.ty.clone());
-        }
-    }
-    while let Some(t) = stack.pop() {
-        match t {
-            TypeRef::Named(i) if !used[i] => {
-                used[i] = true;
-                match &api.types[i].kind {
-                    TypeKind::Struct {
-                        fields, additional, ..
-                    } => {
-                        stack.extend(fields.iter().map(|f| f.ty.clone()));
-                        stack.extend(additional.iter().cloned());
-                    }
-                    TypeKind::Union { variants, .. } => {
-                        stack.extend(variants.iter().map(|v| v.ty.clone()))
-                    }
-                    TypeKind::Alias(t) => stack.push(t.clone()),
-                    TypeKind::Enum { .. } => {}
-                }
-            }
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-                stack.push(*inner)
-            }
-            _ => {}
-        }
-    }
-    used
+    api.request_types()
 }

@@ -431,6 +431,8 @@ pub(super) fn alias(l: &mut Layout, api: &Api, index: usize, target: &TypeRef) {
 /// A token of a macro call, as quote! would write it.
 enum MTok<'a> {
     Ident(&'a str),
+    /// An identifier of text made here (a sample expression's).
+    Word(String),
     Lit(String),
     /// A punctuation character; `true` when joined to the next (the first `:` of `::`).
     Punct(char, bool),
@@ -636,6 +638,9 @@ fn macro_tokens(l: &mut Layout, tokens: &[MTok<'_>]) {
             (_, MTok::Ident(ident)) if !is_keyword(ident) => {
                 (state != Dot && state != Colon2, Ident)
             }
+            (_, MTok::Word(ident)) if !is_keyword(ident) => {
+                (state != Dot && state != Colon2, Ident)
+            }
             (_, MTok::Lit(text)) if text.ends_with('.') => (state != Dot, Other),
             (_, MTok::Lit(_)) => (state != Dot, Ident),
             (_, MTok::Punct(',' | ';', _)) => (false, Other),
@@ -654,7 +659,7 @@ fn macro_tokens(l: &mut Layout, tokens: &[MTok<'_>]) {
         previous_is_joint = matches!(tok, MTok::Punct(_, true));
         match tok {
             MTok::Ident(s) => l.word(s),
-            MTok::Lit(s) => l.word(s),
+            MTok::Word(s) | MTok::Lit(s) => l.word(s),
             MTok::Punct(c, _) => l.word(c.encode_utf8(&mut [0; 4])),
             MTok::Group(delim, inner) => {
                 let (open, close) = match delim {
@@ -750,9 +755,9 @@ fn struct_macro<'a>(
     macro_item(l, &outer, path, Delim::Paren, &tokens);
 }
 
-/// `constructor!`: the constructor and setters of a type only responses carry, for tests (the
-/// `mock` feature); `runtime/mod.rs` expands it to what `emit_constructor` writes out for
-/// request types.
+/// `constructor!`: `sample()` and a setter per field of a type only responses carry, for
+/// tests (the `mock` feature). Request types get `new(required..)` from `emit_constructor`,
+/// with the same `sample()`.
 pub(super) fn test_constructor(
     l: &mut Layout,
     api: &Api,
@@ -775,17 +780,18 @@ pub(super) fn test_constructor(
         } else {
             "v"
         };
-        let mut entry = Vec::new();
-        if !f.required {
-            entry.push(MTok::Ident(f.setter.as_str()));
-        }
-        entry.extend([
+        let mut entry = vec![
+            MTok::Ident(f.setter.as_str()),
             MTok::Ident(&f.rust_name),
             MTok::Ident(kind),
             MTok::Punct(':', false),
-        ]);
+        ];
         ty_tokens(api, &ty, &mut entry);
         if f.required {
+            // `sampled` holds for the type, so every required field has a sample.
+            let sample = super::sample::field_sample(api, f).unwrap_or_default();
+            entry.push(MTok::Punct('=', false));
+            expr_tokens(&sample, &mut entry);
             required.push(entry);
         } else {
             optional.push(entry);
@@ -794,6 +800,39 @@ pub(super) fn test_constructor(
     let lists = vec![("req", required), ("opt", optional)];
     let gate = Some(cfg_feature("mock"));
     struct_macro(l, api, index, "crate::runtime::constructor", lists, extra, gate);
+}
+
+/// The tokens of an expression made here (a sample value), as a macro call holds them.
+fn expr_tokens(text: &str, out: &mut Vec<MTok<'_>>) {
+    fn convert(stream: proc_macro2::TokenStream, out: &mut Vec<MTok<'_>>) {
+        use proc_macro2::{Delimiter, Spacing, TokenTree};
+        for tree in stream {
+            match tree {
+                TokenTree::Ident(i) => out.push(MTok::Word(i.to_string())),
+                TokenTree::Literal(l) => out.push(MTok::Lit(l.to_string())),
+                TokenTree::Punct(p) => {
+                    out.push(MTok::Punct(p.as_char(), p.spacing() == Spacing::Joint))
+                }
+                TokenTree::Group(g) => {
+                    let delim = match g.delimiter() {
+                        Delimiter::Parenthesis => Delim::Paren,
+                        Delimiter::Bracket => Delim::Bracket,
+                        Delimiter::Brace => Delim::Brace,
+                        Delimiter::None => {
+                            convert(g.stream(), out);
+                            continue;
+                        }
+                    };
+                    let mut inner = Vec::new();
+                    convert(g.stream(), &mut inner);
+                    out.push(MTok::Group(delim, inner));
+                }
+            }
+        }
+    }
+    if let Ok(stream) = text.parse() {
+        convert(stream, out);
+    }
 }
 
 /// `string_enum!`: a string enum, its docs and gate inside the call; everything else (the

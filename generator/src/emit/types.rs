@@ -104,7 +104,7 @@ pub(super) fn emit_type(api: &Api, index: usize, is_request: bool, out: &mut Emi
                 let constructor = emit_constructor(api, &name, fields, extra.as_ref());
                 let cfg = type_cfg(api, index);
                 out.tokens(quote! { #cfg #constructor });
-            } else {
+            } else if api.sampled.get(index).copied().unwrap_or(false) {
                 out.text(|l| text::test_constructor(l, api, index, fields, extra_name));
             }
             out.text(|l| text::from_map(l, api, index, fields, extra_name, &serde));
@@ -256,9 +256,35 @@ pub(super) fn emit_constructor(
             }
         });
     }
-    if let Some(field_name) = additional {
-        inits.push(quote! { #field_name: Default::default() });
+    // The same value `constructor!` gives a response type, for a mock's answer or a test's
+    // request body.
+    let samples: Option<Vec<TokenStream>> = fields
+        .iter()
+        .map(|f| {
+            let field = ident(&f.rust_name);
+            if !f.required {
+                return Some(quote! { #field: None });
+            }
+            let value: TokenStream = sample::field_sample(api, f)?.parse().ok()?;
+            Some(quote! { #field: #value })
+        })
+        .collect();
+    let extra_init = additional.map(|field_name| quote! { #field_name: Default::default() });
+    if let Some(init) = &extra_init {
+        inits.push(init.clone());
     }
+    let sample = samples.map(|samples| {
+        quote! {
+            /// A value for tests: each required property is the description's example, or a
+            /// placeholder of its type (`"string"`, 0, `false`, empty, the first enum value);
+            /// the optional ones are unset.
+            #[cfg(feature = "mock")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+            pub fn sample() -> Self {
+                Self { #(#samples,)* #extra_init }
+            }
+        }
+    });
     let doc = format!(
         " Creates a `{name}` from its required properties; set the others with the methods below."
     );
@@ -269,6 +295,7 @@ pub(super) fn emit_constructor(
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* }
             }
+            #sample
             #(#setters)*
         }
     }

@@ -572,14 +572,17 @@ impl TypeSpace<'_> {
         for (wire, (prop, prop_pointer)) in &parts.properties {
             let (ty, nullable) =
                 self.lower_schema_ref(prop, &format!("{name}{}", pascal(wire)), prop_pointer);
-            let (description, deprecated, read_only, write_only) = match prop {
+            let (description, deprecated, read_only, write_only, example) = match prop {
                 ReferenceOr::Item(s) => (
                     s.schema_data.description.clone(),
                     s.schema_data.deprecated,
                     s.schema_data.read_only,
                     s.schema_data.write_only,
+                    s.schema_data.example.as_ref().filter(|e| {
+                        e.is_string() || e.is_number() || e.is_boolean()
+                    }),
                 ),
-                ReferenceOr::Reference { .. } => (None, false, false, false),
+                ReferenceOr::Reference { .. } => (None, false, false, false, None),
             };
             fields.push(Field {
                 wire_name: wire.clone(),
@@ -593,6 +596,7 @@ impl TypeSpace<'_> {
                 read_only,
                 write_only,
                 setter: String::new(),
+                example: example.cloned(),
             });
         }
         let additional = match &parts.additional {
@@ -638,6 +642,7 @@ impl TypeSpace<'_> {
                     read_only: false,
                     write_only: false,
                     setter: String::new(),
+                    example: None,
                 });
             }
         }
