@@ -205,7 +205,7 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     api.types = space.types.into_iter().flatten().collect();
     let mut type_names = settle_type_names(&mut api.types, &space.component_index);
     mark_boxed_cycles(&mut api.types, space.diags);
-    api.root = build_namespaces(&mut api.operations, &mut type_names);
+    api.root = build_namespaces(&mut api.operations, &mut type_names, space.diags);
     pagination::detect(&mut api, &pagination_extensions, space.diags);
     api.features = features::assign(&api);
     relax_one_way_requirements(&mut api);

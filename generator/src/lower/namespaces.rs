@@ -135,7 +135,11 @@ fn accessor_name(segment: &str, at_root: bool) -> String {
 ///   success enum the same with `Response`: unique by construction, so adding an operation
 ///   renames none. (A name made unique only when it clashes, `GetBuilder` until a second `get`
 ///   arrives, is renamed by that arrival.)
-pub(super) fn build_namespaces(ops: &mut [Operation], type_names: &mut Names) -> Namespace {
+pub(super) fn build_namespaces(
+    ops: &mut [Operation],
+    type_names: &mut Names,
+    diags: &mut Diagnostics,
+) -> Namespace {
     let mut root = Namespace::default();
     let mut paths: Vec<Vec<String>> = Vec::new();
     let mut methods: Vec<String> = Vec::new();
@@ -254,7 +258,30 @@ pub(super) fn build_namespaces(ops: &mut [Operation], type_names: &mut Names) ->
             })
             .collect();
         for (&i, name) in indices.iter().zip(scope.settle(&requests)) {
+            // A method renamed for one of `Client`'s own: the call a reader of the
+            // description looks for is not there, so say where it went.
+            let natural = snake(&methods[i]);
+            if paths[i].is_empty() && name != natural && crate::reserved::reserved().client.contains(&natural.as_str()) {
+                diags.warn(
+                    &ops[i].pointer,
+                    format!("`{natural}` is a method of `Client` already: this operation is `client.{name}(..)`"),
+                );
+            }
             ops[i].method_name = name;
+        }
+    }
+    // The same for a namespace at the root, once, at its first operation.
+    let mut told = std::collections::BTreeSet::new();
+    for (i, path) in paths.iter().enumerate() {
+        let Some(first) = path.first() else {
+            continue;
+        };
+        let (natural, accessor) = (snake(first), accessor_name(first, true));
+        if natural != accessor && told.insert(accessor.clone()) {
+            diags.warn(
+                &ops[i].pointer,
+                format!("`{natural}` is a method of `Client` already: this namespace is `client.{accessor}()`"),
+            );
         }
     }
     // Builders and success enums: the namespace path and the method.

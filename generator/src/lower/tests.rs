@@ -1028,3 +1028,40 @@ components:
     let errors: Vec<String> = diags.into_vec().into_iter().map(|d| d.pointer).collect();
     assert!(errors.iter().any(|p| p == "#/x-clientgen-webhook-signature"), "{errors:?}");
 }
+
+/// A root operation or namespace named after one of `Client`'s own methods is numbered, and
+/// the rename is a warning at the operation, so a reader of the description finds the call.
+#[test]
+fn a_root_method_renamed_for_the_client_is_a_warning() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: new
+      responses: {"204": {description: none}}
+  /b:
+    get:
+      operationId: builder.list
+      responses: {"204": {description: none}}
+  /c:
+    get:
+      operationId: builder.get
+      responses: {"204": {description: none}}
+  /d:
+    get:
+      operationId: fresh
+      responses: {"204": {description: none}}
+"#;
+    let (api, warnings) = lower_text(text);
+    let methods: Vec<&str> = api.operations.iter().map(|o| o.method_name.as_str()).collect();
+    assert_eq!(methods, ["new_2", "list", "get", "fresh"]);
+    assert_eq!(
+        warnings,
+        [
+            "`new` is a method of `Client` already: this operation is `client.new_2(..)` at #/paths/~1a/get",
+            "`builder` is a method of `Client` already: this namespace is `client.builder_2()` at #/paths/~1b/get",
+        ]
+    );
+}
