@@ -7,7 +7,8 @@
 
 use super::operations::{is_scalar, location_word};
 use super::sample;
-use super::text::{SketchFn, SketchImpl, SketchStmt, flat_type, param_arg_text, string_lit};
+use super::sketch::{SketchFn, SketchImpl, SketchStmt, flat_type, param_arg_text};
+use super::text::string_lit;
 use super::*;
 
 /// The accessor chain and method a consumer calls an operation with, by operation index:

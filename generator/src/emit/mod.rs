@@ -7,9 +7,11 @@ use crate::model::*;
 
 mod client;
 mod lib_manifest;
+mod macros;
 mod mock;
 mod operations;
 mod sample;
+mod sketch;
 #[cfg(test)]
 mod tests;
 mod text;

@@ -1,6 +1,6 @@
 //! `src/operations.rs`: namespaces, one request builder per operation, and `send`.
 
-use super::text::{SketchFn, SketchImpl, SketchStmt, cfg_line, flat_type, param_arg_text};
+use super::sketch::{SketchFn, SketchImpl, SketchStmt, cfg_line, flat_type, param_arg_text};
 use super::*;
 use crate::surface::{self, BodyField, ParamArg, Success};
 

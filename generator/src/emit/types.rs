@@ -105,11 +105,11 @@ pub(super) fn emit_type(api: &Api, index: usize, is_request: bool, out: &mut Emi
                 let cfg = type_cfg(api, index);
                 out.tokens(quote! { #cfg #constructor });
             } else if api.sampled.get(index).copied().unwrap_or(false) {
-                out.text(|l| text::test_constructor(l, api, index, fields, extra_name));
+                out.text(|l| macros::test_constructor(l, api, index, fields, extra_name));
             }
-            out.text(|l| text::from_map(l, api, index, fields, extra_name, &serde));
+            out.text(|l| macros::from_map(l, api, index, fields, extra_name, &serde));
         }
-        TypeKind::Enum { variants } => out.text(|l| text::string_enum(l, api, index, variants)),
+        TypeKind::Enum { variants } => out.text(|l| macros::string_enum(l, api, index, variants)),
         TypeKind::Union { variants, tag } => {
             let name = ident(&t.name);
             let doc = docs(t.description.as_deref());
