@@ -7,23 +7,6 @@ use clientgen_testkit::conformance::{
 
 use crate::model::*;
 
-/// The accessor chain of every operation: `["organizations", "members"]`, by operation index.
-fn chains(api: &Api) -> Vec<Vec<String>> {
-    fn walk(ns: &Namespace, chain: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-        for &i in &ns.operations {
-            out[i] = chain.clone();
-        }
-        for child in &ns.children {
-            chain.push(child.rust_name.clone());
-            walk(child, chain, out);
-            chain.pop();
-        }
-    }
-    let mut out = vec![Vec::new(); api.operations.len()];
-    walk(&api.root, &mut Vec::new(), &mut out);
-    out
-}
-
 /// An operation's schemas when the IR has none for it (it always has).
 static NO_SCHEMAS: OperationSchemas = OperationSchemas {
     params: Vec::new(),
@@ -37,11 +20,10 @@ pub fn plan<'a>(api: &'a Api, crate_name: &str) -> Option<ConformancePlan<'a>> {
     let operations = api
         .operations
         .iter()
-        .zip(chains(api))
         .enumerate()
-        .map(|(index, (op, chain))| {
+        .map(|(index, op)| {
             let own = schemas.operations.get(index).unwrap_or(&NO_SCHEMAS);
-            operation(api, index, op, chain, own)
+            operation(api, index, op, op.accessors.clone(), own)
         })
         .collect();
     let constructor = api.constructor_scheme.and_then(|i| api.schemes.get(i));

@@ -449,6 +449,9 @@ pub struct Operation {
     pub id: String,
     /// snake_case method name in its namespace.
     pub method_name: String,
+    /// The accessors that reach its namespace from the client (`["organizations",
+    /// "members"]`), set once the namespaces are built: see [`Operation::call`].
+    pub accessors: Vec<String>,
     /// PascalCase name of its request builder.
     pub builder_name: String,
     /// The HTTP method.
@@ -790,6 +793,22 @@ pub struct Namespace {
     pub children: Vec<Namespace>,
     /// Operations, by index into `Api::operations`.
     pub operations: Vec<usize>,
+}
+
+impl Operation {
+    /// The call a consumer writes: `client.organizations().members().get_connected_apps(..)`.
+    pub fn call(&self) -> String {
+        let mut call = String::from("client");
+        for a in &self.accessors {
+            call.push('.');
+            call.push_str(a);
+            call.push_str("()");
+        }
+        call.push('.');
+        call.push_str(&self.method_name);
+        call.push_str("(..)");
+        call
+    }
 }
 
 impl Api {

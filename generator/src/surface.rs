@@ -314,9 +314,6 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
         );
     }
 
-    // Calls, by the path a consumer writes.
-    let mut calls: Vec<(String, usize)> = Vec::new();
-    walk(&api.root, "client", &mut calls);
     // Namespaces, by the accessor path that reaches them, with their type.
     fn namespaces(ns: &Namespace, prefix: &str, out: &mut Vec<(String, String)>) {
         for child in &ns.children {
@@ -345,9 +342,9 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
             plain("cargo feature", String::new(), "#/tags", None),
         );
     }
-    for (prefix, i) in calls {
-        let op = &api.operations[i];
-        let call = format!("{prefix}.{}(..)", op.method_name);
+    // Calls, by the path a consumer writes.
+    for op in &api.operations {
+        let call = op.call();
         add(
             format!("{call} builder type"),
             plain(
@@ -680,15 +677,6 @@ fn body_sig(api: &Api, b: &Body) -> String {
     }
 }
 
-/// Every operation with the accessor path that reaches it (`client.organizations().members()`).
-fn walk(ns: &Namespace, prefix: &str, out: &mut Vec<(String, usize)>) {
-    for &i in &ns.operations {
-        out.push((prefix.to_owned(), i));
-    }
-    for child in &ns.children {
-        walk(child, &format!("{prefix}.{}()", child.rust_name), out);
-    }
-}
 
 /// The methods of an operation's typed mock beside `mount` and the runtime's own, keyed as
 /// a consumer calls them (`respond_200()`, `respond_200_with(..)`), with their arguments.

@@ -330,31 +330,25 @@ fn feature_docs(api: &Api, heading: &str) -> Vec<String> {
 
 /// The first operation whose required arguments are all strings, with its accessor chain.
 pub(super) fn example_call(api: &Api) -> Option<(String, &Operation)> {
-    fn walk<'a>(
-        api: &'a Api,
-        ns: &Namespace,
-        chain: &str,
-        out: &mut Option<(String, &'a Operation)>,
-    ) {
-        for &i in &ns.operations {
-            let op = &api.operations[i];
-            let simple = op
-                .params
+    // In the order of the namespace tree: the root's operations, then each namespace's.
+    fn walk<'a>(api: &'a Api, ns: &Namespace) -> Option<&'a Operation> {
+        let simple = |op: &&Operation| {
+            op.params
                 .iter()
                 .filter(|p| p.required)
                 .all(|p| p.ty == TypeRef::String)
-                && op.body.as_ref().is_none_or(|b| !body_is_argument(b));
-            if out.is_none() && simple && !op.deprecated {
-                *out = Some((chain.to_owned(), op));
-            }
-        }
-        for child in &ns.children {
-            walk(api, child, &format!("{chain}.{}()", child.rust_name), out);
-        }
+                && op.body.as_ref().is_none_or(|b| !body_is_argument(b))
+                && !op.deprecated
+        };
+        ns.operations
+            .iter()
+            .map(|&i| &api.operations[i])
+            .find(simple)
+            .or_else(|| ns.children.iter().find_map(|child| walk(api, child)))
     }
-    let mut out = None;
-    walk(api, &api.root, "", &mut out);
-    out
+    let op = walk(api, &api.root)?;
+    let chain: String = op.accessors.iter().map(|a| format!(".{a}()")).collect();
+    Some((chain, op))
 }
 
 /// What the manifest says about the package beside its name and version: what a registry

@@ -11,27 +11,9 @@ use super::sketch::{SketchFn, SketchImpl, SketchStmt, flat_type, param_arg_text}
 use super::text::string_lit;
 use super::*;
 
-/// The accessor chain and method a consumer calls an operation with, by operation index:
-/// `client.organizations().members().get_connected_apps(..)`.
+/// The call a consumer writes for each operation, by operation index.
 fn calls(api: &Api) -> Vec<String> {
-    fn walk(ns: &Namespace, chain: &mut Vec<String>, out: &mut Vec<String>, api: &Api) {
-        for &i in &ns.operations {
-            let mut call = String::from("client");
-            for c in chain.iter() {
-                call.push_str(&format!(".{c}()"));
-            }
-            call.push_str(&format!(".{}(..)", api.operations[i].method_name));
-            out[i] = call;
-        }
-        for child in &ns.children {
-            chain.push(child.rust_name.clone());
-            walk(child, chain, out, api);
-            chain.pop();
-        }
-    }
-    let mut out = vec![String::new(); api.operations.len()];
-    walk(&api.root, &mut Vec::new(), &mut out, api);
-    out
+    api.operations.iter().map(Operation::call).collect()
 }
 
 /// The `MockServer` method and the marker type of each operation, as lowering named them.

@@ -311,6 +311,11 @@ pub(super) fn build_namespaces(
     }
     for (i, path) in paths.iter().enumerate() {
         find(&mut root, path, true).operations.push(i);
+        ops[i].accessors = path
+            .iter()
+            .enumerate()
+            .map(|(depth, s)| accessor_name(s, depth == 0))
+            .collect();
     }
     root
 }

@@ -722,6 +722,7 @@ impl OperationLowerer<'_, '_> {
         Some(Operation {
             id: id.to_owned(),
             method_name: String::new(),
+            accessors: Vec::new(),
             builder_name: String::new(),
             method,
             path: path.to_owned(),
