@@ -42,6 +42,7 @@ mod lines;
 mod pieces;
 mod reserved;
 mod runtime_files;
+mod spelling;
 mod write;
 
 use std::path::PathBuf;

@@ -157,26 +157,7 @@ pub fn streams_body(op: &Operation) -> bool {
 /// The Rust type of a type reference as text, without spaces (`Vec<Pet>`), as the emitter
 /// prints it.
 pub fn type_text(api: &Api, t: &TypeRef) -> String {
-    match t {
-        TypeRef::Named(i) => api.types[*i].name.clone(),
-        TypeRef::String => "String".into(),
-        TypeRef::DateTime => "chrono::DateTime<chrono::FixedOffset>".into(),
-        TypeRef::Date => "chrono::NaiveDate".into(),
-        TypeRef::Uuid => "uuid::Uuid".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::I32 => "i32".into(),
-        TypeRef::I64 => "i64".into(),
-        TypeRef::U64 => "u64".into(),
-        TypeRef::F32 => "f32".into(),
-        TypeRef::F64 => "f64".into(),
-        TypeRef::Json => "serde_json::Value".into(),
-        TypeRef::Array(inner) => format!("Vec<{}>", type_text(api, inner)),
-        TypeRef::Map(inner) => format!(
-            "std::collections::BTreeMap<String,{}>",
-            type_text(api, inner)
-        ),
-        TypeRef::Nullable(inner) => format!("Option<{}>", type_text(api, inner)),
-    }
+    crate::spelling::one_line(api, t, ",")
 }
 
 /// A response body's Rust type as text; `None` for no body.

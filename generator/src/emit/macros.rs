@@ -6,7 +6,7 @@ use crate::layout::{INDENT, Layout};
 use crate::model::*;
 
 use super::{SerdeImpls, doc_lines};
-use super::text::{Attr, AttrTok, Ty, attrs, cfg_feature, simple_type, string_lit, type_cfg};
+use super::text::{Attr, AttrTok, Ty, attrs, cfg_feature, string_lit, type_cfg};
 
 /// A token of a macro call, as quote! would write it.
 enum MTok<'a> {
@@ -50,28 +50,23 @@ fn path_tokens<'a>(path: &'a str, out: &mut Vec<MTok<'a>>) {
 }
 
 fn type_ref_tokens<'a>(api: &'a Api, t: &'a TypeRef, out: &mut Vec<MTok<'a>>) {
-    let generic = |out: &mut Vec<MTok<'a>>, path: &'a str, args: &dyn Fn(&mut Vec<MTok<'a>>)| {
-        path_tokens(path, out);
-        out.push(MTok::Punct('<', false));
-        args(out);
-        out.push(MTok::Punct('>', false));
-    };
-    match t {
-        TypeRef::Named(i) => out.push(MTok::Ident(&api.types[*i].name)),
-        TypeRef::DateTime => generic(out, "chrono::DateTime", &|out| {
-            path_tokens("chrono::FixedOffset", out)
-        }),
-        TypeRef::Array(inner) => generic(out, "Vec", &|out| type_ref_tokens(api, inner, out)),
-        TypeRef::Map(inner) => generic(out, "std::collections::BTreeMap", &|out| {
-            out.push(MTok::Ident("String"));
-            out.push(MTok::Punct(',', false));
-            type_ref_tokens(api, inner, out);
-        }),
-        TypeRef::Nullable(inner) => {
-            generic(out, "Option", &|out| type_ref_tokens(api, inner, out))
-        }
-        _ => path_tokens(simple_type(t), out),
+    use crate::spelling::{Arg, spelling};
+    let s = spelling(api, t);
+    path_tokens(s.path, out);
+    if s.args.is_empty() {
+        return;
     }
+    out.push(MTok::Punct('<', false));
+    for (k, arg) in s.args.iter().enumerate() {
+        if k > 0 {
+            out.push(MTok::Punct(',', false));
+        }
+        match arg {
+            Arg::Type(t) => type_ref_tokens(api, t, out),
+            Arg::Path(p) => path_tokens(p, out),
+        }
+    }
+    out.push(MTok::Punct('>', false));
 }
 
 /// Tokens of an attribute inside a macro call: `#[doc = " text"]`, `#[cfg(..)]`.

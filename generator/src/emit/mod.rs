@@ -333,35 +333,21 @@ fn join_docs(parts: &[Option<&str>]) -> Option<String> {
 
 /// The Rust type of a type reference.
 pub fn type_tokens(api: &Api, t: &TypeRef) -> TokenStream {
-    match t {
-        TypeRef::Named(i) => {
-            let name = ident(&api.types[*i].name);
-            quote! { #name }
-        }
-        TypeRef::String => quote! { String },
-        TypeRef::DateTime => quote! { chrono::DateTime<chrono::FixedOffset> },
-        TypeRef::Date => quote! { chrono::NaiveDate },
-        TypeRef::Uuid => quote! { uuid::Uuid },
-        TypeRef::Bool => quote! { bool },
-        TypeRef::I32 => quote! { i32 },
-        TypeRef::I64 => quote! { i64 },
-        TypeRef::U64 => quote! { u64 },
-        TypeRef::F32 => quote! { f32 },
-        TypeRef::F64 => quote! { f64 },
-        TypeRef::Json => quote! { serde_json::Value },
-        TypeRef::Array(inner) => {
-            let inner = type_tokens(api, inner);
-            quote! { Vec<#inner> }
-        }
-        TypeRef::Map(inner) => {
-            let inner = type_tokens(api, inner);
-            quote! { std::collections::BTreeMap<String, #inner> }
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = type_tokens(api, inner);
-            quote! { Option<#inner> }
-        }
+    use crate::spelling::{Arg, spelling};
+    let path = |p: &str| {
+        let segments = p.split("::").map(ident);
+        quote! { #(#segments)::* }
+    };
+    let s = spelling(api, t);
+    let head = path(s.path);
+    if s.args.is_empty() {
+        return head;
     }
+    let args = s.args.iter().map(|a| match a {
+        Arg::Type(t) => type_tokens(api, t),
+        Arg::Path(p) => path(p),
+    });
+    quote! { #head<#(#args),*> }
 }
 
 /// `#[cfg(any(feature = "a", ..))]` for a set of API features; nothing when the API has none

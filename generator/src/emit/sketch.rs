@@ -5,21 +5,11 @@
 
 use crate::model::*;
 
-use super::text::{attrs, cfg_feature, simple_type, string_lit};
+use super::text::{attrs, cfg_feature, string_lit};
 
 /// A type as prettyplease prints it on one line (`std::collections::BTreeMap<String, Vec<A>>`).
 pub(super) fn flat_type(api: &Api, t: &TypeRef) -> String {
-    match t {
-        TypeRef::Named(i) => api.types[*i].name.clone(),
-        TypeRef::DateTime => "chrono::DateTime<chrono::FixedOffset>".to_owned(),
-        TypeRef::Array(inner) => format!("Vec<{}>", flat_type(api, inner)),
-        TypeRef::Map(inner) => format!(
-            "std::collections::BTreeMap<String, {}>",
-            flat_type(api, inner)
-        ),
-        TypeRef::Nullable(inner) => format!("Option<{}>", flat_type(api, inner)),
-        _ => simple_type(t).to_owned(),
-    }
+    crate::spelling::one_line(api, t, ", ")
 }
 
 /// `#[cfg(feature = "name")]` on one line.

@@ -197,12 +197,17 @@ pub(super) fn field_ty(f: &Field) -> Ty<'_> {
 /// Generic arguments as prettyplease prints a type path's: a consistent box, with a comma
 /// after the last argument only when broken.
 fn generic_args(l: &mut Layout, args: &[&dyn Fn(&mut Layout)]) {
+    generic_list(l, args.len(), |l, k| args[k](l));
+}
+
+/// `<` `n` arguments `>`, each printed by `arg(l, k)`, broken as prettyplease breaks them.
+fn generic_list(l: &mut Layout, n: usize, arg: impl Fn(&mut Layout, usize)) {
     l.word("<");
     l.cbox(INDENT);
     l.zerobreak();
-    for (k, arg) in args.iter().enumerate() {
-        arg(l);
-        l.trailing_comma(k + 1 == args.len());
+    for k in 0..n {
+        arg(l, k);
+        l.trailing_comma(k + 1 == n);
     }
     l.offset(-INDENT);
     l.end();
@@ -220,50 +225,16 @@ pub(super) fn print_ty(l: &mut Layout, api: &Api, ty: &Ty<'_>) {
 }
 
 pub(super) fn print_type_ref(l: &mut Layout, api: &Api, t: &TypeRef) {
-    match t {
-        TypeRef::Named(i) => l.word(&api.types[*i].name),
-        TypeRef::DateTime => {
-            l.word("chrono::DateTime");
-            generic_args(l, &[&|l| l.word("chrono::FixedOffset")]);
-        }
-        TypeRef::Array(inner) => {
-            l.word("Vec");
-            generic_args(l, &[&|l| print_type_ref(l, api, inner)]);
-        }
-        TypeRef::Map(inner) => {
-            l.word("std::collections::BTreeMap");
-            generic_args(
-                l,
-                &[&|l| l.word("String"), &|l| print_type_ref(l, api, inner)],
-            );
-        }
-        TypeRef::Nullable(inner) => {
-            l.word("Option");
-            generic_args(l, &[&|l| print_type_ref(l, api, inner)]);
-        }
-        _ => l.word(simple_type(t)),
+    use crate::spelling::{Arg, spelling};
+    let s = spelling(api, t);
+    l.word(s.path);
+    if s.args.is_empty() {
+        return;
     }
-}
-
-/// The text of a type without generic arguments.
-pub(super) fn simple_type(t: &TypeRef) -> &'static str {
-    match t {
-        TypeRef::String => "String",
-        TypeRef::Date => "chrono::NaiveDate",
-        TypeRef::Uuid => "uuid::Uuid",
-        TypeRef::Bool => "bool",
-        TypeRef::I32 => "i32",
-        TypeRef::I64 => "i64",
-        TypeRef::U64 => "u64",
-        TypeRef::F32 => "f32",
-        TypeRef::F64 => "f64",
-        TypeRef::Json => "serde_json::Value",
-        TypeRef::Named(_)
-        | TypeRef::DateTime
-        | TypeRef::Array(_)
-        | TypeRef::Map(_)
-        | TypeRef::Nullable(_) => unreachable!("has generic arguments or a name"),
-    }
+    generic_list(l, s.args.len(), |l, k| match &s.args[k] {
+        Arg::Type(t) => print_type_ref(l, api, t),
+        Arg::Path(p) => l.word(p),
+    });
 }
 
 
