@@ -795,6 +795,14 @@ pub struct Namespace {
     pub operations: Vec<usize>,
 }
 
+impl Body {
+    /// Whether the body is an argument of the call (`client.pets().create(body)`) rather than
+    /// a builder method (`.body(..)`): required, and with no value to default to.
+    pub fn is_argument(&self) -> bool {
+        self.required && !self.defaultable
+    }
+}
+
 impl Operation {
     /// The call a consumer writes: `client.organizations().members().get_connected_apps(..)`.
     pub fn call(&self) -> String {

@@ -358,7 +358,7 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
         for p in op.params.iter().filter(|p| p.required) {
             args.push(format!("{}: {}", p.rust_name, param_sig(api, p)));
         }
-        if let Some(b) = op.body.as_ref().filter(|b| b.required && !b.defaultable) {
+        if let Some(b) = op.body.as_ref().filter(|b| b.is_argument()) {
             args.push(format!("body: {}", body_sig(api, b)));
         }
         for f in op.body.iter().flat_map(|b| &b.files).filter(|f| f.required) {
@@ -392,7 +392,7 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
                 ),
             );
         }
-        if let Some(b) = op.body.as_ref().filter(|b| !b.required || b.defaultable) {
+        if let Some(b) = op.body.as_ref().filter(|b| !b.is_argument()) {
             add(
                 format!("{call}.body(..)"),
                 plain(

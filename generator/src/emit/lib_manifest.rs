@@ -337,7 +337,7 @@ pub(super) fn example_call(api: &Api) -> Option<(String, &Operation)> {
                 .iter()
                 .filter(|p| p.required)
                 .all(|p| p.ty == TypeRef::String)
-                && op.body.as_ref().is_none_or(|b| !body_is_argument(b))
+                && op.body.as_ref().is_none_or(|b| !b.is_argument())
                 && !op.deprecated
         };
         ns.operations

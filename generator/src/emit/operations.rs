@@ -267,11 +267,6 @@ pub(crate) fn body_field_type(api: &Api, b: &Body) -> TokenStream {
     }
 }
 
-/// Whether the body is a required method argument.
-pub(super) fn body_is_argument(b: &Body) -> bool {
-    b.required && !b.defaultable
-}
-
 /// The method that starts an operation's builder, on its namespace (or the client).
 pub(super) fn emit_operation_method(
     api: &Api,
@@ -301,11 +296,11 @@ pub(super) fn emit_operation_method(
             BodyField::Text => "String".to_owned(),
             BodyField::Type => flat_type(api, &b.ty),
         };
-        if body_is_argument(b) && b.encoding == BodyEncoding::Binary {
+        if b.is_argument() && b.encoding == BodyEncoding::Binary {
             // Bytes, or a stream or file (`UploadBody::from_file`).
             args.push(format!("body: impl Into<{ty}>"));
             inits.push("body: body.into()".to_owned());
-        } else if body_is_argument(b) {
+        } else if b.is_argument() {
             args.push(format!("body: {ty}"));
             inits.push("body".to_owned());
         } else if b.required {
@@ -393,7 +388,7 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
     }
     if let Some(b) = &op.body {
         let ty = body_field_type(api, b);
-        if body_is_argument(b) {
+        if b.is_argument() {
             fields.push(quote! { body: #ty });
         } else {
             // A binary body is bytes, or a stream or file (`UploadBody::from_file`).
@@ -631,7 +626,7 @@ pub(super) fn emit_pagination(
                 quote! { Some(cursor) }
             };
             let body = op.body.as_ref();
-            let stored_plain = body.is_some_and(|b| b.required || body_is_argument(b));
+            let stored_plain = body.is_some_and(|b| b.required || b.is_argument());
             let defaultable = body.is_some_and(|b| b.defaultable);
             if stored_plain {
                 quote! { |mut b, cursor| { b.body.#f = #value; b } }
