@@ -555,6 +555,58 @@ components:
         assert_eq!(diff(&api(&old), &api(&new)).bump(), Bump::Minor);
     }
 
+    /// A binary body and file parts are reported with the argument types the crate takes
+    /// them as, so that a change to either is seen.
+    #[test]
+    fn binary_bodies_and_file_parts_have_their_argument_types() {
+        let text = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /blobs:
+    put:
+      operationId: blobs.put
+      requestBody:
+        required: true
+        content: {application/octet-stream: {schema: {type: string, format: binary}}}
+      responses: {"204": {description: ok}}
+  /photos:
+    post:
+      operationId: photos.upload
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [photo]
+              properties:
+                photo: {type: string, format: binary}
+                thumb: {type: string, format: binary}
+      responses: {"204": {description: ok}}
+"##;
+        let surface = crate::surface::Surface::of(&api(text));
+        let sig = |path: &str| {
+            surface
+                .entries()
+                .find(|e| e.path == path)
+                .map(|e| e.signature.to_owned())
+                .unwrap_or_else(|| panic!("no {path}"))
+        };
+        assert_eq!(
+            sig("client.blobs().put(..)"),
+            "(body: impl Into<crate::streaming::UploadBody>)"
+        );
+        assert_eq!(
+            sig("client.photos().upload(..)"),
+            "(photo_file_name: impl Into<String>, photo: impl Into<Vec<u8>>)"
+        );
+        assert_eq!(
+            sig("client.photos().upload(..).thumb(..)"),
+            "(file_name: impl Into<String>, contents: impl Into<Vec<u8>>)"
+        );
+    }
+
     #[test]
     fn removals_type_changes_and_new_required_things_break() {
         let new = BASE

@@ -363,8 +363,8 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
         }
         for f in op.body.iter().flat_map(|b| &b.files).filter(|f| f.required) {
             args.push(format!(
-                "{}: String, {}: bytes",
-                f.file_name_arg, f.rust_name
+                "{}: {}, {}: {}",
+                f.file_name_arg, FILE_ARGS[0], f.rust_name, FILE_ARGS[1]
             ));
         }
         let doc = [op.summary.as_deref(), op.description.as_deref()]
@@ -413,7 +413,7 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
                 format!("{call}.{}(..)", f.rust_name),
                 plain(
                     "builder method",
-                    "(file_name, bytes)".into(),
+                    format!("(file_name: {}, contents: {})", FILE_ARGS[0], FILE_ARGS[1]),
                     &format!("{}/requestBody", op.pointer),
                     f.description.as_ref(),
                 ),
@@ -651,12 +651,33 @@ fn param_sig(api: &Api, p: &Param) -> String {
 }
 
 fn body_sig(api: &Api, b: &Body) -> String {
-    match body_field(b) {
+    body_arg_type(api, b, ",")
+}
+
+/// Whether a body is taken as `impl Into<T>` (a binary one: bytes, a stream or a file)
+/// rather than as `T`, by the call and by `.body(..)`.
+pub fn body_takes_into(b: &Body) -> bool {
+    b.encoding == BodyEncoding::Binary
+}
+
+/// The type a call or its `.body(..)` takes the body as, as emit writes it (`sep` between
+/// generic arguments).
+pub fn body_arg_type(api: &Api, b: &Body, sep: &str) -> String {
+    let ty = match body_field(b) {
         BodyField::Upload => "crate::streaming::UploadBody".to_owned(),
         BodyField::Text => "String".to_owned(),
-        BodyField::Type => type_text(api, &b.ty),
+        BodyField::Type => crate::spelling::one_line(api, &b.ty, sep),
+    };
+    if body_takes_into(b) {
+        format!("impl Into<{ty}>")
+    } else {
+        ty
     }
 }
+
+/// The arguments of a file part, by the call for a required one and by its method for an
+/// optional one: its file name, then its contents.
+pub const FILE_ARGS: [&str; 2] = ["impl Into<String>", "impl Into<Vec<u8>>"];
 
 
 /// The methods of an operation's typed mock beside `mount` and the runtime's own, keyed as

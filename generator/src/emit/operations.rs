@@ -1,6 +1,6 @@
 //! `src/operations.rs`: namespaces, one request builder per operation, and `send`.
 
-use super::sketch::{SketchFn, SketchImpl, SketchStmt, cfg_line, flat_type, param_arg_text};
+use super::sketch::{SketchFn, SketchImpl, SketchStmt, cfg_line, param_arg_text};
 use super::*;
 use crate::surface::{self, BodyField, ParamArg, Success};
 
@@ -291,18 +291,10 @@ pub(super) fn emit_operation_method(
         }
     }
     if let Some(b) = &op.body {
-        let ty = match surface::body_field(b) {
-            BodyField::Upload => "crate::streaming::UploadBody".to_owned(),
-            BodyField::Text => "String".to_owned(),
-            BodyField::Type => flat_type(api, &b.ty),
-        };
-        if b.is_argument() && b.encoding == BodyEncoding::Binary {
-            // Bytes, or a stream or file (`UploadBody::from_file`).
-            args.push(format!("body: impl Into<{ty}>"));
-            inits.push("body: body.into()".to_owned());
-        } else if b.is_argument() {
-            args.push(format!("body: {ty}"));
-            inits.push("body".to_owned());
+        if b.is_argument() {
+            // A binary body: bytes, or a stream or file (`UploadBody::from_file`).
+            args.push(format!("body: {}", surface::body_arg_type(api, b, ", ")));
+            inits.push(if surface::body_takes_into(b) { "body: body.into()" } else { "body" }.to_owned());
         } else if b.required {
             inits.push("body: Default::default()".to_owned());
         } else {
@@ -313,8 +305,8 @@ pub(super) fn emit_operation_method(
             if f.required {
                 // A required file part: its file name and contents (bytes, a `String`, ..).
                 let file_name = &f.file_name_arg;
-                args.push(format!("{file_name}: impl Into<String>"));
-                args.push(format!("{name}: impl Into<Vec<u8>>"));
+                args.push(format!("{file_name}: {}", surface::FILE_ARGS[0]));
+                args.push(format!("{name}: {}", surface::FILE_ARGS[1]));
                 inits.push(format!(
                     "{name}: Some(({file_name}.into(), {name}.into()))"
                 ));
@@ -392,7 +384,7 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
             fields.push(quote! { body: #ty });
         } else {
             // A binary body is bytes, or a stream or file (`UploadBody::from_file`).
-            let (arg, value) = if b.encoding == BodyEncoding::Binary {
+            let (arg, value) = if surface::body_takes_into(b) {
                 (quote! { impl Into<#ty> }, quote! { body.into() })
             } else {
                 (ty.clone(), quote! { body })
@@ -425,9 +417,14 @@ pub(super) fn emit_builder(api: &Api, index: usize) -> TokenStream {
             ])
             .as_deref(),
         );
+        // The argument types the surface names (`surface::FILE_ARGS`), as tokens.
+        let [name_ty, contents_ty] = surface::FILE_ARGS.map(|t| {
+            t.parse::<TokenStream>()
+                .unwrap_or_else(|_| quote! { compile_error!("a file part's argument type") })
+        });
         setters.push(quote! {
             #doc
-            pub fn #name(mut self, file_name: impl Into<String>, contents: impl Into<Vec<u8>>) -> Self {
+            pub fn #name(mut self, file_name: #name_ty, contents: #contents_ty) -> Self {
                 self.#name = Some((file_name.into(), contents.into()));
                 self
             }
