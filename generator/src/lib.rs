@@ -45,12 +45,12 @@ mod runtime_files;
 mod spelling;
 mod write;
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 pub use blob::spec_blob_id;
 pub use diag::{Diagnostic, Errors, Severity};
 pub use diff::{Bump, Change, ChangeKind, Report};
+pub use write::OutFile;
 
 /// The stages behind the facade, for this workspace's tests and benchmarks only.
 #[cfg(feature = "internals")]
@@ -183,15 +183,6 @@ impl Options {
             conformance_test: false,
         }
     }
-}
-
-/// One generated file, relative to the crate directory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutFile {
-    /// Path relative to the crate root.
-    pub path: PathBuf,
-    /// Full contents.
-    pub contents: String,
 }
 
 /// Generated files, the warnings met on the way, and how long each stage took.

@@ -1,7 +1,8 @@
 //! Emitting and rendering the generated source files in pieces, on a pool of threads.
 
 use crate::diag::{Diagnostic, Errors, Severity};
-use crate::{OutFile, conformance, emit, model, render};
+use crate::write::OutFile;
+use crate::{conformance, emit, model, render};
 
 /// One piece of a generated file: which file, and which items.
 enum Piece {
