@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clientgen::{diag::Diagnostics, emit, lower, parse, render};
+use clientgen::internals;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 // The CLI's allocator, so that the stages are measured as the CLI runs them (with the system
@@ -51,31 +51,16 @@ fn stages(c: &mut Criterion) {
                 .measurement_time(Duration::from_secs(20));
         }
         group.bench_function("parse", |b| {
-            b.iter(|| parse::parse(&text, &mut Diagnostics::default()).expect("parses"))
+            b.iter(|| internals::parse(&text).expect("parses"))
         });
-        let parsed = parse::parse(&text, &mut Diagnostics::default()).expect("parses");
-        group.bench_function("lower", |b| {
-            b.iter(|| lower::lower(&parsed, &mut Diagnostics::default()))
-        });
-        let api = lower::lower(&parsed, &mut Diagnostics::default());
-        group.bench_function("emit", |b| {
-            b.iter(|| {
-                (
-                    emit::emit_types(&api),
-                    emit::emit_operations(&api),
-                    emit::emit_client(&api),
-                )
-            })
-        });
+        let parsed = internals::parse(&text).expect("parses");
+        group.bench_function("lower", |b| b.iter(|| internals::lower(&parsed)));
+        let api = internals::lower(&parsed);
+        group.bench_function("emit", |b| b.iter(|| internals::emit(&api)));
         group.bench_function("render", |b| {
             b.iter_batched(
-                || (emit::emit_types(&api), emit::emit_operations(&api)),
-                |(types, ops)| {
-                    (
-                        render::render(types, "//").expect("renders"),
-                        render::render(ops, "//").expect("renders"),
-                    )
-                },
+                || internals::emit(&api),
+                |emitted| internals::render(emitted).expect("renders"),
                 BatchSize::LargeInput,
             )
         });

@@ -163,7 +163,10 @@ impl Diagnostics {
             for d in items.iter_mut().skip(*from) {
                 d.pointer = translate_pointer(map, &d.pointer);
                 // A reference quoted in a message, as the 2.0 document writes it.
-                for (new, old) in map.iter().filter(|(new, _)| new.starts_with("#/components/")) {
+                for (new, old) in map
+                    .iter()
+                    .filter(|(new, _)| new.starts_with("#/components/"))
+                {
                     if d.message.contains(new.as_str()) {
                         d.message = d.message.replace(&format!("{new}/"), &format!("{old}/"));
                     }
@@ -179,7 +182,7 @@ impl Diagnostics {
     }
 
     /// All diagnostics in the order found.
-    #[cfg(any(test, feature = "internals"))]
+    #[cfg(test)]
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.translated()
     }
@@ -213,7 +216,8 @@ pub(crate) fn translate_pointer(map: &PointerMap, pointer: &str) -> String {
     for entry in map {
         let (new, _) = entry;
         let fits = pointer == new
-            || (pointer.starts_with(new.as_str()) && pointer.as_bytes().get(new.len()) == Some(&b'/'));
+            || (pointer.starts_with(new.as_str())
+                && pointer.as_bytes().get(new.len()) == Some(&b'/'));
         if fits && best.is_none_or(|b| b.0.len() < new.len()) {
             best = Some(entry);
         }

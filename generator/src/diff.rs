@@ -18,7 +18,6 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-
 use crate::surface::Surface;
 
 /// Added, removed or changed.
@@ -765,7 +764,11 @@ paths:
             found,
             [
                 // A whole query string is not matched by the mock.
-                (ChangeKind::Removed, "client.authors(..) mock .filter(..)", None),
+                (
+                    ChangeKind::Removed,
+                    "client.authors(..) mock .filter(..)",
+                    None
+                ),
                 (
                     ChangeKind::Changed,
                     "client.authors(..).filter(..)",

@@ -13,36 +13,23 @@
 
 pub mod build;
 
-/// The pipeline's modules: private, or public under the `internals` feature.
-macro_rules! stages {
-    ($($module:ident),* $(,)?) => {$(
-        #[cfg(feature = "internals")]
-        #[doc(hidden)]
-        #[allow(missing_docs)]
-        pub mod $module;
-        #[cfg(not(feature = "internals"))]
-        mod $module;
-    )*};
-}
-stages!(
-    conformance,
-    diag,
-    diff,
-    emit,
-    lower,
-    model,
-    naming,
-    parse,
-    render,
-    surface
-);
 mod blob;
+mod conformance;
+mod diag;
+mod diff;
+mod emit;
 mod layout;
 mod lines;
+mod lower;
+mod model;
+mod naming;
+mod parse;
 mod pieces;
+mod render;
 mod reserved;
 mod runtime_files;
 mod spelling;
+mod surface;
 mod write;
 
 use std::time::Instant;
@@ -84,24 +71,77 @@ pub mod internals {
         all
     }
 
-    /// Parses and lowers: the IR, with the warnings.
-    pub fn lower_text(spec_text: &str) -> Result<(model::Api, Vec<crate::Diagnostic>), Errors> {
-        crate::lower_text(spec_text)
+    /// A YAML or JSON document as JSON, with duplicate keys refused (the parser descriptions
+    /// go through).
+    pub fn parse_value(text: &str) -> Result<serde_json::Value, String> {
+        parse::parse_value(text)
     }
 
-    /// Parses only, for benchmarks and the parse stage's tests.
-    pub fn parse_stage(spec_text: &str) -> Result<parse::Parsed, Errors> {
+    /// The document as JSON and each operation's id with its JSON pointer, as lowering
+    /// finds them; `None` when the description does not parse.
+    pub fn operation_pointers(
+        spec_text: &str,
+    ) -> Option<(serde_json::Value, Vec<(String, String)>)> {
         let mut diags = diag::Diagnostics::default();
-        match parse::parse(spec_text, &mut diags) {
-            Some(p) if !diags.has_errors() => Ok(p),
+        let parsed =
+            parse::parse_on(spec_text, &mut diags, true, true).filter(|_| !diags.has_errors())?;
+        let api = crate::lower::lower(&parsed, &mut diags);
+        let pointers = api
+            .operations
+            .iter()
+            .map(|op| (op.id.clone(), op.pointer.clone()))
+            .collect();
+        Some((parsed.raw, pointers))
+    }
+
+    /// A description as parsed, for the stage benchmark.
+    pub struct Parsed(parse::Parsed);
+    /// The IR, for the stage benchmark.
+    pub struct Lowered(model::Api);
+    /// `src/types.rs`, `src/operations.rs` and `src/client.rs` as emitted, not yet rendered.
+    pub struct Emitted(Vec<crate::emit::Emitted>);
+
+    /// The parse stage alone.
+    pub fn parse(spec_text: &str) -> Result<Parsed, Errors> {
+        let mut diags = diag::Diagnostics::default();
+        match parse::parse_on(spec_text, &mut diags, true, true) {
+            Some(p) if !diags.has_errors() => Ok(Parsed(p)),
             _ => Err(Errors(
                 diags
-                    .into_vec()
+                    .into_vec_placed(spec_text)
                     .into_iter()
                     .filter(|d| d.severity == Severity::Error)
                     .collect(),
             )),
         }
+    }
+
+    /// The lowering stage alone.
+    pub fn lower(parsed: &Parsed) -> Lowered {
+        Lowered(crate::lower::lower(
+            &parsed.0,
+            &mut diag::Diagnostics::default(),
+        ))
+    }
+
+    /// The emit stage alone, on one thread: the types, the operations and the client.
+    pub fn emit(api: &Lowered) -> Emitted {
+        let api = &api.0;
+        let request = api.request_types();
+        Emitted(vec![
+            crate::emit::emit_types_part(api, &request, 0..api.types.len()),
+            crate::emit::emit_operations_part(api, 0..api.operations.len()),
+            crate::emit::emit_client(api).into(),
+        ])
+    }
+
+    /// The render stage alone: each emitted file formatted, as the pipeline does.
+    pub fn render(emitted: Emitted) -> Result<Vec<String>, String> {
+        emitted
+            .0
+            .into_iter()
+            .map(crate::render::render_emitted)
+            .collect()
     }
 }
 pub use surface::{Surface, SurfaceEntry};

@@ -2,18 +2,6 @@
 
 use proc_macro2::TokenStream;
 
-/// Formats a whole file with prettyplease. A failure here is a generator bug, reported as an
-/// error instead of a panic.
-#[cfg(feature = "internals")]
-pub fn render(code: impl Into<crate::emit::Emitted>, header: &str) -> Result<String, String> {
-    let body = render_emitted(code.into())?;
-    let mut out = String::with_capacity(header.len() + 1 + body.len());
-    out.push_str(header);
-    out.push('\n');
-    out.push_str(&body);
-    Ok(out)
-}
-
 /// Formats a piece: its token parts with prettyplease, its text parts as they are.
 pub fn render_emitted(emitted: crate::emit::Emitted) -> Result<String, String> {
     let mut out = String::new();

@@ -269,29 +269,57 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
         };
         let pointer = format!("#/components/securitySchemes/{}", s.key);
         let (grant, provider) = if Some(i) == api.constructor_scheme {
-            let grant = grant.as_ref().map(|_| "Client::with_client_credentials".to_owned());
+            let grant = grant
+                .as_ref()
+                .map(|_| "Client::with_client_credentials".to_owned());
             (grant, "Client::with_token_provider".to_owned())
         } else {
             let grant = grant.as_ref().map(|g| format!("ClientBuilder::{g}"));
             (grant, format!("ClientBuilder::{provider}"))
         };
         if let Some(grant) = grant {
-            add(grant, plain("OAuth 2 client credentials", "(ClientCredentials)".into(), &pointer, None));
+            add(
+                grant,
+                plain(
+                    "OAuth 2 client credentials",
+                    "(ClientCredentials)".into(),
+                    &pointer,
+                    None,
+                ),
+            );
         }
-        add(provider, plain("token provider", "(impl TokenProvider)".into(), &pointer, None));
+        add(
+            provider,
+            plain(
+                "token provider",
+                "(impl TokenProvider)".into(),
+                &pointer,
+                None,
+            ),
+        );
     }
 
     // Webhook events, with their payload types, and the verifier of the named scheme.
     for w in &api.webhooks {
         add(
             format!("webhooks::Event::{}", w.variant),
-            plain("webhook event", ty(&w.payload), &w.pointer, w.description.as_ref()),
+            plain(
+                "webhook event",
+                ty(&w.payload),
+                &w.pointer,
+                w.description.as_ref(),
+            ),
         );
     }
     if let Some(scheme) = api.webhook_signature {
         add(
             "webhooks::verifier".into(),
-            plain("webhook verifier", format!("{scheme:?}"), "#/x-clientgen-webhook-signature", None),
+            plain(
+                "webhook verifier",
+                format!("{scheme:?}"),
+                "#/x-clientgen-webhook-signature",
+                None,
+            ),
         );
     }
 
@@ -679,7 +707,6 @@ pub fn body_arg_type(api: &Api, b: &Body, sep: &str) -> String {
 /// optional one: its file name, then its contents.
 pub const FILE_ARGS: [&str; 2] = ["impl Into<String>", "impl Into<Vec<u8>>"];
 
-
 /// The methods of an operation's typed mock beside `mount` and the runtime's own, keyed as
 /// a consumer calls them (`respond_200()`, `respond_200_with(..)`), with their arguments.
 fn mock_methods(api: &Api, op: &Operation) -> Vec<(String, String)> {
@@ -689,8 +716,15 @@ fn mock_methods(api: &Api, op: &Operation) -> Vec<(String, String)> {
             out.push((format!("{m}(..)"), format!("({})", param_sig(api, p))));
         }
     }
-    if let Some(b) = op.body.as_ref().filter(|b| b.encoding == BodyEncoding::Json) {
-        out.push(("match_body(..)".into(), format!("({})", type_text(api, &b.ty))));
+    if let Some(b) = op
+        .body
+        .as_ref()
+        .filter(|b| b.encoding == BodyEncoding::Json)
+    {
+        out.push((
+            "match_body(..)".into(),
+            format!("({})", type_text(api, &b.ty)),
+        ));
     }
     let answers = op.success.iter().chain(&op.errors);
     let names = op.mock.responders.iter().zip(&op.mock.responders_with);
@@ -704,7 +738,11 @@ fn mock_methods(api: &Api, op: &Operation) -> Vec<(String, String)> {
             _ => true,
         };
         if sampled {
-            let key = if status_arg.is_empty() { format!("{name}()") } else { format!("{name}(..)") };
+            let key = if status_arg.is_empty() {
+                format!("{name}()")
+            } else {
+                format!("{name}(..)")
+            };
             out.push((key, format!("({status_arg})")));
         }
         if let (Some(with), Some(body)) = (with, kind_text(api, kind)) {

@@ -536,15 +536,9 @@ struct ResponseSchemas {
 impl ResponseSchemas {
     fn load(spec: &Path) -> Option<ResponseSchemas> {
         let text = std::fs::read_to_string(spec).ok()?;
-        let parsed = clientgen::internals::parse_stage(&text).ok()?;
         // Parsed once: the operations' pointers come from lowering the same document.
-        let api = clientgen::lower::lower(&parsed, &mut Default::default());
-        let raw = parsed.raw;
-        let pointers = api
-            .operations
-            .iter()
-            .map(|op| (op.id.clone(), op.pointer.clone()))
-            .collect();
+        let (raw, pointers) = clientgen::internals::operation_pointers(&text)?;
+        let pointers = pointers.into_iter().collect();
         Some(ResponseSchemas { raw, pointers })
     }
 

@@ -262,7 +262,7 @@ fn the_workflow_init_writes_installs_clientgen_and_passes() {
     git(&["fetch", "-q", "origin"]);
 
     // Each `run:` of the workflow, in order.
-    let doc = clientgen::parse::parse_value(&workflow).expect("the workflow is YAML");
+    let doc = clientgen::internals::parse_value(&workflow).expect("the workflow is YAML");
     let steps = doc
         .pointer("/jobs/generated-code/steps")
         .and_then(|s| s.as_array())

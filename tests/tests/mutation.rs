@@ -158,7 +158,7 @@ fn damaged_specs_never_panic(sources: Vec<std::path::PathBuf>, runs: usize) {
             let text = std::fs::read_to_string(p).expect("read a spec");
             (
                 p.display().to_string(),
-                clientgen::parse::parse_value(&text).expect("sources parse"),
+                clientgen::internals::parse_value(&text).expect("sources parse"),
             )
         })
         .collect();

@@ -94,7 +94,12 @@ pub fn emit_client(api: &Api) -> TokenStream {
     } else {
         quote! {}
     };
-    let token_setters = api.schemes.iter().enumerate().filter(|(i, _)| Some(*i) != api.constructor_scheme).map(|(_, s)| token_setters(s));
+    let token_setters = api
+        .schemes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != api.constructor_scheme)
+        .map(|(_, s)| token_setters(s));
     let token_constructors = constructor.map(token_constructors);
     let setters = api.schemes.iter().enumerate().filter(|(i, _)| Some(*i) != api.constructor_scheme).map(|(_, s)| {
         let name = ident(&s.rust_name);
@@ -161,7 +166,10 @@ fn own_docs(lines: &[String]) -> TokenStream {
 /// A name or URL from the description as a code span: no backtick or control character can
 /// end it early or start another line.
 fn code(text: &str) -> String {
-    let text: String = text.chars().filter(|c| !c.is_control() && *c != '`').collect();
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_control() && *c != '`')
+        .collect();
     format!("`{text}`")
 }
 
@@ -174,9 +182,16 @@ fn grant_doc(key: &str, flow: &ClientCredentialsFlow) -> Vec<String> {
         format!("the scopes {}", list.join(", "))
     };
     vec![
-        format!("OAuth 2 tokens for the {} security scheme, got with the client credentials", code(key)),
-        format!("grant from {} (resolved against the base URL), asking for {scopes}", code(&flow.token_url)),
-        "unless [`oauth2::ClientCredentials::scopes`] names others. The client caches a token,".into(),
+        format!(
+            "OAuth 2 tokens for the {} security scheme, got with the client credentials",
+            code(key)
+        ),
+        format!(
+            "grant from {} (resolved against the base URL), asking for {scopes}",
+            code(&flow.token_url)
+        ),
+        "unless [`oauth2::ClientCredentials::scopes`] names others. The client caches a token,"
+            .into(),
         "renews it before it expires, and gets a new one when the API answers `401`; see".into(),
         "[`oauth2`].".into(),
     ]
@@ -202,8 +217,12 @@ fn token_setters(s: &SecurityScheme) -> TokenStream {
     };
     let provider = ident(provider);
     let doc = own_docs(&[
-        format!("Bearer tokens for the {} security scheme from a provider of your own (see", code(key)),
-        "[`oauth2::TokenProvider`]): the client asks it for a token when it has none, one call at".into(),
+        format!(
+            "Bearer tokens for the {} security scheme from a provider of your own (see",
+            code(key)
+        ),
+        "[`oauth2::TokenProvider`]): the client asks it for a token when it has none, one call at"
+            .into(),
         "a time, and again when the token expires or the API answers `401`.".into(),
     ]);
     quote! {
@@ -224,7 +243,11 @@ fn token_constructors(s: &SecurityScheme) -> TokenStream {
     let same_server = "The server is as [`Client::builder`] says.".to_owned();
     let grant = match &s.client_credentials {
         Some(flow) => {
-            let mut lines = vec!["Starts configuring a client that gets its own tokens: no ready token needed.".to_owned(), String::new()];
+            let mut lines = vec![
+                "Starts configuring a client that gets its own tokens: no ready token needed."
+                    .to_owned(),
+                String::new(),
+            ];
             lines.extend(grant_doc(key, flow));
             lines.extend([String::new(), same_server.clone()]);
             let doc = own_docs(&lines);
@@ -237,7 +260,10 @@ fn token_constructors(s: &SecurityScheme) -> TokenStream {
         None => quote! {},
     };
     let doc = own_docs(&[
-        format!("Starts configuring a client whose bearer tokens for the {} security scheme", code(key)),
+        format!(
+            "Starts configuring a client whose bearer tokens for the {} security scheme",
+            code(key)
+        ),
         "come from a provider of your own (see [`oauth2::TokenProvider`]).".into(),
         String::new(),
         same_server,

@@ -295,7 +295,10 @@ fn feature_docs(api: &Api, heading: &str) -> Vec<String> {
         .filter(|set| {
             set.iter().any(|f| list[*f].kind == FeatureKind::ExtraTypes)
                 && set.iter().all(|f| {
-                    matches!(list[*f].kind, FeatureKind::ExtraTypes | FeatureKind::Webhooks)
+                    matches!(
+                        list[*f].kind,
+                        FeatureKind::ExtraTypes | FeatureKind::Webhooks
+                    )
                 })
         })
         .count();

@@ -5,8 +5,8 @@
 use crate::layout::{INDENT, Layout};
 use crate::model::*;
 
-use super::{SerdeImpls, doc_lines};
 use super::text::{Attr, AttrTok, Ty, attrs, cfg_feature, string_lit, type_cfg};
+use super::{SerdeImpls, doc_lines};
 
 /// A token of a macro call, as quote! would write it.
 enum MTok<'a> {
@@ -125,11 +125,19 @@ fn macro_item(l: &mut Layout, outer: &[Attr<'_>], path: &str, delim: Delim, toke
     l.word(if brace { " {" } else { "(" });
     if !tokens.is_empty() {
         l.cbox(INDENT);
-        if brace { l.hardbreak() } else { l.zerobreak() }
+        if brace {
+            l.hardbreak()
+        } else {
+            l.zerobreak()
+        }
         l.ibox(0);
         macro_tokens(l, tokens);
         l.end();
-        if brace { l.hardbreak() } else { l.zerobreak() }
+        if brace {
+            l.hardbreak()
+        } else {
+            l.zerobreak()
+        }
         l.offset(-INDENT);
         l.end();
     }
@@ -276,7 +284,10 @@ pub(super) fn from_map(
     let mut nullable = Vec::new();
     let mut named = Vec::new();
     for f in fields {
-        let mut entry = vec![MTok::Lit(string_lit(&f.wire_name)), MTok::Ident(&f.rust_name)];
+        let mut entry = vec![
+            MTok::Lit(string_lit(&f.wire_name)),
+            MTok::Ident(&f.rust_name),
+        ];
         let kind = match (f.required, f.nullable) {
             (true, false) => "req",
             (false, true) => "nul",
@@ -298,7 +309,15 @@ pub(super) fn from_map(
         lists.push(("named", named));
     }
     let gate = (!serde.deserialize_always()).then(|| cfg_feature("serde-all"));
-    struct_macro(l, api, index, "crate::runtime::from_map", lists, extra, gate);
+    struct_macro(
+        l,
+        api,
+        index,
+        "crate::runtime::from_map",
+        lists,
+        extra,
+        gate,
+    );
 }
 
 /// `path!(Name { label: [items], .., extra: e })` for type `index`, gated by its features and
@@ -318,7 +337,11 @@ fn struct_macro<'a>(
         body.push(MTok::Punct(',', false));
     }
     if let Some(e) = extra {
-        body.extend([MTok::Ident("extra"), MTok::Punct(':', false), MTok::Ident(e)]);
+        body.extend([
+            MTok::Ident("extra"),
+            MTok::Punct(':', false),
+            MTok::Ident(e),
+        ]);
     }
     let tokens = [
         MTok::Ident(&api.types[index].name),
@@ -374,7 +397,15 @@ pub(super) fn test_constructor(
     }
     let lists = vec![("req", required), ("opt", optional)];
     let gate = Some(cfg_feature("mock"));
-    struct_macro(l, api, index, "crate::runtime::constructor", lists, extra, gate);
+    struct_macro(
+        l,
+        api,
+        index,
+        "crate::runtime::constructor",
+        lists,
+        extra,
+        gate,
+    );
 }
 
 /// The tokens of an expression made here (a sample value), as a macro call holds them.
@@ -423,7 +454,11 @@ pub(super) fn string_enum(l: &mut Layout, api: &Api, index: usize, variants: &[E
     if let Some(cfg) = type_cfg(api, index) {
         attr_mtokens(&cfg, &mut tokens);
     }
-    tokens.extend([MTok::Ident("pub"), MTok::Ident("enum"), MTok::Ident(&t.name)]);
+    tokens.extend([
+        MTok::Ident("pub"),
+        MTok::Ident("enum"),
+        MTok::Ident(&t.name),
+    ]);
     let mut body = Vec::new();
     for v in variants {
         body.extend([

@@ -280,10 +280,9 @@ fn emit_mock<'a>(
                 "this JSON body",
                 format!("body: {}", flat_type(api, t)),
                 match media {
-                    Some(m) if m != "application/json" => format!(
-                        "self.inner.answer_json_as({status_value}, &body, {:?});",
-                        m
-                    ),
+                    Some(m) if m != "application/json" => {
+                        format!("self.inner.answer_json_as({status_value}, &body, {:?});", m)
+                    }
                     _ => format!("self.inner.answer_json({status_value}, &body);"),
                 },
             ),
@@ -312,7 +311,10 @@ fn emit_mock<'a>(
         // What the argument-less responder records: a sample of the documented body.
         let sample = match kind {
             ResponseKind::Json(t) => sample::sample_expr(api, t).map(|e| {
-                vec![format!("let body: {} = {e};", flat_type(api, t)), record.clone()]
+                vec![
+                    format!("let body: {} = {e};", flat_type(api, t)),
+                    record.clone(),
+                ]
             }),
             ResponseKind::Empty => Some(vec![record.clone()]),
             ResponseKind::Bytes | ResponseKind::Text => Some(vec![format!(
@@ -328,14 +330,21 @@ fn emit_mock<'a>(
         if let Some(sample) = sample {
             let doc = match (kind, name_with) {
                 (ResponseKind::Empty, _) => {
-                    format!(" Answers {status_doc} without a body, as the API description documents it.")
+                    format!(
+                        " Answers {status_doc} without a body, as the API description documents it."
+                    )
                 }
                 (_, Some(with)) => format!(
                     " Answers {status_doc} with a sample of the body the API description documents (see `{with}` for one of your own)."
                 ),
                 _ => format!(" Answers {status_doc} with a sample of the documented body."),
             };
-            items.push(method_fn(vec![doc], name, status_arg.iter().cloned().collect(), sample));
+            items.push(method_fn(
+                vec![doc],
+                name,
+                status_arg.iter().cloned().collect(),
+                sample,
+            ));
         }
         if let Some(with) = name_with {
             let mut args: Vec<String> = status_arg.iter().cloned().collect();
@@ -370,7 +379,10 @@ fn emit_mock<'a>(
             };
             let link = match &p.next {
                 NextCursor::LinkHeader(param) => {
-                    format!("crate::runtime::mock::PageLinks::Header({})", string_lit(param))
+                    format!(
+                        "crate::runtime::mock::PageLinks::Header({})",
+                        string_lit(param)
+                    )
                 }
                 NextCursor::Path(steps) => {
                     let last = steps.last();

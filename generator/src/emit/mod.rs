@@ -86,7 +86,11 @@ fn doc_paragraphs(lines: &[&str]) -> Vec<String> {
         return out;
     }
     for paragraph in lines.split(|l| l.trim().is_empty()) {
-        out.extend(doc_text(&paragraph.join("\n")).split('\n').map(str::to_owned));
+        out.extend(
+            doc_text(&paragraph.join("\n"))
+                .split('\n')
+                .map(str::to_owned),
+        );
         out.push(String::new());
     }
     // `split` gives one paragraph more than there are blank lines.
@@ -97,10 +101,49 @@ fn doc_paragraphs(lines: &[&str]) -> Vec<String> {
 /// HTML elements a description may use as HTML: any other `<name>` is text (`<id>`,
 /// `Array<string>`), escaped so that rustdoc reads no unclosed tag.
 const HTML_TAGS: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre",
-    "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th",
-    "thead", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 ];
 
 /// A line of a description as rustdoc should read it: Markdown as written, but what rustdoc
@@ -130,7 +173,9 @@ pub(crate) fn doc_text(line: &str) -> String {
                 let tag_end = rest.find('>');
                 let inner = tag_end.map(|e| &rest[1..e]);
                 let is_url = inner.is_some_and(|t| {
-                    (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("mailto:"))
+                    (t.starts_with("http://")
+                        || t.starts_with("https://")
+                        || t.starts_with("mailto:"))
                         && !t.contains(char::is_whitespace)
                 });
                 let is_html = inner.is_some_and(|t| {

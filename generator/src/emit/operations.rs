@@ -105,12 +105,6 @@ fn success_enum(
     (quote! { #name }, arms, item)
 }
 
-/// `src/operations.rs`: namespaces, the client's accessors and one builder per operation.
-#[cfg(feature = "internals")]
-pub fn emit_operations(api: &Api) -> Emitted {
-    emit_operations_part(api, 0..api.operations.len())
-}
-
 /// The part of `src/operations.rs` with the builders of the operations in `range`; the part
 /// that starts at 0 also has the file's prelude and the namespaces.
 pub fn emit_operations_part(api: &Api, range: std::ops::Range<usize>) -> Emitted {
@@ -294,7 +288,14 @@ pub(super) fn emit_operation_method(
         if b.is_argument() {
             // A binary body: bytes, or a stream or file (`UploadBody::from_file`).
             args.push(format!("body: {}", surface::body_arg_type(api, b, ", ")));
-            inits.push(if surface::body_takes_into(b) { "body: body.into()" } else { "body" }.to_owned());
+            inits.push(
+                if surface::body_takes_into(b) {
+                    "body: body.into()"
+                } else {
+                    "body"
+                }
+                .to_owned(),
+            );
         } else if b.required {
             inits.push("body: Default::default()".to_owned());
         } else {
@@ -307,9 +308,7 @@ pub(super) fn emit_operation_method(
                 let file_name = &f.file_name_arg;
                 args.push(format!("{file_name}: {}", surface::FILE_ARGS[0]));
                 args.push(format!("{name}: {}", surface::FILE_ARGS[1]));
-                inits.push(format!(
-                    "{name}: Some(({file_name}.into(), {name}.into()))"
-                ));
+                inits.push(format!("{name}: Some(({file_name}.into(), {name}.into()))"));
             } else {
                 inits.push(format!("{name}: None"));
             }

@@ -101,7 +101,10 @@ fn tagged_sample(api: &Api, t: &TypeRef, tag: &str, value: &str) -> Option<Strin
             v = format!("Some({v})");
         }
     }
-    Some(format!("{} {{ {}: {v}, ..{}::sample() }}", def.name, f.rust_name, def.name))
+    Some(format!(
+        "{} {{ {}: {v}, ..{}::sample() }}",
+        def.name, f.rust_name, def.name
+    ))
 }
 
 /// The sample of a required field as the struct stores it (boxed, `None` when nullable): its

@@ -102,8 +102,7 @@ impl SketchImpl<'_> {
             && self.fns.iter().all(|f| {
                 f.attrs.iter().chain(&f.pre).all(|a| line(4, a))
                     && (f.signature_fits()
-                        || (f.args.iter().all(|a| line(9, a))
-                            && 4 + 1 + f.ret.len() + 2 <= MARGIN))
+                        || (f.args.iter().all(|a| line(9, a)) && 4 + 1 + f.ret.len() + 2 <= MARGIN))
                     && f.body.iter().all(|s| match s {
                         SketchStmt::Line(text) => line(8, text),
                         SketchStmt::Struct { path, fields } => {

@@ -155,9 +155,7 @@ fn text_declarations_are_laid_out_as_prettyplease_lays_them_out() {
 #[test]
 fn long_declarations_break_where_prettyplease_breaks_them() {
     let long = "a_property_name_long_enough_to_push_its_type_past_the_margin_of_eighty_nine";
-    let mut spec = String::from(
-        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n",
-    );
+    let mut spec = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
     // Enough tags that a type reached by all of them has a long `cfg(any(..))`.
     for i in 0..12 {
         spec.push_str(&format!(
@@ -215,9 +213,13 @@ fn long_declarations_break_where_prettyplease_breaks_them() {
         values = (0..40).map(|i| format!("value_number_{i}")).collect::<Vec<_>>().join(", "),
     ));
     let text = types_rs(&spec);
-    assert!(text.contains("    any(\n"), "a broken feature list:\n{text}");
     assert!(
-        text.lines().any(|l| l.trim_start().starts_with("std::collections::BTreeMap<")),
+        text.contains("    any(\n"),
+        "a broken feature list:\n{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("std::collections::BTreeMap<")),
         "a type broken across lines:\n{text}"
     );
     assert_prettyplease_fixpoint("long declarations", &text);
@@ -252,13 +254,22 @@ fn description_text_that_rustdoc_would_warn_about_is_escaped() {
     use super::doc_text;
     let cases = [
         ("see [RFC6749] and [0]", "see \\[RFC6749\\] and \\[0\\]"),
-        ("[docs](https://docs.example.com) stay", "[docs](https://docs.example.com) stay"),
+        (
+            "[docs](https://docs.example.com) stay",
+            "[docs](https://docs.example.com) stay",
+        ),
         ("[anchor](#section) stays", "[anchor](#section) stays"),
-        ("[Pagination](ref:pagination)", "\\[Pagination\\](ref:pagination)"),
+        (
+            "[Pagination](ref:pagination)",
+            "\\[Pagination\\](ref:pagination)",
+        ),
         ("put [`Role`]s in a policy", "put \\[`Role`\\]s in a policy"),
         ("must contain <num> here", "must contain &lt;num> here"),
         ("Array<string>", "Array&lt;string>"),
-        ("<b>bold</b> and <br/> and <a href=\"x\">a</a>", "<b>bold</b> and <br/> and <a href=\"x\">a</a>"),
+        (
+            "<b>bold</b> and <br/> and <a href=\"x\">a</a>",
+            "<b>bold</b> and <br/> and <a href=\"x\">a</a>",
+        ),
         ("<<LB>>", "&lt;&lt;LB>>"),
         ("`Vec<T>` and `[0]` in code", "`Vec<T>` and `[0]` in code"),
         ("<https://example.com> stays", "<https://example.com> stays"),

@@ -237,7 +237,6 @@ pub(super) fn print_type_ref(l: &mut Layout, api: &Api, t: &TypeRef) {
     });
 }
 
-
 /// A struct's definition: its docs, gate, derives and fields.
 pub(super) fn struct_def(
     l: &mut Layout,

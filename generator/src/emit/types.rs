@@ -3,12 +3,6 @@
 
 use super::*;
 
-/// `src/types.rs`: every named type and `ErrorBody`.
-#[cfg(feature = "internals")]
-pub fn emit_types(api: &Api) -> Emitted {
-    emit_types_part(api, &request_types(api), 0..api.types.len())
-}
-
 /// The part of `src/types.rs` with the types in `range`. The part that starts at 0 also has
 /// the file's prelude, and the part that ends at the last type has `ErrorBody` and the error
 /// decoders, so that the parts rendered one after another make the whole file.

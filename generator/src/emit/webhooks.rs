@@ -47,8 +47,16 @@ pub fn emit_webhooks(api: &Api) -> TokenStream {
     // The most specific test first: a webhook told apart by more is tried before one it
     // could be mistaken for.
     let mut order: Vec<&Webhook> = api.webhooks.iter().collect();
-    order.sort_by_key(|w| (std::cmp::Reverse(w.consts.len() + usize::from(w.header.is_some())), &w.name));
-    let event_header = api.webhooks.iter().find_map(|w| w.header.as_ref().map(|(h, _)| h.clone()));
+    order.sort_by_key(|w| {
+        (
+            std::cmp::Reverse(w.consts.len() + usize::from(w.header.is_some())),
+            &w.name,
+        )
+    });
+    let event_header = api
+        .webhooks
+        .iter()
+        .find_map(|w| w.header.as_ref().map(|(h, _)| h.clone()));
     let tests = order.iter().map(|w| {
         let variant = ident(&w.variant);
         let name = &w.name;
@@ -75,17 +83,24 @@ pub fn emit_webhooks(api: &Api) -> TokenStream {
         None => quote! { let event: Option<&str> = None; let _ = headers; },
     };
     let header_doc = match &event_header {
-        Some(header) => format!(" The event is told apart by its `{header}` header and the payload's constant properties."),
+        Some(header) => format!(
+            " The event is told apart by its `{header}` header and the payload's constant properties."
+        ),
         None => " The event is told apart by the payload's constant properties.".to_owned(),
     };
     let (verifier, verifier_doc) = match api.webhook_signature {
         Some(scheme) => {
             let (constructor, what) = match scheme {
-                WebhookSignature::StandardWebhooks => (quote! { standard_webhooks }, "Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`)"),
+                WebhookSignature::StandardWebhooks => (
+                    quote! { standard_webhooks },
+                    "Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`)",
+                ),
                 WebhookSignature::GitHub => (quote! { github }, "GitHub's `X-Hub-Signature-256`"),
                 WebhookSignature::Stripe => (quote! { stripe }, "Stripe's `Stripe-Signature`"),
             };
-            let doc = format!(" A [`Verifier`] of this API's signatures: {what}, with `secret` (more with [`Verifier::also`]).");
+            let doc = format!(
+                " A [`Verifier`] of this API's signatures: {what}, with `secret` (more with [`Verifier::also`])."
+            );
             (
                 quote! {
                     #[doc = #doc]

@@ -202,7 +202,10 @@ impl OperationLowerer<'_, '_> {
                 .into_iter()
                 .flatten()
                 .filter_map(|(property, e)| {
-                    let style = e.get("style").and_then(serde_json::Value::as_str).unwrap_or("form");
+                    let style = e
+                        .get("style")
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or("form");
                     let explode = e
                         .get("explode")
                         .and_then(serde_json::Value::as_bool)

@@ -2,9 +2,7 @@
 //! parameters: struct setters, and the typed mock server's methods. Decided here, once, so
 //! that emitting and `diff` print the same names and neither makes one up.
 
-use crate::model::{
-    Api, MockNames, ParamLocation, ResponseKind, StatusMatch, TypeKind, TypeRef,
-};
+use crate::model::{Api, MockNames, ParamLocation, ResponseKind, StatusMatch, TypeKind, TypeRef};
 use crate::naming::{Names, Scope, pascal, snake};
 
 /// Settles setters, `ErrorBody` variants and mock names; runs last, when type names and

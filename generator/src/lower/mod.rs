@@ -15,8 +15,8 @@ use serde_json::Value;
 
 use crate::diag::{Diagnostics, escape_token, join};
 use crate::model::{Api, Framing, License, TypeDef, TypeKind, TypeRef};
-use crate::parse::media_essence;
 use crate::naming::{Names, RESERVED_TYPE_NAMES, pascal};
+use crate::parse::media_essence;
 
 mod bodies;
 mod combinations;
@@ -191,11 +191,16 @@ pub fn lower(parsed: &crate::parse::Parsed, diags: &mut Diagnostics) -> Api {
     // scheme, in the document's requirements and the operations'.
     for requirement in spec.security.iter().flatten() {
         for (key, scopes) in requirement {
-            ops.scopes.entry(key.clone()).or_default().extend(scopes.iter().cloned());
+            ops.scopes
+                .entry(key.clone())
+                .or_default()
+                .extend(scopes.iter().cloned());
         }
     }
     for scheme in &mut api.schemes {
-        if let (Some(flow), Some(scopes)) = (&mut scheme.client_credentials, ops.scopes.get(&scheme.key)) {
+        if let (Some(flow), Some(scopes)) =
+            (&mut scheme.client_credentials, ops.scopes.get(&scheme.key))
+        {
             flow.scopes = scopes.iter().cloned().collect();
         }
     }

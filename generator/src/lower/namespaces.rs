@@ -261,7 +261,12 @@ pub(super) fn build_namespaces(
             // A method renamed for one of `Client`'s own: the call a reader of the
             // description looks for is not there, so say where it went.
             let natural = snake(&methods[i]);
-            if paths[i].is_empty() && name != natural && crate::reserved::reserved().client.contains(&natural.as_str()) {
+            if paths[i].is_empty()
+                && name != natural
+                && crate::reserved::reserved()
+                    .client
+                    .contains(&natural.as_str())
+            {
                 diags.warn(
                     &ops[i].pointer,
                     format!("`{natural}` is a method of `Client` already: this operation is `client.{name}(..)`"),

@@ -116,7 +116,11 @@ impl OperationLowerer<'_, '_> {
         // Path items are typed one at a time from the JSON tree (see `parse::parse_on`), as
         // openapiv3 reads `paths`: the keys that start with `/`.
         let raw = self.raw;
-        let paths = raw.get("paths").and_then(Value::as_object).into_iter().flatten();
+        let paths = raw
+            .get("paths")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten();
         for (path, item) in paths.filter(|(path, _)| path.starts_with('/')) {
             let path_pointer = join("#/paths", path);
             let Some(item) = crate::parse::path_item(raw, item, &path_pointer, self.types.diags)
@@ -181,7 +185,10 @@ impl OperationLowerer<'_, '_> {
                 if let Some(reqs) = requirements {
                     for req in reqs {
                         for (key, scopes) in req {
-                            self.scopes.entry(key.clone()).or_default().extend(scopes.iter().cloned());
+                            self.scopes
+                                .entry(key.clone())
+                                .or_default()
+                                .extend(scopes.iter().cloned());
                         }
                         let mut alternative = Vec::new();
                         let mut satisfiable = true;

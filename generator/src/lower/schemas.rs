@@ -578,9 +578,10 @@ impl TypeSpace<'_> {
                     s.schema_data.deprecated,
                     s.schema_data.read_only,
                     s.schema_data.write_only,
-                    s.schema_data.example.as_ref().filter(|e| {
-                        e.is_string() || e.is_number() || e.is_boolean()
-                    }),
+                    s.schema_data
+                        .example
+                        .as_ref()
+                        .filter(|e| e.is_string() || e.is_number() || e.is_boolean()),
                 ),
                 ReferenceOr::Reference { .. } => (None, false, false, false, None),
             };

@@ -61,12 +61,15 @@ impl OperationLowerer<'_, '_> {
             };
             use openapiv3::SecurityScheme as S;
             let client_credentials = match &*scheme {
-                S::OAuth2 { flows, .. } => flows.client_credentials.as_ref().map(|flow| {
-                    ClientCredentialsFlow {
-                        token_url: flow.token_url.clone(),
-                        scopes: Vec::new(),
-                    }
-                }),
+                S::OAuth2 { flows, .. } => {
+                    flows
+                        .client_credentials
+                        .as_ref()
+                        .map(|flow| ClientCredentialsFlow {
+                            token_url: flow.token_url.clone(),
+                            scopes: Vec::new(),
+                        })
+                }
                 _ => None,
             };
             let (kind, description, ext) = match &*scheme {

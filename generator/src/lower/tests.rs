@@ -926,12 +926,18 @@ components:
 "##;
     let (api, warnings) = lower_text(text);
     assert!(warnings.is_empty(), "{warnings:?}");
-    let flow = api.schemes[0].client_credentials.as_ref().expect("the flow");
+    let flow = api.schemes[0]
+        .client_credentials
+        .as_ref()
+        .expect("the flow");
     assert_eq!(flow.token_url, "/token");
     assert_eq!(flow.scopes, ["a", "b", "c"]);
     assert_eq!(
         api.schemes[0].token_setters,
-        Some((Some("cc_client_credentials".into()), "cc_token_provider".into()))
+        Some((
+            Some("cc_client_credentials".into()),
+            "cc_token_provider".into()
+        ))
     );
     // A plain bearer scheme takes a provider and has no flow; its own name was taken.
     assert_eq!(api.schemes[1].rust_name, "cc_token_provider_2");
@@ -1002,31 +1008,63 @@ components:
         kind: {const: issue}
 "##;
     let (api, warnings) = lower_text(text);
-    assert_eq!(api.webhook_signature, Some(crate::model::WebhookSignature::GitHub));
+    assert_eq!(
+        api.webhook_signature,
+        Some(crate::model::WebhookSignature::GitHub)
+    );
     let names: Vec<&str> = api.webhooks.iter().map(|w| w.name.as_str()).collect();
-    assert_eq!(names, ["issues-closed", "issues-opened", "push", "push-again"]);
+    assert_eq!(
+        names,
+        ["issues-closed", "issues-opened", "push", "push-again"]
+    );
     let variants: Vec<&str> = api.webhooks.iter().map(|w| w.variant.as_str()).collect();
-    assert_eq!(variants, ["IssuesClosed", "IssuesOpened", "Push", "PushAgain"]);
+    assert_eq!(
+        variants,
+        ["IssuesClosed", "IssuesOpened", "Push", "PushAgain"]
+    );
     for w in &api.webhooks {
         let (header, _) = w.header.as_ref().expect("an event header");
-        assert_eq!(header, "x-github-event", "the delivery id is the same for all");
+        assert_eq!(
+            header, "x-github-event",
+            "the delivery id is the same for all"
+        );
     }
-    assert_eq!(api.webhooks[0].consts, [("action".to_owned(), "closed".to_owned())]);
+    assert_eq!(
+        api.webhooks[0].consts,
+        [("action".to_owned(), "closed".to_owned())]
+    );
     assert_eq!(
         api.webhooks[1].consts,
-        [("action".to_owned(), "opened".to_owned()), ("kind".to_owned(), "issue".to_owned())]
+        [
+            ("action".to_owned(), "opened".to_owned()),
+            ("kind".to_owned(), "issue".to_owned())
+        ]
     );
     assert!(api.webhooks[2].consts.is_empty());
-    let ambiguous: Vec<&String> = warnings.iter().filter(|w| w.contains("cannot be told apart")).collect();
+    let ambiguous: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("cannot be told apart"))
+        .collect();
     assert_eq!(ambiguous.len(), 1, "{warnings:?}");
-    assert!(ambiguous[0].contains("`push-again` cannot be told apart from `push`"), "{ambiguous:?}");
+    assert!(
+        ambiguous[0].contains("`push-again` cannot be told apart from `push`"),
+        "{ambiguous:?}"
+    );
     // A scheme clientgen does not know is an error at its pointer.
-    let wrong = text.replace("x-clientgen-webhook-signature: github", "x-clientgen-webhook-signature: svix");
+    let wrong = text.replace(
+        "x-clientgen-webhook-signature: github",
+        "x-clientgen-webhook-signature: svix",
+    );
     let mut diags = Diagnostics::default();
     let parsed = crate::parse::parse(&wrong, &mut diags).expect("the description parses");
     lower(&parsed, &mut diags);
     let errors: Vec<String> = diags.into_vec().into_iter().map(|d| d.pointer).collect();
-    assert!(errors.iter().any(|p| p == "#/x-clientgen-webhook-signature"), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|p| p == "#/x-clientgen-webhook-signature"),
+        "{errors:?}"
+    );
 }
 
 /// A root operation or namespace named after one of `Client`'s own methods is numbered, and
@@ -1055,7 +1093,11 @@ paths:
       responses: {"204": {description: none}}
 "#;
     let (api, warnings) = lower_text(text);
-    let methods: Vec<&str> = api.operations.iter().map(|o| o.method_name.as_str()).collect();
+    let methods: Vec<&str> = api
+        .operations
+        .iter()
+        .map(|o| o.method_name.as_str())
+        .collect();
     assert_eq!(methods, ["new_2", "list", "get", "fresh"]);
     assert_eq!(
         warnings,

@@ -36,7 +36,9 @@ impl<'a> OperationLowerer<'a, '_> {
         let raw = self.raw;
         let signature = match raw.get("x-clientgen-webhook-signature") {
             None => None,
-            Some(Value::String(s)) if s == "standard-webhooks" => Some(WebhookSignature::StandardWebhooks),
+            Some(Value::String(s)) if s == "standard-webhooks" => {
+                Some(WebhookSignature::StandardWebhooks)
+            }
             Some(Value::String(s)) if s == "github" => Some(WebhookSignature::GitHub),
             Some(Value::String(s)) if s == "stripe" => Some(WebhookSignature::Stripe),
             Some(_) => {
@@ -49,10 +51,18 @@ impl<'a> OperationLowerer<'a, '_> {
         };
         let mut found: BTreeMap<String, (String, &Value)> = BTreeMap::new();
         for section in ["webhooks", "x-webhooks"] {
-            for (name, item) in raw.get(section).and_then(Value::as_object).into_iter().flatten() {
+            for (name, item) in raw
+                .get(section)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
                 let pointer = join(&format!("#/{section}"), name);
                 if found.contains_key(name) {
-                    self.types.diags.warn(&pointer, format!("webhook `{name}` is also in `webhooks`; this one is skipped"));
+                    self.types.diags.warn(
+                        &pointer,
+                        format!("webhook `{name}` is also in `webhooks`; this one is skipped"),
+                    );
                     continue;
                 }
                 found.insert(name.clone(), (pointer, item));
@@ -60,7 +70,10 @@ impl<'a> OperationLowerer<'a, '_> {
         }
         if found.is_empty() {
             if signature.is_some() {
-                self.types.diags.warn("#/x-clientgen-webhook-signature", "the description has no webhooks to sign");
+                self.types.diags.warn(
+                    "#/x-clientgen-webhook-signature",
+                    "the description has no webhooks to sign",
+                );
             }
             return (Vec::new(), signature);
         }
@@ -72,7 +85,10 @@ impl<'a> OperationLowerer<'a, '_> {
                 continue;
             };
             let Some((method, op)) = METHODS.iter().find_map(|m| Some((*m, item.get(*m)?))) else {
-                self.types.diags.warn(&pointer, "webhook without an operation: it is not part of the `webhooks` module");
+                self.types.diags.warn(
+                    &pointer,
+                    "webhook without an operation: it is not part of the `webhooks` module",
+                );
                 continue;
             };
             let op_pointer = join(&pointer, method);
@@ -81,8 +97,17 @@ impl<'a> OperationLowerer<'a, '_> {
                 .find_map(|k| op.get(*k).and_then(Value::as_str))
                 .map(str::to_owned);
             let mut declared = BTreeMap::new();
-            let parameters = item.get("parameters").and_then(Value::as_array).into_iter().flatten();
-            for parameter in parameters.chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten()) {
+            let parameters = item
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten();
+            for parameter in parameters.chain(
+                op.get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            ) {
                 let Some(parameter) = self.follow(parameter, &op_pointer) else {
                     continue;
                 };
@@ -156,9 +181,17 @@ impl<'a> OperationLowerer<'a, '_> {
     }
 
     /// The payload type of a webhook's operation and its constants.
-    fn webhook_payload(&mut self, name: &str, op: &'a Value, pointer: &str) -> (TypeRef, Vec<(String, String)>) {
+    fn webhook_payload(
+        &mut self,
+        name: &str,
+        op: &'a Value,
+        pointer: &str,
+    ) -> (TypeRef, Vec<(String, String)>) {
         let body_pointer = join(pointer, "requestBody");
-        let Some(body) = op.get("requestBody").and_then(|b| self.follow(b, &body_pointer)) else {
+        let Some(body) = op
+            .get("requestBody")
+            .and_then(|b| self.follow(b, &body_pointer))
+        else {
             return (TypeRef::Json, Vec::new());
         };
         let content = body.get("content").and_then(Value::as_object);
@@ -168,7 +201,10 @@ impl<'a> OperationLowerer<'a, '_> {
         });
         let Some((media, media_type)) = json else {
             if content.is_some_and(|c| !c.is_empty()) {
-                self.types.diags.warn(&join(&body_pointer, "content"), "webhook payload without a JSON media type: read as untyped JSON");
+                self.types.diags.warn(
+                    &join(&body_pointer, "content"),
+                    "webhook payload without a JSON media type: read as untyped JSON",
+                );
             }
             return (TypeRef::Json, Vec::new());
         };
@@ -179,11 +215,17 @@ impl<'a> OperationLowerer<'a, '_> {
         let typed: ReferenceOr<Schema> = match serde_json::from_value(schema.clone()) {
             Ok(typed) => typed,
             Err(e) => {
-                self.types.diags.error(&schema_pointer, format!("not a valid schema: {e}"));
+                self.types
+                    .diags
+                    .error(&schema_pointer, format!("not a valid schema: {e}"));
                 return (TypeRef::Json, Vec::new());
             }
         };
-        let (ty, _) = self.types.lower_schema_ref(&typed, &format!("{}Payload", pascal(name)), &schema_pointer);
+        let (ty, _) = self.types.lower_schema_ref(
+            &typed,
+            &format!("{}Payload", pascal(name)),
+            &schema_pointer,
+        );
         let consts: Vec<(String, String)> = self
             .schema_consts(schema, &schema_pointer, 0)
             .into_iter()
@@ -194,7 +236,12 @@ impl<'a> OperationLowerer<'a, '_> {
     /// The top-level properties of a schema with a single allowed string value (`const`, or
     /// an `enum` of one): its own, those of every `allOf` part, and those every `oneOf` or
     /// `anyOf` alternative has alike (GitHub wraps payloads in a `oneOf` of one).
-    fn schema_consts(&mut self, schema: &'a Value, pointer: &str, depth: usize) -> BTreeMap<String, String> {
+    fn schema_consts(
+        &mut self,
+        schema: &'a Value,
+        pointer: &str,
+        depth: usize,
+    ) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         let Some(schema) = self.follow(schema, pointer) else {
             return out;
@@ -202,11 +249,19 @@ impl<'a> OperationLowerer<'a, '_> {
         if depth > 8 {
             return out;
         }
-        for (property, property_schema) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        for (property, property_schema) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let Some(property_schema) = self.follow(property_schema, pointer) else {
                 continue;
             };
-            let only = match (property_schema.get("const"), property_schema.get("enum").and_then(Value::as_array)) {
+            let only = match (
+                property_schema.get("const"),
+                property_schema.get("enum").and_then(Value::as_array),
+            ) {
                 (Some(Value::String(value)), _) => Some(value.as_str()),
                 (_, Some(values)) if values.len() == 1 => values[0].as_str(),
                 _ => None,
@@ -215,7 +270,12 @@ impl<'a> OperationLowerer<'a, '_> {
                 out.insert(property.clone(), value.to_owned());
             }
         }
-        for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        for part in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             out.extend(self.schema_consts(part, pointer, depth + 1));
         }
         for key in ["oneOf", "anyOf"] {
@@ -245,9 +305,14 @@ impl<'a> OperationLowerer<'a, '_> {
             Value::Number(n) => Some(n.to_string()),
             _ => None,
         };
-        let schema = parameter.get("schema").and_then(|s| self.follow(s, pointer));
+        let schema = parameter
+            .get("schema")
+            .and_then(|s| self.follow(s, pointer));
         if let Some(schema) = schema {
-            let fixed = match (schema.get("const"), schema.get("enum").and_then(Value::as_array)) {
+            let fixed = match (
+                schema.get("const"),
+                schema.get("enum").and_then(Value::as_array),
+            ) {
                 (Some(v), _) => text(v),
                 (_, Some(values)) if values.len() == 1 => text(&values[0]),
                 _ => None,
@@ -256,7 +321,9 @@ impl<'a> OperationLowerer<'a, '_> {
                 return Some(HeaderValue { value, fixed: true });
             }
         }
-        let example = parameter.get("example").or_else(|| schema.and_then(|s| s.get("example")))?;
+        let example = parameter
+            .get("example")
+            .or_else(|| schema.and_then(|s| s.get("example")))?;
         Some(HeaderValue {
             value: text(example)?,
             fixed: false,
@@ -275,12 +342,17 @@ impl<'a> OperationLowerer<'a, '_> {
             match reference.strip_prefix('#').and_then(|p| raw.pointer(p)) {
                 Some(next) => current = next,
                 None => {
-                    self.types.diags.warn(pointer, format!("`{reference}` leads nowhere in this document"));
+                    self.types.diags.warn(
+                        pointer,
+                        format!("`{reference}` leads nowhere in this document"),
+                    );
                     return None;
                 }
             }
         }
-        self.types.diags.warn(pointer, "reference chain is too long or circular");
+        self.types
+            .diags
+            .warn(pointer, "reference chain is too long or circular");
         None
     }
 }

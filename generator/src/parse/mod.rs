@@ -44,7 +44,7 @@ pub struct Parsed {
 
 /// Parses spec text (YAML or JSON). Problems are added to `diags`; `None` when the text
 /// cannot become a document at all.
-#[cfg(any(test, feature = "internals"))]
+#[cfg(test)]
 pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Parsed> {
     parse_on(text, diags, true, true)
 }
@@ -159,12 +159,15 @@ pub(crate) fn path_item(
     if let Ok(item) = serde::Deserialize::deserialize(item) {
         return Some(item);
     }
-    let e = serde_path_to_error::deserialize::<_, openapiv3::ReferenceOr<openapiv3::PathItem>>(
-        item,
-    )
-    .err()?;
+    let e =
+        serde_path_to_error::deserialize::<_, openapiv3::ReferenceOr<openapiv3::PathItem>>(item)
+            .err()?;
     let inner = path_to_pointer(e.path());
-    let (pointer, message) = refine(raw, format!("{pointer}{}", &inner[1..]), e.inner().to_string());
+    let (pointer, message) = refine(
+        raw,
+        format!("{pointer}{}", &inner[1..]),
+        e.inner().to_string(),
+    );
     diags.error(&pointer, format!("not a valid OpenAPI document: {message}"));
     None
 }
@@ -361,7 +364,9 @@ components:
         example: {type: string}
 "#;
         let mut diags = Diagnostics::default();
-        let dropped = parse_on(text, &mut diags, false, false).expect("parses").raw;
+        let dropped = parse_on(text, &mut diags, false, false)
+            .expect("parses")
+            .raw;
         let kept = parse_on(text, &mut diags, false, true).expect("parses").raw;
         let at = |raw: &Value, p: &str| raw.pointer(p).cloned();
         let response = "/paths/~1a/get/responses/200";
@@ -389,7 +394,10 @@ components:
         ] {
             assert!(at(&dropped, p).is_some(), "{p} stays");
         }
-        assert_eq!(dropped["paths"]["/a"]["get"]["parameters"][0]["name"], "examples");
+        assert_eq!(
+            dropped["paths"]["/a"]["get"]["parameters"][0]["name"],
+            "examples"
+        );
     }
 
     #[test]
@@ -405,7 +413,10 @@ components:
             errors[0].contains("#/paths/~1a/get/parameters/0/in (line 6)"),
             "{errors:?}"
         );
-        assert!(errors[1].contains("#/paths/~1b/get/responses"), "{errors:?}");
+        assert!(
+            errors[1].contains("#/paths/~1b/get/responses"),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -418,7 +429,10 @@ components:
         assert!(format!("{:?}", d.into_vec()).contains("unsupported OpenAPI version `4.0.0`"));
         // Swagger 2.0 is read (into the 3.0 model).
         let mut d = Diagnostics::default();
-        let parsed = parse("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n", &mut d);
+        let parsed = parse(
+            "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            &mut d,
+        );
         assert_eq!(parsed.expect("2.0 is read").spec.openapi, "3.0.3");
     }
 

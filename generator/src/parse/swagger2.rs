@@ -19,9 +19,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::diag::{Diagnostics, PointerMap, escape_token};
 #[cfg(test)]
 use crate::diag::translate_pointer as translate;
+use crate::diag::{Diagnostics, PointerMap, escape_token};
 
 /// The keywords of a 2.0 parameter, header or items object that describe its value.
 const VALUE_KEYWORDS: &[&str] = &[
@@ -54,7 +54,10 @@ pub(crate) fn convert(doc: &Value, diags: &mut Diagnostics) -> (Value, PointerMa
             ("#/components/schemas".into(), "#/definitions".into()),
             ("#/components/parameters".into(), "#/parameters".into()),
             ("#/components/responses".into(), "#/responses".into()),
-            ("#/components/securitySchemes".into(), "#/securityDefinitions".into()),
+            (
+                "#/components/securitySchemes".into(),
+                "#/securityDefinitions".into(),
+            ),
             ("#/servers".into(), "#/host".into()),
             ("#/openapi".into(), "#/swagger".into()),
         ],
@@ -70,9 +73,12 @@ struct Converter<'a, 'd> {
 }
 
 fn strings(value: Option<&Value>) -> Option<Vec<String>> {
-    value?
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+    value?.as_array().map(|a| {
+        a.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    })
 }
 
 fn join(pointer: &str, token: &str) -> String {
@@ -98,19 +104,26 @@ impl Converter<'_, '_> {
         if let Some(servers) = self.servers() {
             out.insert("servers".into(), servers);
         }
-        let consumes = strings(doc.get("consumes")).unwrap_or_else(|| vec!["application/json".into()]);
-        let produces = strings(doc.get("produces")).unwrap_or_else(|| vec!["application/json".into()]);
+        let consumes =
+            strings(doc.get("consumes")).unwrap_or_else(|| vec!["application/json".into()]);
+        let produces =
+            strings(doc.get("produces")).unwrap_or_else(|| vec!["application/json".into()]);
         let mut components = Map::new();
         if let Some(definitions) = doc.get("definitions").and_then(Value::as_object) {
-            let schemas: Map<String, Value> =
-                definitions.iter().map(|(k, v)| (k.clone(), schema(v))).collect();
+            let schemas: Map<String, Value> = definitions
+                .iter()
+                .map(|(k, v)| (k.clone(), schema(v)))
+                .collect();
             components.insert("schemas".into(), Value::Object(schemas));
         }
         if let Some(parameters) = doc.get("parameters").and_then(Value::as_object) {
             let mut converted = Map::new();
             for (name, parameter) in parameters {
                 // Body and form parameters are written where they are used.
-                if matches!(parameter.get("in").and_then(Value::as_str), Some("body" | "formData")) {
+                if matches!(
+                    parameter.get("in").and_then(Value::as_str),
+                    Some("body" | "formData")
+                ) {
                     continue;
                 }
                 let pointer = join("#/parameters", name);
@@ -132,7 +145,12 @@ impl Converter<'_, '_> {
         if let Some(schemes) = doc.get("securityDefinitions").and_then(Value::as_object) {
             let converted: Map<String, Value> = schemes
                 .iter()
-                .map(|(name, s)| (name.clone(), self.security_scheme(s, &join("#/securityDefinitions", name))))
+                .map(|(name, s)| {
+                    (
+                        name.clone(),
+                        self.security_scheme(s, &join("#/securityDefinitions", name)),
+                    )
+                })
                 .collect();
             components.insert("securitySchemes".into(), Value::Object(converted));
         }
@@ -140,9 +158,17 @@ impl Converter<'_, '_> {
             out.insert("components".into(), Value::Object(components));
         }
         let mut paths = Map::new();
-        for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for (path, item) in doc
+            .get("paths")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let pointer = join("#/paths", path);
-            paths.insert(path.clone(), self.path_item(item, &pointer, &consumes, &produces));
+            paths.insert(
+                path.clone(),
+                self.path_item(item, &pointer, &consumes, &produces),
+            );
         }
         out.insert("paths".into(), Value::Object(paths));
         Value::Object(out)
@@ -171,7 +197,13 @@ impl Converter<'_, '_> {
         ))
     }
 
-    fn path_item(&mut self, item: &Value, pointer: &str, consumes: &[String], produces: &[String]) -> Value {
+    fn path_item(
+        &mut self,
+        item: &Value,
+        pointer: &str,
+        consumes: &[String],
+        produces: &[String],
+    ) -> Value {
         let mut out = Map::new();
         if let Some(reference) = item.get("$ref").and_then(Value::as_str) {
             out.insert("$ref".into(), json!(reference));
@@ -190,7 +222,10 @@ impl Converter<'_, '_> {
         for (i, parameter) in &shared {
             let old = format!("{pointer}/parameters/{i}");
             let target = self.parameter_target(parameter);
-            if matches!(target.get("in").and_then(Value::as_str), Some("body" | "formData")) {
+            if matches!(
+                target.get("in").and_then(Value::as_str),
+                Some("body" | "formData")
+            ) {
                 shared_bodies.push((old, target.clone()));
                 continue;
             }
@@ -204,7 +239,8 @@ impl Converter<'_, '_> {
         for (key, value) in item.as_object().into_iter().flatten() {
             if METHODS.contains(&key.as_str()) {
                 let op_pointer = join(pointer, key);
-                let converted = self.operation(value, &op_pointer, &shared_bodies, consumes, produces);
+                let converted =
+                    self.operation(value, &op_pointer, &shared_bodies, consumes, produces);
                 out.insert(key.clone(), converted);
             } else if key.starts_with("x-") {
                 out.insert(key.clone(), value.clone());
@@ -241,8 +277,8 @@ impl Converter<'_, '_> {
         let mut out = Map::new();
         for (key, value) in op.as_object().into_iter().flatten() {
             match key.as_str() {
-                "tags" | "summary" | "description" | "externalDocs" | "operationId" | "deprecated"
-                | "security" => {
+                "tags" | "summary" | "description" | "externalDocs" | "operationId"
+                | "deprecated" | "security" => {
                     out.insert(key.clone(), value.clone());
                 }
                 k if k.starts_with("x-") => {
@@ -258,10 +294,19 @@ impl Converter<'_, '_> {
             .filter(|(_, p)| p.get("in").and_then(Value::as_str) == Some("formData"))
             .cloned()
             .collect();
-        if let Some(shared_body) = shared_bodies.iter().find(|(_, p)| p.get("in").and_then(Value::as_str) == Some("body")) {
+        if let Some(shared_body) = shared_bodies
+            .iter()
+            .find(|(_, p)| p.get("in").and_then(Value::as_str) == Some("body"))
+        {
             body = Some(shared_body.clone());
         }
-        for (i, parameter) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, parameter) in op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let old = format!("{pointer}/parameters/{i}");
             let target = self.parameter_target(parameter);
             match target.get("in").and_then(Value::as_str) {
@@ -282,7 +327,11 @@ impl Converter<'_, '_> {
             self.map.push((body_pointer.clone(), old.clone()));
             let schema = schema(parameter.get("schema").unwrap_or(&json!({})));
             let mut content = Map::new();
-            let media: Vec<String> = if consumes.is_empty() { vec!["application/json".into()] } else { consumes.clone() };
+            let media: Vec<String> = if consumes.is_empty() {
+                vec!["application/json".into()]
+            } else {
+                consumes.clone()
+            };
             for mt in &media {
                 let new = join(&join(&body_pointer, "content"), mt);
                 self.map.push((join(&new, "schema"), join(&old, "schema")));
@@ -303,10 +352,18 @@ impl Converter<'_, '_> {
             }
             out.insert("requestBody".into(), Value::Object(request));
         } else if !form.is_empty() {
-            out.insert("requestBody".into(), self.form_body(&form, &consumes, &body_pointer));
+            out.insert(
+                "requestBody".into(),
+                self.form_body(&form, &consumes, &body_pointer),
+            );
         }
         let mut responses = Map::new();
-        for (code, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+        for (code, response) in op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let new = join(&join(pointer, "responses"), code);
             let old = new.clone();
             responses.insert(code.clone(), self.response(response, &produces, &new, &old));
@@ -317,11 +374,21 @@ impl Converter<'_, '_> {
 
     /// `in: formData` parameters as one form body.
     fn form_body(&mut self, form: &[(String, Value)], consumes: &[String], pointer: &str) -> Value {
-        let has_file = form.iter().any(|(_, p)| p.get("type").and_then(Value::as_str) == Some("file"));
+        let has_file = form
+            .iter()
+            .any(|(_, p)| p.get("type").and_then(Value::as_str) == Some("file"));
         let multipart = has_file
-            || (consumes.iter().any(|c| c.starts_with("multipart/form-data"))
-                && !consumes.iter().any(|c| c.starts_with("application/x-www-form-urlencoded")));
-        let media = if multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
+            || (consumes
+                .iter()
+                .any(|c| c.starts_with("multipart/form-data"))
+                && !consumes
+                    .iter()
+                    .any(|c| c.starts_with("application/x-www-form-urlencoded")));
+        let media = if multipart {
+            "multipart/form-data"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
         let schema_pointer = join(&join(&join(pointer, "content"), media), "schema");
         let mut properties = Map::new();
         let mut required = Vec::new();
@@ -330,7 +397,10 @@ impl Converter<'_, '_> {
             let Some(name) = parameter.get("name").and_then(Value::as_str) else {
                 continue;
             };
-            self.map.push((join(&join(&schema_pointer, "properties"), name), old.clone()));
+            self.map.push((
+                join(&join(&schema_pointer, "properties"), name),
+                old.clone(),
+            ));
             let mut property = value_schema(parameter);
             if let Some(description) = parameter.get("description") {
                 property.insert("description".into(), description.clone());
@@ -354,7 +424,9 @@ impl Converter<'_, '_> {
         if !encoding.is_empty() && !multipart {
             media_type.insert("encoding".into(), Value::Object(encoding));
         }
-        let required = form.iter().any(|(_, p)| p.get("required").and_then(Value::as_bool) == Some(true));
+        let required = form
+            .iter()
+            .any(|(_, p)| p.get("required").and_then(Value::as_bool) == Some(true));
         let mut content = Map::new();
         content.insert(media.into(), Value::Object(media_type));
         let mut body = Map::new();
@@ -366,12 +438,24 @@ impl Converter<'_, '_> {
     }
 
     /// A `collectionFormat` as (`style`, `explode`) for a parameter in `location`.
-    fn collection_style(&mut self, parameter: &Value, location: &str, pointer: &str) -> Option<(&'static str, bool)> {
+    fn collection_style(
+        &mut self,
+        parameter: &Value,
+        location: &str,
+        pointer: &str,
+    ) -> Option<(&'static str, bool)> {
         if parameter.get("type").and_then(Value::as_str) != Some("array") {
             return None;
         }
-        let format = parameter.get("collectionFormat").and_then(Value::as_str).unwrap_or("csv");
-        let plain = if location == "query" || location == "cookie" { "form" } else { "simple" };
+        let format = parameter
+            .get("collectionFormat")
+            .and_then(Value::as_str)
+            .unwrap_or("csv");
+        let plain = if location == "query" || location == "cookie" {
+            "form"
+        } else {
+            "simple"
+        };
         Some(match format {
             "multi" if location == "query" => ("form", true),
             "ssv" if location == "query" => ("spaceDelimited", false),
@@ -392,7 +476,10 @@ impl Converter<'_, '_> {
         if let Some(reference) = parameter.get("$ref").and_then(Value::as_str) {
             return json!({"$ref": rewrite_ref(reference)});
         }
-        let location = parameter.get("in").and_then(Value::as_str).unwrap_or("query");
+        let location = parameter
+            .get("in")
+            .and_then(Value::as_str)
+            .unwrap_or("query");
         let mut out = Map::new();
         for (key, value) in parameter.as_object().into_iter().flatten() {
             match key.as_str() {
@@ -427,7 +514,10 @@ impl Converter<'_, '_> {
         let mut out = Map::new();
         out.insert(
             "description".into(),
-            response.get("description").cloned().unwrap_or_else(|| json!("")),
+            response
+                .get("description")
+                .cloned()
+                .unwrap_or_else(|| json!("")),
         );
         for (key, value) in response.as_object().into_iter().flatten() {
             if key.starts_with("x-") {
@@ -441,7 +531,10 @@ impl Converter<'_, '_> {
                 if let Some(description) = header.get("description") {
                     h.insert("description".into(), description.clone());
                 }
-                self.map.push((join(&join(&join(new, "headers"), name), "schema"), join(&join(old, "headers"), name)));
+                self.map.push((
+                    join(&join(&join(new, "headers"), name), "schema"),
+                    join(&join(old, "headers"), name),
+                ));
                 h.insert("schema".into(), Value::Object(value_schema(header)));
                 converted.insert(name.clone(), Value::Object(h));
             }
@@ -497,19 +590,42 @@ impl Converter<'_, '_> {
                 let scopes = scheme.get("scopes").cloned().unwrap_or_else(|| json!({}));
                 let url = |key: &str| scheme.get(key).cloned().unwrap_or_else(|| json!(""));
                 let (name, flow) = match scheme.get("flow").and_then(Value::as_str) {
-                    Some("implicit") => ("implicit", json!({"authorizationUrl": url("authorizationUrl"), "scopes": scopes})),
-                    Some("password") => ("password", json!({"tokenUrl": url("tokenUrl"), "scopes": scopes})),
-                    Some("application") => ("clientCredentials", json!({"tokenUrl": url("tokenUrl"), "scopes": scopes})),
+                    Some("implicit") => (
+                        "implicit",
+                        json!({"authorizationUrl": url("authorizationUrl"), "scopes": scopes}),
+                    ),
+                    Some("password") => (
+                        "password",
+                        json!({"tokenUrl": url("tokenUrl"), "scopes": scopes}),
+                    ),
+                    Some("application") => (
+                        "clientCredentials",
+                        json!({"tokenUrl": url("tokenUrl"), "scopes": scopes}),
+                    ),
                     Some("accessCode") => (
                         "authorizationCode",
                         json!({"authorizationUrl": url("authorizationUrl"), "tokenUrl": url("tokenUrl"), "scopes": scopes}),
                     ),
                     other => {
                         self.diags.warn(&join(pointer, "flow"), format!("OAuth 2 flow {other:?} is not one of Swagger 2.0's four (`implicit`, `password`, `application`, `accessCode`)"));
-                        ("implicit", json!({"authorizationUrl": "", "scopes": scopes}))
+                        (
+                            "implicit",
+                            json!({"authorizationUrl": "", "scopes": scopes}),
+                        )
                     }
                 };
-                self.map.push((join(&join(pointer.replace("#/securityDefinitions", "#/components/securitySchemes").as_str(), "flows"), name), pointer.to_owned()));
+                self.map.push((
+                    join(
+                        &join(
+                            pointer
+                                .replace("#/securityDefinitions", "#/components/securitySchemes")
+                                .as_str(),
+                            "flows",
+                        ),
+                        name,
+                    ),
+                    pointer.to_owned(),
+                ));
                 out.insert("flows".into(), json!({ name: flow }));
             }
             _ => {
@@ -544,7 +660,10 @@ fn schema(value: &Value) -> Value {
             for (key, v) in object {
                 match key.as_str() {
                     "$ref" => {
-                        out.insert(key.clone(), json!(rewrite_ref(v.as_str().unwrap_or_default())));
+                        out.insert(
+                            key.clone(),
+                            json!(rewrite_ref(v.as_str().unwrap_or_default())),
+                        );
                     }
                     "x-nullable" => {
                         out.insert("nullable".into(), v.clone());
@@ -572,7 +691,10 @@ fn schema(value: &Value) -> Value {
                         out.insert(key.clone(), schema(v));
                     }
                     "allOf" | "oneOf" | "anyOf" => {
-                        out.insert(key.clone(), Value::Array(v.as_array().into_iter().flatten().map(schema).collect()));
+                        out.insert(
+                            key.clone(),
+                            Value::Array(v.as_array().into_iter().flatten().map(schema).collect()),
+                        );
                     }
                     _ => {
                         out.insert(key.clone(), v.clone());
@@ -623,7 +745,11 @@ mod tests {
         let doc = crate::parse::parse_value(yaml).expect("YAML");
         let mut diags = Diagnostics::default();
         let (value, map) = convert(&doc, &mut diags);
-        let said = diags.into_vec().into_iter().map(|d| format!("{} at {}", d.message, d.pointer)).collect();
+        let said = diags
+            .into_vec()
+            .into_iter()
+            .map(|d| format!("{} at {}", d.message, d.pointer))
+            .collect();
         (value, map, said)
     }
 
@@ -635,13 +761,19 @@ mod tests {
              paths: {}\ndefinitions:\n  P: {type: object, discriminator: k, properties: {k: {type: string}, f: {type: file}, n: {type: string, x-nullable: true}, r: {$ref: '#/definitions/P'}}}\n",
         );
         assert!(said.is_empty(), "{said:?}");
-        assert_eq!(v["servers"], json!([{"url": "https://h.example/api"}, {"url": "http://h.example/api"}]));
+        assert_eq!(
+            v["servers"],
+            json!([{"url": "https://h.example/api"}, {"url": "http://h.example/api"}])
+        );
         let schemes = &v["components"]["securitySchemes"];
         assert_eq!(schemes["a"]["flows"]["password"]["tokenUrl"], "/t");
         assert_eq!(schemes["b"]["flows"]["implicit"]["scopes"]["x"], "y");
         let p = &v["components"]["schemas"]["P"];
         assert_eq!(p["discriminator"], json!({"propertyName": "k"}));
-        assert_eq!(p["properties"]["f"], json!({"type": "string", "format": "binary"}));
+        assert_eq!(
+            p["properties"]["f"],
+            json!({"type": "string", "format": "binary"})
+        );
         assert_eq!(p["properties"]["n"]["nullable"], true);
         assert_eq!(p["properties"]["r"]["$ref"], "#/components/schemas/P");
     }
@@ -650,19 +782,46 @@ mod tests {
     fn pointers_translate_by_their_longest_recorded_prefix_on_a_token_boundary() {
         let map: PointerMap = vec![
             ("#/components/schemas".into(), "#/definitions".into()),
-            ("#/paths/~1a/get/parameters/0".into(), "#/paths/~1a/get/parameters/2".into()),
-            ("#/paths/~1a/get/requestBody".into(), "#/paths/~1a/get/parameters/0".into()),
-            ("#/paths/~1a/get/requestBody/content/application~1json/schema".into(), "#/paths/~1a/get/parameters/0/schema".into()),
+            (
+                "#/paths/~1a/get/parameters/0".into(),
+                "#/paths/~1a/get/parameters/2".into(),
+            ),
+            (
+                "#/paths/~1a/get/requestBody".into(),
+                "#/paths/~1a/get/parameters/0".into(),
+            ),
+            (
+                "#/paths/~1a/get/requestBody/content/application~1json/schema".into(),
+                "#/paths/~1a/get/parameters/0/schema".into(),
+            ),
         ];
-        assert_eq!(translate(&map, "#/components/schemas/P/properties/x"), "#/definitions/P/properties/x");
-        assert_eq!(translate(&map, "#/components/schemasX"), "#/components/schemasX");
-        assert_eq!(translate(&map, "#/paths/~1a/get/parameters/0/schema"), "#/paths/~1a/get/parameters/2/schema");
-        assert_eq!(translate(&map, "#/paths/~1a/get/parameters/01"), "#/paths/~1a/get/parameters/01");
         assert_eq!(
-            translate(&map, "#/paths/~1a/get/requestBody/content/application~1json/schema/items"),
+            translate(&map, "#/components/schemas/P/properties/x"),
+            "#/definitions/P/properties/x"
+        );
+        assert_eq!(
+            translate(&map, "#/components/schemasX"),
+            "#/components/schemasX"
+        );
+        assert_eq!(
+            translate(&map, "#/paths/~1a/get/parameters/0/schema"),
+            "#/paths/~1a/get/parameters/2/schema"
+        );
+        assert_eq!(
+            translate(&map, "#/paths/~1a/get/parameters/01"),
+            "#/paths/~1a/get/parameters/01"
+        );
+        assert_eq!(
+            translate(
+                &map,
+                "#/paths/~1a/get/requestBody/content/application~1json/schema/items"
+            ),
             "#/paths/~1a/get/parameters/0/schema/items"
         );
-        assert_eq!(translate(&map, "#/paths/~1a/get/requestBody/required"), "#/paths/~1a/get/parameters/0/required");
+        assert_eq!(
+            translate(&map, "#/paths/~1a/get/requestBody/required"),
+            "#/paths/~1a/get/parameters/0/required"
+        );
         assert_eq!(translate(&map, "#/info"), "#/info");
     }
 }

@@ -55,7 +55,8 @@ pub(super) fn parse_yaml(text: &str) -> Result<Value, String> {
             }
             None => break,
         };
-        let at = |span: &Span| format!("line {} column {}", span.start.line(), span.start.col() + 1);
+        let at =
+            |span: &Span| format!("line {} column {}", span.start.line(), span.start.col() + 1);
         let node = match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => continue,
             Event::DocumentStart(_) => {
@@ -109,7 +110,12 @@ pub(super) fn parse_yaml(text: &str) -> Result<Value, String> {
                         (Value::Object(out), anchor)
                     }
                     Some(Frame::Seq { out, anchor }) => (Value::Array(out), anchor),
-                    None => return Err(format!("an unbalanced end of a collection at {}", at(&span))),
+                    None => {
+                        return Err(format!(
+                            "an unbalanced end of a collection at {}",
+                            at(&span)
+                        ));
+                    }
                 };
                 if anchor != 0 {
                     anchors.insert(anchor, value.clone());
@@ -123,7 +129,10 @@ pub(super) fn parse_yaml(text: &str) -> Result<Value, String> {
                     anchors.insert(anchor, value.clone());
                 }
                 // A mapping key: kept as text until its value comes.
-                if let Some(Frame::Map { key: key @ None, .. }) = stack.last_mut() {
+                if let Some(Frame::Map {
+                    key: key @ None, ..
+                }) = stack.last_mut()
+                {
                     let text = match value {
                         Value::String(s) => s,
                         // YAML allows non-string keys (`200:` is an integer); OpenAPI means the
@@ -152,7 +161,10 @@ pub(super) fn parse_yaml(text: &str) -> Result<Value, String> {
                 }
                 budget -= size;
                 let value = value.clone();
-                if let Some(Frame::Map { key: key @ None, .. }) = stack.last_mut() {
+                if let Some(Frame::Map {
+                    key: key @ None, ..
+                }) = stack.last_mut()
+                {
                     match value {
                         Value::String(s) => {
                             *key = Some((s, span));
@@ -235,7 +247,11 @@ fn pointer_of(stack: &[Frame]) -> String {
             Frame::Map { .. } => {}
         }
     }
-    if pointer == "#" { "the document".to_owned() } else { pointer }
+    if pointer == "#" {
+        "the document".to_owned()
+    } else {
+        pointer
+    }
 }
 
 /// How many nodes a value holds, itself included.
@@ -248,7 +264,12 @@ fn nodes(value: &Value) -> usize {
 }
 
 /// A collection's tag: none, or the core schema's `!!map` / `!!seq`.
-fn collection_tag(tag: Option<&Tag>, expected: &str, span: &Span, stack: &[Frame]) -> Result<(), String> {
+fn collection_tag(
+    tag: Option<&Tag>,
+    expected: &str,
+    span: &Span,
+    stack: &[Frame],
+) -> Result<(), String> {
     match tag {
         None => Ok(()),
         Some(t) if t.is_yaml_core_schema() && t.suffix == expected => Ok(()),
@@ -416,7 +437,10 @@ mod tests {
         let e = parse_yaml("info:\n  title: a\n  title: b\n").unwrap_err();
         assert_eq!(e, "duplicate key `title` at line 3 column 3 (#/info)");
         let e = parse_yaml("a: !custom 1\n").unwrap_err();
-        assert!(e.starts_with("unsupported tag `!custom` at line 1 column 4"), "{e}");
+        assert!(
+            e.starts_with("unsupported tag `!custom` at line 1 column 4"),
+            "{e}"
+        );
         let e = parse_yaml("a: [1\n").unwrap_err();
         assert!(e.contains("at line 2 column 1"), "{e}");
         let e = parse_yaml("a: 1\n---\nb: 2\n").unwrap_err();
@@ -432,7 +456,8 @@ mod tests {
             .expect("parses");
         assert_eq!(v["d"], json!({"x": 1, "y": 3}));
         assert_eq!(v["e"], json!([1, 2]));
-        let v = parse_yaml("a: &a {x: 1}\nb: &b {x: 2, z: 2}\nc:\n  <<: [*a, *b]\n").expect("parses");
+        let v =
+            parse_yaml("a: &a {x: 1}\nb: &b {x: 2, z: 2}\nc:\n  <<: [*a, *b]\n").expect("parses");
         assert_eq!(v["c"], json!({"x": 1, "z": 2}));
         // Nine levels of ten aliases each: a billion nodes.
         let mut text = String::from("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
