@@ -184,53 +184,94 @@ fn success_text(api: &Api, op: &Operation) -> String {
 
 /// The public surface of the crate generated from `api`.
 fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
-    let mut items: BTreeMap<String, Item> = BTreeMap::new();
-    let mut clashes = Vec::new();
-    // A method's key without its arguments (`..pages()` and `..pages(..)` are one name in Rust).
-    let mut methods: BTreeMap<String, String> = BTreeMap::new();
-    let mut add = |key: String, item: Item| {
+    let mut c = Collector::default();
+    client_items(api, &mut c);
+    webhook_items(api, &mut c);
+    namespace_items(api, &mut c);
+    // Calls, by the path a consumer writes.
+    for op in &api.operations {
+        call_items(api, op, &mut c);
+    }
+    let request = api.request_types();
+    for (index, t) in api.types.iter().enumerate() {
+        type_items(
+            api,
+            index,
+            t,
+            request.get(index).copied().unwrap_or(true),
+            &mut c,
+        );
+    }
+    for v in &api.error_variants {
+        c.add(
+            format!("types::ErrorBody::{}", v.rust_name),
+            plain("error variant", type_text(api, &v.ty), "#/paths", None),
+        );
+    }
+    (c.items, c.clashes)
+}
+
+/// The items of a surface as they are added, and every clash met on the way.
+#[derive(Default)]
+struct Collector {
+    items: BTreeMap<String, Item>,
+    clashes: Vec<String>,
+    /// A method's key without its arguments (`..pages()` and `..pages(..)` are one name in
+    /// Rust), to the key first given it.
+    methods: BTreeMap<String, String>,
+}
+
+impl Collector {
+    fn add(&mut self, key: String, item: Item) {
         if let Some(name) = key
             .strip_suffix("(..)")
             .or_else(|| key.strip_suffix("()"))
             .filter(|name| !name.ends_with(')'))
         {
-            match methods.get(name) {
+            match self.methods.get(name) {
                 Some(other) if *other != key => {
-                    clashes.push(format!("`{name}`: the methods `{other}` and `{key}`"));
+                    self.clashes
+                        .push(format!("`{name}`: the methods `{other}` and `{key}`"));
                 }
                 Some(_) => {}
                 None => {
-                    methods.insert(name.to_owned(), key.clone());
+                    self.methods.insert(name.to_owned(), key.clone());
                 }
             }
         }
-        match items.get(&key) {
+        match self.items.get(&key) {
             // The same item reached twice (a type several operations use) is one item.
             Some(same) if *same == item => {}
-            Some(other) => clashes.push(format!(
+            Some(other) => self.clashes.push(format!(
                 "`{key}`: {} `{}` from {} and {} `{}` from {}",
                 other.what, other.sig, other.pointer, item.what, item.sig, item.pointer
             )),
             None => {
-                items.insert(key, item);
+                self.items.insert(key, item);
             }
         }
-    };
-    let plain = |what: &'static str, sig: String, pointer: &str, doc: Option<&String>| Item {
+    }
+}
+
+/// An item with no more to it than what it is, its signature, pointer and docs.
+fn plain(what: &'static str, sig: String, pointer: &str, doc: Option<&String>) -> Item {
+    Item {
         what,
         sig,
         pointer: pointer.to_owned(),
         doc: doc.cloned(),
-    };
-    let ty = |t: &TypeRef| type_text(api, t);
+    }
+}
 
+/// The client's constructor, default server, credential setters and token sources.
+fn client_items(api: &Api, c: &mut Collector) {
     // The client: its credentials and default server.
     let credentials = api
         .constructor_scheme
         .and_then(|i| api.schemes.get(i))
         .map(|s| s.credentials.join(", "))
         .unwrap_or_default();
-    add(
+    c.add(
         "Client::new".into(),
         plain(
             "constructor",
@@ -245,13 +286,13 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
         .find(|s| s.select.is_none())
         .or(api.servers.first())
     {
-        add(
+        c.add(
             "Client default server".into(),
             plain("default server", first.url.clone(), "#/servers/0", None),
         );
     }
     for s in &api.schemes {
-        add(
+        c.add(
             format!("ClientBuilder::{}", s.rust_name),
             plain(
                 "credential setter",
@@ -278,7 +319,7 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
             (grant, format!("ClientBuilder::{provider}"))
         };
         if let Some(grant) = grant {
-            add(
+            c.add(
                 grant,
                 plain(
                     "OAuth 2 client credentials",
@@ -288,7 +329,7 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
                 ),
             );
         }
-        add(
+        c.add(
             provider,
             plain(
                 "token provider",
@@ -298,21 +339,24 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
             ),
         );
     }
+}
 
+/// Webhook events, with their payload types, and the verifier of the named scheme.
+fn webhook_items(api: &Api, c: &mut Collector) {
     // Webhook events, with their payload types, and the verifier of the named scheme.
     for w in &api.webhooks {
-        add(
+        c.add(
             format!("webhooks::Event::{}", w.variant),
             plain(
                 "webhook event",
-                ty(&w.payload),
+                type_text(api, &w.payload),
                 &w.pointer,
                 w.description.as_ref(),
             ),
         );
     }
     if let Some(scheme) = api.webhook_signature {
-        add(
+        c.add(
             "webhooks::verifier".into(),
             plain(
                 "webhook verifier",
@@ -322,7 +366,10 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
             ),
         );
     }
+}
 
+/// Namespaces and cargo features.
+fn namespace_items(api: &Api, c: &mut Collector) {
     // Namespaces, by the accessor path that reaches them, with their type.
     fn namespaces(ns: &Namespace, prefix: &str, out: &mut Vec<(String, String)>) {
         for child in &ns.children {
@@ -334,7 +381,7 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
     let mut spaces = Vec::new();
     namespaces(&api.root, "client", &mut spaces);
     for (path, type_name) in spaces {
-        add(
+        c.add(
             path,
             plain(
                 "namespace",
@@ -346,310 +393,307 @@ fn items(api: &Api) -> (BTreeMap<String, Item>, Vec<String>) {
     }
     // Cargo features: enabling one that is gone fails the build.
     for f in &api.features.list {
-        add(
+        c.add(
             format!("feature {}", f.name),
             plain("cargo feature", String::new(), "#/tags", None),
         );
     }
-    // Calls, by the path a consumer writes.
-    for op in &api.operations {
-        let call = op.call();
-        add(
-            format!("{call} builder type"),
+}
+
+/// A call, its builder's methods, its streams, its mock and its success enum.
+fn call_items(api: &Api, op: &Operation, c: &mut Collector) {
+    let call = op.call();
+    c.add(
+        format!("{call} builder type"),
+        plain(
+            "builder type",
+            format!("operations::{}", op.builder_name),
+            &op.pointer,
+            None,
+        ),
+    );
+    c.add(
+        format!("{call} mock method"),
+        plain(
+            "mock method",
+            format!(
+                "server.{}() -> Mock<operations::{}>",
+                op.mock.method, op.mock.marker
+            ),
+            &op.pointer,
+            None,
+        ),
+    );
+    // Keyed under the call, so that they fold into it when it comes or goes.
+    for (key, sig) in mock_methods(api, op) {
+        c.add(
+            format!("{call} mock .{key}"),
+            plain("mock method", sig, &op.pointer, None),
+        );
+    }
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        args.push(format!("{}: {}", p.rust_name, param_sig(api, p)));
+    }
+    if let Some(b) = op.body.as_ref().filter(|b| b.is_argument()) {
+        args.push(format!("body: {}", body_sig(api, b)));
+    }
+    for f in op.body.iter().flat_map(|b| &b.files).filter(|f| f.required) {
+        args.push(format!(
+            "{}: {}, {}: {}",
+            f.file_name_arg, FILE_ARGS[0], f.rust_name, FILE_ARGS[1]
+        ));
+    }
+    let doc = [op.summary.as_deref(), op.description.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n");
+    c.add(
+        call.clone(),
+        plain(
+            "call",
+            format!("({})", args.join(", ")),
+            &op.pointer,
+            Some(&doc),
+        ),
+    );
+    for p in op.params.iter().filter(|p| !p.required) {
+        c.add(
+            format!("{call}.{}(..)", p.rust_name),
             plain(
-                "builder type",
-                format!("operations::{}", op.builder_name),
+                "builder method",
+                format!("({})", param_sig(api, p)),
                 &op.pointer,
+                p.description.as_ref(),
+            ),
+        );
+    }
+    if let Some(b) = op.body.as_ref().filter(|b| !b.is_argument()) {
+        c.add(
+            format!("{call}.body(..)"),
+            plain(
+                "builder method",
+                format!("({})", body_sig(api, b)),
+                &format!("{}/requestBody", op.pointer),
                 None,
             ),
         );
-        add(
-            format!("{call} mock method"),
+    }
+    for f in op
+        .body
+        .iter()
+        .flat_map(|b| &b.files)
+        .filter(|f| !f.required)
+    {
+        c.add(
+            format!("{call}.{}(..)", f.rust_name),
             plain(
-                "mock method",
-                format!(
-                    "server.{}() -> Mock<operations::{}>",
-                    op.mock.method, op.mock.marker
-                ),
-                &op.pointer,
-                None,
+                "builder method",
+                format!("(file_name: {}, contents: {})", FILE_ARGS[0], FILE_ARGS[1]),
+                &format!("{}/requestBody", op.pointer),
+                f.description.as_ref(),
             ),
         );
-        // Keyed under the call, so that they fold into it when it comes or goes.
-        for (key, sig) in mock_methods(api, op) {
-            add(
-                format!("{call} mock .{key}"),
-                plain("mock method", sig, &op.pointer, None),
-            );
-        }
-        let mut args = Vec::new();
-        for p in op.params.iter().filter(|p| p.required) {
-            args.push(format!("{}: {}", p.rust_name, param_sig(api, p)));
-        }
-        if let Some(b) = op.body.as_ref().filter(|b| b.is_argument()) {
-            args.push(format!("body: {}", body_sig(api, b)));
-        }
-        for f in op.body.iter().flat_map(|b| &b.files).filter(|f| f.required) {
-            args.push(format!(
-                "{}: {}, {}: {}",
-                f.file_name_arg, FILE_ARGS[0], f.rust_name, FILE_ARGS[1]
-            ));
-        }
-        let doc = [op.summary.as_deref(), op.description.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("\n");
-        add(
-            call.clone(),
-            plain(
-                "call",
-                format!("({})", args.join(", ")),
-                &op.pointer,
-                Some(&doc),
-            ),
+    }
+    let ret = success_text(api, op);
+    // The streams beside `send()`: pages and items of a paginated operation, events and
+    // the streamed body.
+    if let Some(p) = &op.pagination {
+        c.add(
+            format!("{call}.pages()"),
+            plain("builder method", format!("Pages<{ret}>"), &op.pointer, None),
         );
-        for p in op.params.iter().filter(|p| !p.required) {
-            add(
-                format!("{call}.{}(..)", p.rust_name),
+        if let Some(items) = &p.items {
+            c.add(
+                format!("{call}.items()"),
                 plain(
                     "builder method",
-                    format!("({})", param_sig(api, p)),
+                    format!("Items<{}>", type_text(api, &items.item)),
                     &op.pointer,
-                    p.description.as_ref(),
-                ),
-            );
-        }
-        if let Some(b) = op.body.as_ref().filter(|b| !b.is_argument()) {
-            add(
-                format!("{call}.body(..)"),
-                plain(
-                    "builder method",
-                    format!("({})", body_sig(api, b)),
-                    &format!("{}/requestBody", op.pointer),
                     None,
                 ),
             );
         }
-        for f in op
-            .body
-            .iter()
-            .flat_map(|b| &b.files)
-            .filter(|f| !f.required)
-        {
-            add(
-                format!("{call}.{}(..)", f.rust_name),
-                plain(
-                    "builder method",
-                    format!("(file_name: {}, contents: {})", FILE_ARGS[0], FILE_ARGS[1]),
-                    &format!("{}/requestBody", op.pointer),
-                    f.description.as_ref(),
-                ),
+    }
+    if let Some(events) = &op.events {
+        c.add(
+            format!("{call}.send_events()"),
+            plain(
+                "builder method",
+                format!("EventStream<{}>", type_text(api, events)),
+                &op.pointer,
+                None,
+            ),
+        );
+    }
+    if let Some(sequence) = &op.items {
+        c.add(
+            format!("{call}.send_items()"),
+            plain(
+                "builder method",
+                format!("JsonStream<{}>", type_text(api, &sequence.item)),
+                &op.pointer,
+                None,
+            ),
+        );
+    }
+    // The method the call sends: a call that moves to another (POST to OpenAPI 3.2's
+    // QUERY, say) compiles as before but is retried differently.
+    c.add(
+        format!("{call} http method"),
+        plain(
+            "http method",
+            op.method.as_str().to_owned(),
+            &op.pointer,
+            None,
+        ),
+    );
+    if streams_body(op) {
+        c.add(
+            format!("{call}.send_stream()"),
+            plain("builder method", "ByteStream".into(), &op.pointer, None),
+        );
+    }
+    c.add(
+        format!("{call}.send()"),
+        plain(
+            "send return type",
+            format!("Result<{ret}, Error>"),
+            &op.pointer,
+            None,
+        ),
+    );
+    if let Some(name) = &op.success_enum {
+        for (status, _) in &op.success {
+            c.add(
+                format!("types::{name}::{}", status.variant_name()),
+                plain("variant", status.variant_name(), &op.pointer, None),
             );
         }
-        let ret = success_text(api, op);
-        // The streams beside `send()`: pages and items of a paginated operation, events and
-        // the streamed body.
-        if let Some(p) = &op.pagination {
-            add(
-                format!("{call}.pages()"),
-                plain("builder method", format!("Pages<{ret}>"), &op.pointer, None),
-            );
-            if let Some(items) = &p.items {
-                add(
-                    format!("{call}.items()"),
+    }
+}
+
+/// A type and its members: constructor or sample, setters, fields, variants.
+fn type_items(api: &Api, index: usize, t: &TypeDef, is_request: bool, c: &mut Collector) {
+    let key = format!("types::{}", t.name);
+    let doc = t.description.as_ref();
+    match &t.kind {
+        TypeKind::Struct {
+            fields,
+            additional,
+            additional_name,
+        } => {
+            c.add(key.clone(), plain("type", "struct".into(), &t.pointer, doc));
+            // A request type is built with `new(required..)`: a new required property
+            // changes its arguments. A type only responses carry is built (with the
+            // `mock` feature, for tests) with `sample()` and a setter per property, which
+            // a new property leaves as they are.
+            if is_request {
+                let args: Vec<String> = fields
+                    .iter()
+                    .filter(|f| f.required)
+                    .map(|f| format!("{}: {}", f.rust_name, field_sig(api, f)))
+                    .collect();
+                c.add(
+                    format!("{key}::new"),
                     plain(
-                        "builder method",
-                        format!("Items<{}>", type_text(api, &items.item)),
-                        &op.pointer,
+                        "constructor",
+                        format!("({})", args.join(", ")),
+                        &t.pointer,
+                        None,
+                    ),
+                );
+            }
+            let sampled = api.sampled.get(index).copied().unwrap_or(false);
+            if sampled {
+                c.add(
+                    format!("{key}::sample"),
+                    plain("sample (mock)", "()".into(), &t.pointer, None),
+                );
+            }
+            for f in fields
+                .iter()
+                .filter(|f| !f.required || (!is_request && sampled))
+            {
+                c.add(
+                    format!("{key}.{} setter", f.rust_name),
+                    plain("setter", format!(".{}(..)", f.setter), &t.pointer, None),
+                );
+            }
+            for f in fields {
+                c.add(
+                    format!("{key}.{}", f.rust_name),
+                    plain(
+                        "field",
+                        field_sig(api, f),
+                        &format!(
+                            "{}/properties/{}",
+                            t.pointer,
+                            crate::diag::escape_token(&f.wire_name)
+                        ),
+                        f.description.as_ref(),
+                    ),
+                );
+            }
+            if let Some(extra) = additional {
+                c.add(
+                    format!("{key}.{additional_name}"),
+                    plain(
+                        "field",
+                        format!("BTreeMap<String,{}>", type_text(api, extra)),
+                        &format!("{}/additionalProperties", t.pointer),
                         None,
                     ),
                 );
             }
         }
-        if let Some(events) = &op.events {
-            add(
-                format!("{call}.send_events()"),
-                plain(
-                    "builder method",
-                    format!("EventStream<{}>", type_text(api, events)),
-                    &op.pointer,
-                    None,
-                ),
-            );
-        }
-        if let Some(sequence) = &op.items {
-            add(
-                format!("{call}.send_items()"),
-                plain(
-                    "builder method",
-                    format!("JsonStream<{}>", type_text(api, &sequence.item)),
-                    &op.pointer,
-                    None,
-                ),
-            );
-        }
-        // The method the call sends: a call that moves to another (POST to OpenAPI 3.2's
-        // QUERY, say) compiles as before but is retried differently.
-        add(
-            format!("{call} http method"),
-            plain(
-                "http method",
-                op.method.as_str().to_owned(),
-                &op.pointer,
-                None,
-            ),
-        );
-        if streams_body(op) {
-            add(
-                format!("{call}.send_stream()"),
-                plain("builder method", "ByteStream".into(), &op.pointer, None),
-            );
-        }
-        add(
-            format!("{call}.send()"),
-            plain(
-                "send return type",
-                format!("Result<{ret}, Error>"),
-                &op.pointer,
-                None,
-            ),
-        );
-        if let Some(name) = &op.success_enum {
-            for (status, _) in &op.success {
-                add(
-                    format!("types::{name}::{}", status.variant_name()),
-                    plain("variant", status.variant_name(), &op.pointer, None),
+        TypeKind::Enum { variants } => {
+            c.add(key.clone(), plain("type", "enum".into(), &t.pointer, doc));
+            for v in variants {
+                c.add(
+                    format!("{key}::{}", v.rust_name),
+                    plain(
+                        "variant",
+                        format!("{:?}", v.wire),
+                        &format!("{}/enum", t.pointer),
+                        None,
+                    ),
                 );
             }
         }
-    }
-
-    // Types.
-    let request = api.request_types();
-    for (index, t) in api.types.iter().enumerate() {
-        let key = format!("types::{}", t.name);
-        let doc = t.description.as_ref();
-        match &t.kind {
-            TypeKind::Struct {
-                fields,
-                additional,
-                additional_name,
-            } => {
-                add(key.clone(), plain("type", "struct".into(), &t.pointer, doc));
-                // A request type is built with `new(required..)`: a new required property
-                // changes its arguments. A type only responses carry is built (with the
-                // `mock` feature, for tests) with `sample()` and a setter per property, which
-                // a new property leaves as they are.
-                let is_request = request.get(index).copied().unwrap_or(true);
-                if is_request {
-                    let args: Vec<String> = fields
-                        .iter()
-                        .filter(|f| f.required)
-                        .map(|f| format!("{}: {}", f.rust_name, field_sig(api, f)))
-                        .collect();
-                    add(
-                        format!("{key}::new"),
-                        plain(
-                            "constructor",
-                            format!("({})", args.join(", ")),
-                            &t.pointer,
-                            None,
-                        ),
-                    );
+        TypeKind::Union { variants, tag } => {
+            let kind = match tag {
+                Some(tag) => format!("union tagged by {tag:?}"),
+                None => "union".into(),
+            };
+            c.add(key.clone(), plain("type", kind, &t.pointer, doc));
+            for v in variants {
+                let mut sig = type_text(api, &v.ty);
+                if v.boxed {
+                    sig = format!("Box<{sig}>");
                 }
-                let sampled = api.sampled.get(index).copied().unwrap_or(false);
-                if sampled {
-                    add(
-                        format!("{key}::sample"),
-                        plain("sample (mock)", "()".into(), &t.pointer, None),
-                    );
+                if let Some(tag) = &v.tag_value {
+                    sig = format!("{sig} when {tag:?}");
                 }
-                for f in fields
-                    .iter()
-                    .filter(|f| !f.required || (!is_request && sampled))
-                {
-                    add(
-                        format!("{key}.{} setter", f.rust_name),
-                        plain("setter", format!(".{}(..)", f.setter), &t.pointer, None),
-                    );
-                }
-                for f in fields {
-                    add(
-                        format!("{key}.{}", f.rust_name),
-                        plain(
-                            "field",
-                            field_sig(api, f),
-                            &format!(
-                                "{}/properties/{}",
-                                t.pointer,
-                                crate::diag::escape_token(&f.wire_name)
-                            ),
-                            f.description.as_ref(),
-                        ),
-                    );
-                }
-                if let Some(extra) = additional {
-                    add(
-                        format!("{key}.{additional_name}"),
-                        plain(
-                            "field",
-                            format!("BTreeMap<String,{}>", ty(extra)),
-                            &format!("{}/additionalProperties", t.pointer),
-                            None,
-                        ),
-                    );
-                }
-            }
-            TypeKind::Enum { variants } => {
-                add(key.clone(), plain("type", "enum".into(), &t.pointer, doc));
-                for v in variants {
-                    add(
-                        format!("{key}::{}", v.rust_name),
-                        plain(
-                            "variant",
-                            format!("{:?}", v.wire),
-                            &format!("{}/enum", t.pointer),
-                            None,
-                        ),
-                    );
-                }
-            }
-            TypeKind::Union { variants, tag } => {
-                let kind = match tag {
-                    Some(tag) => format!("union tagged by {tag:?}"),
-                    None => "union".into(),
-                };
-                add(key.clone(), plain("type", kind, &t.pointer, doc));
-                for v in variants {
-                    let mut sig = ty(&v.ty);
-                    if v.boxed {
-                        sig = format!("Box<{sig}>");
-                    }
-                    if let Some(tag) = &v.tag_value {
-                        sig = format!("{sig} when {tag:?}");
-                    }
-                    add(
-                        format!("{key}::{}", v.rust_name),
-                        plain("variant", sig, &t.pointer, None),
-                    );
-                }
-            }
-            TypeKind::Alias(target) => {
-                add(
-                    key,
-                    plain("type", format!("= {}", ty(target)), &t.pointer, doc),
+                c.add(
+                    format!("{key}::{}", v.rust_name),
+                    plain("variant", sig, &t.pointer, None),
                 );
             }
         }
+        TypeKind::Alias(target) => {
+            c.add(
+                key,
+                plain(
+                    "type",
+                    format!("= {}", type_text(api, target)),
+                    &t.pointer,
+                    doc,
+                ),
+            );
+        }
     }
-    for v in &api.error_variants {
-        add(
-            format!("types::ErrorBody::{}", v.rust_name),
-            plain("error variant", ty(&v.ty), "#/paths", None),
-        );
-    }
-    (items, clashes)
 }
 
 /// A field's Rust type as declared.
