@@ -170,22 +170,107 @@ fn emit_mock<'a>(
 ) -> [SketchImpl<'a>; 2] {
     let op = &api.operations[index];
     let feature = operation_feature(api, index);
-    // A builder method: `pub fn name(mut self, args..) -> Self { body.. self }`.
-    let method_fn = |docs: Vec<String>, name: &str, args: Vec<String>, body: Vec<String>| {
-        let mut all_args = vec!["mut self".to_owned()];
-        all_args.extend(args);
-        let mut body: Vec<SketchStmt> = body.into_iter().map(SketchStmt::Line).collect();
-        body.push(SketchStmt::Line("self".to_owned()));
-        SketchFn {
-            pre: Vec::new(),
-            docs,
-            attrs: Vec::new(),
-            head: format!("pub fn {name}"),
-            args: all_args,
-            ret: " -> Self".to_owned(),
-            body,
+    let mut items = matchers(api, op);
+    if let Some(b) = op
+        .body
+        .as_ref()
+        .filter(|b| b.encoding == BodyEncoding::Json)
+    {
+        items.push(method_fn(
+            vec![" Answers only requests whose JSON body is this value.".to_owned()],
+            "match_body",
+            vec![format!("body: {}", flat_type(api, &b.ty))],
+            vec!["self.inner.body(&body);".to_owned()],
+        ));
+    }
+    items.extend(responders(api, op));
+    items.extend(page_responder(api, op));
+    if let Some(event) = &op.events {
+        items.push(method_fn(
+            vec![
+                " Answers `200` with these server-sent events, each event's data as JSON, then"
+                    .to_owned(),
+                " `data: [DONE]` when `done`.".to_owned(),
+            ],
+            "respond_events",
+            vec![
+                format!("events: Vec<{}>", flat_type(api, event)),
+                "done: bool".to_owned(),
+            ],
+            vec!["self.inner.answer_events(&events, done);".to_owned()],
+        ));
+    }
+    let doc = format!(" Mocks `{call}`: `{} {}`.", op.method.as_str(), op.path);
+    [
+        SketchImpl {
+            feature,
+            header: "impl MockServer".to_owned(),
+            fns: vec![SketchFn {
+                pre: Vec::new(),
+                docs: vec![doc],
+                attrs: Vec::new(),
+                head: format!("pub fn {method}"),
+                args: vec!["&self".to_owned()],
+                ret: format!(" -> Mock<'_, operations::{builder}>"),
+                body: vec![SketchStmt::Line(format!("Mock::new(self, {index}usize)"))],
+            }],
+        },
+        SketchImpl {
+            feature,
+            header: format!("impl Mock<'_, operations::{builder}>"),
+            fns: items,
+        },
+    ]
+}
+
+/// The type at `steps` (wire names) below a page type, through aliases and nullables.
+fn path_type<'a>(api: &'a Api, root: &'a TypeRef, steps: &[Step]) -> Option<&'a TypeRef> {
+    fn strip<'a>(api: &'a Api, mut t: &'a TypeRef) -> &'a TypeRef {
+        for _ in 0..16 {
+            match t {
+                TypeRef::Nullable(inner) => t = inner,
+                TypeRef::Named(i) => match &api.types[*i].kind {
+                    TypeKind::Alias(inner) => t = inner,
+                    _ => return t,
+                },
+                _ => return t,
+            }
         }
-    };
+        t
+    }
+    let mut current = strip(api, root);
+    for step in steps {
+        let TypeRef::Named(i) = current else {
+            return None;
+        };
+        let TypeKind::Struct { fields, .. } = &api.types[*i].kind else {
+            return None;
+        };
+        let field = fields.iter().find(|f| f.wire_name == step.wire)?;
+        current = strip(api, &field.ty);
+    }
+    Some(current)
+}
+
+/// A builder method: `pub fn name(mut self, args..) -> Self { body.. self }`.
+fn method_fn(docs: Vec<String>, name: &str, args: Vec<String>, body: Vec<String>) -> SketchFn {
+    let mut all_args = vec!["mut self".to_owned()];
+    all_args.extend(args);
+    let mut body: Vec<SketchStmt> = body.into_iter().map(SketchStmt::Line).collect();
+    body.push(SketchStmt::Line("self".to_owned()));
+    SketchFn {
+        pre: Vec::new(),
+        docs,
+        attrs: Vec::new(),
+        head: format!("pub fn {name}"),
+        args: all_args,
+        ret: " -> Self".to_owned(),
+        body,
+    }
+}
+
+/// A matcher per path, query and header parameter.
+fn matchers(api: &Api, op: &Operation) -> Vec<SketchFn> {
     let mut items = Vec::new();
     for (p, matcher) in op.params.iter().zip(&op.mock.matchers) {
         let Some(matcher) = matcher else {
@@ -241,18 +326,13 @@ fn emit_mock<'a>(
             body,
         ));
     }
-    if let Some(b) = op
-        .body
-        .as_ref()
-        .filter(|b| b.encoding == BodyEncoding::Json)
-    {
-        items.push(method_fn(
-            vec![" Answers only requests whose JSON body is this value.".to_owned()],
-            "match_body",
-            vec![format!("body: {}", flat_type(api, &b.ty))],
-            vec!["self.inner.body(&body);".to_owned()],
-        ));
-    }
+    items
+}
+
+/// `respond_<status>()` (a sample of the documented body) and, where a body is documented,
+/// `respond_<status>_with(body)`, for each documented status.
+fn responders(api: &Api, op: &Operation) -> Vec<SketchFn> {
+    let mut items = Vec::new();
     let mut answers: Vec<&(StatusMatch, ResponseKind)> = op.success.iter().collect();
     answers.extend(op.errors.iter());
     let names = op.mock.responders.iter().zip(&op.mock.responders_with);
@@ -359,6 +439,12 @@ fn emit_mock<'a>(
             ));
         }
     }
+    items
+}
+
+/// `respond_pages(pages)` of a paginated operation, linking the pages as its pagination
+/// reads them.
+fn page_responder(api: &Api, op: &Operation) -> Option<SketchFn> {
     if let Some(p) = &op.pagination {
         let page_ty = op.success.iter().find_map(|(_, k)| match k {
             ResponseKind::Json(t) => Some(flat_type(api, t)),
@@ -406,7 +492,7 @@ fn emit_mock<'a>(
                     path_lit(total)
                 ),
             };
-            items.push(method_fn(
+            return Some(method_fn(
                 vec![
                     " Answers `200` with these pages, one per request in order (the last one"
                         .to_owned(),
@@ -423,69 +509,5 @@ fn emit_mock<'a>(
             ));
         }
     }
-    if let Some(event) = &op.events {
-        items.push(method_fn(
-            vec![
-                " Answers `200` with these server-sent events, each event's data as JSON, then"
-                    .to_owned(),
-                " `data: [DONE]` when `done`.".to_owned(),
-            ],
-            "respond_events",
-            vec![
-                format!("events: Vec<{}>", flat_type(api, event)),
-                "done: bool".to_owned(),
-            ],
-            vec!["self.inner.answer_events(&events, done);".to_owned()],
-        ));
-    }
-    let doc = format!(" Mocks `{call}`: `{} {}`.", op.method.as_str(), op.path);
-    [
-        SketchImpl {
-            feature,
-            header: "impl MockServer".to_owned(),
-            fns: vec![SketchFn {
-                pre: Vec::new(),
-                docs: vec![doc],
-                attrs: Vec::new(),
-                head: format!("pub fn {method}"),
-                args: vec!["&self".to_owned()],
-                ret: format!(" -> Mock<'_, operations::{builder}>"),
-                body: vec![SketchStmt::Line(format!("Mock::new(self, {index}usize)"))],
-            }],
-        },
-        SketchImpl {
-            feature,
-            header: format!("impl Mock<'_, operations::{builder}>"),
-            fns: items,
-        },
-    ]
-}
-
-/// The type at `steps` (wire names) below a page type, through aliases and nullables.
-fn path_type<'a>(api: &'a Api, root: &'a TypeRef, steps: &[Step]) -> Option<&'a TypeRef> {
-    fn strip<'a>(api: &'a Api, mut t: &'a TypeRef) -> &'a TypeRef {
-        for _ in 0..16 {
-            match t {
-                TypeRef::Nullable(inner) => t = inner,
-                TypeRef::Named(i) => match &api.types[*i].kind {
-                    TypeKind::Alias(inner) => t = inner,
-                    _ => return t,
-                },
-                _ => return t,
-            }
-        }
-        t
-    }
-    let mut current = strip(api, root);
-    for step in steps {
-        let TypeRef::Named(i) = current else {
-            return None;
-        };
-        let TypeKind::Struct { fields, .. } = &api.types[*i].kind else {
-            return None;
-        };
-        let field = fields.iter().find(|f| f.wire_name == step.wire)?;
-        current = strip(api, &field.ty);
-    }
-    Some(current)
+    None
 }
