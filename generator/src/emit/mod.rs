@@ -12,6 +12,7 @@ mod mock;
 mod operations;
 mod sample;
 mod sketch;
+mod streams;
 #[cfg(test)]
 mod tests;
 mod text;
