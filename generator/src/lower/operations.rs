@@ -392,6 +392,194 @@ impl OperationLowerer<'_, '_> {
         out
     }
 
+    /// One parameter of an operation, or `None` when it is not sent (a header OpenAPI says
+    /// to ignore, a path parameter the template lacks) or is an error; each case is reported
+    /// at its pointer.
+    #[allow(clippy::too_many_arguments)]
+    fn lower_param(
+        &mut self,
+        p: &Parameter,
+        pp: &str,
+        component: Option<&str>,
+        template: &[Tpl],
+        op_name: &str,
+        secured: bool,
+        scope: &mut Scope,
+    ) -> Option<Param> {
+        let data = p.parameter_data_ref();
+        let location = location_of(p);
+        // OpenAPI says `Accept`, `Content-Type` and `Authorization` header parameters are
+        // ignored: the client sets the first two from the media types, and a security
+        // scheme sets the third. Each is reported, so that no parameter vanishes silently.
+        // An `Authorization` parameter of a call that no scheme covers is the only way to
+        // authenticate it (keeper's description has no security scheme at all): it is
+        // kept, as a secret header argument.
+        let lower_name = data.name.to_ascii_lowercase();
+        let mut forced_secret = false;
+        if location == ParamLocation::Header
+            && ["accept", "content-type", "authorization"].contains(&lower_name.as_str())
+        {
+            if lower_name != "authorization" {
+                self.types.diags.note(
+                    pp,
+                    format!(
+                        "the `{}` header parameter is ignored, as OpenAPI says: the client sets it from the media types",
+                        data.name
+                    ),
+                );
+                return None;
+            }
+            if secured {
+                self.types.diags.note(
+                    pp,
+                    "the `Authorization` header parameter is ignored, as OpenAPI says: the operation's security scheme sets it",
+                );
+                return None;
+            }
+            self.types.diags.warn(
+                pp,
+                "the `Authorization` header parameter is kept as a secret argument: no security scheme covers this operation, so it is the only way to authenticate it",
+            );
+            forced_secret = true;
+        }
+        if location == ParamLocation::Header && !is_token(&data.name) {
+            self.types
+                .diags
+                .error(pp, format!("`{}` is not a valid header name", data.name));
+            return None;
+        }
+        if location == ParamLocation::Path
+            && !template
+                .iter()
+                .any(|t| matches!(t, Tpl::Param(n) if n == &data.name))
+        {
+            self.types.diags.warn(
+                pp,
+                format!(
+                    "path parameter `{}` is not in the path template; it is not sent",
+                    data.name
+                ),
+            );
+            return None;
+        }
+        // OpenAPI 3.2 `in: querystring` (read as `in: query` with this mark): the whole
+        // query string, typed by its one `content` media type.
+        let querystring = location == ParamLocation::Query
+            && data
+                .extensions
+                .get("x-clientgen-querystring")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+        if querystring {
+            let (encoding, ty) = self.querystring(data, op_name, component, pp);
+            return Some(Param {
+                wire_name: data.name.clone(),
+                rust_name: self.param_name(
+                    scope,
+                    snake(ext_str(&data.extensions, "x-clientgen-name").unwrap_or(&data.name)),
+                    pp,
+                ),
+                location: ParamLocation::QueryString(encoding),
+                required: data.required,
+                ty,
+                sensitive: false,
+                explode: false,
+                deep_object: false,
+                delimiter: ',',
+                description: data.description.clone(),
+            });
+        }
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                self.types
+                    .lower_schema_ref(
+                        s,
+                        &match component {
+                            Some(c) => pascal(c),
+                            None => format!("{op_name}{}", pascal(&data.name)),
+                        },
+                        &join(pp, "schema"),
+                    )
+                    .0
+            }
+            ParameterSchemaOrContent::Content(_) => TypeRef::Json,
+        };
+        let ty = match (&ty, location) {
+            // An array of scalars keeps its type: its items are sent joined by commas
+            // (the `simple` style of paths and headers, and unexploded `form` of cookies).
+            (
+                TypeRef::Array(inner),
+                ParamLocation::Path | ParamLocation::Header | ParamLocation::Cookie,
+            ) if is_scalar(inner, &self.types.types) => ty,
+            (
+                TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Json,
+                ParamLocation::Path | ParamLocation::Header | ParamLocation::Cookie,
+            ) => {
+                self.types.diags.warn(
+                    pp,
+                    "non-scalar path, header or cookie parameter: a JSON value, sent in the `simple` style (members joined by commas)",
+                );
+                TypeRef::Json
+            }
+            (TypeRef::Array(inner), ParamLocation::Query)
+                if !is_scalar(inner, &self.types.types) =>
+            {
+                self.types.diags.warn(
+                    pp,
+                    "array of non-scalar query values: each sent as JSON text",
+                );
+                TypeRef::Array(Box::new(TypeRef::Json))
+            }
+            _ => ty,
+        };
+        let name_hint = ext_str(&data.extensions, "x-clientgen-name")
+            .unwrap_or(&data.name)
+            .to_owned();
+        let sensitive = forced_secret
+            || data
+                .extensions
+                .get("x-clientgen-sensitive")
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+            || (location != ParamLocation::Path
+                && [
+                    "token", "secret", "password", "session", "api-key", "api_key", "apikey",
+                    "cookie",
+                ]
+                .iter()
+                .any(|w| lower_name.contains(w)));
+        let (explode, deep_object) = match p {
+            Parameter::Query { style, .. } => (
+                data.explode.unwrap_or(*style == QueryStyle::Form),
+                *style == QueryStyle::DeepObject,
+            ),
+            _ => (data.explode.unwrap_or(false), false),
+        };
+        let delimiter = match p {
+            Parameter::Query {
+                style: QueryStyle::SpaceDelimited,
+                ..
+            } => ' ',
+            Parameter::Query {
+                style: QueryStyle::PipeDelimited,
+                ..
+            } => '|',
+            _ => ',',
+        };
+        Some(Param {
+            wire_name: data.name.clone(),
+            rust_name: self.param_name(scope, snake(&name_hint), pp),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            sensitive,
+            explode,
+            deep_object,
+            delimiter,
+            description: data.description.clone(),
+        })
+    }
+
     fn lower_operation(
         &mut self,
         method: Method,
@@ -458,179 +646,17 @@ impl OperationLowerer<'_, '_> {
         let mut scope = Scope::with_reserved(&crate::reserved::reserved().builder);
         let mut lowered: Vec<Param> = Vec::new();
         for (p, pp, component) in &params {
-            let data = p.parameter_data_ref();
-            let location = location_of(p);
-            // OpenAPI says `Accept`, `Content-Type` and `Authorization` header parameters are
-            // ignored: the client sets the first two from the media types, and a security
-            // scheme sets the third. Each is reported, so that no parameter vanishes silently.
-            // An `Authorization` parameter of a call that no scheme covers is the only way to
-            // authenticate it (keeper's description has no security scheme at all): it is
-            // kept, as a secret header argument.
-            let lower_name = data.name.to_ascii_lowercase();
-            let mut forced_secret = false;
-            if location == ParamLocation::Header
-                && ["accept", "content-type", "authorization"].contains(&lower_name.as_str())
-            {
-                if lower_name != "authorization" {
-                    self.types.diags.note(
-                        pp,
-                        format!(
-                            "the `{}` header parameter is ignored, as OpenAPI says: the client sets it from the media types",
-                            data.name
-                        ),
-                    );
-                    continue;
-                }
-                if secured {
-                    self.types.diags.note(
-                        pp,
-                        "the `Authorization` header parameter is ignored, as OpenAPI says: the operation's security scheme sets it",
-                    );
-                    continue;
-                }
-                self.types.diags.warn(
-                    pp,
-                    "the `Authorization` header parameter is kept as a secret argument: no security scheme covers this operation, so it is the only way to authenticate it",
-                );
-                forced_secret = true;
+            if let Some(param) = self.lower_param(
+                p,
+                pp,
+                component.as_deref(),
+                &template,
+                &op_name,
+                secured,
+                &mut scope,
+            ) {
+                lowered.push(param);
             }
-            if location == ParamLocation::Header && !is_token(&data.name) {
-                self.types
-                    .diags
-                    .error(pp, format!("`{}` is not a valid header name", data.name));
-                continue;
-            }
-            if location == ParamLocation::Path
-                && !template
-                    .iter()
-                    .any(|t| matches!(t, Tpl::Param(n) if n == &data.name))
-            {
-                self.types.diags.warn(
-                    pp,
-                    format!(
-                        "path parameter `{}` is not in the path template; it is not sent",
-                        data.name
-                    ),
-                );
-                continue;
-            }
-            // OpenAPI 3.2 `in: querystring` (read as `in: query` with this mark): the whole
-            // query string, typed by its one `content` media type.
-            let querystring = location == ParamLocation::Query
-                && data
-                    .extensions
-                    .get("x-clientgen-querystring")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-            if querystring {
-                let (encoding, ty) = self.querystring(data, &op_name, component.as_deref(), pp);
-                lowered.push(Param {
-                    wire_name: data.name.clone(),
-                    rust_name: self.param_name(
-                        &mut scope,
-                        snake(ext_str(&data.extensions, "x-clientgen-name").unwrap_or(&data.name)),
-                        pp,
-                    ),
-                    location: ParamLocation::QueryString(encoding),
-                    required: data.required,
-                    ty,
-                    sensitive: false,
-                    explode: false,
-                    deep_object: false,
-                    delimiter: ',',
-                    description: data.description.clone(),
-                });
-                continue;
-            }
-            let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(s) => {
-                    self.types
-                        .lower_schema_ref(
-                            s,
-                            &match component {
-                                Some(c) => pascal(c),
-                                None => format!("{op_name}{}", pascal(&data.name)),
-                            },
-                            &join(pp, "schema"),
-                        )
-                        .0
-                }
-                ParameterSchemaOrContent::Content(_) => TypeRef::Json,
-            };
-            let ty = match (&ty, location) {
-                // An array of scalars keeps its type: its items are sent joined by commas
-                // (the `simple` style of paths and headers, and unexploded `form` of cookies).
-                (
-                    TypeRef::Array(inner),
-                    ParamLocation::Path | ParamLocation::Header | ParamLocation::Cookie,
-                ) if is_scalar(inner, &self.types.types) => ty,
-                (
-                    TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Json,
-                    ParamLocation::Path | ParamLocation::Header | ParamLocation::Cookie,
-                ) => {
-                    self.types.diags.warn(
-                        pp,
-                        "non-scalar path, header or cookie parameter: a JSON value, sent in the `simple` style (members joined by commas)",
-                    );
-                    TypeRef::Json
-                }
-                (TypeRef::Array(inner), ParamLocation::Query)
-                    if !is_scalar(inner, &self.types.types) =>
-                {
-                    self.types.diags.warn(
-                        pp,
-                        "array of non-scalar query values: each sent as JSON text",
-                    );
-                    TypeRef::Array(Box::new(TypeRef::Json))
-                }
-                _ => ty,
-            };
-            let name_hint = ext_str(&data.extensions, "x-clientgen-name")
-                .unwrap_or(&data.name)
-                .to_owned();
-            let sensitive = forced_secret
-                || data
-                    .extensions
-                    .get("x-clientgen-sensitive")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false)
-                || (location != ParamLocation::Path
-                    && [
-                        "token", "secret", "password", "session", "api-key", "api_key", "apikey",
-                        "cookie",
-                    ]
-                    .iter()
-                    .any(|w| lower_name.contains(w)));
-            let (explode, deep_object) = match &**p {
-                Parameter::Query { style, .. } => (
-                    data.explode.unwrap_or(*style == QueryStyle::Form),
-                    *style == QueryStyle::DeepObject,
-                ),
-                _ => (data.explode.unwrap_or(false), false),
-            };
-            let delimiter = match &**p {
-                Parameter::Query {
-                    style: QueryStyle::SpaceDelimited,
-                    ..
-                } => ' ',
-                Parameter::Query {
-                    style: QueryStyle::PipeDelimited,
-                    ..
-                } => '|',
-                _ => ',',
-            };
-            lowered.push(Param {
-                wire_name: data.name.clone(),
-                rust_name: self.param_name(&mut scope, snake(&name_hint), pp),
-                location,
-                required: data.required || location == ParamLocation::Path,
-                ty,
-                sensitive,
-                explode,
-                deep_object,
-                delimiter,
-                description: data.description.clone(),
-            });
         }
         if lowered
             .iter()
