@@ -95,9 +95,19 @@ pub(super) fn emit_type(api: &Api, index: usize, is_request: bool, out: &mut Emi
             if is_request {
                 let name = ident(&t.name);
                 let extra = extra_name.map(ident);
-                let constructor = emit_constructor(api, &name, fields, extra.as_ref());
+                let (constructor, sample) = emit_constructor(api, &name, fields, extra.as_ref());
                 let cfg = type_cfg(api, index);
                 out.tokens(quote! { #cfg #constructor });
+                if let Some(sample) = sample {
+                    // An impl of its own, gated as a whole: the module form of `build.rs`
+                    // drops what the `mock` feature gates, item by item.
+                    out.tokens(quote! {
+                        #cfg
+                        #[cfg(feature = "mock")]
+                        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+                        impl #name { #sample }
+                    });
+                }
             } else if api.sampled.get(index).copied().unwrap_or(false) {
                 out.text(|l| macros::test_constructor(l, api, index, fields, extra_name));
             }
@@ -185,13 +195,14 @@ impl SerdeImpls {
     }
 }
 
-/// `Type::new(required..)` and a setter per optional field.
+/// `Type::new(required..)` and a setter per optional field; beside it, for the `mock`
+/// feature, the body of an impl with `Type::sample()` (when the type has a finite sample).
 pub(super) fn emit_constructor(
     api: &Api,
     name: &Ident,
     fields: &[Field],
     additional: Option<&Ident>,
-) -> TokenStream {
+) -> (TokenStream, Option<TokenStream>) {
     let mut args = Vec::new();
     let mut inits = Vec::new();
     let mut setters = Vec::new();
@@ -272,8 +283,6 @@ pub(super) fn emit_constructor(
             /// A value for tests: each required property is the description's example, or a
             /// placeholder of its type (`"string"`, 0, `false`, empty, the first enum value);
             /// the optional ones are unset.
-            #[cfg(feature = "mock")]
-            #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
             pub fn sample() -> Self {
                 Self { #(#samples,)* #extra_init }
             }
@@ -282,17 +291,17 @@ pub(super) fn emit_constructor(
     let doc = format!(
         " Creates a `{name}` from its required properties; set the others with the methods below."
     );
-    quote! {
+    let constructor = quote! {
         impl #name {
             #[doc = #doc]
             #[allow(clippy::new_without_default)]
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* }
             }
-            #sample
             #(#setters)*
         }
-    }
+    };
+    (constructor, sample)
 }
 
 pub(super) fn emit_union(
