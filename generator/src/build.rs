@@ -208,33 +208,31 @@ fn entry_key(line: &str) -> &str {
 }
 
 /// The dependency and feature names `needed` (a manifest's `[dependencies]` and `[features]`)
-/// declares that `manifest` does not, as `dependency x` or `feature x`.
+/// declares that `manifest` does not, as `dependency x` or `feature x`. Both are read with a
+/// TOML parser: a dependency of `manifest` counts wherever it is declared (`[dependencies]`,
+/// an inline table, `[target.'cfg(..)'.dependencies]`). A manifest that does not parse has
+/// nothing.
 pub fn missing_from_manifest(needed: &str, manifest: &str) -> Vec<String> {
-    let keys = |text: &str, dependencies: bool| -> Vec<String> {
-        let mut out = Vec::new();
-        let mut inside = false;
-        for line in text.lines() {
-            let line = line.trim();
-            if line.starts_with('[') {
-                let table = line.trim_matches(['[', ']']).trim();
-                inside = if dependencies {
-                    // `[dependencies]` and `[target.'cfg(..)'.dependencies]`.
-                    table == "dependencies" || table.ends_with(".dependencies")
-                } else {
-                    table == "features"
-                };
-                continue;
-            }
-            if !inside || line.starts_with('#') {
-                continue;
-            }
-            let key = entry_key(line);
-            if !key.is_empty() {
-                out.push(key.to_owned());
+    fn keys(text: &str, dependencies: bool) -> Vec<String> {
+        let Ok(table) = text.parse::<toml::Table>() else {
+            return Vec::new();
+        };
+        let names = |t: Option<&toml::Value>| -> Vec<String> {
+            t.and_then(toml::Value::as_table)
+                .map(|t| t.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        if !dependencies {
+            return names(table.get("features"));
+        }
+        let mut out = names(table.get("dependencies"));
+        if let Some(targets) = table.get("target").and_then(toml::Value::as_table) {
+            for target in targets.values() {
+                out.extend(names(target.get("dependencies")));
             }
         }
         out
-    };
+    }
     let mut missing = Vec::new();
     for (dependencies, kind) in [(true, "dependency"), (false, "feature")] {
         let have = keys(manifest, dependencies);
@@ -438,6 +436,24 @@ mod tests {
                 "feature `tracing`",
                 "feature `serde-all`"
             ]
+        );
+    }
+
+    /// A manifest as people write them: an inline dependency table, quoted keys, a table
+    /// header with spaces, a key in a comment or a string. A line reader took the comment's
+    /// key as declared and missed the others; the parser reads what Cargo reads.
+    #[test]
+    fn a_manifest_is_read_as_toml_not_as_lines() {
+        let needed = "[dependencies]\nreqwest = \"0.13\"\nserde = \"1\"\nurl = \"2\"\n\n[features]\ntracing = []\n";
+        let have = "[package]\nname = \"x\"\ndescription = \"\"\"\n[features]\ntracing = []\n\"\"\"\n\n[ dependencies ]\n# url = \"2\"\n\"reqwest\" = { version = \"0.13\" }\nserde = { version = \"1\", features = [\"derive\"] }\n";
+        assert_eq!(
+            missing_from_manifest(needed, have),
+            ["dependency `url`", "feature `tracing`"]
+        );
+        // One that is not TOML declares nothing.
+        assert_eq!(
+            missing_from_manifest(needed, "[dependencies\nurl = 2").len(),
+            4
         );
     }
 

@@ -312,28 +312,9 @@ pub fn generate_sources(spec_text: &str, options: &Options) -> Result<Sources, E
     let mut files = pieces::render_files(&api, &options.crate_name, &header, options.jobs)?;
     files.extend(runtime_files::with_header(&header));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    // The crate form's dependencies and features, which the including crate needs as they are.
-    let mut manifest = emit::emit_manifest(&api, "x", "0.1.0", "", "", &Default::default());
-    manifest.drain(..manifest.find("\n[dependencies]\n").map_or(0, |at| at + 1));
-    // The module form has no `mock` feature (its typed mocks need the crate form's feature):
-    // neither it nor its dependency is needed, nor the comment above each.
-    let mut kept = String::with_capacity(manifest.len());
-    let mut comment = String::new();
-    for line in manifest.lines() {
-        if line.starts_with('#') {
-            comment.push_str(line);
-            comment.push('\n');
-            continue;
-        }
-        if !(line.starts_with("wiremock ") || line.starts_with("mock = ")) {
-            kept.push_str(&comment);
-            kept.push_str(line);
-            kept.push('\n');
-        }
-        comment.clear();
-    }
-    kept.push_str(&comment);
-    let manifest = kept;
+    // The crate form's dependencies and features, which the including crate needs as they are,
+    // without the `mock` feature (its typed mocks need the crate form) and its dependency.
+    let manifest = emit::manifest_tables(&api, false);
     Ok(Sources {
         files,
         manifest,

@@ -439,27 +439,24 @@ struct ManifestInfo {
     spec_blob: Option<String>,
 }
 
-/// Reads the version and the recorded description of a generated `Cargo.toml`.
+/// Reads the version and the recorded description of a generated `Cargo.toml`, with a TOML
+/// parser (a manifest is the user's to edit: tables may be inline, keys quoted, values
+/// commented). A manifest that does not parse says nothing.
 fn read_manifest(text: &str) -> ManifestInfo {
-    let mut info = ManifestInfo::default();
-    let mut table = "";
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            table = line;
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        let value = value.trim().trim_matches('"').to_owned();
-        match (table, key.trim()) {
-            ("[package]", "version") => info.version = Some(value),
-            ("[package.metadata.clientgen]", "spec-blob") => info.spec_blob = Some(value),
-            _ => {}
-        }
+    let Ok(manifest) = text.parse::<toml::Table>() else {
+        return ManifestInfo::default();
+    };
+    let package = manifest.get("package").and_then(toml::Value::as_table);
+    let string = |v: Option<&toml::Value>| v.and_then(toml::Value::as_str).map(str::to_owned);
+    ManifestInfo {
+        version: string(package.and_then(|p| p.get("version"))),
+        spec_blob: string(
+            package
+                .and_then(|p| p.get("metadata"))
+                .and_then(|m| m.get("clientgen"))
+                .and_then(|c| c.get("spec-blob")),
+        ),
     }
-    info
 }
 
 /// Reads a description from a file, or from git when it is `REV:path` and no such file exists.
@@ -718,6 +715,22 @@ fn generate_main(args: &Args) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hand_edited_manifest_is_read_as_toml() {
+        let text = "[package]\nname = \"x\"\n\"version\" = \"2.0.1\" # bumped by hand\n# version = \"9.9.9\"\n\n[package.metadata]\nclientgen = { spec-blob = 'abc' }\n";
+        assert_eq!(
+            read_manifest(text),
+            ManifestInfo {
+                version: Some("2.0.1".into()),
+                spec_blob: Some("abc".into()),
+            }
+        );
+        assert_eq!(
+            read_manifest("[package\nversion = 1"),
+            ManifestInfo::default()
+        );
+    }
 
     #[test]
     fn a_generated_manifest_gives_back_its_version_and_description() {

@@ -401,7 +401,6 @@ pub fn emit_manifest(
     .replace('\\', "\\\\")
     .replace('"', "\\\"")
     .replace('\n', " ");
-    let api_features = api_features_manifest(api);
     // What registries show and need: a licence (crates.io refuses a crate without one) and a
     // link (cargo package warns without documentation, homepage or repository).
     let mut links = String::new();
@@ -424,6 +423,39 @@ pub fn emit_manifest(
             links.push_str(&format!("{key} = {}\n", toml_string(value)));
         }
     }
+    let tables = manifest_tables(api, true);
+    format!(
+        r#"{header}
+[package]
+name = "{crate_name}"
+version = "{version}"
+edition = "2021"
+rust-version = "1.85"
+description = "{description}"
+{links}readme = "README.md"
+keywords = ["api", "client", "openapi", "async"]
+categories = ["api-bindings", "web-programming::http-client"]
+
+[package.metadata.docs.rs]
+# Every TLS choice and every part of the API in the documentation, each item marked with the
+# feature it needs (`docsrs`).
+all-features = true
+rustdoc-args = ["--cfg", "docsrs"]
+
+[package.metadata.clientgen]
+# The git blob id of the description this crate was generated from: `clientgen generate --bump`
+# reads it with `git cat-file -p` and bumps `version` by what changed since.
+spec-blob = "{spec_blob}"
+
+{tables}"#
+    )
+}
+
+/// The manifest's `[dependencies]` and `[features]` tables: the crate form's (`with_mock`),
+/// or the module form's, whose including crate needs them as they are, without the `mock`
+/// feature and its dependency (the module form has no typed mocks).
+pub fn manifest_tables(api: &Api, with_mock: bool) -> String {
+    let api_features = api_features_manifest(api);
     let (chrono, uuid) = formats_used(api);
     let mut formats = String::new();
     if chrono {
@@ -451,30 +483,19 @@ pub fn emit_manifest(
     } else {
         "\"rustls-aws-lc-rs\", \"full\""
     };
+    let (wiremock, mock) = if with_mock {
+        (
+            "# Only for the `mock` feature: typed mocks for the tests of code that calls the API.\n\
+             wiremock = { version = \"0.6\", optional = true }\n",
+            "# Typed mocks of every operation (the crate's `mock` module, on wiremock), for the tests of\n\
+             # code that calls the API; off by default, so a normal build compiles none of it.\n\
+             mock = [\"serde-all\", \"dep:wiremock\"]\n",
+        )
+    } else {
+        ("", "")
+    };
     format!(
-        r#"{header}
-[package]
-name = "{crate_name}"
-version = "{version}"
-edition = "2021"
-rust-version = "1.85"
-description = "{description}"
-{links}readme = "README.md"
-keywords = ["api", "client", "openapi", "async"]
-categories = ["api-bindings", "web-programming::http-client"]
-
-[package.metadata.docs.rs]
-# Every TLS choice and every part of the API in the documentation, each item marked with the
-# feature it needs (`docsrs`).
-all-features = true
-rustdoc-args = ["--cfg", "docsrs"]
-
-[package.metadata.clientgen]
-# The git blob id of the description this crate was generated from: `clientgen generate --bump`
-# reads it with `git cat-file -p` and bumps `version` by what changed since.
-spec-blob = "{spec_blob}"
-
-[dependencies]
+        r#"[dependencies]
 # No default features: HTTP/1.1 only, no charset decoding (bodies are JSON, UTF-8), no system
 # proxy settings (the proxy environment variables are still honoured); TLS comes from the
 # features below.
@@ -484,9 +505,7 @@ reqwest = {{ version = "0.13", default-features = false }}
 rustls = {{ version = "0.23", optional = true, default-features = false, features = ["std", "tls12"] }}
 rustls-platform-verifier = {{ version = "0.7", optional = true }}
 rustls-graviola = {{ version = "0.4", optional = true }}
-# Only for the `mock` feature: typed mocks for the tests of code that calls the API.
-wiremock = {{ version = "0.6", optional = true }}
-# Streamed bodies' chunks, and the `Stream` trait of `.pages()`, `.items()` and streamed
+{wiremock}# Streamed bodies' chunks, and the `Stream` trait of `.pages()`, `.items()` and streamed
 # bodies; reqwest depends on both already.
 bytes = "1"
 {formats}futures-core = {{ version = "0.3", default-features = false }}
@@ -520,10 +539,7 @@ tracing = ["dep:tracing"]
 # `Serialize` and `Deserialize` on every type: by default a type only received has no
 # `Serialize`, and one only sent has no `Deserialize`.
 serde-all = []
-# Typed mocks of every operation (the crate's `mock` module, on wiremock), for the tests of
-# code that calls the API; off by default, so a normal build compiles none of it.
-mock = ["serde-all", "dep:wiremock"]
-{api_features}"#
+{mock}{api_features}"#
     )
 }
 
