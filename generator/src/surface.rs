@@ -500,8 +500,46 @@ fn call_items(api: &Api, op: &Operation, c: &mut Collector) {
         );
     }
     let ret = success_text(api, op);
-    // The streams beside `send()`: pages and items of a paginated operation, events and
-    // the streamed body.
+    stream_items(api, op, &call, &ret, c);
+    // The method the call sends: a call that moves to another (POST to OpenAPI 3.2's
+    // QUERY, say) compiles as before but is retried differently.
+    c.add(
+        format!("{call} http method"),
+        plain(
+            "http method",
+            op.method.as_str().to_owned(),
+            &op.pointer,
+            None,
+        ),
+    );
+    if streams_body(op) {
+        c.add(
+            format!("{call}.send_stream()"),
+            plain("builder method", "ByteStream".into(), &op.pointer, None),
+        );
+    }
+    c.add(
+        format!("{call}.send()"),
+        plain(
+            "send return type",
+            format!("Result<{ret}, Error>"),
+            &op.pointer,
+            None,
+        ),
+    );
+    if let Some(name) = &op.success_enum {
+        for (status, _) in &op.success {
+            c.add(
+                format!("types::{name}::{}", status.variant_name()),
+                plain("variant", status.variant_name(), &op.pointer, None),
+            );
+        }
+    }
+}
+
+/// The streams beside `send()`: pages and items of a paginated operation, events and JSON
+/// items.
+fn stream_items(api: &Api, op: &Operation, call: &str, ret: &str, c: &mut Collector) {
     if let Some(p) = &op.pagination {
         c.add(
             format!("{call}.pages()"),
@@ -540,40 +578,6 @@ fn call_items(api: &Api, op: &Operation, c: &mut Collector) {
                 None,
             ),
         );
-    }
-    // The method the call sends: a call that moves to another (POST to OpenAPI 3.2's
-    // QUERY, say) compiles as before but is retried differently.
-    c.add(
-        format!("{call} http method"),
-        plain(
-            "http method",
-            op.method.as_str().to_owned(),
-            &op.pointer,
-            None,
-        ),
-    );
-    if streams_body(op) {
-        c.add(
-            format!("{call}.send_stream()"),
-            plain("builder method", "ByteStream".into(), &op.pointer, None),
-        );
-    }
-    c.add(
-        format!("{call}.send()"),
-        plain(
-            "send return type",
-            format!("Result<{ret}, Error>"),
-            &op.pointer,
-            None,
-        ),
-    );
-    if let Some(name) = &op.success_enum {
-        for (status, _) in &op.success {
-            c.add(
-                format!("types::{name}::{}", status.variant_name()),
-                plain("variant", status.variant_name(), &op.pointer, None),
-            );
-        }
     }
 }
 
