@@ -125,22 +125,18 @@ impl Mock<'_, operations::OrganizationsMembersGetConnectedApps> {
         self.inner.header("x-stytch-member-sessionjwt", value.to_param());
         self
     }
-    /// Answers `200` with a sample of the body the API description documents (see `respond_200_with` for one of your own).
-    pub fn respond_200(mut self) -> Self {
-        let body: GetConnectedAppsResponse = GetConnectedAppsResponse::sample();
-        self.inner.answer_json(200u16, &body);
-        self
+    /// Answers `200` with a sample of the documented body.
+    pub fn respond_200(self) -> Self {
+        self.respond_200_with(GetConnectedAppsResponse::sample())
     }
     /// Answers `200` with this JSON body, as the API description documents it.
     pub fn respond_200_with(mut self, body: GetConnectedAppsResponse) -> Self {
         self.inner.answer_json(200u16, &body);
         self
     }
-    /// Answers `status` with a sample of the body the API description documents (see `respond_default_with` for one of your own).
-    pub fn respond_default(mut self, status: u16) -> Self {
-        let body: StytchError = StytchError::sample();
-        self.inner.answer_json(status, &body);
-        self
+    /// Answers `status` with a sample of the documented body.
+    pub fn respond_default(self, status: u16) -> Self {
+        self.respond_default_with(status, StytchError::sample())
     }
     /// Answers `status` with this JSON body, as the API description documents it.
     pub fn respond_default_with(mut self, status: u16, body: StytchError) -> Self {
@@ -194,22 +190,18 @@ impl Mock<'_, operations::OrganizationsMembersConnectedAppsRevoke> {
         self.inner.body(&body);
         self
     }
-    /// Answers `200` with a sample of the body the API description documents (see `respond_200_with` for one of your own).
-    pub fn respond_200(mut self) -> Self {
-        let body: RevokeConnectedAppResponse = RevokeConnectedAppResponse::sample();
-        self.inner.answer_json(200u16, &body);
-        self
+    /// Answers `200` with a sample of the documented body.
+    pub fn respond_200(self) -> Self {
+        self.respond_200_with(RevokeConnectedAppResponse::sample())
     }
     /// Answers `200` with this JSON body, as the API description documents it.
     pub fn respond_200_with(mut self, body: RevokeConnectedAppResponse) -> Self {
         self.inner.answer_json(200u16, &body);
         self
     }
-    /// Answers `status` with a sample of the body the API description documents (see `respond_default_with` for one of your own).
-    pub fn respond_default(mut self, status: u16) -> Self {
-        let body: StytchError = StytchError::sample();
-        self.inner.answer_json(status, &body);
-        self
+    /// Answers `status` with a sample of the documented body.
+    pub fn respond_default(self, status: u16) -> Self {
+        self.respond_default_with(status, StytchError::sample())
     }
     /// Answers `status` with this JSON body, as the API description documents it.
     pub fn respond_default_with(mut self, status: u16, body: StytchError) -> Self {
@@ -246,11 +238,9 @@ impl Mock<'_, operations::OrganizationsConnectedApps> {
         self.inner.header("x-stytch-member-sessionjwt", value.to_param());
         self
     }
-    /// Answers `200` with a sample of the body the API description documents (see `respond_200_with` for one of your own).
-    pub fn respond_200(mut self) -> Self {
-        let body: GetOrganizationConnectedAppsResponse = GetOrganizationConnectedAppsResponse::sample();
-        self.inner.answer_json(200u16, &body);
-        self
+    /// Answers `200` with a sample of the documented body.
+    pub fn respond_200(self) -> Self {
+        self.respond_200_with(GetOrganizationConnectedAppsResponse::sample())
     }
     /// Answers `200` with this JSON body, as the API description documents it.
     pub fn respond_200_with(
@@ -260,11 +250,9 @@ impl Mock<'_, operations::OrganizationsConnectedApps> {
         self.inner.answer_json(200u16, &body);
         self
     }
-    /// Answers `status` with a sample of the body the API description documents (see `respond_default_with` for one of your own).
-    pub fn respond_default(mut self, status: u16) -> Self {
-        let body: StytchError = StytchError::sample();
-        self.inner.answer_json(status, &body);
-        self
+    /// Answers `status` with a sample of the documented body.
+    pub fn respond_default(self, status: u16) -> Self {
+        self.respond_default_with(status, StytchError::sample())
     }
     /// Answers `status` with this JSON body, as the API description documents it.
     pub fn respond_default_with(mut self, status: u16, body: StytchError) -> Self {
@@ -307,11 +295,9 @@ impl Mock<'_, operations::OrganizationsGetConnectedApp> {
         self.inner.header("x-stytch-member-sessionjwt", value.to_param());
         self
     }
-    /// Answers `200` with a sample of the body the API description documents (see `respond_200_with` for one of your own).
-    pub fn respond_200(mut self) -> Self {
-        let body: GetOrganizationConnectedAppResponse = GetOrganizationConnectedAppResponse::sample();
-        self.inner.answer_json(200u16, &body);
-        self
+    /// Answers `200` with a sample of the documented body.
+    pub fn respond_200(self) -> Self {
+        self.respond_200_with(GetOrganizationConnectedAppResponse::sample())
     }
     /// Answers `200` with this JSON body, as the API description documents it.
     pub fn respond_200_with(
@@ -321,11 +307,9 @@ impl Mock<'_, operations::OrganizationsGetConnectedApp> {
         self.inner.answer_json(200u16, &body);
         self
     }
-    /// Answers `status` with a sample of the body the API description documents (see `respond_default_with` for one of your own).
-    pub fn respond_default(mut self, status: u16) -> Self {
-        let body: StytchError = StytchError::sample();
-        self.inner.answer_json(status, &body);
-        self
+    /// Answers `status` with a sample of the documented body.
+    pub fn respond_default(self, status: u16) -> Self {
+        self.respond_default_with(status, StytchError::sample())
     }
     /// Answers `status` with this JSON body, as the API description documents it.
     pub fn respond_default_with(mut self, status: u16, body: StytchError) -> Self {

@@ -378,6 +378,34 @@ macro_rules! constructor {
 #[allow(unused_imports)]
 pub(crate) use constructor;
 
+/// `sample()` of a request type (the `mock` feature), beside the `new(required..)` and setters
+/// it always has: the same value `constructor!` gives a response type, each required field
+/// `name = sample`, each optional one unset.
+#[allow(unused_macros)]
+macro_rules! sample {
+    ($name:ident {
+        req: [$($rf:ident = $sample:expr),*],
+        opt: [$($of:ident),*] $(,)?
+        $(extra: $extra:ident)?
+    }) => {
+        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+        impl $name {
+            /// A value for tests: each required property is the description's example, or a
+            /// placeholder of its type (`"string"`, 0, `false`, empty, the first enum value);
+            /// the optional ones are unset.
+            pub fn sample() -> Self {
+                Self {
+                    $($rf: $sample,)*
+                    $($of: None,)*
+                    $($extra: Default::default(),)?
+                }
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use sample;
+
 /// The methods every request builder has: per-request timeout, retries and extra headers.
 #[allow(unused_macros)]
 macro_rules! request_options_methods {

@@ -408,6 +408,32 @@ pub(super) fn test_constructor(
     );
 }
 
+/// `sample!`: `sample()` of a request type, for tests (the `mock` feature); its constructor
+/// and setters are `emit_constructor`'s.
+pub(super) fn request_sample(
+    l: &mut Layout,
+    api: &Api,
+    index: usize,
+    fields: &[Field],
+    extra: Option<&str>,
+) {
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    for f in fields {
+        if f.required {
+            let sample = super::sample::field_sample(api, f).unwrap_or_default();
+            let mut entry = vec![MTok::Ident(&f.rust_name), MTok::Punct('=', false)];
+            expr_tokens(&sample, &mut entry);
+            required.push(entry);
+        } else {
+            optional.push(vec![MTok::Ident(&f.rust_name)]);
+        }
+    }
+    let lists = vec![("req", required), ("opt", optional)];
+    let gate = Some(cfg_feature("mock"));
+    struct_macro(l, api, index, "crate::runtime::sample", lists, extra, gate);
+}
+
 /// The tokens of an expression made here (a sample value), as a macro call holds them.
 fn expr_tokens(text: &str, out: &mut Vec<MTok<'_>>) {
     fn convert(stream: proc_macro2::TokenStream, out: &mut Vec<MTok<'_>>) {

@@ -388,43 +388,52 @@ fn responders(api: &Api, op: &Operation) -> Vec<SketchFn> {
                 ),
             ),
         };
-        // What the argument-less responder records: a sample of the documented body.
-        let sample = match kind {
-            ResponseKind::Json(t) => sample::sample_expr(api, t).map(|e| {
-                vec![
-                    format!("let body: {} = {e};", flat_type(api, t)),
-                    record.clone(),
-                ]
+        // What the argument-less responder does: a JSON body's sample goes through the
+        // `_with` responder (one short line, whatever the type's name), an empty, text or
+        // bytes answer is recorded as it is.
+        let status_arg = code.is_none().then(|| "status: u16".to_owned());
+        let sample = match (kind, name_with) {
+            (ResponseKind::Json(t), Some(with)) => sample::sample_expr(api, t).map(|e| {
+                let status = if code.is_none() { "status, " } else { "" };
+                SketchStmt::Line(format!("self.{with}({status}{e})"))
             }),
-            ResponseKind::Empty => Some(vec![record.clone()]),
-            ResponseKind::Bytes | ResponseKind::Text => Some(vec![format!(
+            (ResponseKind::Json(_), None) => None,
+            (ResponseKind::Empty, _) => Some(SketchStmt::Line(record.clone())),
+            (ResponseKind::Bytes | ResponseKind::Text, _) => Some(SketchStmt::Line(format!(
                 "self.inner.answer_raw({status_value}, Vec::new(), Some({}));",
                 media_literal(if *kind == ResponseKind::Text {
                     "text/plain"
                 } else {
                     "application/octet-stream"
                 })
-            )]),
+            ))),
         };
-        let status_arg = code.is_none().then(|| "status: u16".to_owned());
         if let Some(sample) = sample {
-            let doc = match (kind, name_with) {
-                (ResponseKind::Empty, _) => {
-                    format!(
-                        " Answers {status_doc} without a body, as the API description documents it."
-                    )
-                }
-                (_, Some(with)) => format!(
-                    " Answers {status_doc} with a sample of the body the API description documents (see `{with}` for one of your own)."
+            let doc = match kind {
+                ResponseKind::Empty => format!(
+                    " Answers {status_doc} without a body, as the API description documents it."
                 ),
-                _ => format!(" Answers {status_doc} with a sample of the documented body."),
+                ResponseKind::Json(_) => {
+                    format!(" Answers {status_doc} with a sample of the documented body.")
+                }
+                _ => format!(" Answers {status_doc} with an empty body of the documented type."),
             };
-            items.push(method_fn(
-                vec![doc],
-                name,
-                status_arg.iter().cloned().collect(),
-                sample,
-            ));
+            let delegates = matches!(kind, ResponseKind::Json(_));
+            let mut args = vec![if delegates { "self" } else { "mut self" }.to_owned()];
+            args.extend(status_arg.iter().cloned());
+            let mut body = vec![sample];
+            if !delegates {
+                body.push(SketchStmt::Line("self".to_owned()));
+            }
+            items.push(SketchFn {
+                pre: Vec::new(),
+                docs: vec![doc],
+                attrs: Vec::new(),
+                head: format!("pub fn {name}"),
+                args,
+                ret: " -> Self".to_owned(),
+                body,
+            });
         }
         if let Some(with) = name_with {
             let mut args: Vec<String> = status_arg.iter().cloned().collect();

@@ -379,21 +379,43 @@ fn join_docs(parts: &[Option<&str>]) -> Option<String> {
 
 /// The Rust type of a type reference.
 pub fn type_tokens(api: &Api, t: &TypeRef) -> TokenStream {
+    let mut out = TokenStream::new();
+    push_type_tokens(api, t, &mut out);
+    out
+}
+
+/// [`type_tokens`] into one stream: no stream per path or argument (types are spelled in
+/// every field and argument, so this is on the hot path of emit).
+fn push_type_tokens(api: &Api, t: &TypeRef, out: &mut TokenStream) {
     use crate::spelling::{Arg, spelling};
-    let path = |p: &str| {
-        let segments = p.split("::").map(ident);
-        quote! { #(#segments)::* }
-    };
-    let s = spelling(api, t);
-    let head = path(s.path);
-    if s.args.is_empty() {
-        return head;
+    use proc_macro2::{Punct, Spacing, TokenTree};
+    fn path(p: &str, out: &mut TokenStream) {
+        for (k, segment) in p.split("::").enumerate() {
+            if k > 0 {
+                out.extend([
+                    TokenTree::Punct(Punct::new(':', Spacing::Joint)),
+                    TokenTree::Punct(Punct::new(':', Spacing::Alone)),
+                ]);
+            }
+            out.extend([TokenTree::Ident(ident(segment))]);
+        }
     }
-    let args = s.args.iter().map(|a| match a {
-        Arg::Type(t) => type_tokens(api, t),
-        Arg::Path(p) => path(p),
-    });
-    quote! { #head<#(#args),*> }
+    let s = spelling(api, t);
+    path(s.path, out);
+    if s.args.is_empty() {
+        return;
+    }
+    out.extend([TokenTree::Punct(Punct::new('<', Spacing::Alone))]);
+    for (k, arg) in s.args.iter().enumerate() {
+        if k > 0 {
+            out.extend([TokenTree::Punct(Punct::new(',', Spacing::Alone))]);
+        }
+        match arg {
+            Arg::Type(t) => push_type_tokens(api, t, out),
+            Arg::Path(p) => path(p, out),
+        }
+    }
+    out.extend([TokenTree::Punct(Punct::new('>', Spacing::Alone))]);
 }
 
 /// `#[cfg(any(feature = "a", ..))]` for a set of API features; nothing when the API has none

@@ -76,13 +76,29 @@ const MARGIN: usize = crate::layout::MARGIN as usize;
 const STRUCT_LITERAL_MAX: usize = 34;
 
 impl SketchFn {
-    fn flat_signature(&self) -> String {
-        format!("{}({}){}", self.head, self.args.join(", "), self.ret)
+    /// The signature's length on one line: `head(a, b) -> Ret`.
+    fn flat_signature_len(&self) -> usize {
+        let args: usize = self.args.iter().map(String::len).sum();
+        self.head.len() + 2 + args + 2 * self.args.len().saturating_sub(1) + self.ret.len()
+    }
+
+    /// Writes the signature on one line.
+    fn write_flat_signature(&self, out: &mut String) {
+        out.push_str(&self.head);
+        out.push('(');
+        for (k, a) in self.args.iter().enumerate() {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(a);
+        }
+        out.push(')');
+        out.push_str(&self.ret);
     }
 
     /// Whether the signature fits on its line (else each argument takes a line).
     fn signature_fits(&self) -> bool {
-        4 + self.flat_signature().len() + 2 <= MARGIN
+        4 + self.flat_signature_len() + 2 <= MARGIN
     }
 }
 
@@ -116,7 +132,9 @@ impl SketchImpl<'_> {
 
     /// Adds the impl to `out`.
     pub(super) fn emit(&self, out: &mut super::Emitted) {
-        let mut text = String::new();
+        // Sized up front: the impls of a large API's mocks are most of `src/mock.rs`, and a
+        // string grown by doubling allocates about twice its length on the way.
+        let mut text = String::with_capacity(self.estimated_len());
         self.write(&mut text);
         if self.fits() {
             out.text(|l| {
@@ -136,6 +154,36 @@ impl SketchImpl<'_> {
                 .unwrap_or_else(|_| quote::quote! { impl });
             out.tokens(tokens);
         }
+    }
+
+    /// About the length of [`Self::write`]'s text: each line's text and indentation.
+    fn estimated_len(&self) -> usize {
+        let fns: usize = self
+            .fns
+            .iter()
+            .map(|f| {
+                let lines = f.pre.len() + f.attrs.len() + f.docs.len() + f.body.len() + 2;
+                let text: usize = f
+                    .pre
+                    .iter()
+                    .chain(&f.attrs)
+                    .chain(&f.docs)
+                    .map(String::len)
+                    .sum();
+                let body: usize = f
+                    .body
+                    .iter()
+                    .map(|s| match s {
+                        SketchStmt::Line(l) => l.len(),
+                        SketchStmt::Struct { path, fields } => {
+                            path.len() + fields.iter().map(|f| f.len() + 14).sum::<usize>() + 12
+                        }
+                    })
+                    .sum();
+                text + body + f.flat_signature_len() + 8 * f.args.len() + 13 * lines
+            })
+            .sum();
+        self.header.len() + 4 + fns
     }
 
     /// The block with its gate, as Rust source.
@@ -169,7 +217,8 @@ impl SketchImpl<'_> {
             }
             f.attrs.iter().for_each(|a| line(out, 4, a));
             if f.signature_fits() {
-                line(out, 4, &f.flat_signature());
+                line(out, 4, "");
+                f.write_flat_signature(out);
             } else {
                 line(out, 4, &f.head);
                 out.push('(');
@@ -198,7 +247,8 @@ impl SketchImpl<'_> {
                         }
                         line(out, 8, "}");
                     }
-                    _ => line(out, 8, &s.flat()),
+                    SketchStmt::Line(text) => line(out, 8, text),
+                    SketchStmt::Struct { .. } => line(out, 8, &s.flat()),
                 }
             }
             line(out, 4, "}");

@@ -95,18 +95,13 @@ pub(super) fn emit_type(api: &Api, index: usize, is_request: bool, out: &mut Emi
             if is_request {
                 let name = ident(&t.name);
                 let extra = extra_name.map(ident);
-                let (constructor, sample) = emit_constructor(api, &name, fields, extra.as_ref());
+                let constructor = emit_constructor(api, &name, fields, extra.as_ref());
                 let cfg = type_cfg(api, index);
                 out.tokens(quote! { #cfg #constructor });
-                if let Some(sample) = sample {
-                    // An impl of its own, gated as a whole: the module form of `build.rs`
-                    // drops what the `mock` feature gates, item by item.
-                    out.tokens(quote! {
-                        #cfg
-                        #[cfg(feature = "mock")]
-                        #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
-                        impl #name { #sample }
-                    });
+                // An item of its own, gated as a whole: the module form of `build.rs` drops
+                // what the `mock` feature gates, item by item.
+                if api.sampled.get(index).copied().unwrap_or(false) {
+                    out.text(|l| macros::request_sample(l, api, index, fields, extra_name));
                 }
             } else if api.sampled.get(index).copied().unwrap_or(false) {
                 out.text(|l| macros::test_constructor(l, api, index, fields, extra_name));
@@ -195,14 +190,14 @@ impl SerdeImpls {
     }
 }
 
-/// `Type::new(required..)` and a setter per optional field; beside it, for the `mock`
-/// feature, the body of an impl with `Type::sample()` (when the type has a finite sample).
+/// `Type::new(required..)` and a setter per optional field (its `sample()` is
+/// `macros::request_sample`'s).
 pub(super) fn emit_constructor(
     api: &Api,
     name: &Ident,
     fields: &[Field],
     additional: Option<&Ident>,
-) -> (TokenStream, Option<TokenStream>) {
+) -> TokenStream {
     let mut args = Vec::new();
     let mut inits = Vec::new();
     let mut setters = Vec::new();
@@ -261,37 +256,13 @@ pub(super) fn emit_constructor(
             }
         });
     }
-    // The same value `constructor!` gives a response type, for a mock's answer or a test's
-    // request body.
-    let samples: Option<Vec<TokenStream>> = fields
-        .iter()
-        .map(|f| {
-            let field = ident(&f.rust_name);
-            if !f.required {
-                return Some(quote! { #field: None });
-            }
-            let value: TokenStream = sample::field_sample(api, f)?.parse().ok()?;
-            Some(quote! { #field: #value })
-        })
-        .collect();
-    let extra_init = additional.map(|field_name| quote! { #field_name: Default::default() });
-    if let Some(init) = &extra_init {
-        inits.push(init.clone());
+    if let Some(field_name) = additional {
+        inits.push(quote! { #field_name: Default::default() });
     }
-    let sample = samples.map(|samples| {
-        quote! {
-            /// A value for tests: each required property is the description's example, or a
-            /// placeholder of its type (`"string"`, 0, `false`, empty, the first enum value);
-            /// the optional ones are unset.
-            pub fn sample() -> Self {
-                Self { #(#samples,)* #extra_init }
-            }
-        }
-    });
     let doc = format!(
         " Creates a `{name}` from its required properties; set the others with the methods below."
     );
-    let constructor = quote! {
+    quote! {
         impl #name {
             #[doc = #doc]
             #[allow(clippy::new_without_default)]
@@ -300,8 +271,7 @@ pub(super) fn emit_constructor(
             }
             #(#setters)*
         }
-    };
-    (constructor, sample)
+    }
 }
 
 pub(super) fn emit_union(
