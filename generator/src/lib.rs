@@ -44,7 +44,7 @@ pub use write::OutFile;
 #[doc(hidden)]
 #[allow(missing_docs)]
 pub mod internals {
-    use crate::{Errors, Severity, diag, model, parse};
+    use crate::{Errors, diag, model, parse};
 
     pub use crate::runtime_files::RUNTIME;
 
@@ -106,13 +106,7 @@ pub mod internals {
         let mut diags = diag::Diagnostics::default();
         match parse::parse_on(spec_text, &mut diags, true, true) {
             Some(p) if !diags.has_errors() => Ok(Parsed(p)),
-            _ => Err(Errors(
-                diags
-                    .into_vec_placed(spec_text)
-                    .into_iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .collect(),
-            )),
+            _ => Err(crate::errors_of(diags, spec_text)),
         }
     }
 
