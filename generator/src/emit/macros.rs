@@ -5,7 +5,8 @@
 use crate::layout::{INDENT, Layout};
 use crate::model::*;
 
-use super::text::{Attr, AttrTok, Ty, attrs, cfg_feature, string_lit, type_cfg};
+use super::string_lit;
+use super::text::{Attr, AttrTok, Ty, attrs, cfg_feature, type_cfg};
 use super::{SerdeImpls, doc_lines};
 
 /// A token of a macro call, as quote! would write it.
@@ -355,7 +356,7 @@ fn struct_macro<'a>(
 
 /// `constructor!`: `sample()` and a setter per field of a type only responses carry, for
 /// tests (the `mock` feature). Request types get `new(required..)` from `emit_constructor`,
-/// with the same `sample()`.
+/// and the same `sample()` from [`request_sample`].
 pub(super) fn test_constructor(
     l: &mut Layout,
     api: &Api,
@@ -386,10 +387,7 @@ pub(super) fn test_constructor(
         ];
         ty_tokens(api, &ty, &mut entry);
         if f.required {
-            // `sampled` holds for the type, so every required field has a sample.
-            let sample = super::sample::field_sample(api, f).unwrap_or_default();
-            entry.push(MTok::Punct('=', false));
-            expr_tokens(&sample, &mut entry);
+            push_sample(api, f, &mut entry);
             required.push(entry);
         } else {
             optional.push(entry);
@@ -421,9 +419,8 @@ pub(super) fn request_sample(
     let mut optional = Vec::new();
     for f in fields {
         if f.required {
-            let sample = super::sample::field_sample(api, f).unwrap_or_default();
-            let mut entry = vec![MTok::Ident(&f.rust_name), MTok::Punct('=', false)];
-            expr_tokens(&sample, &mut entry);
+            let mut entry = vec![MTok::Ident(&f.rust_name)];
+            push_sample(api, f, &mut entry);
             required.push(entry);
         } else {
             optional.push(vec![MTok::Ident(&f.rust_name)]);
@@ -432,6 +429,14 @@ pub(super) fn request_sample(
     let lists = vec![("req", required), ("opt", optional)];
     let gate = Some(cfg_feature("mock"));
     struct_macro(l, api, index, "crate::runtime::sample", lists, extra, gate);
+}
+
+/// `= sample` of a required field in `constructor!` and `sample!`. The type is `sampled`, so
+/// every required field has a sample.
+fn push_sample<'a>(api: &Api, f: &Field, entry: &mut Vec<MTok<'a>>) {
+    let sample = super::sample::field_sample(api, f).unwrap_or_default();
+    entry.push(MTok::Punct('=', false));
+    expr_tokens(&sample, entry);
 }
 
 /// The tokens of an expression made here (a sample value), as a macro call holds them.

@@ -8,7 +8,6 @@
 use super::operations::{is_scalar, location_word};
 use super::sample;
 use super::sketch::{SketchFn, SketchImpl, SketchStmt, flat_type, param_arg_text};
-use super::text::string_lit;
 use super::*;
 
 /// The call a consumer writes for each operation, by operation index.

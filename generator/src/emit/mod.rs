@@ -31,6 +31,11 @@ fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
+/// A Rust string literal of `s`, escaped as the compiler reads it back.
+fn string_lit(s: &str) -> String {
+    proc_macro2::Literal::string(s).to_string()
+}
+
 /// `#[doc = "..."]` attributes, one per line of `doc_lines`.
 pub fn docs(text: Option<&str>) -> TokenStream {
     let mut out = TokenStream::new();

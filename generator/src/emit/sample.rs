@@ -9,12 +9,8 @@
 //! The expressions are Rust source text without spaces, so that they are single words in the
 //! text layout of macro calls (`text.rs`) and parse as tokens elsewhere.
 
+use super::string_lit;
 use crate::model::{Api, Field, TypeKind, TypeRef};
-
-/// A Rust string literal of `s`.
-fn string_lit(s: &str) -> String {
-    proc_macro2::Literal::string(s).to_string()
-}
 
 /// The longest example string used as a sample; a longer one (a whole document pasted as an
 /// example) gives the placeholder.

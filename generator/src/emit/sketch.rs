@@ -5,7 +5,8 @@
 
 use crate::model::*;
 
-use super::text::{attrs, cfg_feature, string_lit};
+use super::string_lit;
+use super::text::{attrs, cfg_feature};
 
 /// A type as prettyplease prints it on one line (`std::collections::BTreeMap<String, Vec<A>>`).
 pub(super) fn flat_type(api: &Api, t: &TypeRef) -> String {

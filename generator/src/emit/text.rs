@@ -13,7 +13,7 @@
 use crate::layout::{INDENT, Layout};
 use crate::model::*;
 
-use super::{SerdeImpls, doc_lines};
+use super::{SerdeImpls, doc_lines, string_lit};
 
 /// A token of an attribute's list, as quote! would write it.
 pub(super) enum AttrTok<'a> {
@@ -32,10 +32,6 @@ pub(super) enum Attr<'a> {
     Path(&'a str),
     /// `#[name(tokens)]`.
     List(&'a str, Vec<AttrTok<'a>>),
-}
-
-pub(super) fn string_lit(s: &str) -> String {
-    proc_macro2::Literal::string(s).to_string()
 }
 
 /// `feature = "name"`.
