@@ -10,33 +10,19 @@ use super::sample;
 use super::sketch::{SketchFn, SketchImpl, SketchStmt, flat_type, param_arg_text};
 use super::*;
 
-/// The call a consumer writes for each operation, by operation index.
-fn calls(api: &Api) -> Vec<String> {
-    api.operations.iter().map(Operation::call).collect()
-}
-
-/// The `MockServer` method and the marker type of each operation, as lowering named them.
-fn mock_names(api: &Api) -> Vec<(String, String)> {
-    api.operations
-        .iter()
-        .map(|op| (op.mock.method.clone(), op.mock.marker.clone()))
-        .collect()
-}
-
 /// The part of `src/mock.rs` with the operations in `range`; the part that starts at 0 also
 /// has the prelude and the table of every operation.
 pub fn emit_mock_part(api: &Api, range: std::ops::Range<usize>) -> Emitted {
-    let calls = calls(api);
-    let names = mock_names(api);
     let prelude = if range.start == 0 {
+        let calls: Vec<String> = api.operations.iter().map(Operation::call).collect();
         let specs = api
             .operations
             .iter()
             .enumerate()
             .map(|(i, op)| emit_spec(api, i, op, &calls[i]));
-        let markers = names.iter().enumerate().map(|(i, (_, marker))| {
+        let markers = api.operations.iter().enumerate().map(|(i, op)| {
             let cfg = operation_cfg(api, i);
-            let marker = ident(marker);
+            let marker = ident(&op.mock.marker);
             let doc = format!(" `{}`.", calls[i]);
             quote! {
                 #[doc = #doc]
@@ -83,7 +69,7 @@ pub fn emit_mock_part(api: &Api, range: std::ops::Range<usize>) -> Emitted {
     let mut out = Emitted::default();
     out.tokens(prelude);
     for i in range {
-        for block in emit_mock(api, i, &calls[i], &names[i]) {
+        for block in emit_mock(api, i) {
             block.emit(&mut out);
         }
     }
@@ -161,13 +147,10 @@ fn status_code(s: &StatusMatch) -> Option<u16> {
 }
 
 /// The mock builder of one operation and its `MockServer` method.
-fn emit_mock<'a>(
-    api: &'a Api,
-    index: usize,
-    call: &str,
-    (method, builder): &(String, String),
-) -> [SketchImpl<'a>; 2] {
+fn emit_mock(api: &Api, index: usize) -> [SketchImpl<'_>; 2] {
     let op = &api.operations[index];
+    let call = op.call();
+    let (method, builder) = (&op.mock.method, &op.mock.marker);
     let feature = operation_feature(api, index);
     let mut items = matchers(api, op);
     if let Some(b) = op
